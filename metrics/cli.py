@@ -1,0 +1,168 @@
+"""The command line: python -m metrics COMMAND … (see --help).
+
+Every error a person can cause ends in a plain message and a non-zero exit code; a
+traceback means a bug of ours.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import db, queries
+from .errors import ImportRejected, InputError, ReformError
+from .kpis import COUNTER_NAMES, KPIS
+from .profile import load_profile
+
+
+def _frame_out(df: pd.DataFrame, fmt: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "csv":
+        df.to_csv(out, index=False, lineterminator="\n")
+    elif fmt == "json":
+        records = []
+        for rec in df.to_dict(orient="records"):
+            records.append({k: (None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+                                else (v.isoformat() if hasattr(v, "isoformat") else v))
+                            for k, v in rec.items()})
+        json.dump(records, out, ensure_ascii=False, indent=1, default=str)
+        out.write("\n")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+            out.write(df.fillna("").to_string(index=False) + "\n")
+
+
+def kpi_frame(con, period: str, unit: str | None, profile) -> pd.DataFrame:
+    """The `kpis` command's table: counters as integers, KPIs in percent."""
+    p = queries.month(period)
+    if unit is not None and unit not in profile.unit_codes and unit != queries.ALL:
+        raise InputError(f"Không có đơn vị mã «{unit}»", f"No unit with code «{unit}»")
+    units = None if unit in (None, queries.ALL) else [unit]
+    df = queries.kpi_table(con, p, p, units=units, include_total=True, profile=profile)
+    if unit and unit != queries.ALL:
+        df = df[df.unit_code == unit]
+    out = pd.DataFrame({"period": p.strftime("%Y-%m"), "unit_code": df.unit_code, "unit_name": df.unit_name})
+    for c in COUNTER_NAMES:
+        out[c] = df[c]
+    for k in KPIS:
+        v = df[k.key].astype("Float64")
+        out[k.key] = (v * 100).round(4) if k.is_rate else v.round(0).astype("Int64")
+    if len(df) == 1 and df.unit_code.iloc[0] == queries.ALL and df.months.iloc[0] == 0:
+        return out.iloc[0:0]
+    return out.reset_index(drop=True)
+
+
+def cmd_import(args, profile) -> int:
+    from .importers.core import import_file
+
+    status = 0
+    with db.session(args.db, profile) as con:
+        for path in args.paths:
+            try:
+                r = import_file(con, path, kind=args.kind, profile=profile)
+            except ImportRejected as exc:
+                print(exc.report(), file=sys.stderr)
+                status = 1
+                continue
+            if r.status == "unchanged":
+                print(f"{r.file_name}: đã nhập trước đó (lần nhập {r.same_as}), không thay đổi / "
+                      f"already imported (import {r.same_as}), nothing changed")
+            else:
+                print(f"{r.file_name}: đã nhập / imported — id {r.import_id}, kind {r.kind}, {r.rows} rows, "
+                      f"periods {', '.join(r.periods)}, units {len(r.units)}")
+            for w in r.warnings:
+                print(f"  ! {w}")
+    return status
+
+
+def cmd_kpis(args, profile) -> int:
+    with db.session(args.db, profile) as con:
+        df = kpi_frame(con, args.period, args.unit, profile)
+    if df.empty:
+        print(f"Không có dữ liệu cho kỳ {args.period} / no data for {args.period}", file=sys.stderr)
+    _frame_out(df, args.format)
+    return 0
+
+
+def cmd_imports(args, profile) -> int:
+    from .importers.core import list_imports
+
+    with db.session(args.db, profile) as con:
+        df = list_imports(con)
+    _frame_out(df.drop(columns=["sha256", "warnings"]) if args.format == "table" else df, args.format)
+    return 0
+
+
+def cmd_undo(args, profile) -> int:
+    from .importers.core import undo_import
+
+    with db.session(args.db, profile) as con:
+        r = undo_import(con, args.import_id)
+    print(f"Đã hoàn tác lần nhập {r['id']} ({r['file_name']}) / undone import {r['id']}")
+    return 0
+
+
+def cmd_demo(args, profile) -> int:
+    from .seed import seed_demo
+
+    with db.session(args.db, profile) as con:
+        results = seed_demo(con, profile, progress=lambda msg: print(msg))
+    changed = sum(1 for r in results if r.status == "imported")
+    print(f"Dữ liệu mẫu: {changed} tệp mới, {len(results) - changed} không đổi / demo data: "
+          f"{changed} new file(s), {len(results) - changed} unchanged")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m metrics",
+                                description="Administrative-reform dashboard: import and compute.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $REFORM_DB or data/reform.duckdb)")
+    common.add_argument("--profile", help="profile name or TOML path (default: $REFORM_PROFILE or tuy_phuoc_2022)")
+    fmt = argparse.ArgumentParser(add_help=False)
+    fmt.add_argument("--format", choices=["csv", "table", "json"], default="table")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("import", parents=[common], help="import files (dossier exports, II.06a reports, peer files)")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--kind", choices=["dossiers", "report", "peers", "index"])
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("kpis", parents=[common, fmt], help="counters and KPIs of one month")
+    s.add_argument("--period", required=True, help="YYYY-MM")
+    s.add_argument("--unit", help="unit code (default: all units and the ALL row)")
+    s.set_defaults(func=cmd_kpis)
+
+    s = sub.add_parser("imports", parents=[common, fmt], help="the import log")
+    s.set_defaults(func=cmd_imports)
+
+    s = sub.add_parser("undo", parents=[common], help="undo an import by its id")
+    s.add_argument("import_id", type=int)
+    s.set_defaults(func=cmd_undo)
+
+    s = sub.add_parser("demo", parents=[common], help="seed the built-in demo data (idempotent)")
+    s.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        profile = load_profile(args.profile)
+        return args.func(args, profile)
+    except ImportRejected as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except ReformError as exc:
+        print(f"{exc.title_vi} / {exc.title_en}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("Đã dừng / interrupted", file=sys.stderr)
+        return 130

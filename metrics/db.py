@@ -1,0 +1,205 @@
+"""The DuckDB file: where it lives, its schema and migrations, connections.
+
+One writing process at a time (DuckDB's rule). The CLI opens the file for the length of a
+command; the dashboard opens it per request through `connect`, so a CLI import can run
+between two page loads. A file held by another process raises DatabaseBusyError with a
+plain message instead of DuckDB's lock error.
+"""
+from __future__ import annotations
+
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from .errors import ConfigError, DatabaseBusyError
+from .kpis import COUNTER_NAMES
+from .profile import Profile, load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "reform.duckdb"
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("REFORM_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+_COUNTER_COLS = ",\n    ".join(f"{c} BIGINT" for c in COUNTER_NAMES)
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    f"""
+    CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+    CREATE SEQUENCE import_id_seq START 1;
+    CREATE TABLE imports (
+        id BIGINT PRIMARY KEY,
+        file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        rows BIGINT NOT NULL,
+        periods VARCHAR,
+        units VARCHAR,
+        imported_at TIMESTAMP NOT NULL,
+        user_name VARCHAR,
+        is_demo BOOLEAN NOT NULL DEFAULT FALSE,
+        status VARCHAR NOT NULL DEFAULT 'active',
+        undone_at TIMESTAMP,
+        warnings VARCHAR
+    );
+    CREATE TABLE units (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, level VARCHAR NOT NULL,
+        valid_from DATE, valid_to DATE, rolls_into VARCHAR, ord INTEGER
+    );
+    CREATE TABLE peers (code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, ord INTEGER);
+    -- every version of every dossier; the newest import of a code is the current one
+    CREATE TABLE dossiers (
+        import_id BIGINT NOT NULL,
+        row_no BIGINT,
+        dossier_code VARCHAR NOT NULL,
+        unit_code VARCHAR NOT NULL,
+        procedure_code VARCHAR,
+        procedure_name VARCHAR,
+        field VARCHAR,
+        channel TINYINT,
+        received_at TIMESTAMP NOT NULL,
+        due_at TIMESTAMP,
+        finished_at TIMESTAMP,
+        has_fee BOOLEAN,
+        paid_online BOOLEAN,
+        result_by_post BOOLEAN,
+        digitised BOOLEAN,
+        e_result BOOLEAN,
+        e_certified_copy BOOLEAN,
+        apology_sent BOOLEAN,
+        apology_at TIMESTAMP,
+        rating VARCHAR,
+        handler VARCHAR,
+        is_certification BOOLEAN NOT NULL DEFAULT FALSE,
+        is_land BOOLEAN NOT NULL DEFAULT FALSE,
+        is_land_mediation BOOLEAN NOT NULL DEFAULT FALSE,
+        is_current BOOLEAN NOT NULL DEFAULT TRUE
+    );
+    -- counters per unit and month as reported on form II.06a (and extra columns)
+    CREATE TABLE report_rows (
+        import_id BIGINT NOT NULL, unit_code VARCHAR NOT NULL, period DATE NOT NULL,
+        {_COUNTER_COLS},
+        is_current BOOLEAN NOT NULL DEFAULT TRUE
+    );
+    -- counters per peer and month
+    CREATE TABLE peer_rows (
+        import_id BIGINT NOT NULL, peer_code VARCHAR NOT NULL, period DATE NOT NULL,
+        {_COUNTER_COLS},
+        is_current BOOLEAN NOT NULL DEFAULT TRUE
+    );
+    -- the official yearly CCHC index
+    CREATE TABLE peer_index (
+        import_id BIGINT NOT NULL, peer_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+        score DOUBLE, rank INTEGER, is_current BOOLEAN NOT NULL DEFAULT TRUE
+    );
+    -- counters derived from the current dossiers, rebuilt after every import or undo
+    CREATE TABLE dossier_counters (
+        unit_code VARCHAR NOT NULL, period DATE NOT NULL,
+        {_COUNTER_COLS},
+        PRIMARY KEY (unit_code, period)
+    );
+    """,
+]
+
+
+def _apply_migrations(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)")
+    current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    for version in range(current + 1, len(MIGRATIONS) + 1):
+        con.execute("BEGIN")
+        try:
+            con.execute(MIGRATIONS[version - 1])
+            con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+
+def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """Units and peers come from the profile; the tables mirror it for joins."""
+    stored = con.execute("SELECT value FROM meta WHERE key = 'profile'").fetchone()
+    units = [(u.code, u.name, u.level, u.valid_from, u.valid_to, u.rolls_into, i)
+             for i, u in enumerate(profile.units)]
+    peers = [(p.code, p.name, i) for i, p in enumerate(profile.peers)]
+    have_units = con.execute("SELECT code, name, level, valid_from, valid_to, rolls_into, ord "
+                             "FROM units ORDER BY ord").fetchall()
+    have_peers = con.execute("SELECT code, name, ord FROM peers ORDER BY ord").fetchall()
+    if stored and stored[0] == profile.name and have_units == units and have_peers == peers:
+        return
+    con.execute("BEGIN")
+    try:
+        con.execute("DELETE FROM units")
+        con.execute("DELETE FROM peers")
+        if units:
+            con.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?)", units)
+        if peers:
+            con.executemany("INSERT INTO peers VALUES (?, ?, ?)", peers)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('profile', ?)", [profile.name])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    last = None
+    # a writer holds the file for the length of one command; wait briefly before giving up
+    for attempt in range(20):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            last = exc
+            if "lock" not in str(exc).lower():
+                break
+            time.sleep(0.25)
+    msg = str(last)
+    if "lock" in msg.lower():
+        raise DatabaseBusyError(
+            f"Cơ sở dữ liệu {path} đang được một tiến trình khác ghi (ví dụ một lệnh nhập). "
+            "Hãy thử lại sau ít phút.",
+            f"The database {path} is held by another writing process (an import, say). "
+            "Try again in a moment.") from last
+    raise ConfigError(f"Không mở được cơ sở dữ liệu {path}: {msg}",
+                      f"Cannot open the database {path}: {msg}") from last
+
+
+def connect(path: str | os.PathLike | None = None, profile: Profile | None = None,
+            read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating and migrating if needed) the database and sync the profile."""
+    p = db_path(path)
+    if str(p) != ":memory:":
+        p.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(p, read_only)
+    if not read_only:
+        _apply_migrations(con)
+        sync_profile(con, profile or load_profile())
+    return con
+
+
+@contextmanager
+def session(path: str | os.PathLike | None = None, profile: Profile | None = None,
+            read_only: bool = False):
+    con = connect(path, profile, read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def get_meta(con, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])

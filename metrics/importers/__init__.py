@@ -1,0 +1,1 @@
+"""Importers: one module per input kind, sharing header, number and date parsing."""

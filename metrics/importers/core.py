@@ -1,0 +1,185 @@
+"""One entry point for every input file: detect its kind, validate all of it, then write it
+in one transaction with a line in the import log. The same file twice changes nothing; an
+import can be undone by its id.
+"""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from .. import clock, counters
+from ..errors import ImportRejected, InputError, Problem, ReformError
+from ..profile import Profile, load_profile
+from . import dossiers as dossier_import
+from . import tables as table_import
+from .headers import map_dossier_header
+from .reader import Source, iter_rows, open_source, reject
+
+KINDS = ("dossiers", "report", "peers", "index")
+KIND_LABELS = {
+    "dossiers": ("Danh sách hồ sơ", "Dossier export"),
+    "report": ("Báo cáo Biểu II.06a", "II.06a monthly report"),
+    "peers": ("Số liệu các huyện (so sánh)", "Peer districts' figures"),
+    "index": ("Chỉ số CCHC hằng năm", "Yearly CCHC index"),
+}
+MAX_TABLE_ROWS = 200_000
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    kind: str
+    rows: int
+    periods: list[str]
+    units: list[str]
+    import_id: int | None = None
+    status: str = "imported"           # imported | unchanged | preview
+    warnings: list[str] = field(default_factory=list)
+    same_as: int | None = None
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _dossier_header(src: Source) -> tuple[int, dict[int, str]] | None:
+    best = None
+    for i, row in enumerate(src.head):
+        m = map_dossier_header(row)
+        if "dossier_code" in m.values() and "received_at" in m.values() and len(m) >= 4:
+            if best is None or len(m) > len(best[1]):
+                best = (i, m)
+    return best
+
+
+def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Profile):
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"Loại dữ liệu không hợp lệ: {kind} (chọn: {', '.join(KINDS)})",
+                         f"Unknown kind {kind} (choose: {', '.join(KINDS)})")
+    src = open_source(path, display_name)
+    dh = _dossier_header(src) if kind in (None, "dossiers") else None
+    if dh is not None:
+        hidx, mapping = dh
+        width = len(src.head[hidx])
+        summary = dossier_import.prepare(con, src, hidx, mapping, width, profile, clock.today())
+        return "dossiers", summary, None
+    if kind == "dossiers":
+        raise reject(display_name, "Không tìm thấy dòng tiêu đề của danh sách hồ sơ (Mã hồ sơ, Ngày tiếp nhận…)",
+                     "No dossier header row found (dossier code, received date…)")
+    rows = []
+    for r in iter_rows(src):
+        rows.append(r)
+        if len(rows) > MAX_TABLE_ROWS:
+            raise reject(display_name, "Bảng quá dài cho một báo cáo", "Too many rows for a report table")
+    parsed = table_import.parse_table(display_name, rows, profile, kind)
+    if parsed.kind == "index":
+        summary = {"rows": len(parsed.index_rows), "periods": sorted({str(r[2]) for r in parsed.index_rows}),
+                   "units": sorted({r[1] for r in parsed.index_rows})}
+    else:
+        summary = {"rows": len(parsed.rows),
+                   "periods": sorted({r.period.strftime("%Y-%m") for r in parsed.rows}),
+                   "units": sorted({r.entity for r in parsed.rows})}
+    return parsed.kind, summary, parsed
+
+
+def preview(con, path: str | Path, kind: str | None = None, display_name: str | None = None,
+            profile: Profile | None = None) -> ImportResult:
+    """Everything an import does short of writing: kind, periods, units, rows, or the errors."""
+    p = Path(path)
+    name = display_name or p.name
+    try:
+        k, summary, parsed = _prepare(con, p, kind, name, profile or load_profile())
+    finally:
+        dossier_import.cleanup(con)
+    return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
+                        status="preview", warnings=getattr(parsed, "warnings", []) if parsed else [])
+
+
+def import_file(con, path: str | Path, kind: str | None = None, user: str | None = None,
+                display_name: str | None = None, profile: Profile | None = None,
+                is_demo: bool = False) -> ImportResult:
+    p = Path(path)
+    name = display_name or p.name
+    profile = profile or load_profile()
+    if not p.exists():
+        raise InputError(f"Không tìm thấy tệp {p}", f"File not found: {p}")
+    digest = sha256_of(p)
+    same = con.execute("SELECT id, kind, rows, periods, units FROM imports WHERE sha256 = ? AND status = 'active' "
+                       "ORDER BY id DESC LIMIT 1", [digest]).fetchone()
+    if same:
+        return ImportResult(name, same[1], same[2], (same[3] or "").split(","), (same[4] or "").split(","),
+                            import_id=same[0], status="unchanged", same_as=same[0])
+    try:
+        k, summary, parsed = _prepare(con, p, kind, name, profile)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+            warnings = getattr(parsed, "warnings", []) if parsed else []
+            con.execute(
+                "INSERT INTO imports (id, file_name, sha256, kind, rows, periods, units, imported_at, user_name, "
+                "is_demo, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [import_id, name, digest, k, summary["rows"], ",".join(summary["periods"]),
+                 ",".join(summary["units"]), clock.now(), user or _user(), is_demo,
+                 "\n".join(warnings) or None])
+            if k == "dossiers":
+                dossier_import.write(con, import_id)
+                counters.rebuild(con)
+            else:
+                table_import.write(con, parsed, import_id)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    except duckdb.Error as exc:
+        # anything DuckDB refuses about the content is a refusal of the file, not a crash
+        raise ImportRejected(name, [Problem(f"Không nhập được: {exc}".splitlines()[0][:300],
+                                            f"Cannot import: {exc}".splitlines()[0][:300])]) from exc
+    finally:
+        dossier_import.cleanup(con)
+    return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
+                        import_id=import_id, warnings=warnings)
+
+
+def undo_import(con, import_id: int) -> dict:
+    row = con.execute("SELECT id, kind, status, file_name FROM imports WHERE id = ?", [import_id]).fetchone()
+    if row is None:
+        raise InputError(f"Không có lần nhập số {import_id}", f"No import with id {import_id}")
+    if row[2] != "active":
+        raise InputError(f"Lần nhập {import_id} đã được hoàn tác trước đó", f"Import {import_id} was already undone")
+    kind = row[1]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if kind == "dossiers":
+            dossier_import.undo(con, import_id)
+            counters.rebuild(con)
+        else:
+            table_import.undo(con, kind, import_id)
+        con.execute("UPDATE imports SET status = 'undone', undone_at = ? WHERE id = ?", [clock.now(), import_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return {"id": import_id, "kind": kind, "file_name": row[3]}
+
+
+def list_imports(con):
+    return con.execute("""
+        SELECT id, file_name, kind, rows, periods, units, imported_at, user_name, status, undone_at,
+               is_demo, sha256, warnings
+        FROM imports ORDER BY id DESC""").df()
+
+
+def _user() -> str | None:
+    try:
+        return os.environ.get("REFORM_USER") or getpass.getuser()
+    except Exception:
+        return None

@@ -1,0 +1,399 @@
+"""Dossier exports (domain.md 3.1): one row per dossier, millions of rows at a province.
+
+The file is streamed into a temporary DuckDB table holding only the mapped columns (so
+personal data never enters the database), typed and validated there in bulk, and written
+in the caller's transaction. Categorical cells (units, channels, yes/no, ratings, fields)
+have few distinct values: those are read in Python once each and joined back.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import ImportRejected, Problem, ProblemList
+from ..profile import Profile
+from ..textnorm import key
+from .headers import DOSSIER_FIELDS, DOSSIER_REQUIRED
+from .reader import Source, cell_text, iter_xlsx_rows
+from .values import date_sql, parse_channel, parse_rating, parse_yes_no
+
+YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
+TEXT_FIELDS = ["procedure_code", "procedure_name", "field", "handler"]
+CERTIFICATION_FIELD = "chung thuc"
+LAND_FIELD = "dat dai"
+LAND_MEDIATION = "hoa giai tranh chap dat dai"
+
+FIELD_LABEL_VI = {f: a[0] for f, a in DOSSIER_FIELDS.items()}
+
+
+def _col(field: str) -> str:
+    return f"f_{field}"
+
+
+def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping: dict[int, str],
+          width: int) -> None:
+    """Create TEMP table stg(row_no, f_<field>…) from the file, mapped columns only."""
+    con.execute("DROP TABLE IF EXISTS stg")
+    fields = list(mapping.items())
+    if src.fmt == "csv":
+        header_line = src.line_of_row[header_idx]
+        # physical lines up to and including the header; data rows are numbered after it
+        skip = src.line_of_row[header_idx + 1] if header_idx + 1 < len(src.line_of_row) else header_line + 1
+        names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+        select = ", ".join(f"nullif(trim(c{i}), '') AS {_col(f)}" for i, f in fields)
+        base = (f"FROM read_csv(?, auto_detect=false, header=false, skip={int(skip)}, "
+                f"delim=?, quote='\"', escape='\"', encoding=?, null_padding=true, "
+                f"strict_mode=true, columns={{{names}}}{{parallel}})")
+        sql = (f"CREATE TEMP TABLE stg AS SELECT CAST(row_number() OVER () + {int(skip)} AS BIGINT) AS row_no, "
+               f"{select} {base}")
+        params = [str(src.path), src.delimiter, src.encoding]
+        try:
+            con.execute(sql.replace("{parallel}", ""), params)
+        except duckdb.Error as exc:
+            if "parallel=false" in str(exc):
+                con.execute(sql.replace("{parallel}", ", parallel=false"), params)
+            else:
+                raise _csv_error(src, exc) from exc
+    else:
+        _stage_xlsx(con, src, header_idx, fields)
+    # rows with no code, no unit and no date are blank lines or a footer ("Tổng cộng: …")
+    present = [f for _, f in fields if f in ("dossier_code", "unit", "received_at")]
+    if present:
+        cond = " AND ".join(f"{_col(f)} IS NULL" for f in present)
+        con.execute(f"DELETE FROM stg WHERE {cond}")
+
+
+def _csv_error(src: Source, exc: Exception) -> ImportRejected:
+    msg = str(exc)
+    line = None
+    import re
+
+    m = re.search(r"Line: (\d+)", msg)
+    if m:
+        line = int(m.group(1))
+    first = msg.splitlines()[0][:200]
+    if "Expected Number of Columns" in msg:
+        return ImportRejected(src.display_name, [Problem(
+            "Dòng có nhiều cột hơn dòng tiêu đề", "A row has more columns than the header", row=line)])
+    if "unicode" in msg.lower() or "encoding" in msg.lower():
+        return ImportRejected(src.display_name, [Problem(
+            "Tệp có ký tự không đọc được (bảng mã)", "Characters that do not decode (encoding)", row=line)])
+    return ImportRejected(src.display_name, [Problem(
+        f"Tệp CSV không đọc được: {first}", f"Cannot read the CSV: {first}", row=line)])
+
+
+def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> None:
+    names = ["row_no"] + [_col(f) for _, f in fields]
+    schema = pa.schema([("row_no", pa.int64())] + [(n, pa.string()) for n in names[1:]])
+    batches: list[pa.RecordBatch] = []
+    cols: list[list] = [[] for _ in names]
+    for n, row in enumerate(iter_xlsx_rows(src.path), start=1):
+        if n <= header_idx + 1:
+            continue
+        vals = [cell_text(row[i]) if i < len(row) else None for i, _ in fields]
+        vals = [v.strip() if isinstance(v, str) else v for v in vals]
+        vals = [None if v == "" else v for v in vals]
+        if all(v is None for v in vals):
+            continue
+        cols[0].append(n)
+        for j, v in enumerate(vals, start=1):
+            cols[j].append(v)
+        if len(cols[0]) >= 50_000:
+            batches.append(pa.record_batch(cols, schema=schema))
+            cols = [[] for _ in names]
+    if cols[0] or not batches:
+        batches.append(pa.record_batch(cols, schema=schema))
+    table = pa.Table.from_batches(batches, schema=schema)
+    con.register("stg_arrow", table)
+    try:
+        con.execute("CREATE TEMP TABLE stg AS SELECT * FROM stg_arrow")
+    finally:
+        con.unregister("stg_arrow")
+
+
+# --- mapping categorical values --------------------------------------------------------
+def _distinct(con, field: str) -> list[str]:
+    return [r[0] for r in con.execute(f"SELECT DISTINCT {_col(field)} FROM stg WHERE {_col(field)} IS NOT NULL").fetchall()]
+
+
+def _first_rows(con, field: str, value: str, n: int = 5) -> list[int]:
+    return [r[0] for r in con.execute(
+        f"SELECT row_no FROM stg WHERE {_col(field)} = ? ORDER BY row_no LIMIT {n}", [value]).fetchall()]
+
+
+def _count_rows(con, field: str, value: str) -> int:
+    return con.execute(f"SELECT count(*) FROM stg WHERE {_col(field)} = ?", [value]).fetchone()[0]
+
+
+def _map_table(con, name: str, pairs: list[tuple], types: str) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"CREATE TEMP TABLE {name} ({types})")
+    if pairs:
+        con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in pairs[0])})", pairs)
+
+
+def _report_value(con, problems: ProblemList, field: str, header: str, value: str, vi: str, en: str,
+                  exp_vi: str, exp_en: str) -> None:
+    rows = _first_rows(con, field, value)
+    total = _count_rows(con, field, value)
+    for r in rows:
+        problems.add(Problem(vi, en, row=r, column=header, value=value, expected_vi=exp_vi, expected_en=exp_en))
+    # the remaining rows with the same value count as errors without being listed
+    problems.total += max(0, total - len(rows))
+
+
+def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str],
+               problems: ProblemList) -> None:
+    # units
+    pairs = []
+    for raw in _distinct(con, "unit"):
+        u = profile.match_unit(raw)
+        if u is None:
+            sugg = ", ".join(profile.suggest_units(raw))
+            _report_value(con, problems, "unit", headers["unit"], raw,
+                          f"Đơn vị không có trong danh mục; gần nhất: {sugg}",
+                          f"Unknown unit; closest known: {sugg}",
+                          "tên hoặc mã một đơn vị của hồ sơ cấu hình", "a unit name or code of the profile")
+        else:
+            pairs.append((raw, u.code))
+    _map_table(con, "map_unit", pairs, "raw VARCHAR, code VARCHAR")
+
+    if "channel" in present:
+        pairs = []
+        for raw in _distinct(con, "channel"):
+            ch = parse_channel(raw)
+            if ch is None:
+                _report_value(con, problems, "channel", headers["channel"], raw,
+                              "Kênh nộp không đọc được", "Unreadable channel",
+                              "1/Trực tiếp, 2/Trực tuyến, 3/Bưu chính (BCCI)",
+                              "1/in person, 2/online, 3/post (BCCI)")
+            else:
+                pairs.append((raw, ch))
+        _map_table(con, "map_channel", pairs, "raw VARCHAR, v TINYINT")
+
+    for f in YES_NO_FIELDS:
+        if f not in present:
+            continue
+        pairs = []
+        for raw in _distinct(con, f):
+            v = parse_yes_no(raw, allow_code_2=(f == "paid_online"))
+            if v is None:
+                _report_value(con, problems, f, headers[f], raw, "Giá trị có/không không đọc được",
+                              "Unreadable yes/no value", "x, có, 1, đã / trống, 0, không, chưa",
+                              "x, yes, 1 / blank, 0, no")
+            else:
+                pairs.append((raw, v))
+        _map_table(con, f"map_{f}", pairs, "raw VARCHAR, v BOOLEAN")
+
+    if "apology_sent" in present:
+        # a yes/no token, or the date the letter was sent
+        pairs = []
+        for raw in _distinct(con, "apology_sent"):
+            v = parse_yes_no(raw)
+            if v is not None:
+                pairs.append((raw, v))
+        _map_table(con, "map_apology", pairs, "raw VARCHAR, v BOOLEAN")
+
+    if "rating" in present:
+        pairs = []
+        for raw in _distinct(con, "rating"):
+            ok, v = parse_rating(raw)
+            if not ok:
+                _report_value(con, problems, "rating", headers["rating"], raw, "Mức đánh giá không đọc được",
+                              "Unreadable rating", "Rất hài lòng, Hài lòng, Không hài lòng hoặc để trống",
+                              "Very satisfied, Satisfied, Dissatisfied or blank")
+            else:
+                pairs.append((raw, v or ""))
+        _map_table(con, "map_rating", pairs, "raw VARCHAR, v VARCHAR")
+
+    # field and procedure decide the certification and land-at-commune counters
+    fsel = _col("field") if "field" in present else "NULL"
+    psel = _col("procedure_name") if "procedure_name" in present else "NULL"
+    kinds = con.execute(f"SELECT DISTINCT {fsel}, {psel} FROM stg").fetchall()
+    pairs = []
+    for fv, pv in kinds:
+        fk, pk = key(fv), key(pv)
+        is_cert = CERTIFICATION_FIELD in fk
+        is_land = LAND_FIELD in fk
+        is_med = LAND_MEDIATION in pk
+        pairs.append((fv or "", pv or "", is_cert, is_land, is_med))
+    _map_table(con, "map_kind", pairs,
+               "f VARCHAR, p VARCHAR, is_cert BOOLEAN, is_land BOOLEAN, is_med BOOLEAN")
+
+
+APOLOGY_SQL = (f"CASE WHEN s.f_apology_sent IS NULL THEN FALSE WHEN ma.v IS NOT NULL THEN ma.v "
+               f"WHEN {date_sql('s.f_apology_sent')} IS NOT NULL THEN TRUE ELSE NULL END")
+
+
+def typed_sql(present: set[str]) -> str:
+    def opt(f: str, expr: str, default: str = "NULL") -> str:
+        return expr if f in present else default
+
+    cols = [
+        "s.row_no",
+        f"{_col('dossier_code')} AS dossier_code",
+        "mu.code AS unit_code",
+        *[f"{opt(f, _col(f))} AS {f}" for f in TEXT_FIELDS],
+        f"{opt('channel', 'mc.v')} AS channel",
+        f"{date_sql(_col('received_at'))} AS received_at",
+        f"{date_sql(_col('due_at'))} AS due_at",
+        f"{date_sql(_col('finished_at'))} AS finished_at",
+        # a blank yes/no cell is "no"; a missing column is unknown (NULL)
+        *[f"{opt(f, f'coalesce(m_{f}.v, FALSE)')} AS {f}" for f in YES_NO_FIELDS],
+        # the apology cell is yes/no or the date it was sent; anything else is unreadable (NULL)
+        f"{opt('apology_sent', APOLOGY_SQL)} AS apology_sent",
+        f"{opt('apology_sent', date_sql('s.' + _col('apology_sent')))} AS apology_at",
+        f"{opt('rating', 'coalesce(mr.v, ' + chr(39) * 2 + ')')} AS rating",
+        "coalesce(mk.is_cert, FALSE) AS is_certification",
+        "coalesce(mk.is_land, FALSE) AS is_land",
+        "coalesce(mk.is_med, FALSE) AS is_land_mediation",
+    ]
+    joins = ["LEFT JOIN map_unit mu ON mu.raw = s.f_unit"]
+    if "channel" in present:
+        joins.append("LEFT JOIN map_channel mc ON mc.raw = s.f_channel")
+    for f in YES_NO_FIELDS:
+        if f in present:
+            joins.append(f"LEFT JOIN map_{f} m_{f} ON m_{f}.raw = s.{_col(f)}")
+    if "apology_sent" in present:
+        joins.append("LEFT JOIN map_apology ma ON ma.raw = s.f_apology_sent")
+    if "rating" in present:
+        joins.append("LEFT JOIN map_rating mr ON mr.raw = s.f_rating")
+    fsel = "coalesce(s.f_field, '')" if "field" in present else "''"
+    psel = "coalesce(s.f_procedure_name, '')" if "procedure_name" in present else "''"
+    joins.append(f"LEFT JOIN map_kind mk ON mk.f = {fsel} AND mk.p = {psel}")
+    raw = [f"s.{_col(f)} AS raw_{f}" for f in ("dossier_code", "received_at", "due_at", "finished_at",
+                                                "apology_sent") if f in present]
+    return f"SELECT {', '.join(cols + raw)} FROM stg s {' '.join(joins)}"
+
+
+CHECKS = [
+    # (sql predicate on typed, column field, message vi, en, expected vi, en)
+    ("received_at IS NULL AND raw_received_at IS NULL", "received_at", "Thiếu ngày tiếp nhận",
+     "Missing received date", "một ngày", "a date"),
+    ("received_at IS NULL AND raw_received_at IS NOT NULL", "received_at", "Ngày không hợp lệ",
+     "Not a valid date", "dd/mm/yyyy [HH:MM[:SS]] hoặc yyyy-mm-dd", "dd/mm/yyyy [HH:MM[:SS]] or yyyy-mm-dd"),
+    ("due_at IS NULL AND raw_due_at IS NULL", "due_at", "Thiếu ngày hẹn trả", "Missing due date",
+     "một ngày", "a date"),
+    ("due_at IS NULL AND raw_due_at IS NOT NULL", "due_at", "Ngày không hợp lệ", "Not a valid date",
+     "dd/mm/yyyy [HH:MM[:SS]] hoặc yyyy-mm-dd", "dd/mm/yyyy [HH:MM[:SS]] or yyyy-mm-dd"),
+    ("finished_at IS NULL AND raw_finished_at IS NOT NULL", "finished_at", "Ngày không hợp lệ",
+     "Not a valid date", "dd/mm/yyyy [HH:MM[:SS]], yyyy-mm-dd hoặc để trống nếu chưa xong",
+     "dd/mm/yyyy [HH:MM[:SS]], yyyy-mm-dd or blank while pending"),
+    ("CAST(due_at AS DATE) < CAST(received_at AS DATE)", "due_at", "Ngày hẹn trả trước ngày tiếp nhận",
+     "Due date before the received date", "không sớm hơn ngày tiếp nhận", "not before the received date"),
+    ("CAST(finished_at AS DATE) < CAST(received_at AS DATE)", "finished_at",
+     "Ngày kết thúc trước ngày tiếp nhận", "Finished before it was received",
+     "không sớm hơn ngày tiếp nhận", "not before the received date"),
+    ("CAST(received_at AS DATE) > $today", "received_at", "Ngày tiếp nhận ở tương lai",
+     "Received date in the future", "không muộn hơn hôm nay", "not after today"),
+    ("CAST(finished_at AS DATE) > $today", "finished_at", "Ngày kết thúc ở tương lai",
+     "Finished date in the future", "không muộn hơn hôm nay", "not after today"),
+    ("apology_sent IS NULL AND raw_apology_sent IS NOT NULL", "apology_sent",
+     "Giá trị xin lỗi không đọc được", "Unreadable apology value", "có/không hoặc ngày gửi",
+     "yes/no or the date it was sent"),
+]
+
+
+def validate(con, present: set[str], headers: dict[str, str], problems: ProblemList, today) -> None:
+    con.execute("CREATE OR REPLACE TEMP TABLE typed AS " + typed_sql(present))
+    missing_code = con.execute(
+        "SELECT row_no FROM typed WHERE dossier_code IS NULL ORDER BY row_no LIMIT 50").fetchall()
+    n_missing = con.execute("SELECT count(*) FROM typed WHERE dossier_code IS NULL").fetchone()[0]
+    for (r,) in missing_code:
+        problems.add(Problem("Thiếu mã hồ sơ", "Missing dossier code", row=r, column=headers["dossier_code"]))
+    problems.total += max(0, n_missing - len(missing_code))
+    for pred, field, vi, en, evi, een in CHECKS:
+        if field not in present:
+            continue
+        sql_pred = pred.replace("$today", "CAST(? AS DATE)")
+        params = [today] if "$today" in pred else []
+        raw_col = f"raw_{field}" if field in ("received_at", "due_at", "finished_at", "apology_sent") else field
+        rows = con.execute(f"SELECT row_no, CAST({raw_col} AS VARCHAR) FROM typed WHERE {sql_pred} "
+                           f"ORDER BY row_no LIMIT 50", params).fetchall()
+        if not rows:
+            continue
+        n = con.execute(f"SELECT count(*) FROM typed WHERE {sql_pred}", params).fetchone()[0]
+        for r, v in rows:
+            problems.add(Problem(vi, en, row=r, column=headers[field], value=v, expected_vi=evi, expected_en=een))
+        problems.total += max(0, n - len(rows))
+    # the same code twice: identical rows are one dossier; different content is an error
+    content = ", ".join(c for c in CONTENT_COLUMNS)
+    dups = con.execute(f"""
+        SELECT dossier_code, list(row_no ORDER BY row_no)[1:5] AS rows_, count(*) AS n
+        FROM typed WHERE dossier_code IS NOT NULL
+        GROUP BY dossier_code HAVING count(DISTINCT hash({content})) > 1
+        ORDER BY min(row_no) LIMIT 50""").fetchall()
+    for code, rows_, _n in dups:
+        problems.add(Problem(
+            f"Mã hồ sơ trùng với nội dung khác nhau (các dòng {', '.join(map(str, rows_))})",
+            f"The same dossier code with different content (rows {', '.join(map(str, rows_))})",
+            row=rows_[0], column=headers["dossier_code"], value=code,
+            expected_vi="mỗi mã hồ sơ một lần", expected_en="each code once"))
+
+
+CONTENT_COLUMNS = ["unit_code", "procedure_code", "procedure_name", "field", "channel", "received_at",
+                   "due_at", "finished_at", "has_fee", "paid_online", "result_by_post", "digitised",
+                   "e_result", "e_certified_copy", "apology_sent", "apology_at", "rating", "handler"]
+STORED_COLUMNS = ["dossier_code"] + CONTENT_COLUMNS + ["is_certification", "is_land", "is_land_mediation"]
+
+
+def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: int, profile: Profile,
+            today) -> dict:
+    """Stage, type and validate; raise ImportRejected listing every problem, or return a summary."""
+    present = set(mapping.values())
+    headers = {f: (src.head[header_idx][i] if i < len(src.head[header_idx]) else f) for i, f in mapping.items()}
+    headers = {f: str(h) for f, h in headers.items()}
+    missing = [f for f in DOSSIER_REQUIRED if f not in present]
+    if missing:
+        raise ImportRejected(src.display_name, [Problem(
+            "Thiếu cột bắt buộc: " + ", ".join(FIELD_LABEL_VI[f] for f in missing),
+            "Missing required column(s): " + ", ".join(missing),
+            expected_vi="các cột " + ", ".join(FIELD_LABEL_VI[f] for f in DOSSIER_REQUIRED),
+            expected_en="columns " + ", ".join(DOSSIER_REQUIRED))])
+    stage(con, src, header_idx, mapping, width)
+    n = con.execute("SELECT count(*) FROM stg").fetchone()[0]
+    if n == 0:
+        raise ImportRejected(src.display_name, [Problem("Tệp không có hồ sơ nào dưới dòng tiêu đề",
+                                                        "No dossier rows below the header")])
+    problems = ProblemList()
+    build_maps(con, profile, present, headers, problems)
+    validate(con, present, headers, problems, today)
+    problems.raise_if_any(src.display_name)
+    summary = con.execute("""
+        SELECT count(DISTINCT dossier_code),
+               list(DISTINCT strftime(received_at, '%Y-%m') ORDER BY strftime(received_at, '%Y-%m')),
+               list(DISTINCT unit_code ORDER BY unit_code)
+        FROM typed""").fetchone()
+    return {"rows": summary[0], "periods": summary[1], "units": summary[2], "present": sorted(present)}
+
+
+def write(con, import_id: int) -> None:
+    """Insert the validated rows as the current version of their dossiers (caller's transaction)."""
+    cols = ", ".join(STORED_COLUMNS)
+    con.execute("""UPDATE dossiers SET is_current = FALSE
+                   WHERE is_current AND dossier_code IN (SELECT DISTINCT dossier_code FROM typed)""")
+    con.execute(f"""
+        INSERT INTO dossiers (import_id, row_no, {cols}, is_current)
+        SELECT ?, min(row_no), {cols}, TRUE FROM typed GROUP BY ALL""".replace(
+        "GROUP BY ALL", f"GROUP BY {cols}"), [import_id])
+
+
+def undo(con, import_id: int) -> None:
+    """Remove one import's rows; the previous version of each dossier becomes current again."""
+    con.execute("CREATE OR REPLACE TEMP TABLE undo_codes AS SELECT DISTINCT dossier_code FROM dossiers "
+                "WHERE import_id = ?", [import_id])
+    con.execute("DELETE FROM dossiers WHERE import_id = ?", [import_id])
+    con.execute("""
+        UPDATE dossiers SET is_current = TRUE
+        FROM (SELECT dossier_code, max(import_id) AS last_id FROM dossiers
+              WHERE dossier_code IN (SELECT dossier_code FROM undo_codes) GROUP BY dossier_code) AS last
+        WHERE dossiers.dossier_code = last.dossier_code AND dossiers.import_id = last.last_id""")
+    con.execute("DROP TABLE IF EXISTS undo_codes")
+
+
+def cleanup(con) -> None:
+    for t in ("stg", "typed", "map_unit", "map_channel", "map_apology", "map_rating", "map_kind",
+              *[f"map_{f}" for f in YES_NO_FIELDS]):
+        con.execute(f"DROP TABLE IF EXISTS {t}")

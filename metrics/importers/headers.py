@@ -1,0 +1,317 @@
+"""Headings: finding the header row below any title rows and naming each column.
+
+Matching is case-, accent-, space- and punctuation-insensitive (textnorm.key). Columns that
+map to no known field are not read at all; that is how personal data (names, ID numbers,
+phones, addresses) is dropped at the door.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..textnorm import key
+
+# --- dossier exports (domain.md 3.1) ----------------------------------------------------
+DOSSIER_FIELDS: dict[str, list[str]] = {
+    "dossier_code": ["Mã hồ sơ", "Số hồ sơ", "MaHoSo", "Mã số hồ sơ", "Ma HS", "Mã HS"],
+    "unit": ["Đơn vị", "Đơn vị tiếp nhận", "Cơ quan giải quyết", "DonVi", "Đơn vị xử lý",
+             "Cơ quan thực hiện", "Tên đơn vị", "Đơn vị giải quyết"],
+    "procedure_code": ["Mã TTHC", "Mã thủ tục", "MaTTHC", "Mã thủ tục hành chính"],
+    "procedure_name": ["Tên TTHC", "Tên thủ tục", "Thủ tục", "Tên thủ tục hành chính", "TenTTHC",
+                       "Thủ tục hành chính"],
+    "field": ["Lĩnh vực", "LinhVuc", "Tên lĩnh vực"],
+    "channel": ["Kênh nộp", "Hình thức nộp", "KenhThucHien", "Kênh thực hiện", "Hình thức tiếp nhận"],
+    "received_at": ["Ngày tiếp nhận", "NgayTiepNhan", "Thời gian tiếp nhận", "Ngày nhận"],
+    "due_at": ["Ngày hẹn trả", "Hạn xử lý", "NgayHenTra", "Ngày hẹn trả kết quả", "Hạn giải quyết"],
+    "finished_at": ["Ngày kết thúc xử lý", "Ngày hoàn thành", "Ngày có kết quả", "NgayKetThucXuLy",
+                    "Ngày trả kết quả", "Ngày kết thúc"],
+    "has_fee": ["Có nghĩa vụ tài chính", "Có phí/lệ phí", "Có phí lệ phí", "Nghĩa vụ tài chính",
+                "CoPhi"],
+    "paid_online": ["Thanh toán trực tuyến", "DuocThanhToanTrucTuyen", "Đã thanh toán trực tuyến"],
+    "result_by_post": ["Nhận kết quả qua BCCI", "Trả kết quả qua bưu chính", "Trả kết quả qua BCCI",
+                       "Nhận kết quả qua bưu chính"],
+    "digitised": ["Số hóa hồ sơ", "Đã số hóa", "Số hoá hồ sơ", "Đã số hoá", "SoHoa"],
+    "e_result": ["Kết quả điện tử", "Có kết quả điện tử", "KetQuaDienTu"],
+    "e_certified_copy": ["Chứng thực điện tử", "Bản sao điện tử", "Chứng thực bản sao điện tử"],
+    "apology_sent": ["Phiếu xin lỗi", "Đã xin lỗi", "Ngày xin lỗi", "Văn bản xin lỗi", "Thư xin lỗi"],
+    "rating": ["Đánh giá", "Mức độ hài lòng", "Kết quả đánh giá", "DanhGia"],
+    "handler": ["Cán bộ xử lý", "Người xử lý", "CanBoXuLy", "Cán bộ giải quyết"],
+}
+DOSSIER_REQUIRED = ["dossier_code", "unit", "received_at", "due_at", "finished_at"]
+
+# Headings that are known to carry personal data: never mapped (listed so that a test can
+# prove none of them reaches the database; any other unmapped heading is dropped too).
+PERSONAL_HEADINGS = ["Họ tên", "Họ và tên", "Người nộp", "Chủ hồ sơ", "CMND", "CCCD", "Số định danh",
+                     "Điện thoại", "Số điện thoại", "Địa chỉ", "Email", "Ngày sinh", "Tên người nộp"]
+
+# --- counter tables: II.06a reports and peer files (domain.md 3.2-3.4) ---------------------
+GROUPS = ("received", "resolved", "pending")
+GROUP_TOTAL = {"received": "received_total", "resolved": "resolved", "pending": "pending"}
+
+
+def group_of(heading: str) -> str | None:
+    k = key(heading)
+    if not k:
+        return None
+    if "dang giai quyet" in k or "dang xu ly" in k or "chua giai quyet" in k:
+        return "pending"
+    if "da giai quyet" in k or "ket qua giai quyet" in k or "da xu ly" in k:
+        return "resolved"
+    if "nhan giai quyet" in k or "tiep nhan" in k or "so ho so nhan" in k:
+        return "received"
+    return None
+
+
+# heading -> counter, for headings that name one counter whatever the group
+COUNTER_HEADINGS: dict[str, list[str]] = {
+    "received_total": ["Tổng số hồ sơ tiếp nhận", "Tổng tiếp nhận", "Tổng số hồ sơ nhận giải quyết",
+                       "Số hồ sơ nhận giải quyết", "Tiếp nhận", "received_total"],
+    "received_online": ["Trực tuyến", "Trong đó: Trực tuyến", "Tiếp nhận trực tuyến", "Nộp trực tuyến",
+                        "received_online"],
+    "received_direct_post": ["Trực tiếp, dịch vụ bưu chính", "Trực tiếp và bưu chính",
+                             "Trực tiếp, bưu chính", "Trực tiếp và dịch vụ bưu chính",
+                             "Trực tiếp, dịch vụ bưu chính công ích", "received_direct_post"],
+    "received_direct": ["Trực tiếp", "Tiếp nhận trực tiếp", "received_direct"],
+    "received_post": ["Qua BCCI", "Bưu chính công ích", "Qua bưu chính", "Tiếp nhận qua BCCI",
+                      "received_post"],
+    "carried_over": ["Từ kỳ trước", "Kỳ trước chuyển qua", "Kỳ trước chuyển sang", "carried_over"],
+    "resolved": ["Đã giải quyết", "Số hồ sơ đã giải quyết", "Tổng số đã giải quyết", "resolved"],
+    "resolved_early": ["Trước hạn", "Giải quyết trước hạn", "resolved_early"],
+    "resolved_on_time": ["Đúng hạn", "Giải quyết đúng hạn", "resolved_on_time"],
+    "resolved_late": ["Trễ hạn", "Giải quyết quá hạn", "Đã giải quyết quá hạn", "resolved_late"],
+    "pending": ["Đang giải quyết", "Số hồ sơ đang giải quyết", "Tổng số đang giải quyết", "pending"],
+    "pending_in_time": ["Trong hạn", "Chưa đến hạn", "Đang giải quyết trong hạn", "pending_in_time"],
+    "pending_overdue": ["Đang quá hạn", "Đang giải quyết quá hạn", "pending_overdue"],
+    "fee_dossiers": ["Hồ sơ có nghĩa vụ tài chính", "Tổng HS có nghĩa vụ tài chính",
+                     "Số hồ sơ có nghĩa vụ tài chính", "Có nghĩa vụ tài chính", "fee_dossiers"],
+    "paid_online": ["Thanh toán trực tuyến", "Đã thanh toán trực tuyến", "Số HS đã TTTT",
+                    "Số hồ sơ đã thanh toán trực tuyến", "paid_online"],
+    "result_by_post": ["Trả kết quả qua BCCI", "Trả kết quả qua bưu chính", "result_by_post"],
+    "rated": ["Số lượt đánh giá", "Tổng số đánh giá", "Số hồ sơ được đánh giá", "rated"],
+    "satisfied": ["Hài lòng", "Số lượt hài lòng", "satisfied"],
+    "very_satisfied": ["Rất hài lòng", "very_satisfied"],
+    "dissatisfied": ["Không hài lòng", "dissatisfied"],
+    "digitised": ["Số hóa", "Hồ sơ được số hóa", "Số hồ sơ số hóa", "digitised"],
+    "e_result": ["Kết quả điện tử", "Có kết quả điện tử", "e_result"],
+    "certified": ["Hồ sơ chứng thực", "Số hồ sơ chứng thực", "certified"],
+    "e_certified": ["Chứng thực điện tử", "Chứng thực bản sao điện tử", "e_certified"],
+    "apologised": ["Có thư xin lỗi", "Số văn bản xin lỗi", "Đã xin lỗi", "apologised"],
+}
+AMBIGUOUS = {"tong so": "total", "tong": "total", "qua han": "late", "so ho so": "total"}
+
+ENTITY_HEADINGS = ["Đơn vị", "Tên đơn vị", "Lĩnh vực, công việc giải quyết theo cấp", "Cơ quan",
+                   "Địa phương", "Huyện", "Huyện, thị xã, thành phố", "Đơn vị hành chính", "Mã đơn vị",
+                   "peer", "peer_code", "unit", "unit_code", "Tên", "Cấp huyện", "Xã, thị trấn",
+                   "Đơn vị cấp huyện", "DonVi"]
+MONTH_HEADINGS = ["Tháng", "Kỳ báo cáo", "Kỳ", "Month", "period", "Thời gian", "Tháng báo cáo"]
+YEAR_HEADINGS = ["Năm", "Year"]
+SCORE_HEADINGS = ["Điểm", "Chỉ số", "Chỉ số CCHC", "Điểm CCHC", "Tổng điểm", "Score", "Par Index",
+                  "Điểm chỉ số"]
+RANK_HEADINGS = ["Xếp hạng", "Thứ hạng", "Hạng", "Rank", "Vị trí"]
+ORDINAL_HEADINGS = ["STT", "TT", "Số thứ tự"]
+ACCOUNTS_HEADINGS = ["Tài khoản", "Số tài khoản", "Tài khoản được tạo", "Số tài khoản tạo mới",
+                     "Tài khoản DVC được hỗ trợ tạo", "accounts"]
+
+
+def _keyset(aliases: list[str]) -> set[str]:
+    return {key(a) for a in aliases}
+
+
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\*")
+
+
+def clean_heading(h: object) -> str:
+    """A heading's key without notes in brackets: 'Ngày tiếp nhận (dd/mm/yyyy)'."""
+    if h is None:
+        return ""
+    k = key(_PAREN.sub(" ", str(h)))
+    for lead in ("trong do ", "trong so ", "gom "):
+        if k.startswith(lead):
+            k = k[len(lead):]
+    return k
+
+
+_DOSSIER_KEYS = {f: _keyset(a) for f, a in DOSSIER_FIELDS.items()}
+
+
+def map_dossier_heading(h: object) -> str | None:
+    k = clean_heading(h)
+    if not k:
+        return None
+    for f, keys in _DOSSIER_KEYS.items():
+        if k in keys:
+            return f
+    # a heading that starts with a known one: "Ngày hẹn trả kết quả cho công dân"
+    best, best_len = None, 0
+    for f, keys in _DOSSIER_KEYS.items():
+        for a in keys:
+            if len(a) >= 6 and k.startswith(a + " ") and len(a) > best_len:
+                best, best_len = f, len(a)
+    return best
+
+
+def map_dossier_header(row: list[object]) -> dict[int, str]:
+    """Column index -> field; a field claimed twice keeps its first column."""
+    out: dict[int, str] = {}
+    seen: set[str] = set()
+    for i, h in enumerate(row):
+        f = map_dossier_heading(h)
+        if f and f not in seen:
+            out[i] = f
+            seen.add(f)
+    return out
+
+
+_COUNTER_KEYS = {c: _keyset(a) for c, a in COUNTER_HEADINGS.items()}
+_ENTITY = _keyset(ENTITY_HEADINGS)
+_MONTH = _keyset(MONTH_HEADINGS)
+_YEAR = _keyset(YEAR_HEADINGS)
+_SCORE = _keyset(SCORE_HEADINGS)
+_RANK = _keyset(RANK_HEADINGS)
+_ORDINAL = _keyset(ORDINAL_HEADINGS)
+_ACCOUNTS = _keyset(ACCOUNTS_HEADINGS)
+
+
+@dataclass
+class TableHeader:
+    columns: dict[int, str]      # index -> counter name or one of the special roles below
+    entity_col: int | None
+    month_col: int | None
+    header_rows: int             # 1 or 2
+    labels: dict[int, str]       # index -> heading as written (for error messages)
+
+    @property
+    def counters(self) -> dict[int, str]:
+        return {i: c for i, c in self.columns.items() if not c.startswith("@")}
+
+
+def _plain(h: object) -> str:
+    return "" if h is None else " ".join(str(h).split())
+
+
+def map_table_header(upper: list[object], lower: list[object] | None) -> TableHeader:
+    """Name the columns of a counter table with a one- or two-row header.
+
+    In a two-row header the upper (merged) group heading decides what "Tổng số" and
+    "Quá hạn" mean; in a one-row header they take the nearest group before them, in the
+    form's order received -> resolved -> pending (domain.md 3.4).
+    """
+    n = max(len(upper), len(lower or []))
+    up = list(upper) + [None] * (n - len(upper))
+    lo = list(lower or []) + [None] * (n - len(lower or []))
+    # merged group headings are only in their first cell: carry them right while the lower
+    # row has sub-headings
+    groups: list[str | None] = []
+    carried: str | None = None
+    for i in range(n):
+        g = group_of(up[i]) if up[i] not in (None, "") else None
+        if up[i] not in (None, ""):
+            carried = g
+        elif lo[i] in (None, ""):
+            carried = None
+        groups.append(g if up[i] not in (None, "") else carried)
+
+    columns: dict[int, str] = {}
+    labels: dict[int, str] = {}
+    entity_col = month_col = None
+    current: str | None = None
+    assigned: set[str] = set()
+    for i in range(n):
+        sub = lo[i] if lower is not None else None
+        text = sub if sub not in (None, "") else up[i]
+        label = " / ".join(x for x in (_plain(up[i]) if sub not in (None, "") and up[i] not in (None, "") else "",
+                                       _plain(text)) if x)
+        k = clean_heading(text)
+        if not k:
+            continue
+        g = groups[i] if lower is not None else None
+        role = _role(k)
+        if role:
+            if role == "@entity" and entity_col is None:
+                entity_col = i
+            elif role == "@month" and month_col is None:
+                month_col = i
+            columns[i] = role
+            labels[i] = label
+            continue
+        name = None
+        if g is None and sub in (None, "") and group_of(text):
+            # a one-row header whose heading is a group name: "Số hồ sơ đã giải quyết"
+            g = group_of(text)
+            if k in _COUNTER_KEYS[GROUP_TOTAL[g]] or "tong" in k or k.startswith("so ho so"):
+                name = GROUP_TOTAL[g]
+        if name is None:
+            name = _counter_for(k, g, current, assigned)
+        if name is None:
+            continue
+        if name in assigned:
+            continue
+        columns[i] = name
+        labels[i] = label
+        assigned.add(name)
+        current = _GROUP_OF_COUNTER.get(name, current)
+    return TableHeader(columns, entity_col, month_col, 2 if lower is not None else 1, labels)
+
+
+_GROUP_OF_COUNTER = {
+    "received_total": "received", "received_online": "received", "received_direct_post": "received",
+    "received_direct": "received", "received_post": "received", "carried_over": "received",
+    "resolved": "resolved", "resolved_early": "resolved", "resolved_on_time": "resolved",
+    "resolved_late": "resolved", "pending": "pending", "pending_in_time": "pending",
+    "pending_overdue": "pending",
+}
+
+
+def _role(k: str) -> str | None:
+    if k in _ORDINAL:
+        return "@ordinal"
+    if k in _ENTITY:
+        return "@entity"
+    if k in _MONTH:
+        return "@month"
+    if k in _YEAR:
+        return "@year"
+    if k in _SCORE:
+        return "@score"
+    if k in _RANK:
+        return "@rank"
+    if k in _ACCOUNTS:
+        return "@accounts"
+    return None
+
+
+def _counter_for(k: str, group: str | None, current: str | None, assigned: set[str]) -> str | None:
+    amb = AMBIGUOUS.get(k)
+    if amb == "total":
+        if group:
+            return GROUP_TOTAL[group]
+        # one-row header: the next group whose total is not yet taken
+        order = list(GROUPS)
+        start = order.index(current) if current else 0
+        for gname in order[start:]:
+            if GROUP_TOTAL[gname] not in assigned:
+                return GROUP_TOTAL[gname]
+        return None
+    if amb == "late":
+        if group == "pending":
+            return "pending_overdue"
+        if group == "resolved":
+            return "resolved_late"
+        if current == "pending" or "resolved_late" in assigned:
+            return "pending_overdue"
+        return "resolved_late"
+    if group == "pending" and k in ("trong han", "chua den han"):
+        return "pending_in_time"
+    for name, keys in _COUNTER_KEYS.items():
+        if k in keys:
+            return name
+    return None
+
+
+def score_dossier_row(row: list[object]) -> int:
+    return len(map_dossier_header(row))
+
+
+def score_table_row(row: list[object]) -> int:
+    h = map_table_header(row, None)
+    return len(h.counters) + (2 if h.entity_col is not None else 0)

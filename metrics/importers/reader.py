@@ -1,0 +1,225 @@
+"""Opening an input file as rows of cells, whatever it is: .xlsx, or .csv in UTF-8 (with or
+without BOM) or UTF-16 (Excel's "Unicode text"), separated by comma, semicolon or tab.
+
+Only the first rows are read here (to find the header and the kind); the bulk of a dossier
+file is streamed by DuckDB (CSV) or row by row (XLSX) in dossiers.py.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from ..errors import ImportRejected, Problem
+
+HEAD_ROWS = 40
+
+
+def reject(file_name: str, vi: str, en: str, **kw) -> ImportRejected:
+    return ImportRejected(file_name, [Problem(vi, en, **kw)])
+
+
+@dataclass
+class Source:
+    path: Path
+    display_name: str
+    fmt: str                      # "xlsx" or "csv"
+    encoding: str | None = None   # csv only (a DuckDB/Python codec name)
+    delimiter: str | None = None  # csv only
+    head: list[list[object]] = field(default_factory=list)
+    # physical line index (0-based) where each head row starts, for DuckDB's skip=
+    line_of_row: list[int] = field(default_factory=list)
+    sheet: str | None = None
+
+
+def cell_text(v: object) -> str | None:
+    """A cell as the text DuckDB parses: dates in ISO form, whole floats without '.0'."""
+    if v is None:
+        return None
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, date):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, time):
+        return v.strftime("%H:%M:%S")
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
+def open_source(path: str | Path, display_name: str | None = None) -> Source:
+    p = Path(path)
+    name = display_name or p.name
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise reject(name, f"Không đọc được tệp: {exc}", f"Cannot read the file: {exc}") from exc
+    if size == 0:
+        raise reject(name, "Tệp rỗng", "The file is empty")
+    with p.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"PK\x03\x04"):
+        return _open_xlsx(p, name)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise reject(name, "Tệp Excel đời cũ (.xls) không được hỗ trợ: hãy lưu lại dưới dạng .xlsx",
+                     "Old Excel (.xls) files are not supported: save the file as .xlsx")
+    return _open_csv(p, name)
+
+
+# --- xlsx -------------------------------------------------------------------------------
+MAX_XLSX_UNCOMPRESSED = 2 * 1024 ** 3  # a zip bomb disguised as a workbook stops here
+
+
+def _open_xlsx(p: Path, name: str) -> Source:
+    try:
+        with zipfile.ZipFile(p) as zf:
+            names = zf.namelist()
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise reject(name, "Tệp không phải là bảng tính Excel hợp lệ", "Not a valid Excel workbook") from exc
+    if "xl/workbook.xml" not in names:
+        raise reject(name, "Tệp nén không phải là bảng tính Excel (.xlsx)", "A zip file that is not an .xlsx workbook")
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise reject(name, "Bảng tính quá lớn khi giải nén", "The workbook is too large once uncompressed")
+    src = Source(p, name, "xlsx")
+    rows = []
+    try:
+        for row in iter_xlsx_rows(p):
+            rows.append(row)
+            if len(rows) >= HEAD_ROWS:
+                break
+    except ImportRejected:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise reject(name, f"Không đọc được bảng tính: {exc}", f"Cannot read the workbook: {exc}") from exc
+    src.head = rows
+    src.line_of_row = list(range(len(rows)))
+    return src
+
+
+def iter_xlsx_rows(p: Path):
+    """Rows of the first non-empty worksheet as lists of cell values (read-only, streamed)."""
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    try:
+        # the first sheet that holds more than one row; exports sometimes lead with a cover sheet
+        ws = wb.worksheets[0] if wb.worksheets else None
+        for sheet in wb.worksheets:
+            if (sheet.max_row or 0) > 1:
+                ws = sheet
+                break
+        if ws is None:
+            return
+        for row in ws.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        wb.close()
+
+
+# --- csv --------------------------------------------------------------------------------
+def _decode_head(raw: bytes) -> tuple[str, str]:
+    """(python codec, duckdb encoding) of a CSV, from its BOM or its content."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig", "utf-8"
+    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+        return "utf-16", "utf-16"
+    # UTF-16 without BOM: every other byte is zero in mostly-ASCII text
+    if len(raw) >= 4 and raw[1::2].count(0) > len(raw) // 4:
+        return "utf-16-le", "utf-16"
+    return "utf-8", "utf-8"
+
+
+def _open_csv(p: Path, name: str) -> Source:
+    with p.open("rb") as fh:
+        raw = fh.read(256 * 1024)
+    codec, duck_enc = _decode_head(raw)
+    if codec == "utf-8" and b"\x00" in raw:
+        raise reject(name, "Tệp nhị phân, không phải bảng tính hay CSV",
+                     "A binary file, neither a workbook nor a CSV")
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        # the 256 KiB cut may split a character; retry without the last few bytes
+        try:
+            text = raw[: exc.start].decode(codec) if exc.start > len(raw) - 8 else None
+        except UnicodeDecodeError:
+            text = None
+        if text is None:
+            raise reject(name, "Tệp CSV không ở bảng mã UTF-8 hoặc UTF-16: hãy lưu lại với UTF-8",
+                         "The CSV is neither UTF-8 nor UTF-16: save it as UTF-8",
+                         value=f"byte {exc.start}") from exc
+    if codec == "utf-16-le" and duck_enc == "utf-16":
+        # DuckDB needs the BOM to know the byte order
+        duck_enc = "utf-16"
+    if "\x00" in text:
+        raise reject(name, "Tệp nhị phân, không phải bảng tính hay CSV",
+                     "A binary file, neither a workbook nor a CSV")
+    lines = text.splitlines(keepends=True)
+    if len(raw) == 256 * 1024 and lines:
+        lines = lines[:-1]  # the last line may be cut
+    delim = _sniff_delimiter(lines[:HEAD_ROWS])
+    src = Source(p, name, "csv", encoding=duck_enc, delimiter=delim)
+    src.python_codec = codec  # type: ignore[attr-defined]
+    reader = csv.reader(io.StringIO("".join(lines)), delimiter=delim)
+    start_line = 0
+    try:
+        for row in reader:
+            src.head.append([c if c != "" else None for c in row])
+            src.line_of_row.append(start_line)
+            start_line = reader.line_num
+            if len(src.head) >= HEAD_ROWS:
+                break
+    except csv.Error as exc:
+        raise reject(name, f"Tệp CSV hỏng: {exc}", f"Malformed CSV: {exc}") from exc
+    if not any(any(c not in (None, "") for c in r) for r in src.head):
+        raise reject(name, "Tệp không có dữ liệu", "The file holds no data")
+    return src
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    best, best_score = ",", -1
+    for d in (",", ";", "\t"):
+        rows = list(csv.reader(io.StringIO("".join(lines)), delimiter=d)) if lines else []
+        widths = [len(r) for r in rows if len(r) > 1]
+        if not widths:
+            continue
+        # the header and data rows share the widest count; title rows are narrower
+        top = max(widths)
+        score = sum(1 for w in widths if w == top) * top
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def iter_csv_rows(src: Source, skip_rows: int = 0):
+    """All rows of a CSV in Python (small files: reports, peers)."""
+    with src.path.open("r", encoding=getattr(src, "python_codec", "utf-8"), newline="",
+                       errors="strict") as fh:
+        reader = csv.reader(fh, delimiter=src.delimiter or ",")
+        for i, row in enumerate(reader):
+            if i < skip_rows:
+                continue
+            yield [c if c != "" else None for c in row]
+
+
+def iter_rows(src: Source):
+    try:
+        if src.fmt == "xlsx":
+            yield from iter_xlsx_rows(src.path)
+        else:
+            yield from iter_csv_rows(src)
+    except UnicodeDecodeError as exc:
+        raise reject(src.display_name, "Tệp có ký tự không đọc được theo bảng mã đã nhận diện",
+                     "The file has characters that do not decode", value=str(exc)[:80]) from exc
+    except csv.Error as exc:
+        raise reject(src.display_name, f"Tệp CSV hỏng: {exc}", f"Malformed CSV: {exc}") from exc

@@ -1,0 +1,259 @@
+"""Cell values as real exports write them: yes/no, channels, ratings, numbers, months, dates.
+
+Dates of dossier files are parsed inside DuckDB (millions of cells); `DATE_SQL` is that
+single definition and `parse_date` runs the very same expression for the Python callers.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from ..textnorm import key
+
+YES = {"x", "co", "1", "true", "yes", "da", "y", "dung", "2"}
+NO = {"", "0", "khong", "chua", "false", "no", "n", "sai", "-"}
+# "2" only means yes where the export codes online payment as 1/2 (domain 3.1); the yes/no
+# reader is told which columns accept it.
+YES_STRICT = YES - {"2"}
+
+
+def parse_yes_no(raw: object, allow_code_2: bool = False) -> bool | None:
+    """True/False, or None when the cell is not a yes/no token (the caller reports it)."""
+    if raw is None:
+        return False
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)):
+        if raw == 0:
+            return False
+        if raw == 1 or (allow_code_2 and raw == 2):
+            return True
+        return None
+    k = key(raw)
+    if k.endswith(" 0") or k.endswith(".0"):
+        k = k[:-2]
+    if k in NO:
+        return False
+    if k in (YES if allow_code_2 else YES_STRICT):
+        return True
+    # "Đã thanh toán", "Có (qua VNPT)", "Không có": the first word carries the answer
+    first = k.split(" ")[0] if k else ""
+    if first in ("khong", "chua"):
+        return False
+    if first in ("co", "da", "x"):
+        return True
+    return None
+
+
+CHANNELS = {1: "direct", 2: "online", 3: "post"}
+
+
+def parse_channel(raw: object) -> int | None:
+    """1 direct, 2 online, 3 public postal service (BCCI); None if unreadable."""
+    if raw is None:
+        return None
+    k = key(raw)
+    if k in ("1", "1 0"):
+        return 1
+    if k in ("2", "2 0"):
+        return 2
+    if k in ("3", "3 0"):
+        return 3
+    if not k:
+        return None
+    if "bcci" in k or "buu chinh" in k or "buu dien" in k:
+        return 3
+    if "truc tuyen" in k or "online" in k or "dvc" in k or "muc do 3" in k or "muc do 4" in k \
+            or "toan trinh" in k or "mot phan" in k or "qua mang" in k:
+        return 2
+    if "truc tiep" in k or "direct" in k or "mot cua" in k:
+        return 1
+    return None
+
+
+RATINGS = {"very_satisfied", "satisfied", "dissatisfied"}
+
+
+def parse_rating(raw: object) -> tuple[bool, str | None]:
+    """(readable, rating). Empty means not rated; the readable flag catches unknown words."""
+    if raw is None:
+        return True, None
+    k = key(raw)
+    if not k or k in ("chua danh gia", "khong danh gia", "0"):
+        return True, None
+    if k.startswith("khong hai long") or k.startswith("chua hai long") or k == "3":
+        return True, "dissatisfied"
+    if k.startswith("rat hai long") or k == "1":
+        return True, "very_satisfied"
+    if k.startswith("hai long") or k == "2":
+        return True, "satisfied"
+    return False, None
+
+
+_NUM_DOTS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_NUM_COMMAS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
+
+
+def parse_count(raw: object) -> tuple[bool, int | None]:
+    """(readable, value) for a counter cell: '1.234' is one thousand two hundred and
+    thirty-four (Vietnamese thousands dots); blank is unknown (None); '-' is zero."""
+    if raw is None:
+        return True, None
+    if isinstance(raw, bool):
+        return False, None
+    if isinstance(raw, int):
+        return (raw >= 0), raw if raw >= 0 else None
+    if isinstance(raw, float):
+        if raw != raw:  # NaN
+            return True, None
+        if raw.is_integer() and raw >= 0:
+            return True, int(raw)
+        return False, None
+    s = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    if s == "":
+        return True, None
+    if s in ("-", "–", "—"):
+        return True, 0
+    if s.isdigit():
+        return True, int(s)
+    if _NUM_DOTS.match(s):
+        return (not s.startswith("-")), int(s.replace(".", "")) if not s.startswith("-") else None
+    if _NUM_COMMAS.match(s):
+        return (not s.startswith("-")), int(s.replace(",", "")) if not s.startswith("-") else None
+    if re.fullmatch(r"\d+[.,]0+", s):
+        return True, int(re.split(r"[.,]", s)[0])
+    return False, None
+
+
+def parse_decimal(raw: object) -> tuple[bool, float | None]:
+    """A score such as '87,35' or '87.35' (index files); blank is unknown."""
+    if raw is None:
+        return True, None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return (raw == raw), float(raw) if raw == raw else None
+    s = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    if not s:
+        return True, None
+    if "," in s and "." in s:
+        s = s.replace(".", "").replace(",", ".")
+    else:
+        s = s.replace(",", ".")
+    try:
+        return True, float(s)
+    except ValueError:
+        return False, None
+
+
+_MONTH_PATTERNS = [
+    re.compile(r"^(?:thang|t)?\s*(\d{1,2})\s*[/\-.]\s*(\d{4})$"),         # 08/2022, T8/2022, Tháng 8/2022
+    re.compile(r"^(\d{4})\s*[/\-.]\s*(\d{1,2})$"),                      # 2022-08
+    re.compile(r"^(?:thang|t)\s*(\d{1,2})\s*(?:nam)?\s*(\d{4})$"),        # Tháng 8 năm 2022
+    re.compile(r"^(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*0?1$"),        # 2022-08-01 (a month's first day)
+    re.compile(r"^0?1\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})$"),        # 01/08/2022
+]
+
+
+def parse_month(raw: object) -> date | None:
+    """First day of the month written as 08/2022, 8/2022, 2022-08, Tháng 8/2022, T8/2022,
+    'Tháng 8 năm 2022'; None if it is not a month."""
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):
+        return date(raw.year, raw.month, 1) if raw.day == 1 else None
+    if isinstance(raw, date):
+        return date(raw.year, raw.month, 1) if raw.day == 1 else None
+    s = str(raw).strip().lower()
+    s = key(s).replace(" / ", "/")
+    s = re.sub(r"\s*([/\-.])\s*", r"\1", s)
+    # key() turned "/" into spaces; rebuild the simple forms from the original
+    orig = re.sub(r"\s+", " ", str(raw).strip())
+    orig_k = re.sub(r"[^\w/\-. ]", "", key_keep_sep(orig))
+    for text in (orig_k, s):
+        for i, pat in enumerate(_MONTH_PATTERNS):
+            m = pat.match(text)
+            if not m:
+                continue
+            a, b = m.group(1), m.group(2)
+            year, month = (int(b), int(a)) if i in (0, 2, 4) else (int(a), int(b))
+            if 1 <= month <= 12 and 1900 <= year <= 2100:
+                return date(year, month, 1)
+    return None
+
+
+def key_keep_sep(text: str) -> str:
+    """Like key() but keeps the separators that months are written with."""
+    from ..textnorm import strip_accents
+    import unicodedata
+
+    t = unicodedata.normalize("NFC", text).casefold()
+    return strip_accents(t).strip()
+
+
+_PERIOD_LINE = re.compile(r"thang\s*(\d{1,2})\s*(?:nam|/|-)\s*(\d{4})")
+
+
+def month_in_text(text: object) -> date | None:
+    """The month of a title line such as 'Kỳ báo cáo: Tháng 8 năm 2022 (Từ ngày …)'."""
+    if text is None:
+        return None
+    k = key_keep_sep(str(text))
+    m = _PERIOD_LINE.search(k)
+    if m:
+        month, year = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12:
+            return date(year, month, 1)
+    return None
+
+
+# --- dates -------------------------------------------------------------------------
+# Day first, never month first (domain 3.1). Excel serials count days from 1899-12-30.
+DATE_FORMATS = [
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
+    "%H:%M:%S %d/%m/%Y", "%H:%M %d/%m/%Y",
+]
+_FMT_LIST = "[" + ", ".join("'" + f + "'" for f in DATE_FORMATS) + "]"
+
+
+def date_sql(col: str) -> str:
+    """SQL expression: the TIMESTAMP a text cell denotes, or NULL if it is not a date.
+
+    `col` is a trusted column identifier built by the importer, never user text.
+    """
+    trimmed = f"trim(regexp_replace({col}, '\\s+', ' ', 'g'))"
+    return (
+        f"CASE WHEN {trimmed} = '' OR {col} IS NULL THEN NULL "
+        f"WHEN regexp_full_match({trimmed}, '\\d{{5}}(\\.\\d+)?') "
+        f"  AND TRY_CAST({trimmed} AS DOUBLE) BETWEEN 20000 AND 80000 "
+        f"THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST({trimmed} AS DOUBLE) * 86400000000) AS BIGINT)) "
+        f"ELSE try_strptime({trimmed}, {_FMT_LIST}) END"
+    )
+
+
+def parse_date(raw: object) -> datetime | None:
+    """Python face of `date_sql`, for the few callers outside bulk import (and tests)."""
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):
+        return raw
+    if isinstance(raw, date):
+        return datetime(raw.year, raw.month, raw.day)
+    import duckdb
+
+    con = _date_con()
+    return con.execute(f"SELECT {date_sql('v')} FROM (SELECT CAST(? AS VARCHAR) AS v)", [str(raw)]).fetchone()[0]
+
+
+_con = None
+
+
+def _date_con():
+    global _con
+    if _con is None:
+        import duckdb
+
+        _con = duckdb.connect()
+    return _con

@@ -1,0 +1,269 @@
+"""The jurisdiction profile: units, aliases, peers, target rank, score weights, goals.
+
+Profiles are TOML files under metrics/profiles/. The default is the 2022 Tuy Phước set-up;
+`REFORM_PROFILE` (a name or a path) selects another one without any code change.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ConfigError
+from .textnorm import compact, fold, key, similarity, strip_accents
+
+PROFILE_DIR = Path(__file__).parent / "profiles"
+DEFAULT_PROFILE = "tuy_phuoc_2022"
+
+LEVELS = ("department", "land_branch", "commune", "township")
+COMMUNE_LEVELS = ("commune", "township")
+LEVEL_LABELS = {
+    "department": ("Phòng, ban cấp huyện", "District departments"),
+    "land_branch": ("Chi nhánh VP Đăng ký đất đai", "Land registration branch"),
+    "commune": ("Xã", "Communes"),
+    "township": ("Thị trấn", "Townships"),
+}
+
+# Prefixes that officers write, or omit, before a unit's name. Longest first.
+_PREFIXES = [
+    "uy ban nhan dan", "ubnd", "bo phan mot cua", "bo phan tn va tkq", "bp mot cua",
+    "thi tran", "tt", "xa", "phuong", "phong", "p",
+]
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    level: str
+    aliases: tuple[str, ...] = ()
+    valid_from: date | None = None
+    valid_to: date | None = None
+    rolls_into: str | None = None
+
+    @property
+    def is_commune(self) -> bool:
+        return self.level in COMMUNE_LEVELS
+
+
+@dataclass(frozen=True)
+class Peer:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    kpi: str
+    weight: float
+    full_mark: float
+
+
+@dataclass
+class Profile:
+    name: str
+    path: Path
+    code: str
+    jurisdiction_name: str
+    jurisdiction_name_en: str
+    short_name: str
+    province: str
+    issuing_body: str
+    place: str
+    peer_kind_vi: str
+    peer_kind_en: str
+    target_rank: int
+    stretch_rank: int
+    units: list[Unit]
+    peers: list[Peer]
+    indicators: list[Indicator]
+    goals: dict[str, float]
+    digitisation_from: dict[str, date] = field(default_factory=dict)
+
+    # -- lookups ---------------------------------------------------------------
+    def unit(self, code: str) -> Unit:
+        for u in self.units:
+            if u.code == code:
+                return u
+        raise KeyError(code)
+
+    @property
+    def unit_codes(self) -> list[str]:
+        return [u.code for u in self.units]
+
+    def peer_name(self, code: str) -> str:
+        for p in self.peers:
+            if p.code == code:
+                return p.name
+        return code
+
+    def current_units(self) -> list[Unit]:
+        """Units that report today (no successor)."""
+        return [u for u in self.units if not u.rolls_into]
+
+    # -- name matching ----------------------------------------------------------
+    def match_unit(self, raw: object) -> Unit | None:
+        return self._units_matcher().match(raw)
+
+    def suggest_units(self, raw: object, n: int = 3) -> list[str]:
+        return self._units_matcher().suggest(raw, n)
+
+    def match_peer(self, raw: object) -> Peer | None:
+        return self._peers_matcher().match(raw)
+
+    def suggest_peers(self, raw: object, n: int = 3) -> list[str]:
+        return self._peers_matcher().suggest(raw, n)
+
+    def _units_matcher(self) -> "_Matcher":
+        if not hasattr(self, "_um"):
+            self._um = _Matcher([(u, u.code, u.name, u.aliases) for u in self.units])
+        return self._um
+
+    def _peers_matcher(self) -> "_Matcher":
+        if not hasattr(self, "_pm"):
+            self._pm = _Matcher([(p, p.code, p.name, p.aliases) for p in self.peers])
+        return self._pm
+
+
+def _without_prefix(k: str) -> str:
+    # compare without accents ("xã" and "xa" are the same prefix); strip_accents keeps the
+    # length of NFC text, so the cut position carries over to the accented string
+    changed = True
+    while changed:
+        changed = False
+        plain = strip_accents(k)
+        for p in _PREFIXES:
+            if plain.startswith(p + " ") and len(k) > len(p) + 1:
+                k = k[len(p) + 1:]
+                changed = True
+    return k
+
+
+class _Matcher:
+    """Matches a name written any of the ways of domain.md 2.2 to one known entity.
+
+    Tried in order, so that a stricter reading wins: code; folded name with accents;
+    folded name without prefixes; then accents stripped and spaces dropped (last resort).
+    """
+
+    def __init__(self, entries):
+        self.entries = entries
+        self.by_code: dict[str, object] = {}
+        self.tables: list[dict[str, object]] = [{}, {}, {}, {}]
+        ambiguous: list[set[str]] = [set(), set(), set(), set()]
+        for obj, code, name, aliases in entries:
+            self.by_code[fold(code)] = obj
+            self.by_code[compact(code)] = obj
+            for text in (name, *aliases):
+                f = fold(text)
+                variants = [f, _without_prefix(f), strip_accents(_without_prefix(f)),
+                            compact(_without_prefix(f))]
+                for i, v in enumerate(variants):
+                    if not v:
+                        continue
+                    t = self.tables[i]
+                    if v in t and t[v] is not obj:
+                        ambiguous[i].add(v)
+                    t[v] = obj
+        for i, amb in enumerate(ambiguous):
+            for v in amb:
+                self.tables[i].pop(v, None)
+        self.names = [(obj, name) for obj, _, name, _ in entries]
+
+    def match(self, raw: object):
+        if raw is None:
+            return None
+        f = fold(raw)
+        if not f:
+            return None
+        if f in self.by_code:
+            return self.by_code[f]
+        if compact(raw) in self.by_code and any(ch.isdigit() for ch in f):
+            return self.by_code[compact(raw)]
+        stripped = _without_prefix(f)
+        probes = [f, stripped, strip_accents(stripped), compact(stripped)]
+        for i, probe in enumerate(probes):
+            if probe in self.tables[i]:
+                return self.tables[i][probe]
+        return None
+
+    def suggest(self, raw: object, n: int = 3) -> list[str]:
+        k = key(_without_prefix(fold(raw)))
+        scored = sorted(
+            ((similarity(k, key(_without_prefix(fold(name)))), name) for _, name in self.names),
+            reverse=True,
+        )
+        return [name for _, name in scored[:n]]
+
+
+def _date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def profile_path(name_or_path: str | None = None) -> Path:
+    name = name_or_path or os.environ.get("REFORM_PROFILE") or DEFAULT_PROFILE
+    p = Path(name)
+    if p.suffix == ".toml" and p.exists():
+        return p
+    candidate = PROFILE_DIR / f"{name}.toml"
+    if candidate.exists():
+        return candidate
+    known = ", ".join(sorted(x.stem for x in PROFILE_DIR.glob("*.toml")))
+    raise ConfigError(f"Không tìm thấy hồ sơ cấu hình «{name}» (có: {known})",
+                      f"Profile «{name}» not found (known: {known})")
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> Profile:
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Không đọc được {p.name}: {exc}", f"Cannot read {p.name}: {exc}") from exc
+    try:
+        j = raw["jurisdiction"]
+        units = [
+            Unit(code=str(u["code"]), name=u["name"], level=u["level"],
+                 aliases=tuple(u.get("aliases", ())), valid_from=_date(u.get("valid_from")),
+                 valid_to=_date(u.get("valid_to")), rolls_into=u.get("rolls_into"))
+            for u in raw["units"]
+        ]
+        peers = [Peer(code=str(x["code"]), name=x["name"], aliases=tuple(x.get("aliases", ())))
+                 for x in raw.get("peers", [])]
+        indicators = [Indicator(key=i["key"], kpi=i["kpi"], weight=float(i["weight"]),
+                                full_mark=float(i["full_mark"]))
+                      for i in raw.get("score", {}).get("indicators", [])]
+        prof = Profile(
+            name=p.stem, path=p, code=str(j["code"]), jurisdiction_name=j["name"],
+            jurisdiction_name_en=j.get("name_en", j["name"]),
+            short_name=j.get("short_name", j["name"]), province=j.get("province", ""),
+            issuing_body=j.get("issuing_body", j["name"].upper()), place=j.get("place", ""),
+            peer_kind_vi=j.get("peer_kind_vi", "đơn vị"), peer_kind_en=j.get("peer_kind_en", "peers"),
+            target_rank=int(j.get("target_rank", 5)), stretch_rank=int(j.get("stretch_rank", 4)),
+            units=units, peers=peers, indicators=indicators,
+            goals={k: float(v) for k, v in raw.get("goals", {}).items()},
+            digitisation_from={k: _date(v) for k, v in j.get("digitisation_from", {}).items()},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"Hồ sơ cấu hình {p.name} thiếu hoặc sai mục {exc}",
+                          f"Profile {p.name} has a missing or bad entry {exc}") from exc
+    bad = [u.code for u in units if u.level not in LEVELS]
+    if bad:
+        raise ConfigError(f"Cấp đơn vị không hợp lệ: {bad}", f"Unknown unit level for {bad}")
+    codes = [u.code for u in units]
+    if len(set(codes)) != len(codes):
+        raise ConfigError("Mã đơn vị trùng nhau trong hồ sơ cấu hình", "Duplicate unit codes in profile")
+    return prof
+
+
+def load_profile(name_or_path: str | None = None) -> Profile:
+    return _load(str(profile_path(name_or_path)))
