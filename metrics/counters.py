@@ -54,13 +54,15 @@ def expansion_sql(where: str = "TRUE") -> str:
     """
 
 
-def counters_select_sql(where: str = "TRUE") -> str:
+def counters_select_sql(where: str = "TRUE", group: str = "d.unit_code", as_name: str = "unit_code") -> str:
+    """Counters per (group, month); `group` is a trusted SQL expression over d (unit by
+    default; a procedure or field for breakdowns)."""
     cols = ",\n        ".join(f"{counter_expr(c)} AS {c.name}" for c in COUNTERS)
     return f"""{expansion_sql(where)}
-    SELECT d.unit_code, d.m_start AS period,
+    SELECT {group} AS {as_name}, d.m_start AS period,
         {cols}
     FROM d
-    GROUP BY d.unit_code, d.m_start
+    GROUP BY {group}, d.m_start
     """
 
 

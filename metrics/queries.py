@@ -223,3 +223,121 @@ def as_of(con) -> dict:
     files = con.execute("SELECT file_name FROM imports WHERE status = 'active' ORDER BY id DESC LIMIT 3").fetchall()
     return {"imported_at": row[0], "imports": row[1], "is_demo": bool(row[2]) if row[2] is not None else False,
             "last_date": last_date, "recent_files": [f[0] for f in files]}
+
+
+# --- dossier lists ---------------------------------------------------------------------
+DOSSIER_STATUSES = ("all", "late", "overdue", "pending", "early", "on_time", "apology_missing", "land_violation")
+
+_STATUS_SQL = {
+    "all": "TRUE",
+    "late": "finished_date > due_date",
+    "early": "finished_date < due_date",
+    "on_time": "finished_date = due_date",
+    "pending": "finished_date IS NULL OR finished_date > $end_of",
+    "overdue": "(finished_date IS NULL OR finished_date > $end_of) AND due_date <= $end_of",
+    "apology_missing": "finished_date > due_date AND NOT coalesce(apology_sent, FALSE)",
+    "land_violation": "is_commune AND is_land AND NOT is_land_mediation",
+}
+
+DOSSIER_COLUMNS = ["dossier_code", "unit_code", "unit_name", "procedure_code", "procedure_name", "field",
+                   "channel", "received_at", "due_at", "finished_at", "status", "days_late", "has_fee",
+                   "paid_online", "result_by_post", "digitised", "e_result", "apology_sent", "apology_at",
+                   "rating", "handler"]
+
+
+def _dossier_where(start: date, end: date, units, status: str, procedure: str | None, channel: int | None,
+                   field: str | None, search: str | None) -> tuple[str, list]:
+    import calendar
+
+    if status not in _STATUS_SQL:
+        raise InputError(f"Trạng thái không hợp lệ: {status}", f"Unknown status {status}")
+    end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+    where = ["x.is_current"]
+    params: list = []
+    # a dossier belongs to the period if it was open at some time in it
+    where.append("CAST(x.received_at AS DATE) <= ? AND (x.finished_at IS NULL OR CAST(x.finished_at AS DATE) >= ?)")
+    params += [end_of, start]
+    if status in ("late", "early", "on_time", "apology_missing"):
+        where.append("CAST(x.finished_at AS DATE) BETWEEN ? AND ?")
+        params += [start, end_of]
+    if status == "land_violation":
+        where.append("CAST(x.received_at AS DATE) BETWEEN ? AND ?")
+        params += [start, end_of]
+    cond = _STATUS_SQL[status]
+    n = cond.count("$end_of")
+    where.append("(" + cond.replace("$end_of", "?") + ")")
+    params += [end_of] * n
+    if units:
+        where.append(f"x.unit_code IN ({', '.join('?' for _ in units)})")
+        params += list(units)
+    if procedure:
+        where.append("(x.procedure_code = ? OR x.procedure_name = ?)")
+        params += [procedure, procedure]
+    if channel:
+        where.append("x.channel = ?")
+        params.append(int(channel))
+    if field:
+        where.append("x.field = ?")
+        params.append(field)
+    if search:
+        where.append("(x.dossier_code ILIKE ? OR x.procedure_name ILIKE ?)")
+        params += [f"%{search}%", f"%{search}%"]
+    return " AND ".join(where), params
+
+
+_DOSSIER_BASE = """
+    SELECT x.*, u.name AS unit_name, u.level IN ('commune', 'township') AS is_commune,
+           CAST(x.received_at AS DATE) AS received_date, CAST(x.due_at AS DATE) AS due_date,
+           CAST(x.finished_at AS DATE) AS finished_date
+    FROM dossiers x JOIN units u ON u.code = x.unit_code
+"""
+
+
+def dossier_list(con, start: date, end: date | None = None, units: list[str] | None = None, status: str = "all",
+                 procedure: str | None = None, channel: int | None = None, field: str | None = None,
+                 search: str | None = None, limit: int | None = 500, offset: int = 0) -> pd.DataFrame:
+    """Dossiers open at some time in [start, end] (paged); only the stored, non-personal fields."""
+    end = end or start
+    where, params = _dossier_where(start, end, units, status, procedure, channel, field, search)
+    lim = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
+    sql = f"""
+    SELECT dossier_code, unit_code, unit_name, procedure_code, procedure_name, field, channel,
+           received_at, due_at, finished_at,
+           CASE WHEN finished_date IS NULL THEN (CASE WHEN due_date < current_date THEN 'overdue' ELSE 'pending' END)
+                WHEN finished_date < due_date THEN 'early' WHEN finished_date = due_date THEN 'on_time'
+                ELSE 'late' END AS status,
+           CASE WHEN finished_date > due_date THEN date_diff('day', due_date, finished_date) END AS days_late,
+           has_fee, paid_online, result_by_post, digitised, e_result, apology_sent, apology_at, rating, handler
+    FROM ({_DOSSIER_BASE}) x
+    WHERE {where}
+    ORDER BY received_at DESC, dossier_code{lim}"""
+    return con.execute(sql, params).df()
+
+
+def dossier_count(con, start: date, end: date | None = None, units: list[str] | None = None, status: str = "all",
+                  procedure: str | None = None, channel: int | None = None, field: str | None = None,
+                  search: str | None = None) -> int:
+    end = end or start
+    where, params = _dossier_where(start, end, units, status, procedure, channel, field, search)
+    return con.execute(f"SELECT count(*) FROM ({_DOSSIER_BASE}) x WHERE {where}", params).fetchone()[0]
+
+
+def breakdown(con, start: date, end: date | None = None, units: list[str] | None = None,
+              by: str = "procedure") -> pd.DataFrame:
+    """KPIs per procedure or per field for a set of units, computed from the dossiers."""
+    from .counters import counters_select_sql
+
+    end = end or start
+    col = {"procedure": "coalesce(x.procedure_name, x.procedure_code, '?')", "field": "coalesce(x.field, '?')"}[by]
+    where = "TRUE"
+    params: list = []
+    if units:
+        where = f"x.unit_code IN ({', '.join('?' for _ in units)})"
+        params = list(units)
+    inner = counters_select_sql(where, group=col.replace("x.", "d."), as_name="item")
+    sql = f"""
+    SELECT item, {_select_counters('b.')}, {_select_kpis('b.')}
+    FROM ({inner}) b WHERE b.period BETWEEN ? AND ?
+    GROUP BY item ORDER BY sum(b.received_total) DESC"""
+    df = con.execute(sql, params + [start, end]).df()
+    return df
