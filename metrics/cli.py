@@ -117,6 +117,50 @@ def cmd_demo(args, profile) -> int:
     return 0
 
 
+def cmd_flags(args, profile) -> int:
+    from .flags import flags_for
+
+    p = queries.month(args.period)
+    with db.session(args.db, profile) as con:
+        df = flags_for(con, p, profile)
+    _frame_out(df[["period", "unit_code", "flag", "value", "detail"]], args.format)
+    return 0
+
+
+def rank_frame(con, period: str, level: str, profile) -> pd.DataFrame:
+    from .score import peer_ranking, unit_league
+
+    p = queries.month(period)
+    if level == "peers":
+        df = peer_ranking(con, p, p, profile)
+        cols = ["peer_code", "peer_name"]
+    else:
+        parts = [unit_league(con, p, p, g, profile).assign(league=g) for g in ("departments", "communes")]
+        parts = [x for x in parts if not x.empty]
+        df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        cols = ["league", "unit_code", "unit_name"]
+    if df.empty:
+        return pd.DataFrame(columns=["period", *cols, "score", "rank"])
+    out = pd.DataFrame({"period": p.strftime("%Y-%m")}, index=df.index)
+    for c in cols:
+        out[c] = df[c]
+    out["score"] = df["score"].round(4)
+    out["rank"] = df["rank"]
+    for ind in profile.indicators:
+        out[f"points_{ind.key}"] = df[f"points_{ind.key}"].round(4)
+    return out.reset_index(drop=True)
+
+
+def cmd_rank(args, profile) -> int:
+    with db.session(args.db, profile) as con:
+        df = rank_frame(con, args.period, args.level, profile)
+    if df.empty:
+        print(f"Chưa có số liệu so sánh cho kỳ {args.period} / no comparison data for {args.period}",
+              file=sys.stderr)
+    _frame_out(df, args.format)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics",
                                 description="Administrative-reform dashboard: import and compute.")
@@ -143,6 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("undo", parents=[common], help="undo an import by its id")
     s.add_argument("import_id", type=int)
     s.set_defaults(func=cmd_undo)
+
+    s = sub.add_parser("flags", parents=[common, fmt], help="rules of the order: flags of one month")
+    s.add_argument("--period", required=True, help="YYYY-MM")
+    s.set_defaults(func=cmd_flags)
+
+    s = sub.add_parser("rank", parents=[common, fmt], help="service score and rank among peers or units")
+    s.add_argument("--period", required=True, help="YYYY-MM")
+    s.add_argument("--level", choices=["peers", "units"], default="peers")
+    s.set_defaults(func=cmd_rank)
 
     s = sub.add_parser("demo", parents=[common], help="seed the built-in demo data (idempotent)")
     s.set_defaults(func=cmd_demo)

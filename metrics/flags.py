@@ -1,0 +1,133 @@
+"""Rules of the 2022 order as flags per unit and month (domain.md section 7).
+
+Each flag names its unit, a value (what the CLI prints) and a detail in plain Vietnamese;
+`flag_dossiers` lists the dossiers behind a flag.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from . import queries
+from .profile import Profile, load_profile
+
+FLAGS = ["late_streak", "apology_missing", "land_at_commune", "priority_not_honoured", "overdue_backlog"]
+FLAG_LABELS = {
+    "late_streak": ("Trễ hạn nhiều tháng liên tiếp", "Late dossiers in consecutive months"),
+    "apology_missing": ("Hồ sơ trễ hạn chưa có thư xin lỗi", "Late dossiers without an apology"),
+    "land_at_commune": ("Hồ sơ đất đai sai thẩm quyền ở xã", "Land dossiers at a commune"),
+    "priority_not_honoured": ("Hồ sơ trực tuyến/BCCI không được ưu tiên",
+                              "Online/BCCI dossiers not given priority"),
+    "overdue_backlog": ("Hồ sơ đang quá hạn", "Overdue pending dossiers"),
+}
+# how serious each flag is, for "worst first" ordering
+SEVERITY = {"late_streak": 5, "apology_missing": 4, "land_at_commune": 4, "overdue_backlog": 3,
+            "priority_not_honoured": 2}
+COLUMNS = ["period", "unit_code", "unit_name", "flag", "value", "detail"]
+
+
+def _fmt_month(d: date) -> str:
+    return d.strftime("%m/%Y")
+
+
+def late_streaks(con, period: date, profile: Profile | None = None) -> dict[str, int]:
+    """unit -> number of consecutive months up to `period` with resolved_late > 0."""
+    start = queries.add_months(period, -60)
+    series = queries.kpi_series(con, start, period, by_unit=True, profile=profile)
+    out: dict[str, int] = {}
+    for unit, g in series.groupby("unit_code"):
+        late = {r.period: (r.resolved_late if pd.notna(r.resolved_late) else None) for r in g.itertuples()}
+        n, p = 0, period
+        # a month without data, or without a late dossier, ends the streak
+        while late.get(p) is not None and late[p] > 0:
+            n += 1
+            p = queries.add_months(p, -1)
+        if n:
+            out[unit] = n
+    return out
+
+
+def flags_for(con, period: date, profile: Profile | None = None) -> pd.DataFrame:
+    profile = profile or load_profile()
+    rows = []
+    names = {u.code: u.name for u in profile.units}
+    for unit, n in late_streaks(con, period, profile).items():
+        if n >= 2:
+            first = queries.add_months(period, -(n - 1))
+            rows.append((unit, "late_streak", n,
+                         f"{n} tháng liên tiếp có hồ sơ trễ hạn ({_fmt_month(first)}–{_fmt_month(period)})"))
+    t = queries.kpi_table(con, period, period, include_total=False, profile=profile)
+    for r in t.itertuples():
+        if pd.notna(r.land_violation) and r.land_violation > 0:
+            rows.append((r.unit_code, "land_at_commune", int(r.land_violation),
+                         f"{int(r.land_violation)} hồ sơ đất đai ngoài hòa giải tranh chấp tiếp nhận ở xã"))
+        if pd.notna(r.pending_overdue) and r.pending_overdue > 0:
+            rows.append((r.unit_code, "overdue_backlog", int(r.pending_overdue),
+                         f"{int(r.pending_overdue)} hồ sơ chưa giải quyết đã quá hạn cuối tháng"))
+        pr, dr = r.early_rate_priority, r.early_rate_direct
+        if pd.notna(pr) and pd.notna(dr) and pr < dr:
+            gap = round(100 * (dr - pr), 2)
+            rows.append((r.unit_code, "priority_not_honoured", gap,
+                         f"Trước hạn: trực tuyến/BCCI {100 * pr:.1f}% < trực tiếp {100 * dr:.1f}%".replace(".", ",")))
+    for unit, missing, unknown in _apology_missing(con, period):
+        if missing:
+            extra = f"; {unknown} hồ sơ không có thông tin xin lỗi" if unknown else ""
+            rows.append((unit, "apology_missing", missing, f"{missing} hồ sơ trễ hạn chưa có thư xin lỗi{extra}"))
+    df = pd.DataFrame(rows, columns=["unit_code", "flag", "value", "detail"])
+    df.insert(0, "period", period.strftime("%Y-%m"))
+    df.insert(2, "unit_name", [names.get(c, c) for c in df.unit_code])
+    order = {u.code: i for i, u in enumerate(profile.units)}
+    df["_s"] = [-SEVERITY[f] for f in df.flag]
+    df["_o"] = [order.get(c, 999) for c in df.unit_code]
+    return df.sort_values(["_o", "_s"]).drop(columns=["_s", "_o"]).reset_index(drop=True)[COLUMNS]
+
+
+def _apology_missing(con, period: date) -> list[tuple[str, int, int]]:
+    """Per unit: late dossiers resolved in the month without an apology, and those whose
+    export said nothing about apologies (not counted as missing: we do not know)."""
+    import calendar
+
+    end = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
+    return con.execute("""
+        SELECT unit_code, count(*) FILTER (WHERE apology_sent = FALSE),
+               count(*) FILTER (WHERE apology_sent IS NULL)
+        FROM dossiers
+        WHERE is_current AND CAST(finished_at AS DATE) BETWEEN ? AND ?
+          AND CAST(finished_at AS DATE) > CAST(due_at AS DATE)
+        GROUP BY unit_code ORDER BY unit_code""", [period, end]).fetchall()
+
+
+def apology_status(con, start: date, end: date | None = None, units: list[str] | None = None) -> pd.DataFrame:
+    """Each late dossier resolved in the period: apology sent in time (no later than 1 day
+    before the due date, Decree 61/2018), sent late, sent without a date, or missing."""
+    import calendar
+
+    end = end or start
+    end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+    flt = ""
+    params: list = [start, end_of]
+    if units:
+        flt = f" AND unit_code IN ({', '.join('?' for _ in units)})"
+        params += list(units)
+    return con.execute(f"""
+        SELECT unit_code, dossier_code, procedure_name, due_at, finished_at, apology_at, handler,
+               CASE WHEN apology_sent IS NULL THEN 'unknown'
+                    WHEN NOT apology_sent THEN 'missing'
+                    WHEN apology_at IS NULL THEN 'sent_undated'
+                    WHEN CAST(apology_at AS DATE) <= CAST(due_at AS DATE) - 1 THEN 'in_time'
+                    ELSE 'late' END AS apology
+        FROM dossiers
+        WHERE is_current AND CAST(finished_at AS DATE) BETWEEN ? AND ?
+          AND CAST(finished_at AS DATE) > CAST(due_at AS DATE) {flt}
+        ORDER BY unit_code, finished_at""", params).df()
+
+
+def flag_dossiers(con, period: date, unit_code: str, flag: str) -> pd.DataFrame:
+    """The dossiers behind one flag of one unit."""
+    status = {"late_streak": "late", "apology_missing": "apology_missing", "land_at_commune": "land_violation",
+              "overdue_backlog": "overdue", "priority_not_honoured": "all"}[flag]
+    df = queries.dossier_list(con, period, period, units=[unit_code], status=status, limit=None)
+    if flag == "priority_not_honoured":
+        df = df[df.status.isin(["on_time", "late"]) & (df.channel.isin([2, 3]) | df.result_by_post.fillna(False))]
+    return df.reset_index(drop=True)

@@ -1,0 +1,147 @@
+"""Service score and rank (domain.md section 6; an estimate of Decision 766/QĐ-TTg).
+
+score = 100 × Σ wᵢ·sᵢ / Σ wᵢ, sᵢ = min(1, KPIᵢ / full_markᵢ), over the indicators whose
+counters are known for every member of the comparison and, per member, whose denominator
+is not 0. Ranks: highest score first, equal scores (to 2 decimals) share a rank.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+
+from . import queries
+from .kpis import KPI_BY_KEY
+from .profile import COMMUNE_LEVELS, Indicator, Profile, load_profile
+
+GROUPS = {
+    "communes": COMMUNE_LEVELS,
+    "departments": ("department", "land_branch"),
+}
+
+
+def _ratio(row, names) -> float | None:
+    vals = [row.get(n) for n in names]
+    if any(v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) for v in vals):
+        return None
+    return float(sum(vals))
+
+
+def usable_indicators(frame: pd.DataFrame, indicators: list[Indicator]) -> list[Indicator]:
+    """Indicators whose counters are known (not NULL) for every member."""
+    out = []
+    for ind in indicators:
+        k = KPI_BY_KEY[ind.kpi]
+        if all(frame[c].notna().all() for c in k.counters):
+            out.append(ind)
+    return out
+
+
+def score_frame(frame: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
+    """Score, rank and points missing for the members (rows) of one comparison.
+
+    `frame` holds summed counters per member (one row each). Adds value_<i>, points_<i>,
+    score, rank and indicators_used.
+    """
+    out = frame.copy()
+    used = usable_indicators(out, indicators) if len(out) else []
+    scores, used_lists = [], []
+    values = {i.key: [] for i in indicators}
+    points = {i.key: [] for i in indicators}
+    for _, row in out.iterrows():
+        rec = row.to_dict()
+        parts = []
+        for ind in indicators:
+            k = KPI_BY_KEY[ind.kpi]
+            num = _ratio(rec, k.num)
+            den = _ratio(rec, k.den) if k.den else 1.0
+            value = None if num is None or den in (None, 0) else num / den
+            values[ind.key].append(value)
+            if ind in used and den not in (None, 0) and value is not None:
+                parts.append((ind, min(1.0, value / ind.full_mark)))
+        total_w = sum(ind.weight for ind, _ in parts)
+        if total_w == 0:
+            scores.append(math.nan)
+            used_lists.append("")
+            for ind in indicators:
+                points[ind.key].append(math.nan)
+            continue
+        scores.append(100.0 * sum(ind.weight * s for ind, s in parts) / total_w)
+        used_lists.append(",".join(ind.key for ind, _ in parts))
+        got = {ind.key: s for ind, s in parts}
+        for ind in indicators:
+            points[ind.key].append(100.0 * ind.weight * (1 - got[ind.key]) / total_w if ind.key in got else math.nan)
+    out["score"] = pd.Series(scores, index=out.index, dtype="float64")
+    for ind in indicators:
+        out[f"value_{ind.key}"] = pd.Series(values[ind.key], index=out.index, dtype="Float64")
+        out[f"points_{ind.key}"] = pd.Series(points[ind.key], index=out.index, dtype="float64")
+    out["indicators_used"] = used_lists
+    out["rank"] = competition_rank(out["score"])
+    return out
+
+
+def competition_rank(scores: pd.Series) -> pd.Series:
+    """1, 2, 2, 4: equal scores to 2 decimals share the best rank; no score, no rank."""
+    rounded = scores.round(2)
+    ranks = []
+    valid = rounded.dropna()
+    for v in rounded:
+        ranks.append(pd.NA if pd.isna(v) else int((valid > v).sum()) + 1)
+    return pd.Series(ranks, index=scores.index, dtype="Int64")
+
+
+def _has_data(frame: pd.DataFrame) -> pd.Series:
+    return frame["months"].fillna(0) > 0
+
+
+def peer_ranking(con, start: date, end: date | None = None, profile: Profile | None = None) -> pd.DataFrame:
+    """The jurisdiction among its peers; empty when no peer has imported figures."""
+    profile = profile or load_profile()
+    frame = queries.peer_table(con, start, end or start, profile)
+    frame = frame[_has_data(frame)]
+    if frame.empty or (frame.peer_code != profile.code).sum() == 0:
+        return pd.DataFrame()
+    out = score_frame(frame.reset_index(drop=True), profile.indicators)
+    out.insert(2, "is_self", out.peer_code == profile.code)
+    return out.sort_values(["rank", "peer_code"], na_position="last").reset_index(drop=True)
+
+
+def unit_league(con, start: date, end: date | None = None, group: str = "communes",
+                profile: Profile | None = None) -> pd.DataFrame:
+    """Units of one group (communes with townships, or departments with the land branch)
+    scored among themselves."""
+    profile = profile or load_profile()
+    if group not in GROUPS:
+        raise ValueError(group)
+    frame = queries.kpi_table(con, start, end or start, include_total=False, profile=profile)
+    frame = frame[frame.level.isin(GROUPS[group]) & _has_data(frame)]
+    if frame.empty:
+        return pd.DataFrame()
+    out = score_frame(frame.reset_index(drop=True), profile.indicators)
+    return out.sort_values(["rank", "unit_code"], na_position="last").reset_index(drop=True)
+
+
+def rank_history(con, start: date, end: date, profile: Profile | None = None) -> pd.DataFrame:
+    """The jurisdiction's score and rank per month, with the score of the target place."""
+    profile = profile or load_profile()
+    rows = []
+    for p in queries.peer_periods(con):
+        if not (start <= p <= end):
+            continue
+        r = peer_ranking(con, p, p, profile)
+        if r.empty:
+            continue
+        me = r[r.is_self]
+        ordered = r.dropna(subset=["score"]).sort_values("score", ascending=False)
+        target = ordered.score.iloc[profile.target_rank - 1] if len(ordered) >= profile.target_rank else math.nan
+        rows.append({
+            "period": p,
+            "score": float(me.score.iloc[0]) if len(me) else math.nan,
+            "rank": me["rank"].iloc[0] if len(me) else pd.NA,
+            "n_peers": int(r.score.notna().sum()),
+            "target_score": target,
+        })
+    df = pd.DataFrame(rows, columns=["period", "score", "rank", "n_peers", "target_score"])
+    df["rank"] = df["rank"].astype("Int64")
+    return df
