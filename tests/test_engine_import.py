@@ -1,0 +1,282 @@
+"""Importers: real layouts in, every bad file refused with nothing written, idempotency, undo,
+personal data dropped at the door."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from datetime import date
+
+import pytest
+
+from metrics import db as dbm
+from metrics import queries
+from metrics.errors import ImportRejected
+from metrics.importers.core import import_file, list_imports, undo_import
+from tests import fixture_month as fm
+from tests import report_fixtures as rf
+
+
+@pytest.fixture
+def con(tmp_path):
+    c = dbm.connect(tmp_path / "t.duckdb")
+    yield c
+    c.close()
+
+
+def snapshot(con) -> dict:
+    """Everything a user could see change: every row of every data table."""
+    out = {}
+    for t in ("dossiers", "report_rows", "peer_rows", "peer_index", "dossier_counters", "imports"):
+        out[t] = sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall()))
+    return out
+
+
+def test_import_metrics_does_not_import_streamlit():
+    code = "import sys, metrics, metrics.cli, metrics.queries, metrics.score, metrics.flags; " \
+           "import metrics.importers.core; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- reports and peers -------------------------------------------------------------------
+def test_report_with_merged_two_row_header(tmp_path, con):
+    r = import_file(con, rf.write_report(tmp_path / "bc.xlsx"))
+    assert r.kind == "report" and r.periods == ["2022-08"] and r.rows == 4
+    t = queries.kpi_table(con, date(2022, 8, 1))
+    land = t[t.unit_code == "CNVPDK"].iloc[0]
+    # "1.250" is one thousand two hundred and fifty; "Quá hạn" under "đang giải quyết" is pending overdue
+    assert land.received_total == 1250 and land.received_direct_post == 1000
+    assert land.resolved_late == 50 and land.pending_overdue == 50 and land.pending_in_time == 150
+    assert land.fee_dossiers is None or str(land.fee_dossiers) == "<NA>"  # not on the form: unknown
+    hung = t[t.unit_code == "21961"].iloc[0]
+    assert hung.resolved == 280 and hung.carried_over == 10
+    allrow = t[t.unit_code == "ALL"].iloc[0]
+    assert allrow.received_total == 120 + 1250 + 300 + 210
+    assert abs(allrow.on_time_rate - (60 + 35 + 700 + 300 + 200 + 78 + 150 + 50) / (100 + 1050 + 280 + 200)) < 1e-12
+
+
+def test_report_extra_column_is_used(tmp_path, con):
+    f = rf.write_report(tmp_path / "bc.xlsx", extra_col=("Thanh toán trực tuyến", [5, 6, 7, 8]))
+    import_file(con, f)
+    t = queries.kpi_table(con, date(2022, 8, 1))
+    assert t[t.unit_code == "TP"].iloc[0].paid_online == 5
+
+
+def test_report_identity_broken_is_refused(tmp_path, con):
+    bad = [list(u) for u in rf.UNITS]
+    bad[2] = ("UBND xã Phước Hưng", [300, 90, 200, 10, 280, 200, 77, 2, 20, 20, 0])  # 7 != 8+9+10
+    before = snapshot(con)
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, rf.write_report(tmp_path / "bc.xlsx", units=bad, total=rf.totals(rf.UNITS)))
+    text = e.value.report()
+    assert "(7) = (8) + (9) + (10)" in text
+    assert snapshot(con) == before
+
+
+def test_report_total_row_mismatch_is_refused(tmp_path, con):
+    t = rf.totals()
+    t[0] += 1
+    t[4] += 1  # keep the total row's own identities but not the sum of the units
+    t[5] += 1
+    t[1] += 1
+    before = snapshot(con)
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, rf.write_report(tmp_path / "bc.xlsx", total=t))
+    assert "Tổng cộng" in e.value.report()
+    assert snapshot(con) == before
+
+
+def test_report_without_period_is_refused(tmp_path, con):
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, rf.write_report(tmp_path / "bc.xlsx", month_line="Kỳ báo cáo:"))
+    assert "kỳ báo cáo" in e.value.report().lower()
+
+
+def test_newer_report_replaces_older_and_undo_restores(tmp_path, con):
+    first = import_file(con, rf.write_report(tmp_path / "a.xlsx"))
+    units = [list(u) for u in rf.UNITS]
+    units[0] = ("Phòng Tư pháp", [121, 31, 80, 10, 101, 61, 35, 5, 20, 18, 2])
+    second = import_file(con, rf.write_report(tmp_path / "b.xlsx", units=units))
+    t = queries.kpi_table(con, date(2022, 8, 1))
+    assert t[t.unit_code == "TP"].iloc[0].received_total == 121
+    undo_import(con, second.import_id)
+    t = queries.kpi_table(con, date(2022, 8, 1))
+    assert t[t.unit_code == "TP"].iloc[0].received_total == 120
+    assert first.import_id != second.import_id
+
+
+def test_dossiers_win_over_report_and_reconciliation(tmp_path, con):
+    import_file(con, rf.write_report(tmp_path / "bc.xlsx"))
+    import_file(con, fm.write_csv(tmp_path / "d.csv"))
+    t = queries.kpi_table(con, date(2022, 8, 1))
+    # 21961 has dossiers: the dossier figures (6 received) win over the report's 300
+    assert t[t.unit_code == "21961"].iloc[0].received_total == 6
+    # units with only a report keep the report's figures
+    assert t[t.unit_code == "CNVPDK"].iloc[0].received_total == 1250
+    rec = queries.reconciliation(con, date(2022, 8, 1), date(2022, 8, 1))
+    row = rec[rec.unit_code == "21961"].iloc[0]
+    assert row.report_received_total == 300 and row.dossiers_received_total == 6 and row.diff_received_total == -294
+
+
+def test_peer_file(tmp_path, con):
+    r = import_file(con, rf.write_peers(tmp_path / "peers.csv"))
+    assert r.kind == "peers" and r.rows == 3
+    got = con.execute("SELECT peer_code, received_total, resolved, pending FROM peer_rows ORDER BY peer_code").fetchall()
+    # resolved and pending are fixed by their parts (early + on time + late, in time + overdue)
+    assert got == [("540", 5000, 4600, 400), ("542", 400, 380, 20), ("547", 1500, 1400, 100)]
+
+
+def test_peer_file_ignores_own_row(tmp_path, con):
+    rows = rf.PEERS + [("Huyện Tuy Phước", "08/2022", 10, 5, 3, 0, 2, 0, 2, 8, 0)]
+    r = import_file(con, rf.write_peers(tmp_path / "peers.csv", rows))
+    assert r.rows == 3 and any("550" in w or "Tuy Phước" in w for w in r.warnings)
+
+
+# --- bad files: refused with a message, the database exactly as before ---------------------
+def _bad_files(tmp_path):
+    files = {}
+    (tmp_path / "empty.csv").write_bytes(b"")
+    files["empty"] = tmp_path / "empty.csv"
+    (tmp_path / "bin.csv").write_bytes(bytes(range(256)) * 50)
+    files["binary"] = tmp_path / "bin.csv"
+    with zipfile.ZipFile(tmp_path / "notbook.xlsx", "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    files["zip-not-workbook"] = tmp_path / "notbook.xlsx"
+    (tmp_path / "trunc.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    files["broken-xlsx"] = tmp_path / "trunc.xlsx"
+    text = fm.write_csv(tmp_path / "x.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "nocol.csv").write_text(text.replace("Ngày hẹn trả", "Ghi chú"), encoding="utf-8")
+    files["missing-column"] = tmp_path / "nocol.csv"
+    (tmp_path / "unit.csv").write_text(text.replace("Xã Phước Hưng,", "Xã Phước Hưngg Mới,", 1), encoding="utf-8")
+    files["unknown-unit"] = tmp_path / "unit.csv"
+    (tmp_path / "date.csv").write_text(text.replace("03/08/2022,03/08/2022,03/08/2022", "31/02/2022,03/08/2022,03/08/2022"),
+                                       encoding="utf-8")
+    files["impossible-date"] = tmp_path / "date.csv"
+    (tmp_path / "future.csv").write_text(text.replace("12/08/2022", "12/08/2099"), encoding="utf-8")
+    files["future-date"] = tmp_path / "future.csv"
+    (tmp_path / "before.csv").write_text(text.replace("25/08/2022", "09/08/2022"), encoding="utf-8")
+    files["finished-before-received"] = tmp_path / "before.csv"
+    (tmp_path / "dup.csv").write_text(text.replace(",TP2,", ",TP1,"), encoding="utf-8")
+    files["duplicate-code"] = tmp_path / "dup.csv"
+    (tmp_path / "words.csv").write_text("Hello,world\nthis,is\nnot,data\n", encoding="utf-8")
+    files["not-an-export"] = tmp_path / "words.csv"
+    (tmp_path / "latin1.csv").write_bytes(text.encode("utf-8").replace("Hưng".encode(), "H\xfcng".encode("latin-1")))
+    files["wrong-encoding"] = tmp_path / "latin1.csv"
+    return files
+
+
+EXPECT = {
+    "empty": "rỗng", "binary": "nhị phân", "zip-not-workbook": "không phải là bảng tính",
+    "broken-xlsx": "bảng tính", "missing-column": "Ngày hẹn trả", "unknown-unit": "Xã Phước Hưng",
+    "impossible-date": "31/02/2022", "future-date": "tương lai", "finished-before-received": "trước ngày tiếp nhận",
+    "duplicate-code": "TP1", "not-an-export": "tiêu đề", "wrong-encoding": "UTF-8",
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECT))
+def test_bad_file_is_refused_and_nothing_changes(tmp_path, con, case):
+    import_file(con, rf.write_report(tmp_path / "ok.xlsx"))  # some data already there
+    before = snapshot(con)
+    f = _bad_files(tmp_path)[case]
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, f)
+    assert EXPECT[case] in e.value.report(), e.value.report()
+    assert snapshot(con) == before
+
+
+def test_cli_refusal_exit_code_and_message(tmp_path, capsys):
+    from metrics.cli import main
+
+    f = _bad_files(tmp_path)["unknown-unit"]
+    code = main(["import", str(f), "--db", str(tmp_path / "c.duckdb")])
+    err = capsys.readouterr().err
+    assert code == 1
+    # names the file, the row, the column, the bad value and the closest known unit
+    assert "unit.csv" in err and "dòng/row" in err and "Đơn vị tiếp nhận" in err
+    assert "Xã Phước Hưngg Mới" in err and "gần nhất: Xã Phước Hưng" in err
+    assert "Traceback" not in err
+
+
+def test_errors_list_first_50_and_count(tmp_path, con):
+    rows = fm.rows_with_personal_data()
+    import csv
+
+    with (tmp_path / "many.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(fm.HEADER)
+        for i in range(120):
+            r = list(rows[0])
+            r[1] = f"X{i}"
+            r[fm.HEADER.index("Ngày tiếp nhận")] = "32/13/2022"
+            w.writerow(r)
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, tmp_path / "many.csv")
+    assert e.value.total == 120 and len(e.value.problems) == 50
+    assert "70" in e.value.report()  # "… and 70 more"
+
+
+# --- idempotency, updates, undo -----------------------------------------------------------
+def test_same_file_twice_changes_nothing(tmp_path, con):
+    f = fm.write_csv(tmp_path / "a.csv")
+    r1 = import_file(con, f)
+    before = snapshot(con)
+    r2 = import_file(con, f)
+    assert r2.status == "unchanged" and r2.same_as == r1.import_id
+    assert snapshot(con) == before
+
+
+def test_newer_export_updates_dossiers_and_undo_restores(tmp_path, con):
+    import_file(con, fm.write_csv(tmp_path / "a.csv"))
+    # a newer export: A4 and A6 are now finished
+    text = (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
+    newer = text.replace("15/07/2022,14/08/2022,,", "15/07/2022,14/08/2022,20/08/2022,") \
+                .replace("30/08/2022,05/09/2022,,", "30/08/2022,05/09/2022,31/08/2022,")
+    (tmp_path / "b.csv").write_text(newer, encoding="utf-8")
+    r = import_file(con, tmp_path / "b.csv")
+    n = con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0]
+    assert n == len(fm.ROWS)  # updated, not duplicated
+    t = queries.kpi_table(con, date(2022, 8, 1), units=["21961"])
+    row = t[t.unit_code == "21961"].iloc[0]
+    assert row.pending == 0 and row.resolved == 6 and row.resolved_late == 2  # A4 finished after its due date
+    undo_import(con, r.import_id)
+    t = queries.kpi_table(con, date(2022, 8, 1), units=["21961"])
+    assert t[t.unit_code == "21961"].iloc[0].pending == 2
+    log = list_imports(con)
+    assert list(log.status) == ["undone", "active"]
+
+
+def test_undo_unknown_id(con):
+    from metrics.errors import InputError
+
+    with pytest.raises(InputError):
+        undo_import(con, 999)
+
+
+def test_import_log_records_file(tmp_path, con):
+    f = fm.write_csv(tmp_path / "a.csv")
+    import_file(con, f, user="tester")
+    log = list_imports(con).iloc[0]
+    import hashlib
+
+    assert log.file_name == "a.csv" and log.kind == "dossiers" and log.rows == len(fm.ROWS)
+    assert log.sha256 == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert log.user_name == "tester" and log.periods == "2022-06,2022-07,2022-08"
+
+
+# --- personal data ----------------------------------------------------------------------
+def test_no_personal_data_reaches_the_database(tmp_path):
+    path = tmp_path / "p.duckdb"
+    con = dbm.connect(path)
+    import_file(con, fm.write_csv(tmp_path / "a.csv"))
+    import_file(con, fm.write_xlsx(tmp_path / "a.xlsx"))
+    cols = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                       "WHERE data_type = 'VARCHAR'").fetchall()
+    for table, col in cols:
+        for value in fm.PERSONAL:
+            n = con.execute(f'SELECT count(*) FROM "{table}" WHERE "{col}" LIKE ?', [f"%{value}%"]).fetchone()[0]
+            assert n == 0, (table, col, value)
+    con.close()
+    raw = path.read_bytes()
+    for value in fm.PERSONAL:
+        assert value.encode() not in raw
