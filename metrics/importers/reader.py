@@ -164,13 +164,13 @@ def _open_csv(p: Path, name: str) -> Source:
     if "\x00" in text:
         raise reject(name, "Tệp nhị phân, không phải bảng tính hay CSV",
                      "A binary file, neither a workbook nor a CSV")
-    lines = text.splitlines(keepends=True)
-    if len(raw) == 256 * 1024 and lines:
-        lines = lines[:-1]  # the last line may be cut
-    delim = _sniff_delimiter(lines[:HEAD_ROWS])
+    if len(raw) == 256 * 1024:
+        # the last line may be cut
+        text = text[: max(text.rfind("\n"), 0)]
+    delim = _sniff_delimiter(text)
     src = Source(p, name, "csv", encoding=duck_enc, delimiter=delim)
     src.python_codec = codec  # type: ignore[attr-defined]
-    reader = csv.reader(io.StringIO("".join(lines)), delimiter=delim)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     start_line = 0
     try:
         for row in reader:
@@ -186,10 +186,17 @@ def _open_csv(p: Path, name: str) -> Source:
     return src
 
 
-def _sniff_delimiter(lines: list[str]) -> str:
+def _sniff_delimiter(text: str) -> str:
     best, best_score = ",", -1
     for d in (",", ";", "\t"):
-        rows = list(csv.reader(io.StringIO("".join(lines)), delimiter=d)) if lines else []
+        try:
+            rows = []
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=d):
+                rows.append(row)
+                if len(rows) >= HEAD_ROWS:
+                    break
+        except csv.Error:
+            continue
         widths = [len(r) for r in rows if len(r) > 1]
         if not widths:
             continue

@@ -1,0 +1,341 @@
+"""Figures of the dashboard and of the exports: plain functions returning plotly Figures.
+
+No Streamlit here: the briefing deck and the PDF render the same figures. Every figure
+reads on a projector (large type, high contrast, Vietnamese separators ",."), says what is
+missing instead of drawing nothing, and takes its labels from the KPI registry. Rates are
+drawn in percent (97.5), formatted by metrics.fmt in labels and hover texts.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import fmt
+from .i18n import t
+from .kpis import KPI, KPI_BY_KEY
+
+FONT = "Arial, 'Noto Sans', 'DejaVu Sans', sans-serif"
+FONT_SIZE = 16
+INK = "#111111"
+GRID = "#d0d4da"
+BLUE = "#0b4f9c"
+GOOD = "#1a7f37"
+BAD = "#c62828"
+WARN = "#d97706"
+NEUTRAL = "#6b7280"
+SELF = "#b45309"
+BAND = "rgba(26,127,55,0.12)"
+# the four quartile bands of a league, worst to best, readable behind black text; the best
+# quarter is blue, not green, because green is kept for "goal met"
+QUARTILE_COLOURS = ["#f8b4b4", "#fcd9a8", "#fdf1b8", "#dbe9f6"]
+GOAL_MET_COLOUR = "#8fd19e"
+# red -> amber -> green, for a KPI where higher is better
+SCALE_UP = [[0.0, "#c62828"], [0.5, "#f6d55c"], [1.0, "#1a7f37"]]
+
+
+def kpi_of(kpi_or_key: KPI | str) -> KPI:
+    return kpi_or_key if isinstance(kpi_or_key, KPI) else KPI_BY_KEY[kpi_or_key]
+
+
+def separators(lang: str) -> str:
+    # plotly wants "<decimal><thousands>"
+    return ",." if lang != "en" else ".,"
+
+
+def style(fig: go.Figure, lang: str = "vi", title: str | None = None, height: int | None = None,
+          legend: bool = False) -> go.Figure:
+    """The house style: white, large black type, light grid, room for labels."""
+    fig.update_layout(
+        template="plotly_white",
+        separators=separators(lang),
+        font=dict(family=FONT, size=FONT_SIZE, color=INK),
+        title=dict(text=title, font=dict(size=FONT_SIZE + 4), x=0, xanchor="left") if title else None,
+        margin=dict(l=10, r=20, t=56 if title else 16, b=10),
+        showlegend=legend,
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        hoverlabel=dict(font_size=FONT_SIZE),
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor=GRID, linecolor=INK, tickfont=dict(size=FONT_SIZE - 1), automargin=True)
+    fig.update_yaxes(gridcolor=GRID, linecolor=INK, tickfont=dict(size=FONT_SIZE - 1), automargin=True,
+                     zerolinecolor=GRID)
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def empty_figure(lang: str = "vi", message: str | None = None, height: int = 260,
+                 title: str | None = None) -> go.Figure:
+    """A figure that says why it is empty (never a blank frame)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message or t("no_data_period", lang), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font=dict(size=FONT_SIZE + 2, color=NEUTRAL))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return style(fig, lang, title, height)
+
+
+def goal_status(kpi: KPI | str, value, goal) -> str:
+    """"good" (goal met), "bad" (not met) or "none" (no value or no goal)."""
+    k = kpi_of(kpi)
+    if fmt.is_missing(value) or fmt.is_missing(goal):
+        return "none"
+    v, g = float(value), float(goal)
+    # a rate within half a tenth of a percent of its goal reads as met ("100,0 %")
+    eps = 0.0005 if k.is_rate else 0
+    ok = v <= g + eps if k.lower_is_better else v >= g - eps
+    return "good" if ok else "bad"
+
+
+STATUS_COLOUR = {"good": GOOD, "bad": BAD, "none": NEUTRAL}
+
+
+def _scaled(k: KPI, values) -> list:
+    """Rates in percent for the axis; counts as they are; missing stays None."""
+    out = []
+    for v in values:
+        out.append(None if fmt.is_missing(v) else (float(v) * 100 if k.is_rate else float(v)))
+    return out
+
+
+def _axis(fig: go.Figure, k: KPI, lang: str) -> None:
+    if k.is_rate:
+        fig.update_yaxes(ticksuffix=" %" if lang != "en" else "%", rangemode="tozero")
+    else:
+        fig.update_yaxes(rangemode="tozero", tickformat=",d")
+
+
+def _goal_line(fig: go.Figure, k: KPI, goal, lang: str) -> None:
+    if fmt.is_missing(goal):
+        return
+    y = float(goal) * 100 if k.is_rate else float(goal)
+    fig.add_hline(y=y, line=dict(color=INK, width=2, dash="dash"),
+                  annotation=dict(text=f"{t('goal', lang)} {fmt.goal_text(k, goal, lang)}",
+                                  font=dict(size=FONT_SIZE - 2, color=INK), bgcolor="rgba(255,255,255,0.8)"),
+                  annotation_position="top left")
+
+
+def _month_labels(periods, lang: str) -> list[str]:
+    return [fmt.month(p, lang) for p in periods]
+
+
+def figure_for(kpi_key: str, frame: pd.DataFrame, lang: str = "vi", goal=None, title: str | None = None,
+               height: int = 340, name_col: str = "unit_name") -> go.Figure:
+    """One KPI over months: a line per unit (rates) or bars (counts), with the goal line.
+
+    `frame` is a queries.kpi_series result (period, unit_code, unit_name, counters, KPIs).
+    """
+    k = kpi_of(kpi_key)
+    title = title if title is not None else k.label(lang)
+    if frame is None or frame.empty or k.key not in frame or frame[k.key].isna().all():
+        return empty_figure(lang, t("no_data_period", lang), height, title)
+    df = frame.sort_values("period")
+    fig = go.Figure()
+    groups = list(df.groupby(name_col, sort=False)) if name_col in df and df[name_col].nunique() > 1 \
+        else [(None, df)]
+    for name, g in groups:
+        x = _month_labels(g.period, lang)
+        y = _scaled(k, g[k.key])
+        hover = [f"{fmt.month(p, lang, long=True)}: {fmt.kpi_value(k, v, lang)}" for p, v in zip(g.period, g[k.key])]
+        if k.is_rate or len(groups) > 1:
+            fig.add_trace(go.Scatter(x=x, y=y, name=name or k.short(lang), mode="lines+markers",
+                                     line=dict(width=3, color=BLUE if len(groups) == 1 else None),
+                                     marker=dict(size=8), hovertext=hover, hoverinfo="text",
+                                     connectgaps=False))
+        else:
+            colours = [STATUS_COLOUR[goal_status(k, v, goal)] if not fmt.is_missing(goal) else BLUE
+                       for v in g[k.key]]
+            fig.add_trace(go.Bar(x=x, y=y, name=k.short(lang), marker_color=colours, hovertext=hover,
+                                 hoverinfo="text", text=[fmt.kpi_value(k, v, lang, short=True) for v in g[k.key]],
+                                 textposition="outside", cliponaxis=False))
+    _axis(fig, k, lang)
+    _goal_line(fig, k, goal, lang)
+    fig.update_xaxes(type="category")
+    return style(fig, lang, title, height, legend=len(groups) > 1)
+
+
+def sparkline(periods, values, kpi_key: str, lang: str = "vi", goal=None, height: int = 70) -> go.Figure:
+    """A tiny trend for a card or a slide: no axes, the last point marked in its goal colour."""
+    k = kpi_of(kpi_key)
+    y = _scaled(k, list(values))
+    x = list(periods)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=dict(width=2.5, color=BLUE), hoverinfo="skip",
+                             connectgaps=False))
+    known = [(xi, yi, v) for xi, yi, v in zip(x, y, values) if yi is not None]
+    if known:
+        xi, yi, v = known[-1]
+        fig.add_trace(go.Scatter(x=[xi], y=[yi], mode="markers", hoverinfo="skip",
+                                 marker=dict(size=9, color=STATUS_COLOUR[goal_status(k, v, goal)])))
+    if not fmt.is_missing(goal):
+        fig.add_hline(y=float(goal) * 100 if k.is_rate else float(goal), line=dict(color=NEUTRAL, width=1, dash="dot"))
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), showlegend=False,
+                      plot_bgcolor="white", paper_bgcolor="white", separators=separators(lang))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def league_heatmap(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
+                   unit_order: list[str] | None = None) -> go.Figure:
+    """Units (rows) × months (columns) of one KPI, green = good whichever way is good."""
+    k = kpi_of(kpi_key)
+    title = title if title is not None else f"{k.label(lang)} — {t('by_unit_month', lang)}"
+    if frame is None or frame.empty or frame[k.key].isna().all():
+        return empty_figure(lang, t("no_data_period", lang), 300, title)
+    df = frame[frame.unit_code != "ALL"] if "unit_code" in frame else frame
+    months = sorted(df.period.unique())
+    names = unit_order or list(dict.fromkeys(df.unit_name))
+    names = [n for n in names if n in set(df.unit_name)]
+    cell = {(r.unit_name, r.period): getattr(r, k.key) for r in df.itertuples()}
+    z, text = [], []
+    for n in names:
+        row_z, row_t = [], []
+        for m in months:
+            v = cell.get((n, m))
+            row_z.append(None if fmt.is_missing(v) else (float(v) * 100 if k.is_rate else float(v)))
+            row_t.append(fmt.kpi_value(k, v, lang, short=True).replace(" %", "").replace("%", ""))
+        z.append(row_z)
+        text.append(row_t)
+    scale = SCALE_UP if not k.lower_is_better else [[1 - p, c] for p, c in reversed(SCALE_UP)]
+    zmin, zmax = (0, 100) if k.is_rate else (0, max(1.0, max((v for r in z for v in r if v is not None), default=1)))
+    x = _month_labels(months, lang)
+    hover = [[f"{n}<br>{fmt.month(m, lang, long=True)}: {fmt.kpi_value(k, cell.get((n, m)), lang)}" for m in months]
+             for n in names]
+    fig = go.Figure(go.Heatmap(z=z, x=x, y=names, text=text, texttemplate="%{text}", hovertext=hover,
+                               hoverinfo="text", colorscale=scale, zmin=zmin, zmax=zmax, xgap=2, ygap=2,
+                               textfont=dict(size=FONT_SIZE - 2, color=INK),
+                               colorbar=dict(ticksuffix=" %" if k.is_rate and lang != "en" else
+                                             ("%" if k.is_rate else ""), thickness=14)))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", side="top")
+    return style(fig, lang, title, height=max(260, 34 * len(names) + 110))
+
+
+def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
+              top: int | None = None, worst_first: bool = True, share_of: float | None = None) -> go.Figure:
+    """Units side by side on one KPI (horizontal bars), coloured against the goal.
+
+    With `top`, only the `top` worst (or best) units; `share_of` adds "x % of the total" to
+    each label (who contributes most late dossiers).
+    """
+    k = kpi_of(kpi_key)
+    title = title if title is not None else k.label(lang)
+    df = frame[frame.unit_code != "ALL"] if "unit_code" in frame else frame
+    df = df[df[k.key].notna()]
+    if df.empty:
+        return empty_figure(lang, t("no_data_period", lang), 240, title)
+    # worst first: high counts of a lower-is-better KPI, low rates of a higher-is-better one
+    worst_desc = k.lower_is_better
+    df = df.sort_values(k.key, ascending=not worst_desc if worst_first else worst_desc, kind="stable")
+    if top:
+        df = df.head(top)
+    labels = []
+    for v in df[k.key]:
+        s = fmt.kpi_value(k, v, lang)
+        if share_of:
+            s += f" ({fmt.percent(float(v) / share_of, lang)})"
+        labels.append(s)
+    colours = [STATUS_COLOUR[goal_status(k, v, goal)] if not fmt.is_missing(goal) else BLUE for v in df[k.key]]
+    fig = go.Figure(go.Bar(x=_scaled(k, df[k.key]), y=list(df.unit_name), orientation="h", marker_color=colours,
+                           text=labels, textposition="outside", cliponaxis=False, hovertext=labels,
+                           hoverinfo="text+y", textfont=dict(size=FONT_SIZE)))
+    fig.update_yaxes(autorange="reversed", type="category")
+    if k.is_rate:
+        fig.update_xaxes(ticksuffix=" %" if lang != "en" else "%", range=[0, 118])
+    else:
+        fig.update_xaxes(rangemode="tozero", tickformat=",d")
+        mx = float(df[k.key].max() or 1)
+        fig.update_xaxes(range=[0, mx * 1.35 + 1])
+    if not fmt.is_missing(goal) and k.is_rate:
+        fig.add_vline(x=float(goal) * 100, line=dict(color=INK, width=2, dash="dash"))
+    return style(fig, lang, title, height=max(200, 46 * len(df) + 90))
+
+
+def breakdown_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
+                   label_col: str = "item", top: int = 12) -> go.Figure:
+    """A KPI per procedure or field (queries.breakdown), largest items first."""
+    df = frame.rename(columns={label_col: "unit_name"}).assign(unit_code=lambda d: d["unit_name"])
+    if "received_total" in df:
+        df = df.sort_values("received_total", ascending=False).head(top)
+    return unit_bars(df, kpi_key, lang, goal, title, top=None, worst_first=True)
+
+
+def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, stretch_rank: int | None = None,
+              title: str | None = None) -> go.Figure:
+    """Every peer's score, best first, the jurisdiction highlighted, the target places banded.
+
+    `ranking` is a score.peer_ranking result (peer_name, is_self, score, rank).
+    """
+    title = title if title is not None else t("peer_scores", lang)
+    if ranking is None or ranking.empty or ranking["score"].isna().all():
+        return empty_figure(lang, t("needs_peer_data", lang), 300, title)
+    df = ranking.dropna(subset=["score"]).sort_values(["score", "peer_name"], ascending=[False, True])
+    names = list(df.peer_name)
+    colours = [SELF if s else BLUE for s in df.is_self]
+    labels = [f"{fmt.decimal(s, lang, 1)} · #{r}" for s, r in zip(df.score, df["rank"])]
+    fig = go.Figure(go.Bar(x=list(df.score), y=names, orientation="h", marker_color=colours, text=labels,
+                           textposition="outside", cliponaxis=False, hoverinfo="text+y", hovertext=labels,
+                           textfont=dict(size=FONT_SIZE)))
+    band = min(target_rank, len(names))
+    if band:
+        # the places that meet the target, drawn behind the bars
+        fig.add_hrect(y0=-0.5, y1=band - 0.5, fillcolor=BAND, line_width=0, layer="below",
+                      annotation=dict(text=t("target_band", lang, rank=target_rank), font=dict(size=FONT_SIZE - 2)),
+                      annotation_position="bottom right")
+    if stretch_rank and stretch_rank < band:
+        fig.add_hline(y=stretch_rank - 0.5, line=dict(color=GOOD, width=1.5, dash="dot"))
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(range=[0, 112], title=t("score_axis", lang))
+    return style(fig, lang, title, height=max(260, 40 * len(names) + 100))
+
+
+def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, title: str | None = None) -> go.Figure:
+    """The jurisdiction's rank per month (1 at the top), the target places banded."""
+    title = title if title is not None else t("rank_trend", lang)
+    if history is None or history.empty or history["rank"].isna().all():
+        return empty_figure(lang, t("needs_peer_data", lang), 260, title)
+    df = history.sort_values("period")
+    n = int(pd.to_numeric(df["n_peers"], errors="coerce").max() or target_rank)
+    x = _month_labels(df.period, lang)
+    ranks = [None if fmt.is_missing(r) else int(r) for r in df["rank"]]
+    hover = [f"{fmt.month(p, lang, long=True)}: #{r if r is not None else '–'} / {int(np_) if not fmt.is_missing(np_) else '–'}"
+             for p, r, np_ in zip(df.period, ranks, df.n_peers)]
+    fig = go.Figure(go.Scatter(x=x, y=ranks, mode="lines+markers+text", text=[f"#{r}" if r else "" for r in ranks],
+                               textposition="top center", line=dict(width=3, color=SELF), marker=dict(size=10),
+                               hovertext=hover, hoverinfo="text"))
+    fig.add_hrect(y0=0.5, y1=target_rank + 0.5, fillcolor=BAND, line_width=0, layer="below",
+                  annotation=dict(text=t("target_band", lang, rank=target_rank), font=dict(size=FONT_SIZE - 2)),
+                  annotation_position="top left")
+    fig.update_yaxes(autorange=False, range=[max(n, target_rank) + 0.5, 0.5], dtick=1, title=t("rank", lang))
+    fig.update_xaxes(type="category")
+    return style(fig, lang, title, height=300)
+
+
+def quartile_band(value, values: list, lower_is_better: bool) -> int | None:
+    """0 (worst quarter) … 3 (best quarter) of a value among its league; None if unknown."""
+    known = sorted(float(v) for v in values if not fmt.is_missing(v))
+    if fmt.is_missing(value) or len(known) < 2:
+        return None
+    v = float(value)
+    below = sum(1 for x in known if x < v)
+    equal = sum(1 for x in known if x == v)
+    pct = (below + 0.5 * equal) / len(known)      # mid-rank percentile, so ties share a band
+    band = min(3, int(pct * 4))
+    return 3 - band if lower_is_better else band
+
+
+def cell_colour(kpi: KPI | str, value, values: list, goal=None) -> str | None:
+    """Background for a league cell: green when the goal is met, else its quartile band."""
+    k = kpi_of(kpi)
+    if goal_status(k, value, goal) == "good":
+        return GOAL_MET_COLOUR
+    band = quartile_band(value, values, k.lower_is_better)
+    return None if band is None else QUARTILE_COLOURS[band]
+
+
+def month_axis(periods: list[date], lang: str = "vi") -> list[str]:
+    return _month_labels(periods, lang)

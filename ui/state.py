@@ -1,0 +1,236 @@
+"""The shared filters (language, period, unit or group, comparison), drawn once in the
+sidebar by dashboard.py and read by every page through `filters()`.
+
+They live in the URL so that any view is a shareable link and survives page changes:
+    ?p=2022-08            the month (or the first month of a range)
+    &p2=2022-10           the last month of a range (absent for one month)
+    &u=TP                 a unit code, or a group: all, departments, communes
+    &cmp=yoy              comparison: prev (previous period, default) or yoy
+    &lang=en              language (vi by default)
+Why not the widgets' own bind="query-params": a bound widget writes its *displayed label*
+into the URL ("u=Phòng+Tư+pháp", "cmp=Cùng+kỳ+năm+trước"), which changes with the
+language and the wording. Codes keep old links working; the entry point copies the URL into
+the widgets on a session's first run and writes the codes back on every run (which also
+restores them when the browser drops them on a page switch).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import streamlit as st
+
+from metrics import fmt, queries
+from metrics.i18n import DEFAULT_LANG, LANGS, t
+from metrics.profile import COMMUNE_LEVELS, Profile
+
+from . import data
+
+GROUPS = {
+    "all": None,
+    "departments": ("department", "land_branch"),
+    "communes": COMMUNE_LEVELS,
+}
+CMP_MODES = ("prev", "yoy")
+_URL_KEYS = ("lang", "p", "p2", "u", "cmp")
+_FILTERS = "_filters"
+_PENDING = "_pending_filters"
+_SEEDED = "_url_seeded"
+_RANGE = "range_on"
+
+
+@dataclass(frozen=True)
+class Filters:
+    lang: str
+    start: date | None                 # None: the store has no data yet
+    end: date | None
+    selection: str                     # a group key or a unit code
+    units: tuple[str, ...] | None      # None = every unit
+    cmp: str
+    cmp_start: date | None
+    cmp_end: date | None
+    periods: tuple[date, ...] = field(default_factory=tuple)
+    selection_label: str = ""
+
+    @property
+    def has_data(self) -> bool:
+        return self.start is not None
+
+    @property
+    def is_range(self) -> bool:
+        return self.start is not None and self.end != self.start
+
+    @property
+    def unit(self) -> str | None:
+        """The unit code when one unit (not a group) is selected."""
+        return None if self.selection in GROUPS else self.selection
+
+    @property
+    def unit_list(self) -> list[str] | None:
+        return list(self.units) if self.units else None
+
+    def period_label(self, long: bool = True) -> str:
+        return fmt.month_range(self.start, self.end, self.lang, long) if self.start else t("no_period", self.lang)
+
+    def cmp_label(self) -> str:
+        if not self.cmp_start:
+            return ""
+        return fmt.month_range(self.cmp_start, self.cmp_end, self.lang, long=True)
+
+    def trend_window(self, months: int = 12) -> tuple[date, date] | None:
+        """The `months` months ending with the selected period (sparklines, heatmaps)."""
+        if not self.end:
+            return None
+        return queries.add_months(self.end, -(months - 1)), self.end
+
+
+def comparison(start: date, end: date, mode: str) -> tuple[date, date]:
+    """The previous period of the same length, or the same months a year earlier."""
+    n = (end.year - start.year) * 12 + end.month - start.month + 1
+    shift = -12 if mode == "yoy" else -n
+    return queries.add_months(start, shift), queries.add_months(end, shift)
+
+
+def group_units(prof: Profile, selection: str) -> tuple[str, ...] | None:
+    if selection == "all":
+        return None
+    if selection in GROUPS:
+        return tuple(u.code for u in prof.current_units() if u.level in GROUPS[selection])
+    return (selection,)
+
+
+def selection_options(prof: Profile) -> list[str]:
+    groups = [g for g in GROUPS if g == "all" or group_units(prof, g)]
+    return groups + [u.code for u in prof.current_units()]
+
+
+def selection_label(prof: Profile, selection: str, lang: str) -> str:
+    if selection == "all":
+        return t("group_all", lang, name=prof.jurisdiction_name if lang == "vi" else prof.jurisdiction_name_en)
+    if selection in GROUPS:
+        return t(f"group_{selection}", lang)
+    try:
+        return prof.unit(selection).name
+    except KeyError:
+        return selection
+
+
+def request(**values) -> None:
+    """Ask the sidebar to change filters on the next run (a widget's value cannot change
+    once it is drawn in this run); follow with st.switch_page or st.rerun."""
+    pending = st.session_state.setdefault(_PENDING, {})
+    pending.update({k: v for k, v in values.items() if k in _URL_KEYS})
+
+
+def _seed_from_url() -> None:
+    """A session's first run takes the filters from the link it was opened with."""
+    if st.session_state.get(_SEEDED):
+        return
+    st.session_state[_SEEDED] = True
+    qp = st.query_params
+    for k in _URL_KEYS:
+        if k in qp and k not in st.session_state:
+            st.session_state[k] = qp.get(k)
+    if qp.get("p2"):
+        st.session_state[_RANGE] = True
+
+
+def _apply_pending() -> None:
+    pending = st.session_state.pop(_PENDING, None) or {}
+    for k, v in pending.items():
+        st.session_state[k] = v
+
+
+def _valid(key: str, options: list, default):
+    """Keep a widget's stored value only if it is still an option (a link may be stale)."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    return st.session_state[key]
+
+
+def language_switch() -> str:
+    """Drawn first: page titles and filters need the language."""
+    _seed_from_url()
+    _apply_pending()
+    _valid("lang", list(LANGS), DEFAULT_LANG)
+    with st.sidebar:
+        st.segmented_control(
+            "Ngôn ngữ / Language", list(LANGS), key="lang", required=True,
+            format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], label_visibility="collapsed")
+    return st.session_state["lang"] or DEFAULT_LANG
+
+
+def sidebar_filters(lang: str) -> Filters:
+    """The shared filters; their values are kept in session state and in the URL."""
+    prof = data.profile()
+    try:
+        months = list(reversed(data.periods()))
+    except Exception:
+        months = []
+    keys = [fmt.month_key(m) for m in months]
+    sel_options = selection_options(prof)
+    _valid("u", sel_options, "all")
+    _valid("cmp", list(CMP_MODES), "prev")
+    with st.sidebar:
+        st.subheader(t("filters", lang))
+        if keys:
+            _valid("p", keys, keys[0])
+            st.selectbox(t("period", lang), keys, key="p", format_func=lambda k: fmt.month(k + "-01", lang, long=True))
+            st.toggle(t("period_range", lang), key=_RANGE, help=t("period_range_help", lang))
+            if st.session_state.get(_RANGE):
+                later = [k for k in keys if k >= st.session_state["p"]]
+                _valid("p2", later, later[0])
+                st.selectbox(t("period_to", lang), later, key="p2",
+                             format_func=lambda k: fmt.month(k + "-01", lang, long=True))
+        else:
+            st.selectbox(t("period", lang), [t("no_period", lang)], disabled=True, key="_p_empty")
+        st.selectbox(t("unit_or_group", lang), sel_options, key="u",
+                     format_func=lambda s: selection_label(prof, s, lang))
+        st.segmented_control(t("compare_with", lang), list(CMP_MODES), key="cmp", required=True,
+                             format_func=lambda m: t(f"cmp_{m}", lang))
+    selection = st.session_state["u"]
+    cmp = st.session_state["cmp"] or "prev"
+    if keys:
+        start = queries.month(st.session_state["p"])
+        end = queries.month(st.session_state["p2"]) if st.session_state.get(_RANGE) else start
+        if end < start:
+            end = start
+        cmp_start, cmp_end = comparison(start, end, cmp)
+    else:
+        start = end = cmp_start = cmp_end = None
+    f = Filters(lang=lang, start=start, end=end, selection=selection, units=group_units(prof, selection),
+                cmp=cmp, cmp_start=cmp_start, cmp_end=cmp_end, periods=tuple(months),
+                selection_label=selection_label(prof, selection, lang))
+    st.session_state[_FILTERS] = f
+    _write_url(f)
+    return f
+
+
+def _write_url(f: Filters) -> None:
+    want = {
+        "lang": None if f.lang == DEFAULT_LANG else f.lang,
+        "p": fmt.month_key(f.start) if f.start else None,
+        "p2": fmt.month_key(f.end) if f.is_range else None,
+        "u": None if f.selection == "all" else f.selection,
+        "cmp": None if f.cmp == "prev" else f.cmp,
+    }
+    qp = st.query_params
+    for k, v in want.items():
+        if v is None:
+            if k in qp:
+                del qp[k]
+        elif qp.get(k) != v:
+            qp[k] = v
+
+
+def filters() -> Filters:
+    """The filters of this run (drawn by the entry point before the page runs)."""
+    f = st.session_state.get(_FILTERS)
+    if f is None:       # a page run on its own (a test): draw them here
+        f = sidebar_filters(language())
+    return f
+
+
+def language() -> str:
+    lang = st.session_state.get("lang")
+    return lang if lang in LANGS else DEFAULT_LANG
