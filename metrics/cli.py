@@ -173,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("import", parents=[common], help="import files (dossier exports, II.06a reports, peer files)")
     s.add_argument("paths", nargs="+")
-    s.add_argument("--kind", choices=["dossiers", "report", "peers", "index"])
+    s.add_argument("--kind", choices=["dossiers", "report", "peers", "index", "accounts", "events"])
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("kpis", parents=[common, fmt], help="counters and KPIs of one month")

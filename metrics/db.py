@@ -108,6 +108,26 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (unit_code, period)
     );
     """,
+    # 2: what officers enter in the app (issue: rules of the order) and the helped-accounts sheet
+    """
+    CREATE SEQUENCE note_id_seq START 1;
+    -- a unit's monthly commitment (CitiStat style), judged next month by the KPI it names
+    CREATE TABLE commitments (
+        id BIGINT PRIMARY KEY, unit_code VARCHAR NOT NULL, period DATE NOT NULL,
+        text VARCHAR NOT NULL, owner VARCHAR, kpi VARCHAR, target DOUBLE,
+        created_at TIMESTAMP NOT NULL, created_by VARCHAR
+    );
+    -- events drawn on time-series charts; unit_code NULL = the whole jurisdiction
+    CREATE TABLE annotations (
+        id BIGINT PRIMARY KEY, event_date DATE NOT NULL, unit_code VARCHAR, text VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, created_by VARCHAR, import_id BIGINT
+    );
+    -- public-service accounts created for citizens with help, per unit and month
+    CREATE TABLE citizen_accounts (
+        import_id BIGINT NOT NULL, unit_code VARCHAR NOT NULL, period DATE NOT NULL,
+        accounts BIGINT, is_current BOOLEAN NOT NULL DEFAULT TRUE
+    );
+    """,
 ]
 
 

@@ -131,3 +131,33 @@ def flag_dossiers(con, period: date, unit_code: str, flag: str) -> pd.DataFrame:
     if flag == "priority_not_honoured":
         df = df[df.status.isin(["on_time", "late"]) & (df.channel.isin([2, 3]) | df.result_by_post.fillna(False))]
     return df.reset_index(drop=True)
+
+
+def handler_streaks(con, period: date, min_months: int = 2) -> pd.DataFrame:
+    """Late streaks per handling official (the order speaks of individuals): consecutive
+    months up to `period` in which the official resolved at least one dossier late.
+    Shown only to leader and officer roles."""
+    import calendar
+
+    end = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
+    start = queries.add_months(period, -60)
+    rows = con.execute("""
+        SELECT unit_code, handler, CAST(date_trunc('month', finished_at) AS DATE) AS m, count(*) AS late
+        FROM dossiers
+        WHERE is_current AND handler IS NOT NULL AND CAST(finished_at AS DATE) BETWEEN ? AND ?
+          AND CAST(finished_at AS DATE) > CAST(due_at AS DATE)
+        GROUP BY ALL""", [start, end]).fetchall()
+    months: dict[tuple[str, str], dict[date, int]] = {}
+    for unit, handler, m, late in rows:
+        months.setdefault((unit, handler), {})[m] = late
+    out = []
+    for (unit, handler), by_month in months.items():
+        n, p, total = 0, period, 0
+        while by_month.get(p, 0) > 0:
+            n += 1
+            total += by_month[p]
+            p = queries.add_months(p, -1)
+        if n >= min_months:
+            out.append((unit, handler, n, total))
+    df = pd.DataFrame(out, columns=["unit_code", "handler", "streak", "late_dossiers"])
+    return df.sort_values(["streak", "late_dossiers"], ascending=False).reset_index(drop=True)

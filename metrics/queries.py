@@ -123,6 +123,9 @@ def kpi_table(con, start: date, end: date | None = None, units: list[str] | None
 
 
 def _decorate(con, df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    if "period" in df.columns:
+        # pandas turns DATE into datetime64; callers compare periods with datetime.date
+        df["period"] = [p.date() if hasattr(p, "date") else p for p in df["period"]]
     units = con.execute("SELECT code, name, level, ord FROM units").df()
     names = dict(zip(units.code, units.name))
     levels = dict(zip(units.code, units.level))

@@ -53,6 +53,12 @@ def write_lock() -> threading.Lock:
     return _locks()["write"]
 
 
+def connection():
+    """The root connection itself, for work outside the script thread (a deferred download
+    runs in another thread, where Streamlit's caches are not available): take a cursor."""
+    return _root(db_key())
+
+
 @contextmanager
 def cursor(path: str | None = None):
     cur = _root(path or db_key()).cursor()

@@ -20,12 +20,14 @@ from . import tables as table_import
 from .headers import map_dossier_header
 from .reader import Source, iter_rows, open_source, reject
 
-KINDS = ("dossiers", "report", "peers", "index")
+KINDS = ("dossiers", "report", "peers", "index", "accounts", "events")
 KIND_LABELS = {
     "dossiers": ("Danh sách hồ sơ", "Dossier export"),
     "report": ("Báo cáo Biểu II.06a", "II.06a monthly report"),
     "peers": ("Số liệu các huyện (so sánh)", "Peer districts' figures"),
     "index": ("Chỉ số CCHC hằng năm", "Yearly CCHC index"),
+    "accounts": ("Tài khoản DVC được hỗ trợ tạo", "Citizen accounts created with help"),
+    "events": ("Sự kiện (ghi chú trên biểu đồ)", "Events (chart annotations)"),
 }
 MAX_TABLE_ROWS = 200_000
 
@@ -84,6 +86,14 @@ def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Prof
     if parsed.kind == "index":
         summary = {"rows": len(parsed.index_rows), "periods": sorted({str(r[2]) for r in parsed.index_rows}),
                    "units": sorted({r[1] for r in parsed.index_rows})}
+    elif parsed.kind == "accounts":
+        summary = {"rows": len(parsed.account_rows),
+                   "periods": sorted({r[2].strftime("%Y-%m") for r in parsed.account_rows}),
+                   "units": sorted({r[1] for r in parsed.account_rows})}
+    elif parsed.kind == "events":
+        summary = {"rows": len(parsed.event_rows),
+                   "periods": sorted({r[1].strftime("%Y-%m") for r in parsed.event_rows}),
+                   "units": sorted({r[2] for r in parsed.event_rows if r[2]})}
     else:
         summary = {"rows": len(parsed.rows),
                    "periods": sorted({r.period.strftime("%Y-%m") for r in parsed.rows}),

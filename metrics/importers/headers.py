@@ -109,6 +109,8 @@ SCORE_HEADINGS = ["Điểm", "Chỉ số", "Chỉ số CCHC", "Điểm CCHC", "T
                   "Điểm chỉ số"]
 RANK_HEADINGS = ["Xếp hạng", "Thứ hạng", "Hạng", "Rank", "Vị trí"]
 ORDINAL_HEADINGS = ["STT", "TT", "Số thứ tự"]
+EVENT_DATE_HEADINGS = ["Ngày", "Ngày sự kiện", "Thời điểm", "Date", "event_date"]
+EVENT_TEXT_HEADINGS = ["Nội dung", "Sự kiện", "Sự kiện, hoạt động", "Hoạt động", "Event", "Ghi chú sự kiện", "text"]
 ACCOUNTS_HEADINGS = ["Tài khoản", "Số tài khoản", "Tài khoản được tạo", "Số tài khoản tạo mới",
                      "Tài khoản DVC được hỗ trợ tạo", "accounts"]
 
@@ -170,6 +172,8 @@ _SCORE = _keyset(SCORE_HEADINGS)
 _RANK = _keyset(RANK_HEADINGS)
 _ORDINAL = _keyset(ORDINAL_HEADINGS)
 _ACCOUNTS = _keyset(ACCOUNTS_HEADINGS)
+_EVENT_DATE = _keyset(EVENT_DATE_HEADINGS)
+_EVENT_TEXT = _keyset(EVENT_TEXT_HEADINGS)
 
 
 @dataclass
@@ -277,6 +281,10 @@ def _role(k: str) -> str | None:
         return "@rank"
     if k in _ACCOUNTS:
         return "@accounts"
+    if k in _EVENT_DATE:
+        return "@date"
+    if k in _EVENT_TEXT:
+        return "@event"
     return None
 
 

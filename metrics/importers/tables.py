@@ -34,9 +34,11 @@ class CounterRow:
 
 @dataclass
 class ParsedTable:
-    kind: str                       # report | peers | index | accounts
+    kind: str                       # report | peers | index | accounts | events
     rows: list[CounterRow] = field(default_factory=list)
     index_rows: list[tuple] = field(default_factory=list)   # (row, peer, year, score, rank)
+    account_rows: list[tuple] = field(default_factory=list)  # (row, unit, period, accounts)
+    event_rows: list[tuple] = field(default_factory=list)    # (row, date, unit or None, text)
     warnings: list[str] = field(default_factory=list)
     counters: list[str] = field(default_factory=list)
 
@@ -74,7 +76,8 @@ def find_table_header(head: list[list[object]]) -> tuple[int, TableHeader] | Non
             two = map_table_header(row, head[i + 1])
             cands.append((len(two.counters) + (2 if two.entity_col is not None else 0) + 1, two))
         for score, h in cands:
-            special = sum(1 for c in h.columns.values() if c in ("@year", "@score", "@rank", "@accounts"))
+            special = sum(1 for c in h.columns.values()
+                          if c in ("@year", "@score", "@rank", "@accounts", "@date", "@event"))
             score += 2 * special
             if best is None or score > best[0]:
                 best = (score, i, h)
@@ -112,6 +115,10 @@ def parse_table(src_name: str, rows: list[list[object]], profile: Profile, force
     roles = set(h.columns.values())
     if forced in (None, "index") and {"@year", "@score"} <= roles:
         return _parse_index(src_name, rows, start, h, profile)
+    if forced in (None, "accounts") and "@accounts" in roles:
+        return _parse_accounts(src_name, rows, start, h, profile, title_period)
+    if forced in (None, "events") and {"@date", "@event"} <= roles:
+        return _parse_events(src_name, rows, start, h, profile)
 
     problems = ProblemList()
     out = ParsedTable(kind=forced or "report", counters=sorted(set(h.counters.values()),
@@ -301,8 +308,105 @@ def _parse_index(src_name, rows, start, h: TableHeader, profile: Profile) -> Par
     return out
 
 
+def _cell(r: list[object], i: int | None):
+    return r[i] if i is not None and i < len(r) else None
+
+
+def _parse_accounts(src_name, rows, start, h: TableHeader, profile: Profile, title_period) -> ParsedTable:
+    """Public-service accounts created for citizens with help: unit, month, accounts."""
+    problems = ProblemList()
+    out = ParsedTable(kind="accounts")
+    col = {v: k for k, v in h.columns.items()}
+    seen: set = set()
+    for n, r in enumerate(rows[start:], start=start + 1):
+        if not any(c not in (None, "") for c in r):
+            continue
+        ec = _entity_col(h, r)
+        text = str(_cell(r, ec) or "").strip()
+        if not text or _is_total(text) or _is_section(text):
+            continue
+        unit = profile.match_unit(text)
+        if unit is None:
+            sugg = ", ".join(profile.suggest_units(text))
+            problems.add(Problem(f"Đơn vị không có trong danh mục; gần nhất: {sugg}",
+                                 f"Unknown unit; closest known: {sugg}", row=n, value=text))
+            continue
+        period = parse_month(_cell(r, col.get("@month"))) if "@month" in col else title_period
+        if period is None:
+            problems.add(Problem("Tháng không đọc được", "Unreadable month", row=n,
+                                 value=str(_cell(r, col.get("@month"))),
+                                 expected_vi="08/2022, 2022-08, Tháng 8/2022", expected_en="08/2022, 2022-08"))
+            continue
+        ok, v = parse_count(_cell(r, col["@accounts"]))
+        if not ok:
+            problems.add(Problem("Số tài khoản không đọc được", "Unreadable number of accounts", row=n,
+                                 value=str(_cell(r, col["@accounts"])), expected_vi="số nguyên ≥ 0",
+                                 expected_en="a whole number ≥ 0"))
+            continue
+        if (unit.code, period) in seen:
+            problems.add(Problem("Đơn vị xuất hiện hai lần trong cùng tháng", "The same unit twice in one month",
+                                 row=n, value=text))
+            continue
+        seen.add((unit.code, period))
+        out.account_rows.append((n, unit.code, period, v))
+    if not out.account_rows and not problems:
+        problems.add(Problem("Không có dòng số liệu nào", "No data rows"))
+    problems.raise_if_any(src_name)
+    return out
+
+
+def _parse_events(src_name, rows, start, h: TableHeader, profile: Profile) -> ParsedTable:
+    """Events for the charts: date, unit (blank = the whole jurisdiction), text."""
+    from .values import parse_date
+
+    problems = ProblemList()
+    out = ParsedTable(kind="events")
+    col = {v: k for k, v in h.columns.items()}
+    for n, r in enumerate(rows[start:], start=start + 1):
+        if not any(c not in (None, "") for c in r):
+            continue
+        text = str(_cell(r, col["@event"]) or "").strip()
+        raw_date = _cell(r, col["@date"])
+        d = parse_date(raw_date)
+        if d is None:
+            problems.add(Problem("Ngày không hợp lệ", "Not a valid date", row=n, value=str(raw_date),
+                                 expected_vi="dd/mm/yyyy", expected_en="dd/mm/yyyy"))
+            continue
+        if not text:
+            problems.add(Problem("Thiếu nội dung sự kiện", "Missing event text", row=n))
+            continue
+        unit_code = None
+        ut = _cell(r, h.entity_col)
+        if ut not in (None, "") and key(str(ut)) not in ("tat ca", "toan huyen", "all", "chung"):
+            u = profile.match_unit(ut)
+            if u is None:
+                sugg = ", ".join(profile.suggest_units(ut))
+                problems.add(Problem(f"Đơn vị không có trong danh mục; gần nhất: {sugg}",
+                                     f"Unknown unit; closest known: {sugg}", row=n, value=str(ut)))
+                continue
+            unit_code = u.code
+        out.event_rows.append((n, d.date(), unit_code, text[:500]))
+    if not out.event_rows and not problems:
+        problems.add(Problem("Không có dòng số liệu nào", "No data rows"))
+    problems.raise_if_any(src_name)
+    return out
+
+
 # --- writing --------------------------------------------------------------------------
 def write(con, parsed: ParsedTable, import_id: int) -> None:
+    if parsed.kind == "accounts":
+        for _, unit, period, v in parsed.account_rows:
+            con.execute("UPDATE citizen_accounts SET is_current = FALSE WHERE unit_code = ? AND period = ? "
+                        "AND is_current", [unit, period])
+            con.execute("INSERT INTO citizen_accounts VALUES (?, ?, ?, ?, TRUE)", [import_id, unit, period, v])
+        return
+    if parsed.kind == "events":
+        from .. import clock
+
+        for _, d, unit, text in parsed.event_rows:
+            con.execute("INSERT INTO annotations VALUES (nextval('note_id_seq'), ?, ?, ?, ?, NULL, ?)",
+                        [d, unit, text, clock.now(), import_id])
+        return
     if parsed.kind == "index":
         for _, peer, year, score, rank in parsed.index_rows:
             con.execute("UPDATE peer_index SET is_current = FALSE WHERE peer_code = ? AND year = ? AND is_current",
@@ -321,8 +425,12 @@ def write(con, parsed: ParsedTable, import_id: int) -> None:
 
 
 def undo(con, kind: str, import_id: int) -> None:
+    if kind == "events":
+        con.execute("DELETE FROM annotations WHERE import_id = ?", [import_id])
+        return
     table, keys = {"report": ("report_rows", "unit_code, period"), "peers": ("peer_rows", "peer_code, period"),
-                   "index": ("peer_index", "peer_code, year")}[kind]
+                   "index": ("peer_index", "peer_code, year"),
+                   "accounts": ("citizen_accounts", "unit_code, period")}[kind]
     con.execute(f"CREATE OR REPLACE TEMP TABLE undo_keys AS SELECT DISTINCT {keys} FROM {table} WHERE import_id = ?",
                 [import_id])
     con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])

@@ -114,7 +114,7 @@ def parse_count(raw: object) -> tuple[bool, int | None]:
         return True, None
     if s in ("-", "–", "—"):
         return True, 0
-    if s.isdigit():
+    if s.isascii() and s.isdigit():
         return True, int(s)
     if _NUM_DOTS.match(s):
         return (not s.startswith("-")), int(s.replace(".", "")) if not s.startswith("-") else None

@@ -1,0 +1,142 @@
+"""Hồ sơ — the dossiers behind the figures: late, overdue, without an apology, by procedure,
+channel and unit, with counts and CSV/Excel downloads. The store holds no personal data
+(the importer drops it), and the handler's name is not listed either: it is kept only for
+the apology rule."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from metrics import fmt, queries
+from metrics.i18n import t
+from ui import components as c
+from ui import data, state
+
+f = state.filters()
+lang = f.lang
+c.page_header(f, "page_dossiers")
+if c.needs_data(f):
+    st.stop()
+
+STATUSES = ["all", "late", "overdue", "apology_missing", "pending", "early", "on_time", "land_violation"]
+CHANNELS = [0, 1, 2, 3]
+SHOWN = 1000
+
+
+def options(by: str) -> list[str]:
+    table = data.query("breakdown", f.start, f.end, units=f.unit_list, by=by)
+    return [x for x in table["item"] if x and x != "?"]
+
+
+cols = st.columns([2, 2, 2, 2])
+with cols[0]:
+    channel = st.selectbox(t("channel", lang), CHANNELS, key="dossier_channel",
+                           format_func=lambda x: t(f"channel_{x}", lang))
+with cols[1]:
+    field = st.selectbox(t("field", lang), [""] + options("field"), key="dossier_field",
+                         format_func=lambda x: x or t("any", lang))
+with cols[2]:
+    procedure = st.selectbox(t("procedure", lang), [""] + options("procedure"), key="dossier_procedure",
+                             format_func=lambda x: x or t("any", lang))
+with cols[3]:
+    search = st.text_input(t("search", lang), key="dossier_search", placeholder=t("search_hint", lang)).strip()
+
+common = dict(units=f.unit_list, procedure=procedure or None, channel=channel or None, field=field or None,
+              search=search or None)
+
+counts = {}
+with c.guarded(lang):
+    for s in STATUSES:
+        counts[s] = data.query("dossier_count", f.start, f.end, status=s, **common)
+
+if st.session_state.get("dossier_status") not in STATUSES:
+    st.session_state["dossier_status"] = "all"
+status = st.pills(t("status", lang), STATUSES, key="dossier_status", required=True,
+                  format_func=lambda s: f"{t(f'status_{s}', lang)} ({fmt.number(counts.get(s), lang)})")
+status = status or "all"
+st.caption(t(f"status_help_{status}", lang))
+
+DISPLAY = ["dossier_code", "unit_name", "procedure_name", "field", "channel", "received_at", "due_at",
+           "finished_at", "status", "days_late", "has_fee", "paid_online", "result_by_post", "digitised",
+           "e_result", "apology_sent", "rating"]
+FLAGS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "apology_sent"]
+
+
+def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The list as a person reads it: labels translated, yes/no as ✓/✗, unknown as –."""
+    out = pd.DataFrame()
+    for col in DISPLAY:
+        v = df[col] if col in df else pd.Series([None] * len(df))
+        if col == "channel":
+            v = [t(f"channel_{int(x)}", lang) if not fmt.is_missing(x) else "–" for x in v]
+        elif col == "status":
+            v = [t(f"status_{x}", lang) for x in v]
+        elif col == "rating":
+            v = [t(f"rating_{x}", lang) if x else "" for x in v]
+        elif col in FLAGS:
+            v = ["–" if fmt.is_missing(x) else ("✓" if x else "✗") for x in v]
+        elif col == "days_late":
+            v = pd.array(v, dtype="Int64")
+        out[t(f"col_{col}", lang)] = v
+    return out
+
+
+with c.guarded(lang):
+    total = counts.get(status, 0) or 0
+    if not total:
+        c.empty_state(lang, "no_dossiers_filter", "no_dossiers_filter_hint", period=f.period_label())
+    else:
+        df = data.query("dossier_list", f.start, f.end, status=status, limit=SHOWN, **common)
+        view = display_frame(df, lang)
+        dt = "DD/MM/YYYY" if lang == "vi" else "D MMM YYYY"
+        st.dataframe(view, hide_index=True, width="stretch", height=560, column_config={
+            t("col_received_at", lang): st.column_config.DatetimeColumn(format=dt + " HH:mm"),
+            t("col_due_at", lang): st.column_config.DatetimeColumn(format=dt),
+            t("col_finished_at", lang): st.column_config.DatetimeColumn(format=dt),
+        })
+        if total > SHOWN:
+            st.caption(t("shown_of", lang, shown=fmt.number(SHOWN, lang), total=fmt.number(total, lang)))
+
+        # the files are built only when asked for (in another thread: no Streamlit there)
+        root = data.connection()
+        args = (f.start, f.end)
+        kwargs = dict(status=status, limit=None, **common)
+
+        def full_list() -> pd.DataFrame:
+            cur = root.cursor()
+            try:
+                return display_frame(queries.dossier_list(cur, *args, **kwargs), lang)
+            finally:
+                cur.close()
+
+        def as_csv() -> bytes:
+            # utf-8 with BOM: Excel opens it with the Vietnamese letters intact
+            return full_list().to_csv(index=False).encode("utf-8-sig")
+
+        def as_xlsx() -> bytes:
+            buf = io.BytesIO()
+            frame = full_list()
+            with pd.ExcelWriter(buf, engine="xlsxwriter", datetime_format="dd/mm/yyyy hh:mm",
+                                date_format="dd/mm/yyyy") as xw:
+                sheet = t("page_dossiers", lang)[:31]
+                frame.to_excel(xw, index=False, sheet_name=sheet)
+                ws = xw.sheets[sheet]
+                ws.freeze_panes(1, 1)
+                ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+                for i, col in enumerate(frame.columns):
+                    width = max([len(str(col))] + [len(str(x)) for x in frame[col].head(200)])
+                    ws.set_column(i, i, min(48, width + 2))
+            return buf.getvalue()
+
+        name = f"ho-so_{status}_{fmt.month_key(f.start)}" + (f"_{fmt.month_key(f.end)}" if f.is_range else "") + \
+               ("" if f.selection == "all" else f"_{f.selection}")
+        d1, d2, _ = st.columns([1, 1, 3])
+        with d1:
+            st.download_button(t("download_csv", lang), as_csv, file_name=f"{name}.csv", mime="text/csv",
+                               icon=":material/download:", on_click="ignore", key="dl-csv")
+        with d2:
+            st.download_button(t("download_xlsx", lang), as_xlsx, file_name=f"{name}.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               icon=":material/download:", on_click="ignore", key="dl-xlsx")

@@ -1,0 +1,254 @@
+"""Nhập dữ liệu — the import desk: upload files, see what was detected before anything is
+written, import on confirmation, and undo from the import log. Figures on every page refresh
+after an import or an undo (the query cache is cleared), without a restart."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from metrics import fmt
+from metrics.errors import ImportRejected, ReformError
+from metrics.i18n import pick, t
+from metrics.importers.core import KIND_LABELS, KINDS, import_file, list_imports, preview, undo_import
+from ui import components as c
+from ui import data, state
+
+f = state.filters()
+lang = f.lang
+prof = data.profile()
+log = logging.getLogger("dashboard.import")
+
+st.title(t("page_import_desk", lang))
+st.markdown(t("import_intro", lang))
+
+UPLOAD_TYPES = ["csv", "xlsx", "txt", "tsv"]
+
+
+def user_name() -> str:
+    # the login gate (another issue) will put the signed-in user here
+    return st.session_state.get("user_name") or "dashboard"
+
+
+def tmp_dir() -> Path:
+    d = st.session_state.get("_import_tmp")
+    if not d or not Path(d).exists():
+        d = tempfile.mkdtemp(prefix="reform-upload-")
+        st.session_state["_import_tmp"] = d
+    return Path(d)
+
+
+def names_of(kind: str, codes: list[str]) -> list[str]:
+    out = []
+    for code in codes:
+        if kind in ("peers", "index"):
+            out.append(prof.peer_name(code))
+        else:
+            try:
+                out.append(prof.unit(code).name)
+            except KeyError:
+                out.append(code)
+    return out
+
+
+def active_imports() -> pd.DataFrame:
+    with data.cursor() as cur:
+        return list_imports(cur)
+
+
+def inspect_upload(upload, kind: str | None, known: pd.DataFrame) -> dict:
+    """What the importer would do with one uploaded file, without writing anything."""
+    raw = upload.getvalue()
+    sha = hashlib.sha256(raw).hexdigest()
+    cache = st.session_state.setdefault("_previews", {})
+    rec = cache.get((sha, kind))
+    if rec is None:
+        path = tmp_dir() / f"{sha[:20]}{Path(upload.name).suffix.lower()}"
+        path.write_bytes(raw)
+        rec = {"name": upload.name, "sha": sha, "path": str(path), "result": None, "error": None, "problems": None}
+        try:
+            with data.cursor() as cur:
+                rec["result"] = preview(cur, path, kind=kind, display_name=upload.name)
+        except ImportRejected as exc:
+            rec["error"] = exc
+            rec["problems"] = exc.problems
+        except ReformError as exc:
+            rec["error"] = exc
+        except Exception as exc:  # noqa: BLE001 - a file must never crash the page
+            log.exception("preview failed for %s", upload.name)
+            rec["error"] = exc
+        cache[(sha, kind)] = rec
+    same = known[(known.sha256 == sha) & (known.status == "active")] if not known.empty else known
+    rec["duplicate_of"] = int(same.id.iloc[0]) if len(same) else None
+    return rec
+
+
+def problems_frame(exc: ImportRejected) -> pd.DataFrame:
+    rows = []
+    for p in exc.problems:
+        d = p.as_dict()
+        rows.append({
+            t("row", lang): "" if d["row"] is None else str(d["row"]),
+            t("column", lang): d["column"] or "",
+            t("cell_value", lang): "" if d["value"] is None else str(d["value"]),
+            t("message", lang): d["message_vi"] if lang == "vi" else d["message_en"],
+            t("expected", lang): (d["expected_vi"] if lang == "vi" else d["expected_en"]) or "",
+        })
+    return pd.DataFrame(rows)
+
+
+def error_text(exc: Exception) -> str:
+    return exc.text(lang) if isinstance(exc, ReformError) else t("unexpected_error", lang)
+
+
+def do_import(records: list[dict], kind: str | None) -> None:
+    results = []
+    with data.write_lock():
+        for rec in records:
+            try:
+                with data.cursor() as cur:
+                    r = import_file(cur, rec["path"], kind=kind, user=user_name(), display_name=rec["name"])
+                results.append(("ok" if r.status == "imported" else "unchanged", rec["name"], r.import_id, None))
+            except ReformError as exc:
+                results.append(("error", rec["name"], None, exc))
+            except Exception as exc:  # noqa: BLE001
+                log.exception("import failed for %s", rec["name"])
+                results.append(("error", rec["name"], None, exc))
+    data.clear_caches()
+    st.session_state["_import_results"] = results
+    st.session_state["_previews"] = {}
+    st.session_state["_uploader_v"] = st.session_state.get("_uploader_v", 0) + 1
+    shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
+
+
+def show_results() -> None:
+    for status, name, import_id, exc in st.session_state.pop("_import_results", []):
+        if status == "ok":
+            st.success(t("import_done", lang, name=name, id=import_id), icon=":material/check_circle:")
+        elif status == "unchanged":
+            st.info(t("import_unchanged", lang, name=name, id=import_id), icon=":material/info:")
+        else:
+            st.error(f"{name}: {error_text(exc)}", icon=":material/error:")
+            if isinstance(exc, ImportRejected):
+                st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
+    msg = st.session_state.pop("_undo_result", None)
+    if msg:
+        st.success(msg, icon=":material/undo:")
+
+
+show_results()
+
+# --- upload and preview ------------------------------------------------------------------------
+st.header(t("upload_title", lang))
+kind_choice = st.selectbox(t("import_kind", lang), ["auto", *KINDS], key="import_kind",
+                           format_func=lambda k: t("kind_auto", lang) if k == "auto" else pick(KIND_LABELS[k], lang))
+kind = None if kind_choice == "auto" else kind_choice
+uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
+                           key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
+
+if uploads:
+    with c.guarded(lang):
+        known = active_imports()
+        records = [inspect_upload(u, kind, known) for u in uploads]
+        summary = []
+        for rec in records:
+            r = rec["result"]
+            if rec["error"] is not None:
+                status = t("preview_refused", lang)
+            elif rec["duplicate_of"]:
+                status = t("preview_duplicate", lang, id=rec["duplicate_of"])
+            else:
+                status = t("preview_ok", lang)
+            summary.append({
+                t("file", lang): rec["name"],
+                t("kind", lang): pick(KIND_LABELS[r.kind], lang) if r else "",
+                t("periods", lang): ", ".join(fmt.month(p + "-01", lang) if len(p) == 7 else p for p in r.periods)
+                if r else "",
+                t("units", lang): (f"{fmt.number(len(r.units), lang)}: " + ", ".join(names_of(r.kind, r.units)[:8])
+                                   + (" …" if len(r.units) > 8 else "")) if r else "",
+                t("rows", lang): fmt.number(r.rows, lang) if r else "",
+                t("status", lang): status,
+            })
+        st.subheader(t("preview_title", lang))
+        st.dataframe(pd.DataFrame(summary), hide_index=True, width="stretch")
+        for rec in records:
+            if rec["error"] is not None:
+                st.error(f"**{rec['name']}** — {error_text(rec['error'])}", icon=":material/block:")
+                if rec["problems"]:
+                    exc = rec["error"]
+                    st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
+                    if exc.total > len(exc.problems):
+                        st.caption(t("more_problems", lang, n=fmt.number(exc.total - len(exc.problems), lang)))
+            elif rec["result"] is not None and rec["result"].warnings:
+                with st.expander(t("warnings_of", lang, name=rec["name"])):
+                    for w in rec["result"].warnings:
+                        st.markdown(f"- {w}")
+        ready = [r for r in records if r["error"] is None and not r["duplicate_of"]]
+        if ready:
+            st.caption(t("nothing_written_yet", lang))
+            if st.button(t("import_confirm", lang, n=len(ready)), type="primary", icon=":material/upload:",
+                         key="import-confirm"):
+                with st.spinner(t("importing", lang)):
+                    do_import(ready, kind)
+                st.rerun()
+        else:
+            st.info(t("nothing_to_import", lang), icon=":material/info:")
+
+# --- the import log, with undo ----------------------------------------------------------------
+st.header(t("import_log", lang))
+
+
+@st.dialog(t("undo_confirm_title", lang))
+def confirm_undo(import_id: int, label: str) -> None:
+    st.write(t("undo_confirm_text", lang, label=label))
+    a, b = st.columns(2)
+    if a.button(t("undo", lang), type="primary", icon=":material/undo:", key="undo-yes"):
+        try:
+            with data.write_lock():
+                with data.cursor() as cur:
+                    undo_import(cur, import_id)
+        except ReformError as exc:
+            st.error(exc.text(lang))
+            return
+        data.clear_caches()
+        st.session_state["_undo_result"] = t("undo_done", lang, label=label)
+        st.rerun()
+    if b.button(t("cancel", lang), key="undo-no"):
+        st.rerun()
+
+
+with c.guarded(lang):
+    imports = active_imports()
+    if imports.empty:
+        c.empty_state(lang, "no_imports", None)
+    else:
+        view = pd.DataFrame({
+            "#": imports.id,
+            t("file", lang): imports.file_name,
+            t("kind", lang): [pick(KIND_LABELS[k], lang) if k in KIND_LABELS else k for k in imports.kind],
+            t("rows", lang): [fmt.number(v, lang) for v in imports.rows],
+            t("periods", lang): [", ".join(fmt.month(p + "-01", lang) if len(p) == 7 else p
+                                           for p in (ps or "").split(",") if p) for ps in imports.periods],
+            t("imported_at", lang): [fmt.timestamp(v, lang) for v in imports.imported_at],
+            t("user", lang): imports.user_name.fillna(""),
+            t("status", lang): [t(f"import_status_{s}", lang) + (f" ({fmt.timestamp(u, lang)})" if s == "undone" else "")
+                                for s, u in zip(imports.status, imports.undone_at)],
+            t("demo", lang): ["✓" if d else "" for d in imports.is_demo],
+        })
+        st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 42, 460))
+        active = imports[imports.status == "active"]
+        if not active.empty:
+            labels = {int(i): f"#{int(i)} — {n}" for i, n in zip(active.id, active.file_name)}
+            cols = st.columns([3, 1])
+            with cols[0]:
+                chosen = st.selectbox(t("undo_which", lang), list(labels), key="undo_pick",
+                                      format_func=lambda i: labels[i])
+            with cols[1]:
+                st.write("")
+                if st.button(t("undo", lang), icon=":material/undo:", key="undo-open"):
+                    confirm_undo(chosen, labels[chosen])

@@ -1,0 +1,154 @@
+"""Tổng quan — the chairman's one glance: are we on track for the target rank, which units
+hold us back, what needs attention this month."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts, fmt
+from metrics.i18n import pick, t
+from metrics.kpis import KPI_BY_KEY, KPIS
+from ui import components as c
+from ui import data, state
+
+f = state.filters()
+lang = f.lang
+prof = data.profile()
+c.page_header(f, "page_overview")
+if c.needs_data(f):
+    st.stop()
+
+HEADLINE = [k.key for k in KPIS if k.headline]
+
+# --- 1. KPI cards -------------------------------------------------------------------------
+with c.guarded(lang):
+    c.kpi_cards(f, HEADLINE, f.unit_list, per_row=3, key="ov-")
+
+# --- 2. score and rank among peers ----------------------------------------------------------
+st.header(t("score_rank_title", lang, peers=prof.peer_kind_vi if lang == "vi" else prof.peer_kind_en))
+
+
+def score_section() -> None:
+    if not data.has("score", "peer_ranking"):
+        c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
+        return
+    ranking = data.query("peer_ranking", f.start, f.end, module="score")
+    if ranking.empty or not ranking.is_self.any():
+        c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
+        return
+    me = ranking[ranking.is_self].iloc[0]
+    n = int(ranking.score.notna().sum())
+    prev = data.query("peer_ranking", f.cmp_start, f.cmp_end, module="score")
+    prev_me = prev[prev.is_self].iloc[0] if not prev.empty and prev.is_self.any() else None
+    rank = None if fmt.is_missing(me["rank"]) else int(me["rank"])
+    prev_rank = None if prev_me is None or fmt.is_missing(prev_me["rank"]) else int(prev_me["rank"])
+    on_target = rank is not None and rank <= prof.target_rank
+    left, right = st.columns([1, 2])
+    with left:
+        with st.container(border=True, key=f"kpi-{'good' if on_target else 'bad'}-rank"):
+            # places gained since the comparison period (positive = better, drawn green)
+            moved = prev_rank - rank if rank is not None and prev_rank is not None else None
+            st.metric(t("rank", lang), f"{rank if rank is not None else '–'} / {n}", delta=moved,
+                      delta_description=t("places_vs", lang, period=f.cmp_label()) if moved is not None else None)
+            st.badge(t("target_rank_badge", lang, rank=prof.target_rank, stretch=prof.stretch_rank),
+                     color="green" if on_target else "red",
+                     icon=":material/check_circle:" if on_target else ":material/error:")
+        with st.container(border=True):
+            prev_score = None if prev_me is None else prev_me["score"]
+            delta_s = None
+            if not fmt.is_missing(prev_score) and not fmt.is_missing(me.score):
+                delta_s = fmt.signed(fmt.decimal(me.score - prev_score, lang), round(me.score - prev_score, 1))
+            st.metric(t("service_score", lang), fmt.decimal(me.score, lang), delta=delta_s,
+                      delta_description=f"{t('vs', lang)} {f.cmp_label()}" if delta_s else None,
+                      help=t("service_score_help", lang))
+            # where the points are lost: the chairman's to-do list
+            lost = [(ind, me.get(f"points_{ind.key}")) for ind in prof.indicators]
+            lost = sorted([(ind, p) for ind, p in lost if not fmt.is_missing(p) and p > 0.05],
+                          key=lambda x: -x[1])
+            if lost:
+                st.markdown(f"**{t('points_missing', lang)}**")
+                st.dataframe(pd.DataFrame({
+                    t("indicator", lang): [KPI_BY_KEY[i.kpi].label(lang) for i, _ in lost],
+                    t("value", lang): [fmt.percent(me.get(f"value_{i.key}"), lang) for i, _ in lost],
+                    t("points", lang): [fmt.decimal(p, lang) for _, p in lost],
+                }), hide_index=True, width="stretch")
+    with right:
+        c.plot(charts.peer_bars(ranking, lang, prof.target_rank, prof.stretch_rank), key="ov-peers")
+        if data.has("score", "rank_history"):
+            win = f.trend_window(12)
+            hist = data.query("rank_history", win[0], win[1], module="score")
+            if len(hist) >= 2:
+                c.plot(charts.rank_trend(hist, lang, prof.target_rank), key="ov-rank-trend")
+
+
+with c.guarded(lang):
+    score_section()
+
+# --- 3. who holds us back -------------------------------------------------------------------
+st.header(t("holding_back_title", lang))
+
+
+def holding_back() -> None:
+    # within the selected group; for a single unit, among all units (a league of one says nothing)
+    units = None if f.unit else f.unit_list
+    table = data.query("kpi_table", f.start, f.end, units=units)
+    per_unit = table[(table.unit_code != "ALL") & (table.months > 0)]
+    if per_unit.empty:
+        c.empty_state(lang, "no_data_selection", "empty_hint_filters", period=f.period_label(),
+                      unit=f.selection_label)
+        return
+    if f.unit:
+        st.caption(t("holding_back_all_units", lang))
+    goals = prof.goals
+    late = per_unit[per_unit.late_count.fillna(0) > 0]
+    total_late = late.late_count.sum()
+    cols = st.columns(3)
+    with cols[0]:
+        if late.empty:
+            st.subheader(t("most_late", lang))
+            st.success(t("no_late_dossiers", lang), icon=":material/check_circle:")
+        else:
+            c.plot(charts.unit_bars(late, "late_count", lang, goals.get("late_count"), t("most_late", lang), top=5,
+                                    share_of=float(total_late)), key="ov-late")
+    with cols[1]:
+        c.plot(charts.unit_bars(per_unit, "on_time_rate", lang, goals.get("on_time_rate"),
+                                t("lowest_on_time", lang), top=5), key="ov-ontime")
+    with cols[2]:
+        c.plot(charts.unit_bars(per_unit, "online_rate", lang, goals.get("online_rate"),
+                                t("lowest_online", lang), top=5), key="ov-online")
+    st.page_link("pages/league.py", label=t("see_league", lang), icon=":material/table_chart:")
+
+
+with c.guarded(lang):
+    holding_back()
+
+# --- 4. attention list ----------------------------------------------------------------------
+st.header(t("attention_title", lang, month=fmt.month(f.end, lang, long=True)))
+
+
+def attention() -> None:
+    if not data.has("flags", "flags_for"):
+        st.info(t("flags_coming", lang), icon=":material/construction:")
+        return
+    flags_mod = data.optional_module("flags")
+    flags = data.query("flags_for", f.end, module="flags")
+    if f.units:
+        flags = flags[flags.unit_code.isin(f.units)]
+    if flags.empty:
+        st.success(t("no_flags", lang), icon=":material/check_circle:")
+        return
+    labels = getattr(flags_mod, "FLAG_LABELS", {})
+    view = pd.DataFrame({
+        t("unit", lang): flags.unit_name,
+        t("flag", lang): [pick(labels[x], lang) if x in labels else x for x in flags.flag],
+        t("detail", lang): [d if lang == "vi" else t(f"flag_detail_{x}", lang, value=fmt.decimal(v, lang, 0))
+                            for x, v, d in zip(flags.flag, flags.value, flags.detail)],
+    })
+    st.caption(t("flags_count", lang, n=fmt.number(len(flags), lang),
+                 units=fmt.number(flags.unit_code.nunique(), lang)))
+    st.dataframe(view, hide_index=True, width="stretch", height=min(420, 38 * len(view) + 40))
+    st.page_link("pages/attention.py", label=t("see_attention", lang), icon=":material/notification_important:")
+
+
+with c.guarded(lang):
+    attention()

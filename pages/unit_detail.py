@@ -1,0 +1,132 @@
+"""Chi tiết đơn vị — one unit: every KPI over time with its goal line, the breakdown by
+procedure and by field, the reconciliation of its II.06a report against its dossiers, and
+the way to its dossiers."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts, fmt
+from metrics.i18n import t
+from metrics.kpis import COUNTER, KPI_BY_KEY, KPIS
+from metrics.profile import LEVEL_LABELS
+from ui import components as c
+from ui import data, state
+
+f = state.filters()
+lang = f.lang
+prof = data.profile()
+
+
+def pick_unit() -> str:
+    """The unit of the shared filter; when a group is selected, ask which of its units."""
+    if f.unit:
+        return f.unit
+    choices = list(f.units) if f.units else [u.code for u in prof.current_units()]
+    code = st.selectbox(t("choose_unit", lang), choices, key="detail_unit_pick",
+                        format_func=lambda x: state.selection_label(prof, x, lang))
+    st.button(t("keep_unit", lang), on_click=state.request, kwargs={"u": code}, icon=":material/push_pin:",
+              help=t("keep_unit_help", lang))
+    return code
+
+
+st.title(t("page_unit_detail", lang))
+if c.needs_data(f):
+    st.stop()
+unit = pick_unit()
+u = prof.unit(unit)
+level = LEVEL_LABELS.get(u.level, (u.level, u.level))
+st.header(u.name)
+st.caption(" · ".join([level[0] if lang == "vi" else level[1], f.period_label(),
+                       f"{t('compared_with', lang)} {f.cmp_label()}"]))
+
+links = st.columns(4)
+with links[0]:
+    st.page_link("pages/dossiers.py", label=t("see_dossiers", lang), icon=":material/folder_open:")
+
+
+def go_dossiers(status: str) -> None:
+    st.session_state["dossier_status"] = status
+
+
+for col, status in zip(links[1:], ("late", "overdue", "apology_missing")):
+    with col:
+        if st.button(t(f"see_dossiers_{status}", lang), key=f"detail-go-{status}", on_click=go_dossiers,
+                     args=(status,)):
+            st.switch_page("pages/dossiers.py")
+
+with c.guarded(lang):
+    has_data = c.kpi_cards(f, [k.key for k in KPIS if k.headline], [unit], per_row=3, key="ud-")
+
+tabs = st.tabs([t("tab_trends", lang), t("tab_procedures", lang), t("tab_fields", lang),
+                t("tab_reconciliation", lang)])
+
+with tabs[0], c.guarded(lang):
+    start, end = f.trend_window(12)
+    series = data.query("kpi_series", start, end, units=[unit])
+    if series.empty:
+        c.empty_state(lang, "no_data_unit_window", None, unit=u.name)
+    else:
+        st.caption(t("trend_caption", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
+        known = [k for k in KPIS if series[k.key].notna().any()]
+        unknown = [k for k in KPIS if k not in known]
+        for i in range(0, len(known), 2):
+            cols = st.columns(2)
+            for col, k in zip(cols, known[i:i + 2]):
+                with col:
+                    c.plot(charts.figure_for(k.key, series, lang, prof.goals.get(k.key), height=300),
+                           key=f"ud-trend-{k.key}")
+        if unknown:
+            st.caption(t("kpis_without_data", lang, names=", ".join(k.short(lang) for k in unknown)))
+
+
+def breakdown(by: str) -> None:
+    table = data.query("breakdown", f.start, f.end, units=[unit], by=by)
+    if table.empty:
+        c.empty_state(lang, "no_dossiers_breakdown", None, unit=u.name, period=f.period_label())
+        return
+    goals = prof.goals
+    key = st.segmented_control(t("kpi", lang), ["on_time_rate", "late_count", "online_rate", "satisfaction_rate"],
+                               default="on_time_rate", key=f"ud-bd-kpi-{by}", required=True,
+                               format_func=lambda x: KPI_BY_KEY[x].short(lang))
+    c.plot(charts.breakdown_bars(table, key, lang, goals.get(key),
+                                 title=f"{KPI_BY_KEY[key].label(lang)} — {t(f'by_{by}', lang)}"),
+           key=f"ud-bd-{by}")
+    cols = {"item": t(by, lang), "received_total": COUNTER["received_total"].vi if lang == "vi" else
+            COUNTER["received_total"].en, "resolved": t("resolved", lang)}
+    view = pd.DataFrame({cols["item"]: table["item"],
+                         cols["received_total"]: [fmt.number(v, lang) for v in table.received_total],
+                         cols["resolved"]: [fmt.number(v, lang) for v in table.resolved]})
+    for k in ("on_time_rate", "late_count", "overdue_backlog", "online_rate", "online_payment_rate",
+              "satisfaction_rate"):
+        view[KPI_BY_KEY[k].short(lang)] = [fmt.kpi_value(KPI_BY_KEY[k], v, lang, short=True) for v in table[k]]
+    st.dataframe(view, hide_index=True, width="stretch")
+
+
+with tabs[1], c.guarded(lang):
+    breakdown("procedure")
+with tabs[2], c.guarded(lang):
+    breakdown("field")
+
+RECON = ["received_total", "received_online", "resolved", "resolved_early", "resolved_on_time", "resolved_late",
+         "pending", "pending_in_time", "pending_overdue"]
+
+with tabs[3], c.guarded(lang):
+    rec = data.query("reconciliation", f.start, f.end, unit=unit)
+    if rec.empty:
+        c.empty_state(lang, "no_reconciliation", None, unit=u.name, period=f.period_label())
+    else:
+        st.caption(t("reconciliation_help", lang))
+        for _, r in rec.iterrows():
+            st.subheader(fmt.month(r.period, lang, long=True))
+            diffs = [r[f"diff_{x}"] for x in RECON]
+            view = pd.DataFrame({
+                t("counter", lang): [COUNTER[x].vi if lang == "vi" else COUNTER[x].en for x in RECON],
+                t("from_report", lang): [fmt.number(r[f"report_{x}"], lang) for x in RECON],
+                t("from_dossiers", lang): [fmt.number(r[f"dossiers_{x}"], lang) for x in RECON],
+                t("difference", lang): [fmt.delta_count(d, lang) if not fmt.is_missing(d) else fmt.no_data(lang)
+                                        for d in diffs],
+            })
+            st.dataframe(view.style.apply(
+                lambda col: ["background-color: #fcd9a8" if not fmt.is_missing(d) and d != 0 else "" for d in diffs],
+                subset=[t("difference", lang)]), hide_index=True, width="stretch")

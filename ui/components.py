@@ -1,0 +1,224 @@
+"""Pieces every page uses: KPI cards, the numerator/denominator drill-down, empty states,
+error messages, the as-of line and the house CSS."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts, fmt
+from metrics.errors import ReformError
+from metrics.i18n import t
+from metrics.kpis import COUNTER, KPI
+
+from . import data
+from .state import Filters
+
+_STATUS_BADGE = {"good": ("green", ":material/check_circle:"), "bad": ("red", ":material/error:"),
+                 "none": ("gray", ":material/remove:")}
+
+CSS = """
+<style>
+/* KPI cards: a thick left stripe in the goal colour, so status reads from the back of the room */
+[class*="st-key-kpi-good-"] { border-left: 8px solid #1a7f37 !important; }
+[class*="st-key-kpi-bad-"]  { border-left: 8px solid #c62828 !important; }
+[class*="st-key-kpi-none-"] { border-left: 8px solid #9ca3af !important; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; font-weight: 600; }
+.block-container { padding-top: 2.2rem; }
+</style>
+"""
+
+
+def inject_css() -> None:
+    st.html(CSS)
+
+
+def error(exc: Exception, lang: str) -> None:
+    """A person-readable message; never a traceback."""
+    if isinstance(exc, ReformError):
+        title = exc.title_vi if lang == "vi" else exc.title_en
+        st.error(f"**{title}**: {exc.text(lang)}", icon=":material/error:")
+    else:
+        st.error(t("unexpected_error", lang), icon=":material/error:")
+
+
+@contextmanager
+def guarded(lang: str):
+    """Run a block of a page; a failure shows a message in place of the block and the rest
+    of the page still draws. Unexpected errors are logged for the maintainers."""
+    try:
+        yield
+    except ReformError as exc:
+        error(exc, lang)
+    except Exception as exc:  # noqa: BLE001 - the user sees a message, the log keeps the trace
+        import logging
+
+        logging.getLogger("dashboard").exception("page block failed")
+        error(exc, lang)
+
+
+def empty_state(lang: str, key: str = "no_data_period", hint_key: str | None = "empty_hint", **values) -> None:
+    msg = t(key, lang, **values)
+    if hint_key:
+        msg += " " + t(hint_key, lang)
+    st.info(msg, icon=":material/info:")
+
+
+def needs_data(f: Filters) -> bool:
+    """Stop drawing a page that has nothing to show, with a reason; True if it stopped."""
+    if not f.has_data:
+        empty_state(f.lang, "no_data_at_all", "empty_hint")
+        return True
+    return False
+
+
+def plot(fig, key: str | None = None) -> None:
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False, "responsive": True})
+
+
+def page_header(f: Filters, title_key: str) -> None:
+    st.title(t(title_key, f.lang))
+    parts = [f.selection_label, f.period_label()]
+    if f.cmp_start:
+        parts.append(f"{t('compared_with', f.lang)} {f.cmp_label()}")
+    st.caption(" · ".join(parts))
+
+
+# --- numbers and their parts ----------------------------------------------------------------
+def _counter_value(row, name: str):
+    """A value of a dict or a DataFrame row; None when unknown (NULL) or absent."""
+    v = None if row is None else row.get(name)
+    return None if fmt.is_missing(v) else v
+
+
+def _sum(row, names) -> float | None:
+    vals = [_counter_value(row, n) for n in names]
+    return None if any(v is None for v in vals) else float(sum(vals))
+
+
+def parts_table(k: KPI, row, lang: str) -> pd.DataFrame:
+    """The counters behind one KPI value: numerator parts, denominator parts, their sums."""
+    lines = []
+    for n in k.num:
+        lines.append((t("numerator", lang), COUNTER[n].vi if lang == "vi" else COUNTER[n].en,
+                      fmt.number(_counter_value(row, n), lang)))
+    if k.is_rate:
+        if len(k.num) > 1:
+            lines.append((t("numerator", lang), t("total", lang), fmt.number(_sum(row, k.num), lang)))
+        for n in k.den:
+            lines.append((t("denominator", lang), COUNTER[n].vi if lang == "vi" else COUNTER[n].en,
+                          fmt.number(_counter_value(row, n), lang)))
+        if len(k.den) > 1:
+            lines.append((t("denominator", lang), t("total", lang), fmt.number(_sum(row, k.den), lang)))
+    return pd.DataFrame(lines, columns=[t("part", lang), t("counter", lang), t("value", lang)])
+
+
+def drill(k: KPI, row, lang: str, key: str, value=None) -> None:
+    """"Open the number": a popover with its formula, numerator and denominator."""
+    with st.popover(t("open_number", lang), icon=":material/calculate:", key=f"drill-{key}"):
+        st.markdown(f"**{k.label(lang)}**")
+        st.caption(k.help_vi if lang == "vi" else k.help_en)
+        st.dataframe(parts_table(k, row, lang), hide_index=True, width="stretch")
+        v = value if value is not None else _counter_value(row, k.key)
+        st.markdown(f"= **{fmt.kpi_value(k, v, lang)}**")
+        if fmt.is_missing(v) and k.is_rate and _sum(row, k.den) == 0:
+            st.caption(t("den_zero", lang))
+
+
+def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filters, key: str) -> None:
+    """Value, change against the comparison, 12-month sparkline, goal colour, drill-down."""
+    lang = f.lang
+    value = _counter_value(row, k.key)
+    prev = _counter_value(prev_row, k.key)
+    status = charts.goal_status(k, value, goal)
+    with st.container(border=True, key=f"kpi-{status}-{key}"):
+        spark = None
+        if series is not None and not series.empty and k.key in series and series[k.key].notna().sum() >= 2:
+            spark = [None if fmt.is_missing(v) else round(float(v) * (100 if k.is_rate else 1), 2)
+                     for v in series[k.key]]
+        delta = fmt.kpi_delta(k, value, prev, lang)
+        st.metric(
+            k.short(lang), fmt.kpi_value(k, value, lang), delta=delta,
+            delta_color="inverse" if k.lower_is_better else "normal",
+            delta_description=f"{t('vs', lang)} {f.cmp_label()}" if delta else None,
+            help=f"{k.label(lang)}: {k.help_vi if lang == 'vi' else k.help_en}",
+            chart_data=spark, chart_type="line",
+        )
+        colour, icon = _STATUS_BADGE[status]
+        if status == "none" and fmt.is_missing(goal):
+            st.badge(t("no_goal", lang), color="gray")
+        elif status == "none":
+            st.badge(f"{t('goal', lang)} {fmt.goal_text(k, goal, lang)}", color="gray")
+        else:
+            word = t("goal_met", lang) if status == "good" else t("goal_not_met", lang)
+            st.badge(f"{word} · {t('goal', lang)} {fmt.goal_text(k, goal, lang)}", color=colour, icon=icon)
+        if delta is None and value is not None:
+            st.caption(t("no_comparison", lang))
+        drill(k, row, lang, key, value)
+
+
+def as_of_line(f: Filters) -> None:
+    """On every page: how fresh the data is, where it comes from, and whether it is demo data."""
+    lang = f.lang
+    try:
+        info = data.as_of()
+    except ReformError:
+        return
+    if not info.get("imports"):
+        st.caption(t("as_of_empty", lang))
+        return
+    bits = []
+    if info.get("last_date"):
+        bits.append(t("as_of_date", lang, date=fmt.day(info["last_date"], lang)))
+    if info.get("imported_at"):
+        bits.append(t("as_of_imported", lang, when=fmt.timestamp(info["imported_at"], lang)))
+    bits.append(t("as_of_sources", lang, n=fmt.number(info["imports"], lang)))
+    if f.has_data:
+        try:
+            src = data.query("sources", f.start, f.end)
+            if not src.empty:
+                if f.units:
+                    src = src[src.unit_code.isin(f.units)]
+                counts = src.drop_duplicates(["unit_code", "source"]).source.value_counts()
+                kinds = [t(f"source_{s}", lang, n=fmt.number(int(c), lang)) for s, c in counts.items()]
+                if kinds:
+                    bits.append(t("as_of_period_sources", lang) + " " + ", ".join(kinds))
+        except ReformError:
+            pass
+    line = " · ".join(bits)
+    if info.get("is_demo"):
+        st.warning(f"**{t('demo_data', lang)}** — {t('demo_data_note', lang)}  \n{line}", icon=":material/science:")
+    else:
+        st.caption(line)
+
+
+def total_row(frame: pd.DataFrame | None):
+    """The ALL row of a queries.kpi_table result (the selection's ratio of sums)."""
+    if frame is None or frame.empty:
+        return None
+    rows = frame[frame.unit_code == "ALL"]
+    return rows.iloc[0] if len(rows) else None
+
+
+def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int = 3, key: str = "") -> bool:
+    """A grid of KPI cards for a selection of units; False (with a reason shown) when the
+    period has no data for it."""
+    from metrics.kpis import KPI_BY_KEY
+
+    goals = data.profile().goals
+    row = total_row(data.query("kpi_table", f.start, f.end, units=units))
+    if row is None or not row.get("months"):
+        empty_state(f.lang, "no_data_selection", "empty_hint_filters", period=f.period_label(),
+                    unit=f.selection_label)
+        return False
+    prev = total_row(data.query("kpi_table", f.cmp_start, f.cmp_end, units=units))
+    win = f.trend_window(12)
+    series = data.query("kpi_series", win[0], win[1], units=units)
+    for i in range(0, len(keys), per_row):
+        cols = st.columns(per_row)
+        for col, kk in zip(cols, keys[i:i + per_row]):
+            with col:
+                kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f, key=f"{key}{kk}")
+    return True
