@@ -38,18 +38,21 @@ def usable_indicators(frame: pd.DataFrame, indicators: list[Indicator]) -> list[
     return out
 
 
-def score_frame(frame: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
+def score_frame(frame: pd.DataFrame, indicators: list[Indicator],
+                overrides: dict[tuple[int, str], float] | None = None) -> pd.DataFrame:
     """Score, rank and points missing for the members (rows) of one comparison.
 
     `frame` holds summed counters per member (one row each). Adds value_<i>, points_<i>,
-    score, rank and indicators_used.
+    score, rank and indicators_used. `overrides` maps (row position, indicator key) to a KPI
+    value used instead of the computed one: the what-if of the ranking page.
     """
+    overrides = overrides or {}
     out = frame.copy()
     used = usable_indicators(out, indicators) if len(out) else []
     scores, used_lists = [], []
     values = {i.key: [] for i in indicators}
     points = {i.key: [] for i in indicators}
-    for _, row in out.iterrows():
+    for pos, (_, row) in enumerate(out.iterrows()):
         rec = row.to_dict()
         parts = []
         for ind in indicators:
@@ -57,6 +60,8 @@ def score_frame(frame: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFram
             num = _ratio(rec, k.num)
             den = _ratio(rec, k.den) if k.den else 1.0
             value = None if num is None or den in (None, 0) else num / den
+            if (pos, ind.key) in overrides and value is not None:
+                value = overrides[(pos, ind.key)]
             values[ind.key].append(value)
             if ind in used and den not in (None, 0) and value is not None:
                 parts.append((ind, min(1.0, value / ind.full_mark)))

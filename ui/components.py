@@ -136,8 +136,8 @@ def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filter
     with st.container(border=True, key=f"kpi-{status}-{key}"):
         spark = None
         if series is not None and not series.empty and k.key in series and series[k.key].notna().sum() >= 2:
-            spark = [None if fmt.is_missing(v) else round(float(v) * (100 if k.is_rate else 1), 2)
-                     for v in series[k.key]]
+            # st.metric takes numbers only: a month without a value is left out of the line
+            spark = [round(float(v) * (100 if k.is_rate else 1), 2) for v in series[k.key] if not fmt.is_missing(v)]
         delta = fmt.kpi_delta(k, value, prev, lang)
         st.metric(
             k.short(lang), fmt.kpi_value(k, value, lang), delta=delta,

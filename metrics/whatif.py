@@ -1,0 +1,168 @@
+"""What-if on the ranking: move one indicator (of the jurisdiction, or of one unit) and see
+the score and rank at once; and "what it takes": the smallest value of each indicator alone
+that reaches the target rank with everything else held."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from . import queries
+from .kpis import KPI_BY_KEY
+from .profile import Indicator, Profile, load_profile
+from .score import score_frame
+
+
+def _peer_frame(con, start: date, end: date, profile: Profile) -> pd.DataFrame:
+    f = queries.peer_table(con, start, end, profile)
+    return f[f["months"].fillna(0) > 0].reset_index(drop=True)
+
+
+def _self_pos(frame: pd.DataFrame, profile: Profile) -> int | None:
+    idx = frame.index[frame.peer_code == profile.code]
+    return int(idx[0]) if len(idx) else None
+
+
+def simulate(con, start: date, end: date | None = None, values: dict[str, float] | None = None,
+             unit_values: dict[tuple[str, str], float] | None = None,
+             profile: Profile | None = None) -> pd.DataFrame:
+    """The peer ranking with the jurisdiction's indicators set to `values` (indicator key ->
+    KPI fraction) and/or some units' indicators set to `unit_values` ((unit, key) -> fraction).
+
+    A unit's new value changes its numerator (its denominator is held), and the
+    jurisdiction's counters are the sum of its units', so the district moves by that unit's
+    weight in the district: improving a big unit gains more.
+    """
+    profile = profile or load_profile()
+    end = end or start
+    frame = _peer_frame(con, start, end, profile)
+    me = _self_pos(frame, profile)
+    if me is None or frame.empty:
+        return pd.DataFrame()
+    if unit_values:
+        units = queries.kpi_table(con, start, end, include_total=False, profile=profile).set_index("unit_code")
+        frame = frame.copy()
+        for (unit, key), v in unit_values.items():
+            ind = _indicator(profile, key)
+            k = KPI_BY_KEY[ind.kpi]
+            if unit not in units.index:
+                continue
+            den = sum(float(units.at[unit, c]) for c in k.den) if all(pd.notna(units.at[unit, c]) for c in k.den) else None
+            num = sum(float(units.at[unit, c]) for c in k.num) if all(pd.notna(units.at[unit, c]) for c in k.num) else None
+            if not den or num is None:
+                continue
+            delta = v * den - num
+            # held as a float: a what-if may need fractional dossiers to hit a value exactly
+            col = k.num[0]
+            frame[col] = frame[col].astype("Float64")
+            frame.loc[me, col] = frame.loc[me, col] + delta
+    overrides = {(me, key): v for key, v in (values or {}).items()}
+    out = score_frame(frame, profile.indicators, overrides)
+    out.insert(2, "is_self", out.peer_code == profile.code)
+    return out.sort_values(["rank", "peer_code"], na_position="last").reset_index(drop=True)
+
+
+def _indicator(profile: Profile, key: str) -> Indicator:
+    for i in profile.indicators:
+        if i.key == key:
+            return i
+    raise KeyError(key)
+
+
+@dataclass
+class Need:
+    indicator: str
+    kpi: str
+    current: float | None
+    needed: float | None          # None: not reachable by this indicator alone
+    already: bool
+    rank_at_full: int | None
+
+    def text(self, lang: str = "vi", fmt_pct=None) -> str:
+        from . import fmt
+
+        pct = fmt_pct or (lambda v: fmt.percent(v, lang))
+        label = KPI_BY_KEY[self.kpi].label(lang).lower() if lang == "vi" else KPI_BY_KEY[self.kpi].label(lang)
+        if self.current is None:
+            return f"{label}: không có số liệu" if lang == "vi" else f"{label}: no data"
+        if self.already:
+            return (f"{label}: đã đủ ({pct(self.current)})" if lang == "vi"
+                    else f"{label}: already enough ({pct(self.current)})")
+        if self.needed is None:
+            return (f"{label}: không đủ nếu chỉ cải thiện chỉ số này" if lang == "vi"
+                    else f"{label}: not reachable by this indicator alone")
+        return (f"{label} từ {pct(self.current)} lên {pct(self.needed)}" if lang == "vi"
+                else f"{label} from {pct(self.current)} to {pct(self.needed)}")
+
+
+def _rank_with(con_frame, profile, me, key, v) -> int | None:
+    out = score_frame(con_frame, profile.indicators, {(me, key): v})
+    r = out.loc[me, "rank"]
+    return None if pd.isna(r) else int(r)
+
+
+def what_it_takes(con, start: date, end: date | None = None, target_rank: int | None = None,
+                  profile: Profile | None = None) -> list[Need]:
+    profile = profile or load_profile()
+    end = end or start
+    target = target_rank or profile.target_rank
+    frame = _peer_frame(con, start, end, profile)
+    me = _self_pos(frame, profile)
+    if me is None:
+        return []
+    base = score_frame(frame, profile.indicators)
+    used = set(str(base.loc[me, "indicators_used"]).split(",")) - {""}
+    now_rank = base.loc[me, "rank"]
+    out = []
+    for ind in profile.indicators:
+        cur = base.loc[me, f"value_{ind.key}"]
+        cur = None if pd.isna(cur) else float(cur)
+        if cur is None or ind.key not in used:
+            out.append(Need(ind.key, ind.kpi, cur, None, False, None))
+            continue
+        if pd.notna(now_rank) and now_rank <= target:
+            out.append(Need(ind.key, ind.kpi, cur, cur, True, int(now_rank)))
+            continue
+        top = max(cur, ind.full_mark)
+        r_full = _rank_with(frame, profile, me, ind.key, top)
+        if r_full is None or r_full > target:
+            out.append(Need(ind.key, ind.kpi, cur, None, False, r_full))
+            continue
+        lo, hi = cur, top
+        # the score rises monotonically with the value, so bisect to a tenth of a point
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            if _rank_with(frame, profile, me, ind.key, mid) <= target:
+                hi = mid
+            else:
+                lo = mid
+            if hi - lo < 1e-4:
+                break
+        out.append(Need(ind.key, ind.kpi, cur, hi, False, r_full))
+    return out
+
+
+def points_by_unit(con, start: date, end: date | None = None, profile: Profile | None = None) -> pd.DataFrame:
+    """For each unit and indicator: the district score gained if that unit alone reached the
+    indicator's full mark: whose improvement gains the district most."""
+    profile = profile or load_profile()
+    end = end or start
+    base = simulate(con, start, end, profile=profile)
+    if base.empty:
+        return pd.DataFrame()
+    base_score = float(base[base.is_self].score.iloc[0])
+    units = queries.kpi_table(con, start, end, include_total=False, profile=profile)
+    rows = []
+    for u in units.itertuples():
+        for ind in profile.indicators:
+            k = KPI_BY_KEY[ind.kpi]
+            v = getattr(u, ind.kpi)
+            if pd.isna(v):
+                continue
+            target_v = max(float(v), ind.full_mark)
+            sim = simulate(con, start, end, unit_values={(u.unit_code, ind.key): target_v}, profile=profile)
+            gain = float(sim[sim.is_self].score.iloc[0]) - base_score
+            rows.append((u.unit_code, u.unit_name, ind.key, float(v), gain))
+    return pd.DataFrame(rows, columns=["unit_code", "unit_name", "indicator", "value", "gain"]) \
+        .sort_values("gain", ascending=False).reset_index(drop=True)

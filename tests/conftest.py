@@ -1,0 +1,64 @@
+"""Shared fixtures: database files built once per test session.
+
+- `sample_db`: a small store from generated files (tests/sample_files.py): 14 months of
+  dossiers at six units, one II.06a report, four months of peer figures. Built in a second.
+- `demo_db`: the built-in demo data (metrics.demo, through metrics.seed like a new user's
+  first run); falls back to `sample_db` where the generator is not available.
+- `empty_db`: a migrated store with nothing imported.
+
+All three are closed files: tests open them (or point REFORM_DB at them) as they need.
+A test that writes must work on a copy (`copy_db`).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    from tests.sample_files import build_sample_db
+
+    base = tmp_path_factory.mktemp("sample")
+    return build_sample_db(base / "sample.duckdb", base / "files")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, sample_db) -> Path:
+    try:
+        import metrics.demo  # noqa: F401
+    except ModuleNotFoundError:
+        return sample_db
+    from metrics import db, seed
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    con = db.connect(path)
+    try:
+        seed.seed_demo(con)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory) -> Path:
+    from metrics import db
+
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    db.connect(path).close()
+    return path
+
+
+@pytest.fixture
+def copy_db(tmp_path):
+    """copy_db(path) -> a private copy of a session database, safe to write to."""
+    def _copy(src: Path) -> Path:
+        dst = tmp_path / Path(src).name
+        shutil.copy(src, dst)
+        wal = Path(str(src) + ".wal")
+        if wal.exists():
+            shutil.copy(wal, Path(str(dst) + ".wal"))
+        return dst
+    return _copy

@@ -1,0 +1,148 @@
+"""Service score and rank against hand-worked cases (domain.md section 6)."""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from metrics.profile import load_profile
+from metrics.score import competition_rank, score_frame
+
+PROFILE = load_profile()
+COLS = ["received_total", "resolved_early", "resolved_on_time", "pending_in_time", "received_online",
+        "received_direct_post", "fee_dossiers", "paid_online", "rated", "satisfied", "resolved", "e_result",
+        "digitised"]
+
+
+def frame(rows: dict[str, list]) -> pd.DataFrame:
+    df = pd.DataFrame([[code, *vals] for code, vals in rows.items()], columns=["peer_code", *COLS])
+    for c in COLS:
+        df[c] = df[c].astype("Int64")
+    return df
+
+
+A = [100, 60, 30, 5, 30, 70, 10, 5, 20, 18, 90, 45, 90]
+B = [50, 20, 20, 0, 5, 45, 10, 10, None, None, 45, 45, 0]      # no satisfaction counters
+C = [10, 10, 0, 0, 5, 5, 0, 0, 5, 5, 10, 10, 10]               # no fee-bearing dossier
+
+
+def test_all_indicators_known():
+    out = score_frame(frame({"A": A}), PROFILE.indicators)
+    # progress .95, online .3/.5, payment .5, satisfaction .9/.9, e-result .5, digitisation 1
+    # = (20*.95 + 6*.6 + 6*.5 + 6*1 + 6*.5 + 4*1) / 48 = 38.6 / 48
+    assert math.isclose(out.score[0], 100 * 38.6 / 48)
+
+
+def test_indicator_missing_for_one_peer_is_dropped_for_all_and_zero_denominator_for_one():
+    out = score_frame(frame({"A": A, "B": B, "C": C, "D": A}), PROFILE.indicators).set_index("peer_code")
+    # satisfaction is unknown for B, so nobody is scored on it: weights 20+6+6+6+4 = 42
+    assert math.isclose(out.score["A"], 100 * 32.6 / 42)            # 19 + 3.6 + 3 + 3 + 4
+    assert math.isclose(out.score["B"], 100 * 29.2 / 42)            # 16 + 1.2 + 6 + 6 + 0
+    # C has no fee-bearing dossier: payment is left out of C's own sum (36), everything else full
+    assert math.isclose(out.score["C"], 100.0)
+    assert out.indicators_used["C"] == "progress,online_submission,e_result,digitisation"
+    # ties share a rank: 1, 2, 2, 4
+    assert list(out.loc[["C", "A", "D", "B"], "rank"]) == [1, 2, 2, 4]
+    # points missing per indicator, and they add up to 100 - score
+    assert math.isclose(out.points_progress["A"], 100 * 20 * 0.05 / 42)
+    assert math.isclose(out.points_online_payment["A"], 100 * 6 * 0.5 / 42)
+    assert math.isnan(out.points_satisfaction["A"])
+    pts = [c for c in out.columns if c.startswith("points_")]
+    assert math.isclose(out.loc["A", pts].astype(float).fillna(0).sum(), 100 - out.score["A"])
+
+
+def test_competition_rank_rounds_to_two_decimals():
+    r = competition_rank(pd.Series([90.004, 90.001, 80.0, float("nan"), 95.0]))
+    assert list(r) == [2, 2, 4, pd.NA, 1]
+
+
+def test_peer_ranking_end_to_end_and_a_peer_without_data(tmp_path):
+    """Own row = sum of the units; a peer without a row this month is not ranked."""
+    from metrics import db as dbm
+    from metrics import queries
+    from metrics.importers.core import import_file
+    from metrics.score import peer_ranking
+    from tests import fixture_month as fm
+    from tests import report_fixtures as rf
+
+    con = dbm.connect(tmp_path / "r.duckdb")
+    import_file(con, fm.write_csv(tmp_path / "d.csv"))
+    import_file(con, rf.write_peers(tmp_path / "p.csv"))
+    r = peer_ranking(con, date(2022, 8, 1))
+    assert set(r.peer_code) == {"540", "542", "547", "550"}
+    own = queries.kpi_table(con, date(2022, 8, 1))
+    me = r[r.is_self].iloc[0]
+    # the peer file has no fee, rating or digitisation columns: only progress and online count
+    assert me.indicators_used == "progress,online_submission"
+    allrow = own[own.unit_code == "ALL"].iloc[0]
+    expected = 100 * (20 * allrow.progress_766 + 6 * min(1, allrow.online_rate / 0.5)) / 26
+    assert math.isclose(me.score, expected)
+    # Quy Nhơn: progress (3000+1500+350)/5000, online 2000/4700
+    qn = r[r.peer_code == "540"].iloc[0]
+    assert math.isclose(qn.score, 100 * (20 * 4850 / 5000 + 6 * min(1, (2000 / 4700) / 0.5)) / 26)
+    con.close()
+
+
+def test_what_it_takes_reaches_exactly_the_target(tmp_path):
+    from metrics import db as dbm
+    from metrics.importers.core import import_file
+    from metrics.whatif import simulate, what_it_takes
+    from tests import fixture_month as fm
+    from tests import report_fixtures as rf
+
+    con = dbm.connect(tmp_path / "w.duckdb")
+    import_file(con, fm.write_csv(tmp_path / "d.csv"))
+    import_file(con, rf.write_peers(tmp_path / "p.csv"))
+    p = date(2022, 8, 1)
+    base = simulate(con, p)
+    assert int(base[base.is_self]["rank"].iloc[0]) == 4  # 70 % progress is last of four
+    needs = {n.indicator: n for n in what_it_takes(con, p, target_rank=2)}
+    prog = needs["progress"]
+    assert prog.needed is not None and prog.current < prog.needed <= 1
+    at = simulate(con, p, values={"progress": prog.needed})
+    below = simulate(con, p, values={"progress": prog.needed - 0.002})
+    assert int(at[at.is_self]["rank"].iloc[0]) <= 2 < int(below[below.is_self]["rank"].iloc[0])
+    assert needs["online_payment"].needed is None  # not an indicator here (no peer reports it)
+    assert "lên" in prog.text("vi")
+    con.close()
+
+
+def test_projection_straight_line(tmp_path):
+    """Peers with scores that move on straight lines project exactly."""
+    import csv
+
+    from metrics import db as dbm
+    from metrics.importers.core import import_file
+    from metrics.projection import project
+    from tests import fixture_month as fm
+
+    con = dbm.connect(tmp_path / "p.duckdb")
+    import_file(con, fm.write_csv(tmp_path / "d.csv"))  # our district: August only (progress 70 %)
+    # Quy Nhơn: progress 50 % in June, 60 % in July, 70 % in August: +10 points of progress a month
+    with (tmp_path / "peers.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Huyện", "Tháng", "Tổng tiếp nhận", "Trước hạn", "Đúng hạn", "Quá hạn", "Trong hạn", "Quá hạn",
+                    "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước"])
+        for m, early in ((6, 50), (7, 60), (8, 70)):
+            w.writerow(["TP Quy Nhơn", f"{m:02d}/2022", 100, early, 0, 0, 0, 100 - early, 25, 75, 0])
+    import_file(con, tmp_path / "peers.csv")
+    pr = project(con, date(2022, 8, 1))
+    # Quy Nhơn's score (progress weight 20, online 6 at 25/50 = half marks) is
+    # (20 * p + 3) / 26: 50.0, 57.69, 65.38 -> +7.69 a month -> December 65.38 + 4 * 7.69 = 96.15
+    # ours: June 0 (TP3 late), July 100 (all pending in time, online 1 of 2), August 65.38
+    # -> slope 32.69 a month from 55.13 in July: far above 100 by December, held at 100
+    assert pr.months_used == 3 and pr.year == 2022
+    assert math.isclose(pr.score, 100.0)
+    assert pr.rank == 1
+    qn_dec = 100 * (20 * 0.7 + 3) / 26 + 4 * (100 * (20 * 0.1) / 26)
+    traj = pr.trajectory.set_index("month")
+    assert math.isclose(traj.loc[date(2022, 8, 1), "actual"], 100 * 17 / 26)
+    # the scatter of three months around our line is huge: the 95 % interval spans 0-100,
+    # so the worst case is below Quy Nhơn (rank 2)
+    assert pr.low == 0.0 and pr.high == 100.0 and pr.rank_worst == 2 and pr.rank_best == 1
+    # two peers only: rank 1 of 2 is within the target of 5 already in August
+    assert pr.already and pr.month_reached == date(2022, 8, 1)
+    assert qn_dec < 100
+    con.close()
