@@ -108,17 +108,17 @@ SEASON = {1: 1.12, 2: 0.68, 3: 1.04, 4: 0.95, 5: 0.98, 6: 1.04, 7: 1.0, 8: 1.02,
 STORY = {
     "online": (0.10, 0.52),          # received online / new dossiers
     "post": (0.008, 0.05),           # received through BCCI / new dossiers
-    "pay": (0.22, 0.73),             # paid online / fee-bearing dossiers
+    "pay": (0.245, 0.73),            # paid online / fee-bearing dossiers
     "return_post": (0.025, 0.13),    # results returned through BCCI / resolved
     "digitised": (0.18, 0.82),
     "e_result": (0.22, 0.84),
     "rating_cov": (0.30, 0.56),
-    "satisfied": (0.89, 0.975),
+    "satisfied": (0.915, 0.98),
     "very_share": (0.40, 0.62),      # very satisfied among satisfied
     "e_certified": (0.03, 0.36),
     "early": (0.50, 0.72),           # early among on-time dossiers whose due date allows it
     "apology": (0.78, 0.99),
-    "minor_late": (1.3, 0.12),       # expected late dossiers per month at a unit that does not lag
+    "minor_late": (1.1, 0.06),       # expected late dossiers per month at a unit that does not lag
 }
 
 # --- real procedures ------------------------------------------------------------------------
@@ -605,7 +605,7 @@ class _Builder:
             return min(0.9, share * long_work / 1.8)
         n = max(1, self.size.get((plan.unit.code, m), 1))
         lam = curve(*STORY["minor_late"], m) * plan.f_late
-        return min(0.05, lam / n * long_work * 1.3)
+        return min(0.025, lam / n * long_work)
 
     def _dossier(self, code: str, plan: UnitPlan, proc: Proc, rec: datetime) -> Dossier:
         rng = self.rng
@@ -634,8 +634,9 @@ class _Builder:
         handler = rng.choice(plan.officials)
         late = rng.random() < self._late_share(plan, proc, m)
         if late:
-            if plan.laggard and rng.random() < 0.65:
-                handler = plan.officials[0]          # the official whose dossiers are late again and again
+            if plan.laggard and rng.random() < 0.6:
+                # the officials whose dossiers are late again and again (two at a large unit)
+                handler = plan.officials[0] if len(plan.officials) < 8 else rng.choice(plan.officials[:2])
             tail = 0.22 if plan.laggard else 0.4
             extra = 1
             while rng.random() > tail and extra < 25:
@@ -644,7 +645,7 @@ class _Builder:
         else:
             p_early = curve(*STORY["early"], m) * plan.f_early
             if priority:
-                p_early = p_early - 0.22 if plan.priority_ignored else min(0.97, p_early + 0.15)
+                p_early = p_early * 0.3 if plan.priority_ignored else min(0.97, p_early + 0.15)
             span = wd_between(rd, due_d)
             if span >= 1 and rng.random() < p_early:
                 back = 1 if rng.random() < 0.55 else rng.randint(1, span)

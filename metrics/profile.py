@@ -130,6 +130,24 @@ class Profile:
         return self._pm
 
 
+# abbreviations written before names, and what they stand for
+_CANONICAL = [("uy ban nhan dan ", ""), ("ubnd ", ""), ("tt ", "thi tran "), ("p ", "phong ")]
+
+
+def _canonical(k: str) -> str:
+    """Accent-stripped name with the prefix spelled out: 'TT Tuy Phước' -> 'thi tran tuy phuoc',
+    so that a township and a commune of the same name stay apart."""
+    plain = strip_accents(k)
+    changed = True
+    while changed:
+        changed = False
+        for short, long in _CANONICAL:
+            if plain.startswith(short) and len(plain) > len(short):
+                plain = long + plain[len(short):]
+                changed = True
+    return plain
+
+
 def _without_prefix(k: str) -> str:
     # compare without accents ("xã" and "xa" are the same prefix); strip_accents keeps the
     # length of NFC text, so the cut position carries over to the accented string
@@ -147,21 +165,22 @@ def _without_prefix(k: str) -> str:
 class _Matcher:
     """Matches a name written any of the ways of domain.md 2.2 to one known entity.
 
-    Tried in order, so that a stricter reading wins: code; folded name with accents;
-    folded name without prefixes; then accents stripped and spaces dropped (last resort).
+    Tried in order, so that a stricter reading wins: code; folded name with accents; the
+    name with its prefix spelled out; without prefixes; then accents stripped and spaces
+    dropped (last resort). A key shared by two entities matches neither.
     """
 
     def __init__(self, entries):
         self.entries = entries
         self.by_code: dict[str, object] = {}
-        self.tables: list[dict[str, object]] = [{}, {}, {}, {}]
-        ambiguous: list[set[str]] = [set(), set(), set(), set()]
+        self.tables: list[dict[str, object]] = [{}, {}, {}, {}, {}]
+        ambiguous: list[set[str]] = [set(), set(), set(), set(), set()]
         for obj, code, name, aliases in entries:
             self.by_code[fold(code)] = obj
             self.by_code[compact(code)] = obj
             for text in (name, *aliases):
                 f = fold(text)
-                variants = [f, _without_prefix(f), strip_accents(_without_prefix(f)),
+                variants = [f, _canonical(f), _without_prefix(f), strip_accents(_without_prefix(f)),
                             compact(_without_prefix(f))]
                 for i, v in enumerate(variants):
                     if not v:
@@ -186,7 +205,7 @@ class _Matcher:
         if compact(raw) in self.by_code and any(ch.isdigit() for ch in f):
             return self.by_code[compact(raw)]
         stripped = _without_prefix(f)
-        probes = [f, stripped, strip_accents(stripped), compact(stripped)]
+        probes = [f, _canonical(f), stripped, strip_accents(stripped), compact(stripped)]
         for i, probe in enumerate(probes):
             if probe in self.tables[i]:
                 return self.tables[i][probe]
