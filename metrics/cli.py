@@ -161,6 +161,67 @@ def cmd_rank(args, profile) -> int:
     return 0
 
 
+def cmd_users(args, profile) -> int:
+    from . import auth
+
+    with db.session(args.db, profile) as con:
+        if args.users_command == "add":
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+            if not password:
+                raise InputError("Cần mật khẩu qua --password-stdin", "A password is needed (--password-stdin)")
+            u = auth.add_user(con, args.name, args.role, password, args.unit, by=_cli_user(), profile=profile)
+            print(f"Đã tạo tài khoản {u.name} ({u.role}) / user created")
+        elif args.users_command == "remove":
+            auth.remove_user(con, args.name, by=_cli_user())
+            print(f"Đã xóa tài khoản {args.name} / user removed")
+        elif args.users_command == "passwd":
+            password = sys.stdin.readline().rstrip("\n")
+            auth.set_password(con, args.name, password, by=_cli_user())
+            print(f"Đã đổi mật khẩu {args.name} / password changed")
+        else:
+            _frame_out(auth.list_users(con), args.format)
+    return 0
+
+
+def _cli_user() -> str:
+    import getpass
+    import os
+
+    try:
+        return "cli:" + (os.environ.get("REFORM_USER") or getpass.getuser())
+    except Exception:
+        return "cli"
+
+
+def cmd_backup(args, profile) -> int:
+    from . import backup
+
+    with db.session(args.db, profile) as con:
+        t = backup.backup(con, args.path)
+        from .auth import audit
+
+        audit(con, _cli_user(), "backup", str(t))
+    print(f"Đã sao lưu vào {t} / backed up to {t}")
+    return 0
+
+
+def cmd_restore(args, profile) -> int:
+    from . import backup
+
+    target = db.db_path(args.db)
+    backup.check_backup(args.path)
+    # holding the file proves no other process writes it while it is replaced
+    con = db.connect(target, profile)
+    con.close()
+    kept = backup.restore(args.path, target)
+    with db.session(target, profile) as con:
+        from .auth import audit
+
+        audit(con, _cli_user(), "restore", f"from {args.path}; previous file kept as {kept.name}")
+    print(f"Đã khôi phục từ {args.path}; tệp cũ giữ tại {kept} / restored; previous file kept at {kept}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics",
                                 description="Administrative-reform dashboard: import and compute.")
@@ -196,6 +257,28 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--period", required=True, help="YYYY-MM")
     s.add_argument("--level", choices=["peers", "units"], default="peers")
     s.set_defaults(func=cmd_rank)
+
+    s = sub.add_parser("users", parents=[common], help="accounts: add, list, remove, passwd")
+    us = s.add_subparsers(dest="users_command", required=True)
+    a = us.add_parser("add", parents=[common])
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=["admin", "leader", "officer", "unit"])
+    a.add_argument("--unit", help="unit code (role unit)")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    a = us.add_parser("list", parents=[common, fmt])
+    a = us.add_parser("remove", parents=[common])
+    a.add_argument("name")
+    a = us.add_parser("passwd", parents=[common], help="new password from standard input")
+    a.add_argument("name")
+    s.set_defaults(func=cmd_users)
+
+    s = sub.add_parser("backup", parents=[common], help="consistent copy of the database to PATH")
+    s.add_argument("path")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", parents=[common], help="replace the database by the backup at PATH")
+    s.add_argument("path")
+    s.set_defaults(func=cmd_restore)
 
     s = sub.add_parser("demo", parents=[common], help="seed the built-in demo data (idempotent)")
     s.set_defaults(func=cmd_demo)

@@ -128,6 +128,19 @@ MIGRATIONS: list[str] = [
         accounts BIGINT, is_current BOOLEAN NOT NULL DEFAULT TRUE
     );
     """,
+    # 3: accounts, roles and the audit log (issue: accounts, roles and audit)
+    """
+    CREATE TABLE users (
+        name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, unit_code VARCHAR,
+        pw_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+        failed_count INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMP, last_login TIMESTAMP
+    );
+    CREATE SEQUENCE audit_id_seq START 1;
+    CREATE TABLE audit (
+        id BIGINT PRIMARY KEY, "at" TIMESTAMP NOT NULL, user_name VARCHAR, action VARCHAR NOT NULL,
+        detail VARCHAR
+    );
+    """,
 ]
 
 

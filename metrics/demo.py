@@ -118,7 +118,7 @@ STORY = {
     "e_certified": (0.03, 0.36),
     "early": (0.50, 0.72),           # early among on-time dossiers whose due date allows it
     "apology": (0.78, 0.99),
-    "minor_late": (1.1, 0.06),       # expected late dossiers per month at a unit that does not lag
+    "minor_late": (1.1, 0.72),       # late dossiers a month at a unit that does not lag: 1.1 x 0.72^(m-1)
 }
 
 # --- real procedures ------------------------------------------------------------------------
@@ -371,8 +371,13 @@ class UnitPlan:
     f_late: float = 1.0
     f_early: float = 1.0
     f_sat: float = 0.0
+    long_work: float = 1.0             # mean weight of long procedures (late dossiers are mostly long)
     laggard: str | None = None          # "land", "commune", "department"
     priority_ignored: bool = False
+
+
+def _long_work(proc: Proc) -> float:
+    return 0.25 if proc.days[1] == 0 else 1.0 if proc.days[1] <= 5 else 2.2
 
 
 def _procs_for(u: Unit) -> tuple[int | None, list[Proc]]:
@@ -497,11 +502,12 @@ class _Builder:
             else:
                 n_district += 1
                 agency = f"000.00.{n_district:02d}.H{self.profile.code}"
+            lw = sum(p.weight * _long_work(p) for p in procs) / cum[-1]
             plans.append(UnitPlan(
                 unit=u, idx=i, procs=procs, cum=cum, yearly=yearly, officials=officials, agency=agency,
                 variants=_spellings(u, self.profile), f_online=rng.uniform(0.65, 1.45),
                 f_pay=rng.uniform(0.7, 1.3), f_digit=rng.uniform(0.8, 1.2), f_late=rng.uniform(0.3, 1.8),
-                f_early=rng.uniform(0.85, 1.15), f_sat=rng.uniform(-0.03, 0.03)))
+                f_early=rng.uniform(0.85, 1.15), f_sat=rng.uniform(-0.03, 0.03), long_work=lw))
         # the laggards: the land branch, one commune, the department with the longest work
         land = [p for p in plans if p.unit.level == "land_branch"]
         communes = [p for p in plans if p.unit.is_commune]
@@ -588,13 +594,13 @@ class _Builder:
             self.size[k] = self.size.get(k, 0) + 1
 
     def _late_share(self, plan: UnitPlan, proc: Proc, m: int) -> float:
-        long_work = 0.25 if proc.days[1] == 0 else 1.0 if proc.days[1] <= 5 else 2.2
+        long_work = _long_work(proc)
         if plan.laggard == "land":
             # long procedures (transfers, first certificates, parcel splits) are late most; in
             # January, after the year-end rush, even same-day mortgage registrations were
             if proc.days[1] <= 2:
                 return [0.62, 0.12, 0.07, 0.06, 0.05, 0.04, 0.035, 0.03, 0.025, 0.02, 0.015, 0.01][m - 1]
-            share = [0.16, 0.18, 0.25, 0.23, 0.20, 0.165, 0.14, 0.12, 0.10, 0.08, 0.06, 0.05][m - 1]
+            share = [0.22, 0.18, 0.25, 0.23, 0.20, 0.165, 0.14, 0.12, 0.10, 0.08, 0.06, 0.05][m - 1]
             return min(0.9, share * (1.3 if proc.days[1] > 5 else 0.7))
         if plan.laggard == "commune":
             # late every month in spring, a quiet summer, a relapse in autumn
@@ -603,9 +609,10 @@ class _Builder:
         if plan.laggard == "department":
             share = [0.40, 0.20, 0.22, 0.19, 0.16, 0.14, 0.12, 0.10, 0.09, 0.07, 0.06, 0.05][m - 1]
             return min(0.9, share * long_work / 1.8)
+        # elsewhere a late dossier now and then, mostly in the first months of the year
         n = max(1, self.size.get((plan.unit.code, m), 1))
-        lam = curve(*STORY["minor_late"], m) * plan.f_late
-        return min(0.025, lam / n * long_work)
+        lam = STORY["minor_late"][0] * STORY["minor_late"][1] ** (m - 1) * plan.f_late
+        return min(0.025, lam / n * long_work / plan.long_work)
 
     def _dossier(self, code: str, plan: UnitPlan, proc: Proc, rec: datetime) -> Dossier:
         rng = self.rng

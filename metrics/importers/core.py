@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from .. import clock, counters
+from ..auth import audit
 from ..errors import ImportRejected, InputError, Problem, ReformError
 from ..profile import Profile, load_profile
 from . import dossiers as dossier_import
@@ -145,6 +146,7 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
                 counters.rebuild(con)
             else:
                 table_import.write(con, parsed, import_id)
+            audit(con, user or _user(), "import", f"{name}: id {import_id}, {k}, {summary['rows']} rows")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -159,7 +161,7 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
                         import_id=import_id, warnings=warnings)
 
 
-def undo_import(con, import_id: int) -> dict:
+def undo_import(con, import_id: int, user: str | None = None) -> dict:
     row = con.execute("SELECT id, kind, status, file_name FROM imports WHERE id = ?", [import_id]).fetchone()
     if row is None:
         raise InputError(f"Không có lần nhập số {import_id}", f"No import with id {import_id}")
@@ -174,6 +176,7 @@ def undo_import(con, import_id: int) -> dict:
         else:
             table_import.undo(con, kind, import_id)
         con.execute("UPDATE imports SET status = 'undone', undone_at = ? WHERE id = ?", [clock.now(), import_id])
+        audit(con, user or _user(), "undo", f"import {import_id} ({row[3]})")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -1,0 +1,175 @@
+"""Accounts, roles and the audit log.
+
+Passwords are hashed with scrypt (memory-hard; Python's hashlib has it, so no extra
+dependency) with a random salt per password. Roles:
+- admin: users, imports, everything;
+- leader: all units, read;
+- officer: all units, read, dossier lists, commitments;
+- unit: its own unit only (its figures and dossiers; the provincial ranking of districts is
+  allowed, other units' figures and names are not).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from . import clock
+from .errors import InputError, ReformError
+from .profile import Profile, load_profile
+
+ROLES = ("admin", "leader", "officer", "unit")
+ROLE_LABELS = {"admin": ("Quản trị", "Administrator"), "leader": ("Lãnh đạo", "Leader"),
+               "officer": ("Chuyên viên CCHC", "Reform officer"), "unit": ("Đơn vị", "Unit")}
+SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 8
+
+
+class AuthError(ReformError):
+    title_vi, title_en = "Đăng nhập", "Sign-in"
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    unit_code: str | None = None
+
+    def can(self, what: str) -> bool:
+        """What a role may do; pages and exports ask before they draw."""
+        rules = {
+            "manage_users": ("admin",),
+            "import": ("admin",),
+            "see_all_units": ("admin", "leader", "officer"),
+            "see_dossiers": ("admin", "officer", "unit"),
+            "see_officials": ("admin", "leader", "officer"),
+            "write_notes": ("admin", "officer"),
+            "see_audit": ("admin",),
+            "export": ("admin", "leader", "officer", "unit"),
+        }
+        return self.role in rules.get(what, ())
+
+    def allowed_units(self, profile: Profile) -> list[str]:
+        if self.role == "unit":
+            return [self.unit_code] if self.unit_code else []
+        return profile.unit_codes
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **SCRYPT)
+    return "scrypt${n}${r}${p}${salt}${digest}".format(
+        salt=base64.b64encode(salt).decode(), digest=base64.b64encode(digest).decode(), **SCRYPT)
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        algo, n, r, p, salt, digest = stored.split("$")
+        if algo != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=32)
+        return hmac.compare_digest(got, base64.b64decode(digest))
+    except (ValueError, TypeError):
+        return False
+
+
+def audit(con, user: str | None, action: str, detail: str | None = None) -> None:
+    con.execute("INSERT INTO audit VALUES (nextval('audit_id_seq'), ?, ?, ?, ?)",
+                [clock.now(), user, action, (detail or "")[:1000] or None])
+
+
+def audit_log(con, limit: int = 500):
+    return con.execute('SELECT id, "at", user_name, action, detail FROM audit ORDER BY id DESC LIMIT ?',
+                       [int(limit)]).df()
+
+
+def add_user(con, name: str, role: str, password: str, unit_code: str | None = None, by: str | None = None,
+             profile: Profile | None = None) -> User:
+    profile = profile or load_profile()
+    name = (name or "").strip()
+    if not name or len(name) > 64 or any(c.isspace() for c in name):
+        raise InputError("Tên đăng nhập không hợp lệ (không khoảng trắng, tối đa 64 ký tự)",
+                         "Invalid user name (no spaces, at most 64 characters)")
+    if role not in ROLES:
+        raise InputError(f"Vai trò không hợp lệ: {role} (chọn: {', '.join(ROLES)})",
+                         f"Unknown role {role} (choose: {', '.join(ROLES)})")
+    if role == "unit" and unit_code not in profile.unit_codes:
+        raise InputError("Tài khoản đơn vị cần --unit là mã một đơn vị", "A unit account needs --unit with a unit code")
+    if role != "unit":
+        unit_code = None
+    if len(password or "") < MIN_PASSWORD:
+        raise InputError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự", f"Passwords need {MIN_PASSWORD}+ characters")
+    if con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+        raise InputError(f"Tài khoản «{name}» đã có", f"User «{name}» exists already")
+    con.execute("INSERT INTO users (name, role, unit_code, pw_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                [name, role, unit_code, hash_password(password), clock.now()])
+    audit(con, by, "user_add", f"{name} ({role}{', ' + unit_code if unit_code else ''})")
+    return User(name, role, unit_code)
+
+
+def set_password(con, name: str, password: str, by: str | None = None) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise InputError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự", f"Passwords need {MIN_PASSWORD}+ characters")
+    if not con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+        raise InputError(f"Không có tài khoản «{name}»", f"No user «{name}»")
+    con.execute("UPDATE users SET pw_hash = ?, failed_count = 0, locked_until = NULL WHERE name = ?",
+                [hash_password(password), name])
+    audit(con, by, "user_password", name)
+
+
+def remove_user(con, name: str, by: str | None = None) -> None:
+    if not con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+        raise InputError(f"Không có tài khoản «{name}»", f"No user «{name}»")
+    con.execute("DELETE FROM users WHERE name = ?", [name])
+    audit(con, by, "user_remove", name)
+
+
+def list_users(con):
+    return con.execute("SELECT name, role, unit_code, created_at, last_login, failed_count, locked_until "
+                       "FROM users ORDER BY name").df()
+
+
+def login(con, name: str, password: str) -> User:
+    """The user, or AuthError. Repeated failures lock the account for a while, so guessing
+    a password costs hours, not seconds."""
+    row = con.execute("SELECT name, role, unit_code, pw_hash, failed_count, locked_until FROM users WHERE name = ?",
+                      [(name or "").strip()]).fetchone()
+    now = clock.now()
+    if row is None:
+        # same work as a real check, so timing does not reveal which names exist
+        verify_password(password or "", hash_password("x" * MIN_PASSWORD))
+        audit(con, name, "login_failed", "unknown user")
+        raise AuthError("Sai tên đăng nhập hoặc mật khẩu", "Wrong user name or password")
+    uname, role, unit_code, pw_hash, failed, locked_until = row
+    if locked_until is not None and locked_until > now:
+        audit(con, uname, "login_locked", None)
+        raise AuthError(f"Tài khoản tạm khóa đến {locked_until:%H:%M} do đăng nhập sai nhiều lần",
+                        f"Account locked until {locked_until:%H:%M} after repeated failures")
+    if not verify_password(password or "", pw_hash):
+        failed += 1
+        lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILURES else None
+        con.execute("UPDATE users SET failed_count = ?, locked_until = ? WHERE name = ?",
+                    [0 if lock else failed, lock, uname])
+        audit(con, uname, "login_failed", f"failure {failed}")
+        raise AuthError("Sai tên đăng nhập hoặc mật khẩu", "Wrong user name or password")
+    con.execute("UPDATE users SET failed_count = 0, locked_until = NULL, last_login = ? WHERE name = ?", [now, uname])
+    audit(con, uname, "login", None)
+    return User(uname, role, unit_code)
+
+
+def ensure_admin(con) -> str | None:
+    """On first start, with no account at all: create `admin` with a random password and
+    return it (to be printed once in the terminal); otherwise None."""
+    if con.execute("SELECT count(*) FROM users").fetchone()[0]:
+        return None
+    password = secrets.token_urlsafe(12)
+    con.execute("INSERT INTO users (name, role, unit_code, pw_hash, created_at) VALUES (?, 'admin', NULL, ?, ?)",
+                ["admin", hash_password(password), clock.now()])
+    audit(con, None, "user_add", "admin (first start)")
+    return password

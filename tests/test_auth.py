@@ -1,0 +1,94 @@
+"""Accounts, roles, audit, backup and restore."""
+from __future__ import annotations
+
+import pytest
+
+from metrics import auth
+from metrics import db as dbm
+from metrics.cli import main
+from metrics.errors import InputError
+
+
+@pytest.fixture
+def con(tmp_path):
+    c = dbm.connect(tmp_path / "a.duckdb")
+    yield c
+    c.close()
+
+
+def test_passwords_are_scrypt_hashed_and_verified(con):
+    auth.add_user(con, "lanh_dao", "leader", "mật-khẩu-dài")
+    stored = con.execute("SELECT pw_hash FROM users WHERE name = 'lanh_dao'").fetchone()[0]
+    assert stored.startswith("scrypt$") and "mật-khẩu-dài" not in stored
+    assert auth.login(con, "lanh_dao", "mật-khẩu-dài").role == "leader"
+    with pytest.raises(auth.AuthError):
+        auth.login(con, "lanh_dao", "sai")
+    with pytest.raises(auth.AuthError):
+        auth.login(con, "khong_co", "sai")
+
+
+def test_lock_after_repeated_failures(con):
+    auth.add_user(con, "u1", "officer", "dung-mat-khau")
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(auth.AuthError):
+            auth.login(con, "u1", "sai")
+    # locked: even the right password is refused for a while
+    with pytest.raises(auth.AuthError) as e:
+        auth.login(con, "u1", "dung-mat-khau")
+    assert "khóa" in e.value.vi
+
+
+def test_first_start_creates_admin_once(con):
+    pw = auth.ensure_admin(con)
+    assert pw and len(pw) >= 12
+    assert auth.ensure_admin(con) is None
+    assert auth.login(con, "admin", pw).role == "admin"
+
+
+def test_roles_and_unit_scope(con):
+    from metrics.profile import load_profile
+
+    p = load_profile()
+    with pytest.raises(InputError):
+        auth.add_user(con, "xa", "unit", "mat-khau-xa-1")  # a unit account needs its unit
+    u = auth.add_user(con, "xa", "unit", "mat-khau-xa-1", unit_code="21961")
+    assert u.allowed_units(p) == ["21961"] and not u.can("see_all_units") and not u.can("see_officials")
+    leader = auth.User("ld", "leader")
+    assert leader.allowed_units(p) == p.unit_codes and leader.can("see_officials") and not leader.can("import")
+
+
+def test_audit_records_logins_imports_and_user_changes(tmp_path, con):
+    from metrics.importers.core import import_file, undo_import
+    from tests import fixture_month as fm
+
+    auth.add_user(con, "cb", "officer", "mat-khau-cb-1", by="admin")
+    with pytest.raises(auth.AuthError):
+        auth.login(con, "cb", "sai")
+    auth.login(con, "cb", "mat-khau-cb-1")
+    r = import_file(con, fm.write_csv(tmp_path / "d.csv"), user="cb")
+    undo_import(con, r.import_id, user="cb")
+    auth.remove_user(con, "cb", by="admin")
+    actions = list(reversed(auth.audit_log(con).action))
+    assert actions == ["user_add", "login_failed", "login", "import", "undo", "user_remove"]
+
+
+def test_cli_users_and_backup_restore(tmp_path, capsys, monkeypatch):
+    import io
+
+    from tests import fixture_month as fm
+
+    db = tmp_path / "c.duckdb"
+    monkeypatch.setenv("REFORM_DB", str(db))
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-dai-9\n"))
+    assert main(["users", "add", "xa1", "--role", "unit", "--unit", "21961", "--password-stdin"]) == 0
+    assert main(["users", "list", "--format", "csv"]) == 0
+    assert "xa1,unit,21961" in capsys.readouterr().out
+    assert main(["import", str(fm.write_csv(tmp_path / "d.csv"))]) == 0
+    assert main(["backup", str(tmp_path / "bk.duckdb")]) == 0
+    assert main(["undo", "1"]) == 0
+    assert main(["restore", str(tmp_path / "bk.duckdb")]) == 0
+    capsys.readouterr()
+    assert main(["kpis", "--period", "2022-08", "--unit", "TP", "--format", "csv"]) == 0
+    assert "\n2022-08,TP," in capsys.readouterr().out
+    assert main(["restore", str(tmp_path / "d.csv")]) == 2  # not a backup: refused
+    assert main(["users", "remove", "xa1"]) == 0
