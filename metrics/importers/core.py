@@ -142,7 +142,7 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
                  ",".join(summary["units"]), clock.now(), user or _user(), is_demo,
                  "\n".join(warnings) or None])
             if k == "dossiers":
-                dossier_import.write(con, import_id)
+                dossier_import.write(con, import_id, summary.get("repeats", True))
                 counters.rebuild(con)
             else:
                 table_import.write(con, parsed, import_id)

@@ -34,8 +34,9 @@ def _col(field: str) -> str:
 
 def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping: dict[int, str],
           width: int) -> None:
-    """Create TEMP table stg(row_no, f_<field>…) from the file, mapped columns only."""
-    con.execute("DROP TABLE IF EXISTS stg")
+    """Create TEMP view stg(row_no, f_<field>…) over the file's mapped columns only."""
+    con.execute("DROP VIEW IF EXISTS stg")
+    con.execute("DROP TABLE IF EXISTS stg_raw")
     fields = list(mapping.items())
     if src.fmt == "csv":
         header_line = src.line_of_row[header_idx]
@@ -46,8 +47,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         base = (f"FROM read_csv(?, auto_detect=false, header=false, skip={int(skip)}, "
                 f"delim=?, quote='\"', escape='\"', encoding=?, null_padding=true, "
                 f"strict_mode=true, columns={{{names}}}{{parallel}})")
-        sql = (f"CREATE TEMP TABLE stg AS SELECT CAST(row_number() OVER () + {int(skip)} AS BIGINT) AS row_no, "
-               f"{select} {base}")
+        sql = f"CREATE TEMP TABLE stg_raw AS SELECT {select} {base}"
         params = [str(src.path), src.delimiter, src.encoding]
         try:
             con.execute(sql.replace("{parallel}", ""), params)
@@ -56,13 +56,17 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
                 con.execute(sql.replace("{parallel}", ", parallel=false"), params)
             else:
                 raise _csv_error(src, exc) from exc
+        # rows keep their file order in the table (insertion order), so the rowid gives the
+        # row number a person sees in the file without a costly window over a million rows
+        con.execute(f"CREATE TEMP VIEW stg AS SELECT rowid + {int(skip) + 1} AS row_no, * FROM stg_raw")
     else:
         _stage_xlsx(con, src, header_idx, fields)
+        con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_raw")
     # rows with no code, no unit and no date are blank lines or a footer ("Tổng cộng: …")
     present = [f for _, f in fields if f in ("dossier_code", "unit", "received_at")]
     if present:
         cond = " AND ".join(f"{_col(f)} IS NULL" for f in present)
-        con.execute(f"DELETE FROM stg WHERE {cond}")
+        con.execute(f"DELETE FROM stg_raw WHERE {cond}")
 
 
 def _csv_error(src: Source, exc: Exception) -> ImportRejected:
@@ -108,7 +112,7 @@ def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
     table = pa.Table.from_batches(batches, schema=schema)
     con.register("stg_arrow", table)
     try:
-        con.execute("CREATE TEMP TABLE stg AS SELECT * FROM stg_arrow")
+        con.execute("CREATE TEMP TABLE stg_raw AS SELECT * FROM stg_arrow")
     finally:
         con.unregister("stg_arrow")
 
@@ -223,11 +227,20 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
                "f VARCHAR, p VARCHAR, is_cert BOOLEAN, is_land BOOLEAN, is_med BOOLEAN")
 
 
+def _hinted_date(field: str, hints: dict[str, str] | None) -> str:
+    full = date_sql(_col(field))
+    fmt = (hints or {}).get(field)
+    if not fmt:
+        return full
+    # the format was chosen by our own code from DATE_FORMATS, never from the file
+    return f"coalesce(try_strptime(trim({_col(field)}), '{fmt}'), {full})"
+
+
 APOLOGY_SQL = (f"CASE WHEN s.f_apology_sent IS NULL THEN FALSE WHEN ma.v IS NOT NULL THEN ma.v "
                f"WHEN {date_sql('s.f_apology_sent')} IS NOT NULL THEN TRUE ELSE NULL END")
 
 
-def typed_sql(present: set[str]) -> str:
+def typed_sql(present: set[str], hints: dict[str, str] | None = None) -> str:
     def opt(f: str, expr: str, default: str = "NULL") -> str:
         return expr if f in present else default
 
@@ -237,9 +250,7 @@ def typed_sql(present: set[str]) -> str:
         "mu.code AS unit_code",
         *[f"{opt(f, _col(f))} AS {f}" for f in TEXT_FIELDS],
         f"{opt('channel', 'mc.v')} AS channel",
-        f"{date_sql(_col('received_at'))} AS received_at",
-        f"{date_sql(_col('due_at'))} AS due_at",
-        f"{date_sql(_col('finished_at'))} AS finished_at",
+        *[f"{_hinted_date(f, hints)} AS {f}" for f in ("received_at", "due_at", "finished_at")],
         # a blank yes/no cell is "no"; a missing column is unknown (NULL)
         *[f"{opt(f, f'coalesce(m_{f}.v, FALSE)')} AS {f}" for f in YES_NO_FIELDS],
         # the apology cell is yes/no or the date it was sent; anything else is unreadable (NULL)
@@ -296,41 +307,65 @@ CHECKS = [
 ]
 
 
-def validate(con, present: set[str], headers: dict[str, str], problems: ProblemList, today) -> None:
-    con.execute("CREATE OR REPLACE TEMP TABLE typed AS " + typed_sql(present))
-    missing_code = con.execute(
-        "SELECT row_no FROM typed WHERE dossier_code IS NULL ORDER BY row_no LIMIT 50").fetchall()
-    n_missing = con.execute("SELECT count(*) FROM typed WHERE dossier_code IS NULL").fetchone()[0]
-    for (r,) in missing_code:
-        problems.add(Problem("Thiếu mã hồ sơ", "Missing dossier code", row=r, column=headers["dossier_code"]))
-    problems.total += max(0, n_missing - len(missing_code))
-    for pred, field, vi, en, evi, een in CHECKS:
-        if field not in present:
+def _date_hints(con, present: set[str]) -> dict[str, str]:
+    """The format most cells of each date column are written in, from a sample: parsing
+    with one known format first is several times faster than trying the whole list."""
+    from .values import DATE_FORMATS
+
+    hints = {}
+    for f in ("received_at", "due_at", "finished_at"):
+        if f not in present:
             continue
-        sql_pred = pred.replace("$today", "CAST(? AS DATE)")
-        params = [today] if "$today" in pred else []
+        sample = [r[0] for r in con.execute(
+            f"SELECT trim({_col(f)}) FROM stg WHERE {_col(f)} IS NOT NULL LIMIT 500").fetchall()]
+        if not sample:
+            continue
+        for fmt in DATE_FORMATS:
+            ok = con.execute("SELECT count(*) FROM (SELECT unnest(?) AS v) WHERE try_strptime(v, ?) IS NOT NULL",
+                             [sample, fmt]).fetchone()[0]
+            if ok == len(sample):
+                hints[f] = fmt
+                break
+    return hints
+
+
+def validate(con, present: set[str], headers: dict[str, str], problems: ProblemList, today) -> dict:
+    """Type the staged rows and check them all; returns what the writer needs to know."""
+    con.execute("CREATE OR REPLACE TEMP TABLE typed AS " + typed_sql(present, _date_hints(con, present)))
+    checks = [("dossier_code IS NULL", "dossier_code", "Thiếu mã hồ sơ", "Missing dossier code", None, None)]
+    checks += [c for c in CHECKS if c[1] in present]
+    preds = [c[0].replace("$today", "CAST($today AS DATE)") for c in checks]
+    # one pass counts every kind of problem; only the kinds that occur are listed row by row
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {p})" for p in preds)
+        + ", count(*), count(DISTINCT dossier_code) FROM typed", {"today": today}).fetchone()
+    for (pred, field, vi, en, evi, een), sql_pred, n in zip(checks, preds, counts):
+        if not n:
+            continue
         raw_col = f"raw_{field}" if field in ("received_at", "due_at", "finished_at", "apology_sent") else field
         rows = con.execute(f"SELECT row_no, CAST({raw_col} AS VARCHAR) FROM typed WHERE {sql_pred} "
-                           f"ORDER BY row_no LIMIT 50", params).fetchall()
-        if not rows:
-            continue
-        n = con.execute(f"SELECT count(*) FROM typed WHERE {sql_pred}", params).fetchone()[0]
+                           f"ORDER BY row_no LIMIT 50", {"today": today} if "$today" in sql_pred else None
+                           ).fetchall()
         for r, v in rows:
             problems.add(Problem(vi, en, row=r, column=headers[field], value=v, expected_vi=evi, expected_en=een))
         problems.total += max(0, n - len(rows))
-    # the same code twice: identical rows are one dossier; different content is an error
-    content = ", ".join(c for c in CONTENT_COLUMNS)
-    dups = con.execute(f"""
-        SELECT dossier_code, list(row_no ORDER BY row_no)[1:5] AS rows_, count(*) AS n
-        FROM typed WHERE dossier_code IS NOT NULL
-        GROUP BY dossier_code HAVING count(DISTINCT hash({content})) > 1
-        ORDER BY min(row_no) LIMIT 50""").fetchall()
-    for code, rows_, _n in dups:
-        problems.add(Problem(
-            f"Mã hồ sơ trùng với nội dung khác nhau (các dòng {', '.join(map(str, rows_))})",
-            f"The same dossier code with different content (rows {', '.join(map(str, rows_))})",
-            row=rows_[0], column=headers["dossier_code"], value=code,
-            expected_vi="mỗi mã hồ sơ một lần", expected_en="each code once"))
+    n_rows, n_codes = counts[-2], counts[-1]
+    has_repeats = n_rows - counts[0] > n_codes
+    if has_repeats:
+        # the same code twice: identical rows are one dossier; different content is an error
+        content = ", ".join(c for c in CONTENT_COLUMNS)
+        dups = con.execute(f"""
+            SELECT dossier_code, list(row_no ORDER BY row_no)[1:5] AS rows_, count(*) AS n
+            FROM typed WHERE dossier_code IS NOT NULL
+            GROUP BY dossier_code HAVING count(DISTINCT hash({content})) > 1
+            ORDER BY min(row_no) LIMIT 50""").fetchall()
+        for code, rows_, _n in dups:
+            problems.add(Problem(
+                f"Mã hồ sơ trùng với nội dung khác nhau (các dòng {', '.join(map(str, rows_))})",
+                f"The same dossier code with different content (rows {', '.join(map(str, rows_))})",
+                row=rows_[0], column=headers["dossier_code"], value=code,
+                expected_vi="mỗi mã hồ sơ một lần", expected_en="each code once"))
+    return {"repeats": has_repeats, "codes": n_codes}
 
 
 CONTENT_COLUMNS = ["unit_code", "procedure_code", "procedure_name", "field", "channel", "received_at",
@@ -359,25 +394,30 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
                                                         "No dossier rows below the header")])
     problems = ProblemList()
     build_maps(con, profile, present, headers, problems)
-    validate(con, present, headers, problems, today)
+    checked = validate(con, present, headers, problems, today)
     problems.raise_if_any(src.display_name)
-    summary = con.execute("""
-        SELECT count(DISTINCT dossier_code),
-               list(DISTINCT strftime(received_at, '%Y-%m') ORDER BY strftime(received_at, '%Y-%m')),
+    periods, units = con.execute("""
+        SELECT list(DISTINCT strftime(received_at, '%Y-%m') ORDER BY strftime(received_at, '%Y-%m')),
                list(DISTINCT unit_code ORDER BY unit_code)
         FROM typed""").fetchone()
-    return {"rows": summary[0], "periods": summary[1], "units": summary[2], "present": sorted(present)}
+    return {"rows": checked["codes"], "periods": periods, "units": units, "present": sorted(present),
+            "repeats": checked["repeats"]}
 
 
-def write(con, import_id: int) -> None:
-    """Insert the validated rows as the current version of their dossiers (caller's transaction)."""
+def write(con, import_id: int, repeats: bool = True) -> None:
+    """Insert the validated rows as the current version of their dossiers (caller's transaction).
+
+    Repeated identical rows (validated as identical) are written once."""
     cols = ", ".join(STORED_COLUMNS)
-    con.execute("""UPDATE dossiers SET is_current = FALSE
-                   WHERE is_current AND dossier_code IN (SELECT DISTINCT dossier_code FROM typed)""")
-    con.execute(f"""
-        INSERT INTO dossiers (import_id, row_no, {cols}, is_current)
-        SELECT ?, min(row_no), {cols}, TRUE FROM typed GROUP BY ALL""".replace(
-        "GROUP BY ALL", f"GROUP BY {cols}"), [import_id])
+    if con.execute("SELECT count(*) FROM dossiers").fetchone()[0]:
+        con.execute("""UPDATE dossiers SET is_current = FALSE
+                       WHERE is_current AND dossier_code IN (SELECT DISTINCT dossier_code FROM typed)""")
+    if repeats:
+        con.execute(f"INSERT INTO dossiers (import_id, row_no, {cols}, is_current) "
+                    f"SELECT ?, min(row_no), {cols}, TRUE FROM typed GROUP BY {cols}", [import_id])
+    else:
+        con.execute(f"INSERT INTO dossiers (import_id, row_no, {cols}, is_current) "
+                    f"SELECT ?, row_no, {cols}, TRUE FROM typed", [import_id])
 
 
 def undo(con, import_id: int) -> None:
@@ -394,6 +434,7 @@ def undo(con, import_id: int) -> None:
 
 
 def cleanup(con) -> None:
-    for t in ("stg", "typed", "map_unit", "map_channel", "map_apology", "map_rating", "map_kind",
+    con.execute("DROP VIEW IF EXISTS stg")
+    for t in ("stg_raw", "typed", "map_unit", "map_channel", "map_apology", "map_rating", "map_kind",
               *[f"map_{f}" for f in YES_NO_FIELDS]):
         con.execute(f"DROP TABLE IF EXISTS {t}")

@@ -1,0 +1,100 @@
+"""Generate N dossiers in the export layout of domain.md 3.1 (CSV or XLSX), fast.
+
+    python benchmarks/gen_dossiers.py 1000000 /tmp/d1m.csv
+    python benchmarks/gen_dossiers.py 100000 /tmp/d100k.xlsx
+
+The CSV is written by DuckDB itself (seconds for millions of rows). Dates are dd/mm/yyyy
+HH:MM, units are written the several ways real exports write them, and the personal-data
+columns the importer must drop are present.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+UNITS = ["UBND xã Phước Hưng", "Xã Phước Thắng", "Phước Quang", "Xã Phước Hòa", "Xã Phước Sơn", "Xã Phước Hiệp",
+         "Xã Phước Lộc", "Xã Phước Nghĩa", "Xã Phước Thuận", "Xã Phước An", "Xã Phước Thành", "TT Tuy Phước",
+         "Thị trấn Diêu Trì", "CN VPĐKĐĐ", "Phòng Tư pháp", "Phòng Tài nguyên và Môi trường", "Phòng Nội vụ",
+         "Phòng Kinh tế và Hạ tầng", "Phòng Lao động – Thương binh và Xã hội", "Phòng Y tế"]
+PROCS = [("1.001193", "Đăng ký khai sinh", "Hộ tịch"), ("2.000815", "Chứng thực bản sao từ bản chính", "Chứng thực"),
+         ("2.000315", "Hòa giải tranh chấp đất đai", "Đất đai"), ("1.004227", "Đăng ký biến động đất đai", "Đất đai"),
+         ("1.001022", "Đăng ký kết hôn", "Hộ tịch"), ("2.000884", "Chứng thực chữ ký", "Chứng thực"),
+         ("1.009994", "Cấp giấy phép xây dựng", "Xây dựng"), ("2.001612", "Đăng ký hộ kinh doanh", "Thành lập và hoạt động của hộ kinh doanh")]
+HEADER = ["STT", "Mã hồ sơ", "Họ tên người nộp", "Số CCCD", "Đơn vị tiếp nhận", "Mã TTHC", "Tên TTHC", "Lĩnh vực",
+          "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý", "Có nghĩa vụ tài chính",
+          "Thanh toán trực tuyến", "Nhận kết quả qua BCCI", "Số hóa hồ sơ", "Kết quả điện tử", "Phiếu xin lỗi",
+          "Đánh giá", "Cán bộ xử lý", "Số điện thoại", "Địa chỉ"]
+
+
+def relation_sql(n: int) -> str:
+    units = "[" + ", ".join(f"'{u}'" for u in UNITS) + "]"
+    pc = "[" + ", ".join(f"'{p[0]}'" for p in PROCS) + "]"
+    pn = "[" + ", ".join(f"'{p[1]}'" for p in PROCS) + "]"
+    pf = "[" + ", ".join(f"'{p[2]}'" for p in PROCS) + "]"
+    return f"""
+    WITH g AS (
+        SELECT i, CAST(hash(i) % 1000000007 AS BIGINT) AS h, CAST(hash(i * 7 + 3) % 1000000007 AS BIGINT) AS h2,
+               TIMESTAMP '2022-01-01 07:30:00' + to_seconds(CAST((hash(i * 13) % 31449600) AS BIGINT)) AS recv
+        FROM range({n}) t(i)
+    ), d AS (
+        SELECT i, h, h2, recv,
+               recv + to_days(CAST(1 + h % 10 AS INTEGER)) AS due,
+               CASE WHEN h2 % 20 = 0 THEN NULL
+                    ELSE recv + to_days(CAST(h2 % 12 AS INTEGER)) END AS fin
+        FROM g
+    )
+    SELECT i + 1 AS "STT",
+           printf('H%08d', i) AS "Mã hồ sơ",
+           'Nguyễn Văn ' || (i % 997) AS "Họ tên người nộp",
+           printf('0521%08d', i % 99999999) AS "Số CCCD",
+           {units}[1 + h % {len(UNITS)}] AS "Đơn vị tiếp nhận",
+           {pc}[1 + (h // 7) % {len(PROCS)}] AS "Mã TTHC",
+           {pn}[1 + (h // 7) % {len(PROCS)}] AS "Tên TTHC",
+           {pf}[1 + (h // 7) % {len(PROCS)}] AS "Lĩnh vực",
+           ['1', '2', '3', 'Trực tuyến', 'Trực tiếp'][1 + (h2 // 3) % 5] AS "Kênh nộp",
+           strftime(recv, '%d/%m/%Y %H:%M') AS "Ngày tiếp nhận",
+           strftime(due, '%d/%m/%Y') AS "Ngày hẹn trả",
+           CASE WHEN fin IS NULL OR fin > TIMESTAMP '2022-12-31 17:00:00' THEN ''
+                ELSE strftime(fin, '%d/%m/%Y %H:%M') END AS "Ngày kết thúc xử lý",
+           CASE WHEN h % 3 = 0 THEN 'x' ELSE '' END AS "Có nghĩa vụ tài chính",
+           CASE WHEN h % 3 = 0 AND h2 % 2 = 0 THEN 'x' ELSE '' END AS "Thanh toán trực tuyến",
+           CASE WHEN h2 % 9 = 0 THEN 'Có' ELSE '' END AS "Nhận kết quả qua BCCI",
+           CASE WHEN h2 % 4 <> 0 THEN 'x' ELSE '' END AS "Số hóa hồ sơ",
+           CASE WHEN h2 % 5 <> 0 THEN '1' ELSE '0' END AS "Kết quả điện tử",
+           CASE WHEN h2 % 7 = 0 THEN 'x' ELSE '' END AS "Phiếu xin lỗi",
+           ['Hài lòng', 'Rất hài lòng', '', 'Không hài lòng', 'Hài lòng'][1 + (h // 11) % 5] AS "Đánh giá",
+           'Cán bộ ' || (h % 50) AS "Cán bộ xử lý",
+           printf('09%08d', i % 99999999) AS "Số điện thoại",
+           'Thôn ' || (i % 40) || ', Tuy Phước' AS "Địa chỉ"
+    FROM d
+    """
+
+
+def write_csv(n: int, path: Path) -> Path:
+    con = duckdb.connect()
+    con.execute(f"COPY ({relation_sql(n)}) TO '{path}' (HEADER, DELIMITER ',')")
+    return path
+
+
+def write_xlsx(n: int, path: Path) -> Path:
+    import openpyxl
+
+    con = duckdb.connect()
+    rows = con.execute(relation_sql(n)).fetchall()
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["UBND HUYỆN TUY PHƯỚC"])
+    ws.append(["DANH SÁCH HỒ SƠ"])
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(list(r))
+    wb.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    n, out = int(sys.argv[1]), Path(sys.argv[2])
+    (write_xlsx if out.suffix == ".xlsx" else write_csv)(n, out)
+    print(out, out.stat().st_size // 1024, "KiB")
