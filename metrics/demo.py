@@ -32,6 +32,7 @@ import random
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -85,8 +86,11 @@ def wd_between(a: date, b: date) -> int:
     return WD_IDX[b] - WD_IDX[a]
 
 
+MONTH_END = {m: (date(YEAR, m + 1, 1) - timedelta(days=1)) if m < 12 else date(YEAR, 12, 31) for m in range(1, 13)}
+
+
 def month_end(m: int) -> date:
-    return (date(YEAR, m + 1, 1) - timedelta(days=1)) if m < 12 else date(YEAR, 12, 31)
+    return MONTH_END[m]
 
 
 def _t(m: int) -> float:
@@ -98,6 +102,10 @@ def curve(a: float, b: float, m: int) -> float:
     t = _t(m)
     s = 0.45 * t + 0.55 * (3 * t * t - 2 * t * t * t)
     return a + (b - a) * s
+
+
+def _story(name: str, m: int) -> float:
+    return _STORY_BY_MONTH[m][name]
 
 
 # Monthly volume (January before Tết is busy, February holds the holiday, December closes the year)
@@ -120,6 +128,7 @@ STORY = {
     "apology": (0.78, 0.99),
     "minor_late": (1.1, 0.72),       # late dossiers a month at a unit that does not lag: 1.1 x 0.72^(m-1)
 }
+_STORY_BY_MONTH = {m: {k: curve(a, b, m) for k, (a, b) in STORY.items() if k != "minor_late"} for m in MONTHS}
 
 # --- real procedures ------------------------------------------------------------------------
 # (code, name, field, weight, processing days (min, max), P(fee), online affinity)
@@ -135,9 +144,14 @@ class Proc:
     fee: float
     online: float
 
-    @property
+    @cached_property
     def is_cert(self) -> bool:
         return key(self.field) == "chung thuc"
+
+    @cached_property
+    def is_land_violation_at_commune(self) -> bool:
+        """A land procedure other than dispute mediation (rule 1 of the order)."""
+        return key(self.field) == "dat dai" and "hoa giai tranh chap dat dai" not in key(self.name)
 
 
 def _procs(rows) -> list[Proc]:
@@ -625,8 +639,8 @@ class _Builder:
         due_d = add_wd(rd, days)
         due = _at(due_d, 17 * 60) if days == 0 else _at(due_d, rec.hour * 60 + rec.minute)
         # channel
-        p_on = min(0.95, curve(*STORY["online"], m) * plan.f_online * proc.online / self.norm_online[m])
-        p_post = curve(*STORY["post"], m) * (1.6 if proc.online < 0.5 else 0.8)
+        p_on = min(0.95, _story("online", m) * plan.f_online * proc.online / self.norm_online[m])
+        p_post = _story("post", m) * (1.6 if proc.online < 0.5 else 0.8)
         u = rng.random()
         channel = 2 if u < p_on else 3 if u < p_on + p_post else 1
         priority = channel in (2, 3)
@@ -634,7 +648,7 @@ class _Builder:
         has_fee = rng.random() < proc.fee
         paid = False
         if has_fee:
-            base = curve(*STORY["pay"], m) * plan.f_pay
+            base = _story("pay", m) * plan.f_pay
             p_pay = min(0.97, base * 1.65 + 0.08) if channel == 2 else min(0.9, base * 0.55)
             paid = rng.random() < p_pay
         # outcome
@@ -650,7 +664,7 @@ class _Builder:
                 extra += 1
             fin_d = add_wd(due_d, extra)
         else:
-            p_early = curve(*STORY["early"], m) * plan.f_early
+            p_early = _story("early", m) * plan.f_early
             if priority:
                 p_early = p_early * 0.3 if plan.priority_ignored else min(0.97, p_early + 0.15)
             span = wd_between(rd, due_d)
@@ -666,20 +680,20 @@ class _Builder:
             fin = _at(fin_d, rng.randint(450, 1020))
         finished = fin if fin_d <= LAST_WD else None
         # results, digitisation, certification
-        p_ret = curve(*STORY["return_post"], m) * (5.0 if channel == 3 else 0.9)
+        p_ret = _story("return_post", m) * (5.0 if channel == 3 else 0.9)
         post_return = rng.random() < min(0.9, p_ret)
         lvl_from = self.profile.digitisation_from.get(plan.unit.level)
         if lvl_from and lvl_from <= date(YEAR, m, 1):
             p_dig = 0.975
         else:
-            p_dig = min(0.97, curve(*STORY["digitised"], m) * plan.f_digit / self.norm_digit[m])
+            p_dig = min(0.97, _story("digitised", m) * plan.f_digit / self.norm_digit[m])
         digitised = rng.random() < p_dig
-        e_result = rng.random() < min(0.97, curve(*STORY["e_result"], m) * (1.15 if channel == 2 else 0.95))
-        e_cert = (rng.random() < curve(*STORY["e_certified"], m)) if proc.is_cert else None
+        e_result = rng.random() < min(0.97, _story("e_result", m) * (1.15 if channel == 2 else 0.95))
+        e_cert = (rng.random() < _story("e_certified", m)) if proc.is_cert else None
         # apology letters for late dossiers (Decree 61/2018), mostly sent the day before the due date
         apology = None
         if late:
-            p_apo = curve(*STORY["apology"], m)
+            p_apo = _story("apology", m)
             if plan.laggard:
                 p_apo = 0.2 + 0.45 * _t(m)
             if rng.random() < p_apo:
@@ -691,10 +705,10 @@ class _Builder:
                     apology = min(a, LAST_WD)
         # rating, by a share of the applicants whose dossier is resolved
         rating = None
-        if finished is not None and rng.random() < curve(*STORY["rating_cov"], m):
-            p_sat = curve(*STORY["satisfied"], m) + plan.f_sat - (0.32 if late else 0.0)
+        if finished is not None and rng.random() < _story("rating_cov", m):
+            p_sat = _story("satisfied", m) + plan.f_sat - (0.32 if late else 0.0)
             if rng.random() < p_sat:
-                rating = "very" if rng.random() < curve(*STORY["very_share"], m) else "sat"
+                rating = "very" if rng.random() < _story("very_share", m) else "sat"
             else:
                 rating = "dis"
         if finished is None:
@@ -744,7 +758,7 @@ def counters_of(dossiers: list[Dossier]) -> dict[tuple[str, int], dict[str, int]
             c = out.get((d.plan.unit.code, m))
             if c is None:
                 c = out[(d.plan.unit.code, m)] = dict.fromkeys(names, 0)
-            end = month_end(m)
+            end = MONTH_END[m]
             c["received_total"] += 1
             if m == rd.month:
                 if d.channel == 2:
@@ -757,8 +771,7 @@ def counters_of(dossiers: list[Dossier]) -> dict[tuple[str, int], dict[str, int]
                 if d.proc.is_cert:
                     c["certified"] += 1
                     c["e_certified"] += bool(d.e_cert)
-                if d.plan.unit.is_commune and key(d.proc.field) == "dat dai" \
-                        and "hoa giai tranh chap dat dai" not in key(d.proc.name):
+                if d.plan.unit.is_commune and d.proc.is_land_violation_at_commune:
                     c["land_violation"] += 1
             else:
                 c["carried_over"] += 1

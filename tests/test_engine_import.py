@@ -280,3 +280,23 @@ def test_no_personal_data_reaches_the_database(tmp_path):
     raw = path.read_bytes()
     for value in fm.PERSONAL:
         assert value.encode() not in raw
+
+
+def test_report_signature_block_below_total_is_not_data(tmp_path, con):
+    import openpyxl
+
+    f = rf.write_report(tmp_path / "bc.xlsx")
+    wb = openpyxl.load_workbook(f)
+    ws = wb.active
+    ws.append([None, "Tuy Phước, ngày 05 tháng 9 năm 2022", None, None, None, None, None, "THỦ TRƯỞNG ĐƠN VỊ"])
+    ws.append([None, "Nguyễn Văn Chủ Tịch"])
+    wb.save(f)
+    assert import_file(con, f).rows == 4
+
+
+def test_headings_that_only_begin_like_a_field_do_not_steal_it(tmp_path):
+    from metrics.importers.headers import map_dossier_header
+
+    m = map_dossier_header(["Ngày nhận kết quả", "Mã hồ sơ", "Đơn vị tính", "Đơn vị", "Ngày tiếp nhận",
+                            "Hạn xử lý bước hiện tại", "Ngày hẹn trả kết quả cho công dân"])
+    assert m == {1: "dossier_code", 3: "unit", 4: "received_at", 6: "due_at"}

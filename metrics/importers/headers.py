@@ -21,7 +21,7 @@ DOSSIER_FIELDS: dict[str, list[str]] = {
                        "Thủ tục hành chính"],
     "field": ["Lĩnh vực", "LinhVuc", "Tên lĩnh vực"],
     "channel": ["Kênh nộp", "Hình thức nộp", "KenhThucHien", "Kênh thực hiện", "Hình thức tiếp nhận"],
-    "received_at": ["Ngày tiếp nhận", "NgayTiepNhan", "Thời gian tiếp nhận", "Ngày nhận"],
+    "received_at": ["Ngày tiếp nhận", "NgayTiepNhan", "Thời gian tiếp nhận", "Ngày nhận hồ sơ"],
     "due_at": ["Ngày hẹn trả", "Hạn xử lý", "NgayHenTra", "Ngày hẹn trả kết quả", "Hạn giải quyết"],
     "finished_at": ["Ngày kết thúc xử lý", "Ngày hoàn thành", "Ngày có kết quả", "NgayKetThucXuLy",
                     "Ngày trả kết quả", "Ngày kết thúc"],
@@ -134,15 +134,20 @@ def clean_heading(h: object) -> str:
 
 
 _DOSSIER_KEYS = {f: _keyset(a) for f, a in DOSSIER_FIELDS.items()}
+# Headings that begin like a known one but mean something else: never mapped by prefix
+NOT_FIELDS = _keyset(["Đơn vị tính", "Ngày nhận kết quả", "Ngày trả kết quả thực tế cho công dân",
+                      "Hạn xử lý bước hiện tại", "Số hồ sơ gốc", "Đơn vị tiếp nhận hồ sơ liên thông"])
 
 
-def map_dossier_heading(h: object) -> str | None:
+def map_dossier_heading(h: object, exact_only: bool = False) -> str | None:
     k = clean_heading(h)
     if not k:
         return None
     for f, keys in _DOSSIER_KEYS.items():
         if k in keys:
             return f
+    if exact_only or k in NOT_FIELDS or any(k.startswith(n + " ") for n in NOT_FIELDS):
+        return None
     # a heading that starts with a known one: "Ngày hẹn trả kết quả cho công dân"
     best, best_len = None, 0
     for f, keys in _DOSSIER_KEYS.items():
@@ -153,15 +158,20 @@ def map_dossier_heading(h: object) -> str | None:
 
 
 def map_dossier_header(row: list[object]) -> dict[int, str]:
-    """Column index -> field; a field claimed twice keeps its first column."""
+    """Column index -> field. Exact headings are claimed first, anywhere in the row; a
+    heading that only begins like a known one gets a field nobody claimed exactly. A field
+    claimed twice keeps its first column."""
     out: dict[int, str] = {}
     seen: set[str] = set()
-    for i, h in enumerate(row):
-        f = map_dossier_heading(h)
-        if f and f not in seen:
-            out[i] = f
-            seen.add(f)
-    return out
+    for exact in (True, False):
+        for i, h in enumerate(row):
+            if i in out:
+                continue
+            f = map_dossier_heading(h, exact_only=exact)
+            if f and f not in seen:
+                out[i] = f
+                seen.add(f)
+    return dict(sorted(out.items()))
 
 
 _COUNTER_KEYS = {c: _keyset(a) for c, a in COUNTER_HEADINGS.items()}

@@ -188,7 +188,8 @@ def parse_table(src_name: str, rows: list[list[object]], profile: Profile, force
         _derive(values)
         if is_total:
             total_row = CounterRow(n, text, period, values)
-            continue
+            # below the total come the place, date and signatures: not data
+            break
         if out.kind == "report":
             ent = profile.match_unit(text)
             if ent is None:
