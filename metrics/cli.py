@@ -112,8 +112,11 @@ def cmd_demo(args, profile) -> int:
     with db.session(args.db, profile) as con:
         results = seed_demo(con, profile, progress=lambda msg: print(msg))
     changed = sum(1 for r in results if r.status == "imported")
-    print(f"Dữ liệu mẫu: {changed} tệp mới, {len(results) - changed} không đổi / demo data: "
-          f"{changed} new file(s), {len(results) - changed} unchanged")
+    if not results:
+        print("Dữ liệu mẫu đã có, không thay đổi / demo data already in place, nothing changed")
+    else:
+        print(f"Dữ liệu mẫu: {changed} tệp mới, {len(results) - changed} không đổi / demo data: "
+              f"{changed} new file(s), {len(results) - changed} unchanged")
     return 0
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from . import queries
+from . import fmt, queries
 from .profile import Profile, load_profile
 
 FLAGS = ["late_streak", "apology_missing", "land_at_commune", "priority_not_honoured", "overdue_backlog"]
@@ -69,12 +69,14 @@ def flags_for(con, period: date, profile: Profile | None = None) -> pd.DataFrame
         if pd.notna(pr) and pd.notna(dr) and pr < dr:
             gap = round(100 * (dr - pr), 2)
             rows.append((r.unit_code, "priority_not_honoured", gap,
-                         f"Trước hạn: trực tuyến/BCCI {100 * pr:.1f}% < trực tiếp {100 * dr:.1f}%".replace(".", ",")))
+                         f"Trước hạn: trực tuyến/BCCI {fmt.percent(pr)} < trực tiếp {fmt.percent(dr)}"))
     for unit, missing, unknown in _apology_missing(con, period):
         if missing:
             extra = f"; {unknown} hồ sơ không có thông tin xin lỗi" if unknown else ""
             rows.append((unit, "apology_missing", missing, f"{missing} hồ sơ trễ hạn chưa có thư xin lỗi{extra}"))
     df = pd.DataFrame(rows, columns=["unit_code", "flag", "value", "detail"])
+    # counts stay whole numbers (a streak of 3 months, not 3.0); only the gap has decimals
+    df["value"] = pd.Series([r[2] for r in rows], dtype=object, index=df.index)
     df.insert(0, "period", period.strftime("%Y-%m"))
     df.insert(2, "unit_name", [names.get(c, c) for c in df.unit_code])
     order = {u.code: i for i, u in enumerate(profile.units)}
