@@ -17,6 +17,7 @@ from ..auth import audit
 from ..errors import ImportRejected, InputError, Problem, ReformError
 from ..profile import Profile, load_profile
 from . import dossiers as dossier_import
+from . import guard
 from . import tables as table_import
 from .headers import map_dossier_header
 from .reader import Source, iter_rows, open_source, reject
@@ -68,6 +69,7 @@ def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Prof
     if kind is not None and kind not in KINDS:
         raise InputError(f"Loại dữ liệu không hợp lệ: {kind} (chọn: {', '.join(KINDS)})",
                          f"Unknown kind {kind} (choose: {', '.join(KINDS)})")
+    guard.check(path, display_name)
     src = open_source(path, display_name)
     dh = _dossier_header(src) if kind in (None, "dossiers") else None
     if dh is not None:
