@@ -225,6 +225,28 @@ def cmd_restore(args, profile) -> int:
     return 0
 
 
+def cmd_export(args, profile) -> int:
+    import time
+
+    from . import fmt
+    from .auth import audit
+    from .export import export, file_name
+
+    p = queries.month(args.period)
+    out = Path(args.out) if args.out else Path(file_name(profile, p, args.format, args.unit))
+    started = time.monotonic()
+    with db.session(args.db, profile) as con:
+        data = export(con, p, profile, args.format, lang=args.lang, unit=args.unit)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        audit(con, _cli_user(), "export",
+              f"{args.format} {p:%Y-%m}" + (f" unit={args.unit}" if args.unit else "") + f" -> {out}")
+    took = time.monotonic() - started
+    print(f"Đã xuất {out} ({fmt.number(len(data))} byte, {fmt.decimal(took)} giây) / exported {out} "
+          f"({fmt.number(len(data), 'en')} bytes, {took:.1f} s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m metrics",
                                 description="Administrative-reform dashboard: import and compute.")
@@ -282,6 +304,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", parents=[common], help="replace the database by the backup at PATH")
     s.add_argument("path")
     s.set_defaults(func=cmd_restore)
+
+    s = sub.add_parser("export", parents=[common],
+                       help="the month's briefing deck (pptx), workbook (xlsx) or printable report (pdf)")
+    s.add_argument("--period", required=True, help="YYYY-MM")
+    s.add_argument("--format", required=True, choices=["pptx", "xlsx", "pdf"])
+    s.add_argument("--out", help="file to write (default: bao-cao-cchc_<place>_<YYYY-MM>.<format>)")
+    s.add_argument("--unit", help="one unit's report (its figures and dossiers only)")
+    s.add_argument("--lang", choices=["vi", "en"], default="vi")
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("demo", parents=[common], help="seed the built-in demo data (idempotent)")
     s.set_defaults(func=cmd_demo)

@@ -83,7 +83,10 @@ class Need:
         from . import fmt
 
         pct = fmt_pct or (lambda v: fmt.percent(v, lang))
-        label = KPI_BY_KEY[self.kpi].label(lang).lower() if lang == "vi" else KPI_BY_KEY[self.kpi].label(lang)
+        label = KPI_BY_KEY[self.kpi].label(lang)
+        if lang == "vi":
+            # inside a sentence: lower the first letter only ("QĐ 766" stays as it is)
+            label = label[:1].lower() + label[1:]
         if self.current is None:
             return f"{label}: không có số liệu" if lang == "vi" else f"{label}: no data"
         if self.already:
