@@ -9,19 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.i18n import t
-from ui import components, data, state
-
-st.set_page_config(page_title="CCHC · Dashboard", page_icon=":material/account_balance:", layout="wide",
-                   initial_sidebar_state="expanded")
-components.inject_css()
-
-lang = state.language_switch()
-data.ensure_ready(lang)
-
-# A login gate (accounts and roles, another issue) goes here: it must run before the menu
-# is built, so that it can stop the run or hide pages by role, e.g.
-#     user = auth.gate(lang)          # draws the login form and calls st.stop() if needed
-#     pages = pages_for(lang, user.role)
+from ui import boot, components, data, state
 
 
 def pages_for(lang: str) -> dict[str, list]:
@@ -45,7 +33,22 @@ def pages_for(lang: str) -> dict[str, list]:
     }
 
 
-nav = st.navigation(pages_for(lang), position="sidebar", expanded=True)
-filters = state.sidebar_filters(lang)
-components.as_of_line(filters)
-nav.run()
+def main() -> None:
+    st.set_page_config(page_title="CCHC · Dashboard", page_icon=components.favicon(), layout="wide",
+                       initial_sidebar_state="expanded")
+    components.inject_css()
+    lang = state.language_switch()
+    # A login gate (accounts and roles, another issue) goes here: it must run before the
+    # menu is built, so that it can stop the run or hide pages by role, e.g.
+    #     user = auth.gate(lang)          # draws the login form, st.stop() until signed in
+    #     pages = pages_for(lang, user.role)
+    nav = st.navigation(pages_for(lang), position="sidebar", expanded=True)
+    # after the menu: a first run's demo seed takes a while, and the menu should be the real one
+    data.ensure_ready(lang)
+    filters = state.sidebar_filters(lang)
+    components.as_of_line(filters)
+    nav.run()
+
+
+with boot.entry():
+    main()

@@ -93,6 +93,32 @@ def goal_status(kpi: KPI | str, value, goal) -> str:
 STATUS_COLOUR = {"good": GOOD, "bad": BAD, "none": NEUTRAL}
 
 
+def wrap(label: str, width: int = 22, lines: int = 2) -> str:
+    """A long unit or procedure name on at most `lines` lines, so that bars keep their room."""
+    words, out, cur = str(label).split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return "<br>".join(out)
+
+
+def _count_ticks(fig: go.Figure, values, axis: str = "y") -> None:
+    """Whole numbers only: a count axis never shows 0,5 or the same tick twice."""
+    known = [float(v) for v in values if not fmt.is_missing(v)]
+    top = max(known, default=0)
+    upd = dict(tickformat=",d", rangemode="tozero")
+    if top <= 5:
+        upd.update(dtick=1, range=[0, max(1.0, top) * 1.25])
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
+
+
 def _scaled(k: KPI, values) -> list:
     """Rates in percent for the axis; counts as they are; missing stays None."""
     out = []
@@ -101,11 +127,11 @@ def _scaled(k: KPI, values) -> list:
     return out
 
 
-def _axis(fig: go.Figure, k: KPI, lang: str) -> None:
+def _axis(fig: go.Figure, k: KPI, lang: str, values=()) -> None:
     if k.is_rate:
         fig.update_yaxes(ticksuffix=" %" if lang != "en" else "%", rangemode="tozero")
     else:
-        fig.update_yaxes(rangemode="tozero", tickformat=",d")
+        _count_ticks(fig, values)
 
 
 def _goal_line(fig: go.Figure, k: KPI, goal, lang: str) -> None:
@@ -151,7 +177,7 @@ def figure_for(kpi_key: str, frame: pd.DataFrame, lang: str = "vi", goal=None, t
             fig.add_trace(go.Bar(x=x, y=y, name=k.short(lang), marker_color=colours, hovertext=hover,
                                  hoverinfo="text", text=[fmt.kpi_value(k, v, lang, short=True) for v in g[k.key]],
                                  textposition="outside", cliponaxis=False))
-    _axis(fig, k, lang)
+    _axis(fig, k, lang, df[k.key])
     _goal_line(fig, k, goal, lang)
     fig.update_xaxes(type="category")
     return style(fig, lang, title, height, legend=len(groups) > 1)
@@ -201,7 +227,12 @@ def league_heatmap(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=Non
         z.append(row_z)
         text.append(row_t)
     scale = SCALE_UP if not k.lower_is_better else [[1 - p, c] for p, c in reversed(SCALE_UP)]
-    zmin, zmax = (0, 100) if k.is_rate else (0, max(1.0, max((v for r in z for v in r if v is not None), default=1)))
+    known = [v for r in z for v in r if v is not None]
+    if k.is_rate:
+        # from the lowest tens observed: 0-100 would paint 85 % and 100 % the same green
+        zmin, zmax = min(90.0, 10 * (min(known) // 10)), 100.0
+    else:
+        zmin, zmax = 0.0, max(1.0, max(known))
     x = _month_labels(months, lang)
     hover = [[f"{n}<br>{fmt.month(m, lang, long=True)}: {fmt.kpi_value(k, cell.get((n, m)), lang)}" for m in months]
              for n in names]
@@ -212,7 +243,9 @@ def league_heatmap(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=Non
                                              ("%" if k.is_rate else ""), thickness=14)))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="top")
-    return style(fig, lang, title, height=max(260, 34 * len(names) + 110))
+    fig = style(fig, lang, title, height=max(260, 34 * len(names) + 130))
+    fig.update_layout(margin=dict(t=100))
+    return fig
 
 
 def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
@@ -240,19 +273,18 @@ def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, ti
             s += f" ({fmt.percent(float(v) / share_of, lang)})"
         labels.append(s)
     colours = [STATUS_COLOUR[goal_status(k, v, goal)] if not fmt.is_missing(goal) else BLUE for v in df[k.key]]
-    fig = go.Figure(go.Bar(x=_scaled(k, df[k.key]), y=list(df.unit_name), orientation="h", marker_color=colours,
-                           text=labels, textposition="outside", cliponaxis=False, hovertext=labels,
-                           hoverinfo="text+y", textfont=dict(size=FONT_SIZE)))
-    fig.update_yaxes(autorange="reversed", type="category")
-    if k.is_rate:
-        fig.update_xaxes(ticksuffix=" %" if lang != "en" else "%", range=[0, 118])
-    else:
-        fig.update_xaxes(rangemode="tozero", tickformat=",d")
-        mx = float(df[k.key].max() or 1)
-        fig.update_xaxes(range=[0, mx * 1.35 + 1])
-    if not fmt.is_missing(goal) and k.is_rate:
-        fig.add_vline(x=float(goal) * 100, line=dict(color=INK, width=2, dash="dash"))
-    return style(fig, lang, title, height=max(200, 46 * len(df) + 90))
+    names = [wrap(n) for n in df.unit_name]
+    hover = [f"{n}: {lab}" for n, lab in zip(df.unit_name, labels)]
+    fig = go.Figure(go.Bar(x=_scaled(k, df[k.key]), y=names, orientation="h", marker_color=colours,
+                           text=labels, textposition="outside", cliponaxis=False, hovertext=hover,
+                           hoverinfo="text", textfont=dict(size=FONT_SIZE)))
+    fig.update_yaxes(autorange="reversed", type="category", tickfont=dict(size=FONT_SIZE - 2))
+    # the values are written on the bars: an axis would only crowd a narrow chart
+    top = 100.0 if k.is_rate else float(df[k.key].max() or 1)
+    fig.update_xaxes(range=[0, top * (1.9 if share_of else 1.45)], showticklabels=False, showgrid=False,
+                     zeroline=False)
+    # the goal shows in the bar colours: a goal line would run through the value labels
+    return style(fig, lang, title, height=max(200, 52 * len(df) + 90))
 
 
 def breakdown_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
@@ -307,9 +339,8 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
     fig = go.Figure(go.Scatter(x=x, y=ranks, mode="lines+markers+text", text=[f"#{r}" if r else "" for r in ranks],
                                textposition="top center", line=dict(width=3, color=SELF), marker=dict(size=10),
                                hovertext=hover, hoverinfo="text"))
-    fig.add_hrect(y0=0.5, y1=target_rank + 0.5, fillcolor=BAND, line_width=0, layer="below",
-                  annotation=dict(text=t("target_band", lang, rank=target_rank), font=dict(size=FONT_SIZE - 2)),
-                  annotation_position="top left")
+    fig.add_hrect(y0=0.5, y1=target_rank + 0.5, fillcolor=BAND, line_width=0, layer="below")
+    title = f"{title} <span style='font-size:{FONT_SIZE - 2}px'>({t('target_band', lang, rank=target_rank)})</span>"
     fig.update_yaxes(autorange=False, range=[max(n, target_rank) + 0.5, 0.5], dtick=1, title=t("rank", lang))
     fig.update_xaxes(type="category")
     return style(fig, lang, title, height=300)

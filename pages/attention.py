@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.i18n import t
-from ui import state
+from ui import boot, state
+
+boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
 f = state.filters()
 lang = f.lang

@@ -10,9 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from metrics import fmt, queries
+from metrics.errors import ReformError
 from metrics.i18n import t
 from ui import components as c
-from ui import data, state
+from ui import boot, data, state
+
+boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
 f = state.filters()
 lang = f.lang
@@ -26,7 +29,11 @@ SHOWN = 1000
 
 
 def options(by: str) -> list[str]:
-    table = data.query("breakdown", f.start, f.end, units=f.unit_list, by=by)
+    """The fields or procedures that occur in the period, for the filter boxes."""
+    try:
+        table = data.query("breakdown", f.start, f.end, units=f.unit_list, by=by)
+    except ReformError:
+        return []
     return [x for x in table["item"] if x and x != "?"]
 
 
@@ -91,7 +98,7 @@ with c.guarded(lang):
         df = data.query("dossier_list", f.start, f.end, status=status, limit=SHOWN, **common)
         view = display_frame(df, lang)
         dt = "DD/MM/YYYY" if lang == "vi" else "D MMM YYYY"
-        st.dataframe(view, hide_index=True, width="stretch", height=560, column_config={
+        st.dataframe(view, hide_index=True, width="stretch", height=560, placeholder="–", column_config={
             t("col_received_at", lang): st.column_config.DatetimeColumn(format=dt + " HH:mm"),
             t("col_due_at", lang): st.column_config.DatetimeColumn(format=dt),
             t("col_finished_at", lang): st.column_config.DatetimeColumn(format=dt),

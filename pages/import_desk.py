@@ -17,7 +17,9 @@ from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import pick, t
 from metrics.importers.core import KIND_LABELS, KINDS, import_file, list_imports, preview, undo_import
 from ui import components as c
-from ui import data, state
+from ui import boot, data, state
+
+boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
 f = state.filters()
 lang = f.lang
@@ -139,6 +141,9 @@ def show_results() -> None:
     msg = st.session_state.pop("_undo_result", None)
     if msg:
         st.success(msg, icon=":material/undo:")
+    err = st.session_state.pop("_undo_error", None)
+    if err:
+        st.error(err, icon=":material/error:")
 
 
 show_results()
@@ -203,23 +208,35 @@ if uploads:
 st.header(t("import_log", lang))
 
 
-@st.dialog(t("undo_confirm_title", lang))
-def confirm_undo(import_id: int, label: str) -> None:
-    st.write(t("undo_confirm_text", lang, label=label))
-    a, b = st.columns(2)
-    if a.button(t("undo", lang), type="primary", icon=":material/undo:", key="undo-yes"):
-        try:
-            with data.write_lock():
-                with data.cursor() as cur:
-                    undo_import(cur, import_id)
-        except ReformError as exc:
-            st.error(exc.text(lang))
-            return
-        data.clear_caches()
-        st.session_state["_undo_result"] = t("undo_done", lang, label=label)
-        st.rerun()
-    if b.button(t("cancel", lang), key="undo-no"):
-        st.rerun()
+def undo(import_id: int, label: str) -> None:
+    try:
+        with data.write_lock():
+            with data.cursor() as cur:
+                undo_import(cur, import_id)
+    except ReformError as exc:
+        st.session_state["_undo_error"] = exc.text(lang)
+        return
+    data.clear_caches()
+    st.session_state["_undo_result"] = t("undo_done", lang, label=label)
+
+
+def confirm_undo(labels: dict[int, str]) -> None:
+    """Undo asks once more, in place (a dialog would rerun on its own, apart from the page)."""
+    pending = st.session_state.get("_undo_pending")
+    if pending not in labels:
+        st.session_state.pop("_undo_pending", None)
+        return
+    with st.container(border=True):
+        st.warning(f"**{t('undo_confirm_title', lang)}** {t('undo_confirm_text', lang, label=labels[pending])}",
+                   icon=":material/undo:")
+        a, b, _ = st.columns([1, 1, 4])
+        if a.button(t("undo", lang), type="primary", icon=":material/undo:", key="undo-yes"):
+            st.session_state.pop("_undo_pending", None)
+            undo(pending, labels[pending])
+            st.rerun()
+        if b.button(t("cancel", lang), key="undo-no"):
+            st.session_state.pop("_undo_pending", None)
+            st.rerun()
 
 
 with c.guarded(lang):
@@ -251,4 +268,5 @@ with c.guarded(lang):
             with cols[1]:
                 st.write("")
                 if st.button(t("undo", lang), icon=":material/undo:", key="undo-open"):
-                    confirm_undo(chosen, labels[chosen])
+                    st.session_state["_undo_pending"] = chosen
+            confirm_undo(labels)

@@ -11,7 +11,9 @@ from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from metrics.profile import LEVEL_LABELS
 from ui import components as c
-from ui import data, state
+from ui import boot, data, state
+
+boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
 f = state.filters()
 lang = f.lang
@@ -26,10 +28,12 @@ units = None if f.unit else f.unit_list
 goals = prof.goals
 
 
-def ranks(frame: pd.DataFrame, key: str) -> pd.Series:
+SCORE = "score"          # the service score, when metrics.score can compute a unit league
+
+
+def ranks(values: pd.Series, lower_is_better: bool) -> pd.Series:
     """1 = best; equal values share the best rank; no value, no rank."""
-    k = KPI_BY_KEY[key]
-    return frame[key].astype("Float64").rank(ascending=k.lower_is_better, method="min").astype("Int64")
+    return values.astype("Float64").rank(ascending=lower_is_better, method="min").astype("Int64")
 
 
 def rank_change(now, before) -> str:
@@ -41,6 +45,40 @@ def rank_change(now, before) -> str:
     return f"▲ {moved}" if moved > 0 else (f"▼ {-moved}" if moved < 0 else "=")
 
 
+def league_scores(start, end) -> pd.DataFrame:
+    """unit_code, score, rank: each group (departments, communes) scored among itself, as
+    domain.md 6 asks (all members of a comparison on the same indicators)."""
+    frames = []
+    for group in ("departments", "communes"):
+        df = data.query("unit_league", start, end, group=group, module="score")
+        if not df.empty:
+            frames.append(df[["unit_code", "score", "rank"]])
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit_code", "score", "rank"])
+
+
+def ranked(frame: pd.DataFrame, rank_by: str, start, end) -> tuple[pd.Series, pd.Series]:
+    """(value, rank) per row of `frame` for the ranking key."""
+    if rank_by == SCORE:
+        sc = league_scores(start, end).set_index("unit_code")
+        value = frame.unit_code.map(sc["score"]).astype("Float64")
+        rank = frame.unit_code.map(sc["rank"]).astype("Int64")
+        return value, rank
+    value = frame[rank_by].astype("Float64")
+    return value, ranks(value, KPI_BY_KEY[rank_by].lower_is_better)
+
+
+def colour_cells(vals: list, key: str) -> list[str]:
+    out = []
+    for v in vals:
+        if key == SCORE:
+            band = charts.quartile_band(v, vals, lower_is_better=False)
+            bg = None if band is None else charts.QUARTILE_COLOURS[band]
+        else:
+            bg = charts.cell_colour(key, v, vals, goals.get(key))
+        out.append(f"background-color: {bg}; color: #111" if bg else "")
+    return out
+
+
 def league_table() -> None:
     cur = data.query("kpi_table", f.start, f.end, units=units)
     per_unit = cur[(cur.unit_code != "ALL") & (cur.months > 0)].reset_index(drop=True)
@@ -49,58 +87,63 @@ def league_table() -> None:
                       unit=f.selection_label)
         return
     prev = data.query("kpi_table", f.cmp_start, f.cmp_end, units=units)
-    prev = prev[(prev.unit_code != "ALL") & (prev.months > 0)]
+    prev = prev[(prev.unit_code != "ALL") & (prev.months > 0)].reset_index(drop=True)
 
+    keys = ([SCORE] if data.has("score", "unit_league") else []) + [k.key for k in KPIS]
+    label_of = {SCORE: t("service_score_short", lang), **{k.key: k.short(lang) for k in KPIS}}
     top = st.columns([2, 3])
     with top[0]:
-        rank_by = st.selectbox(t("rank_by", lang), [k.key for k in KPIS], key="league_rank_by",
-                               format_func=lambda x: KPI_BY_KEY[x].label(lang))
+        rank_by = st.selectbox(t("rank_by", lang), keys, key="league_rank_by",
+                               format_func=lambda x: t("service_score", lang) if x == SCORE
+                               else KPI_BY_KEY[x].label(lang))
     with top[1]:
         shown = st.multiselect(t("columns_shown", lang), [k.key for k in KPIS], default=DEFAULT_COLUMNS,
                                key="league_columns", format_func=lambda x: KPI_BY_KEY[x].short(lang))
     shown = [rank_by] + [x for x in shown if x != rank_by]
 
-    now_rank = ranks(per_unit, rank_by)
-    before = dict(zip(prev.unit_code, ranks(prev, rank_by))) if not prev.empty else {}
+    value, now_rank = ranked(per_unit, rank_by, f.start, f.end)
+    if prev.empty:
+        before = {}
+    else:
+        before = dict(zip(prev.unit_code, ranked(prev, rank_by, f.cmp_start, f.cmp_end)[1]))
     level_names = {k: (v[0] if lang == "vi" else v[1]) for k, v in LEVEL_LABELS.items()}
     view = pd.DataFrame({
         "_code": per_unit.unit_code,
+        "_group": [0 if lv in ("department", "land_branch") else 1 for lv in per_unit.level],
         t("rank", lang): now_rank,
         t("rank_change", lang): [rank_change(r, before.get(u)) for r, u in zip(now_rank, per_unit.unit_code)],
         t("unit", lang): [("► " if u == f.unit else "") + n for u, n in zip(per_unit.unit_code, per_unit.unit_name)],
         t("level", lang): [level_names.get(x, x) for x in per_unit.level],
     })
-    labels = {}
     for key in shown:
-        label = KPI_BY_KEY[key].short(lang)
-        labels[key] = label
-        view[label] = per_unit[key].astype("Float64")
-    view = view.sort_values(t("rank", lang), na_position="last", kind="stable").reset_index(drop=True)
+        view[label_of[key]] = value if key == SCORE else per_unit[key].astype("Float64")
+    # a score rank is within its group: list each group in rank order
+    order = (["_group"] if rank_by == SCORE else []) + [t("rank", lang)]
+    view = view.sort_values(order, na_position="last", kind="stable").reset_index(drop=True)
 
-    def colour(col: pd.Series, key: str) -> list[str]:
-        vals = list(col)
-        out = []
-        for v in vals:
-            bg = charts.cell_colour(key, v, vals, goals.get(key))
-            out.append(f"background-color: {bg}; color: #111" if bg else "")
-        return out
+    styler = view.drop(columns=["_code", "_group"]).style
+    for key in shown:
+        label = label_of[key]
+        if key == SCORE:
+            formatter = lambda v: fmt.decimal(v, lang, 1)  # noqa: E731
+        else:
+            formatter = lambda v, k=KPI_BY_KEY[key]: fmt.kpi_value(k, v, lang, short=True)  # noqa: E731
+        # na_rep: the formatter never sees a missing value; "–" is "no data" (see the legend)
+        styler = styler.format(formatter, subset=[label], na_rep=fmt.no_data(lang, short=True))
+        styler = styler.apply(lambda col, key=key: colour_cells(list(col), key), subset=[label])
+    styler = styler.format(lambda v: str(int(v)), subset=[t("rank", lang)], na_rep="")
 
-    styler = view.drop(columns="_code").style
-    for key, label in labels.items():
-        k = KPI_BY_KEY[key]
-        styler = styler.format(lambda v, k=k: fmt.kpi_value(k, v, lang, short=True), subset=[label])
-        styler = styler.apply(lambda col, key=key: colour(col, key), subset=[label])
-    styler = styler.format(lambda v: "" if fmt.is_missing(v) else str(int(v)), subset=[t("rank", lang)])
-
-    st.caption(t("league_legend", lang))
+    st.caption(t("league_legend", lang) + (" " + t("league_score_note", lang) if rank_by == SCORE else ""))
     total = c.total_row(cur)
-    if total is not None:
+    if total is not None and rank_by != SCORE:
         st.caption(t("league_total", lang, unit=state.selection_label(prof, "all" if f.unit else f.selection, lang),
                      value=fmt.kpi_value(KPI_BY_KEY[rank_by], total.get(rank_by), lang),
                      kpi=KPI_BY_KEY[rank_by].short(lang)))
     version = st.session_state.get("_league_v", 0)
+    # placeholder: Streamlit draws a missing cell itself (the Styler's na_rep is ignored)
     event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="single-row", key=f"league_table_{version}",
+                         placeholder=fmt.no_data(lang, short=True),
                          height=min(38 * len(view) + 42, 720))
     st.caption(t("league_click_hint", lang))
     rows = event.selection.rows if event is not None else []
@@ -108,8 +151,7 @@ def league_table() -> None:
         code = view["_code"].iloc[rows[0]]
         # a fresh table next time: a remembered selection would jump to the detail again
         st.session_state["_league_v"] = version + 1
-        state.request(u=code)
-        st.switch_page("pages/unit_detail.py")
+        state.switch("pages/unit_detail.py", u=code)
 
 
 with c.guarded(lang):

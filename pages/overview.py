@@ -9,7 +9,9 @@ from metrics import charts, fmt
 from metrics.i18n import pick, t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from ui import components as c
-from ui import data, state
+from ui import boot, data, state
+
+boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
 f = state.filters()
 lang = f.lang

@@ -7,11 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts, fmt
+from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI_BY_KEY, KPIS
 from metrics.profile import LEVEL_LABELS
 from ui import components as c
-from ui import data, state
+from ui import boot, data, state
+
+boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
 f = state.filters()
 lang = f.lang
@@ -23,7 +26,14 @@ def pick_unit() -> str:
     if f.unit:
         return f.unit
     choices = list(f.units) if f.units else [u.code for u in prof.current_units()]
-    code = st.selectbox(t("choose_unit", lang), choices, key="detail_unit_pick",
+    # start on a unit that has figures in the period, not on an empty page
+    try:
+        table = data.query("kpi_table", f.start, f.end, units=choices, include_total=False)
+        with_data = set(table.unit_code[table.months > 0])
+    except ReformError:
+        with_data = set()
+    first = next((i for i, x in enumerate(choices) if x in with_data), 0)
+    code = st.selectbox(t("choose_unit", lang), choices, index=first, key="detail_unit_pick",
                         format_func=lambda x: state.selection_label(prof, x, lang))
     st.button(t("keep_unit", lang), on_click=state.request, kwargs={"u": code}, icon=":material/push_pin:",
               help=t("keep_unit_help", lang))
@@ -40,23 +50,15 @@ st.header(u.name)
 st.caption(" · ".join([level[0] if lang == "vi" else level[1], f.period_label(),
                        f"{t('compared_with', lang)} {f.cmp_label()}"]))
 
-links = st.columns(4)
-with links[0]:
-    st.page_link("pages/dossiers.py", label=t("see_dossiers", lang), icon=":material/folder_open:")
-
-
-def go_dossiers(status: str) -> None:
-    st.session_state["dossier_status"] = status
-
-
-for col, status in zip(links[1:], ("late", "overdue", "apology_missing")):
-    with col:
-        if st.button(t(f"see_dossiers_{status}", lang), key=f"detail-go-{status}", on_click=go_dossiers,
-                     args=(status,)):
-            st.switch_page("pages/dossiers.py")
+# this unit's dossiers (the unit becomes the shared filter), all or by status
+links = st.container(horizontal=True)
+for status in ("all", "late", "overdue", "apology_missing"):
+    label = t("see_dossiers", lang) if status == "all" else t(f"see_dossiers_{status}", lang)
+    if links.button(label, key=f"detail-go-{status}", icon=":material/folder_open:" if status == "all" else None):
+        state.switch("pages/dossiers.py", u=unit, dossier_status=status)
 
 with c.guarded(lang):
-    has_data = c.kpi_cards(f, [k.key for k in KPIS if k.headline], [unit], per_row=3, key="ud-")
+    c.kpi_cards(f, [k.key for k in KPIS if k.headline], [unit], per_row=3, key="ud-", label=u.name)
 
 tabs = st.tabs([t("tab_trends", lang), t("tab_procedures", lang), t("tab_fields", lang),
                 t("tab_reconciliation", lang)])

@@ -2,6 +2,7 @@
 error messages, the as-of line and the house CSS."""
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 
 import pandas as pd
@@ -26,9 +27,23 @@ CSS = """
 [class*="st-key-kpi-none-"] { border-left: 8px solid #9ca3af !important; }
 [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; font-weight: 600; }
-.block-container { padding-top: 2.2rem; }
 </style>
 """
+
+
+@st.cache_resource(show_spinner=False)
+def favicon():
+    """A small bar-chart icon drawn here: without one, the favicon is the page's Material
+    icon fetched from a CDN, which an office intranet may not reach (a console error on
+    every page load)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (64, 64), "#0b4f9c")
+    draw = ImageDraw.Draw(img)
+    for i, h in enumerate((22, 36, 48)):
+        x = 10 + i * 16
+        draw.rectangle([x, 56 - h, x + 11, 56], fill="white")
+    return img
 
 
 def inject_css() -> None:
@@ -53,8 +68,6 @@ def guarded(lang: str):
     except ReformError as exc:
         error(exc, lang)
     except Exception as exc:  # noqa: BLE001 - the user sees a message, the log keeps the trace
-        import logging
-
         logging.getLogger("dashboard").exception("page block failed")
         error(exc, lang)
 
@@ -70,12 +83,14 @@ def needs_data(f: Filters) -> bool:
     """Stop drawing a page that has nothing to show, with a reason; True if it stopped."""
     if not f.has_data:
         empty_state(f.lang, "no_data_at_all", "empty_hint")
+        st.page_link("pages/import_desk.py", label=t("page_import_desk", f.lang), icon=":material/upload_file:")
         return True
     return False
 
 
 def plot(fig, key: str | None = None) -> None:
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False, "responsive": True})
+    # theme=None: the figure's own style (metrics.charts), the same as in the exported deck
+    st.plotly_chart(fig, key=key, theme=None, config={"displayModeBar": False, "responsive": True})
 
 
 def page_header(f: Filters, title_key: str) -> None:
@@ -202,7 +217,8 @@ def total_row(frame: pd.DataFrame | None):
     return rows.iloc[0] if len(rows) else None
 
 
-def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int = 3, key: str = "") -> bool:
+def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int = 3, key: str = "",
+              label: str | None = None) -> bool:
     """A grid of KPI cards for a selection of units; False (with a reason shown) when the
     period has no data for it."""
     from metrics.kpis import KPI_BY_KEY
@@ -211,7 +227,7 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
     row = total_row(data.query("kpi_table", f.start, f.end, units=units))
     if row is None or not row.get("months"):
         empty_state(f.lang, "no_data_selection", "empty_hint_filters", period=f.period_label(),
-                    unit=f.selection_label)
+                    unit=label or f.selection_label)
         return False
     prev = total_row(data.query("kpi_table", f.cmp_start, f.cmp_end, units=units))
     win = f.trend_window(12)

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from metrics import db, queries, seed
+from metrics import db, seed
 from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.profile import Profile, load_profile
@@ -126,17 +126,20 @@ def ensure_ready(lang: str) -> None:
     if st.session_state.get(flag):
         return
     if auto_demo() and demo_available():
-        with write_lock():
-            with cursor(path) as cur:
-                empty = seed.is_empty(cur)
-            if empty:
-                try:
-                    with st.spinner(t("seeding_demo", lang), show_time=True):
-                        with cursor(path) as cur:
-                            seed.seed_demo(cur, profile())
-                except ReformError as exc:
-                    st.error(exc.text(lang))
-                clear_caches()
+        with cursor(path) as cur:
+            empty = seed.is_empty(cur)
+        if empty:
+            # about half a minute: say what is happening, file by file
+            with st.status(t("seeding_demo", lang), expanded=True) as box:
+                with write_lock():
+                    with cursor(path) as cur:
+                        if seed.is_empty(cur):      # another session may have seeded meanwhile
+                            try:
+                                seed.seed_demo(cur, profile(), progress=lambda msg: box.write(msg.strip()))
+                            except ReformError as exc:
+                                st.error(exc.text(lang))
+                box.update(label=t("seeding_done", lang), state="complete", expanded=False)
+            clear_caches()
     st.session_state[flag] = True
 
 

@@ -116,10 +116,25 @@ def selection_label(prof: Profile, selection: str, lang: str) -> str:
 
 
 def request(**values) -> None:
-    """Ask the sidebar to change filters on the next run (a widget's value cannot change
-    once it is drawn in this run); follow with st.switch_page or st.rerun."""
-    pending = st.session_state.setdefault(_PENDING, {})
-    pending.update({k: v for k, v in values.items() if k in _URL_KEYS})
+    """Ask for widget values on the next run (a widget's value cannot change once it is
+    drawn in this run); follow with st.rerun, or use switch()."""
+    st.session_state.setdefault(_PENDING, {}).update(values)
+
+
+def switch(page: str, **changes) -> None:
+    """Open another page with the shared filters (and `changes`, e.g. u="TP" or a page's
+    own widget such as dossier_status="late").
+
+    st.switch_page starts the next run without the browser's widget values, so the
+    filters are carried over explicitly, and written into the new page's link."""
+    keep = {k: st.session_state[k] for k in (*_URL_KEYS, _RANGE) if k in st.session_state}
+    request(**{**keep, **changes})
+    f = st.session_state.get(_FILTERS)
+    query = dict(st.query_params.to_dict())
+    query.update({k: str(v) for k, v in changes.items() if k in _URL_KEYS})
+    if f is not None and not query.get("p") and f.start:
+        query["p"] = fmt.month_key(f.start)
+    st.switch_page(page, query_params=query)
 
 
 def _seed_from_url() -> None:
@@ -148,6 +163,21 @@ def _valid(key: str, options: list, default):
     return st.session_state[key]
 
 
+# widgets whose labels depend on the language (re-asserted when it changes, see below)
+RELABELLED = ["p", "p2", "u", "cmp", "league_rank_by", "league_columns", "league_heat_kpi", "dossier_channel",
+              "dossier_status", "import_kind", "detail_unit_pick"]
+
+
+def _language_changed() -> None:
+    # The browser remembers a select box's choice by its displayed label; after a language
+    # switch that label no longer exists and the next run would fall back to the default
+    # (the month jumps to the latest, the unit to "all"). Assigning the values again makes
+    # the server's choice win and the browser learn the new labels.
+    for k in RELABELLED:
+        if k in st.session_state:
+            st.session_state[k] = st.session_state[k]
+
+
 def language_switch() -> str:
     """Drawn first: page titles and filters need the language."""
     _seed_from_url()
@@ -155,7 +185,7 @@ def language_switch() -> str:
     _valid("lang", list(LANGS), DEFAULT_LANG)
     with st.sidebar:
         st.segmented_control(
-            "Ngôn ngữ / Language", list(LANGS), key="lang", required=True,
+            "Ngôn ngữ / Language", list(LANGS), key="lang", required=True, on_change=_language_changed,
             format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], label_visibility="collapsed")
     return st.session_state["lang"] or DEFAULT_LANG
 

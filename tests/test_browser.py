@@ -1,0 +1,198 @@
+"""The real app in a real browser: `streamlit run dashboard.py` on the demo data, driven by
+headless Chromium (Debian's package, through Playwright with executable_path: no browser
+download). A fresh server's first request is a deep link, then every page is opened from
+the menu like a user would; any Streamlit exception, "unexpected error" box or console
+error fails the test. Screenshots go to tests/screenshots/ (git-ignored).
+
+Skipped when Chromium or Playwright is missing, unless REFORM_REQUIRE_BROWSER=1 (CI sets it
+so that a broken browser set-up fails instead of passing silently).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from metrics.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = os.environ.get("REFORM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+PAGES = ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk"]
+# a page must be ready within this time (the demo's first page load warms the caches)
+PAGE_SECONDS = 20
+
+
+def _require_browser():
+    missing = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = "playwright is not installed"
+    if not Path(CHROMIUM).exists():
+        missing = f"chromium not found at {CHROMIUM}"
+    if missing:
+        if os.environ.get("REFORM_REQUIRE_BROWSER") == "1":
+            pytest.fail(missing)
+        pytest.skip(missing)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    _require_browser()
+    work = tmp_path_factory.mktemp("browser")
+    db_file = work / "reform.duckdb"
+    shutil.copy(demo_db, db_file)       # the server holds its own file (DuckDB: one writer)
+    port = _free_port()
+    env = dict(os.environ, REFORM_DB=str(db_file), REFORM_AUTO_DEMO="0")
+    log = (work / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                log.flush()
+                pytest.fail("streamlit did not start:\n" + (work / "streamlit.log").read_text()[-3000:])
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def wait_ready(page, seconds: float = PAGE_SECONDS) -> float:
+    """Until the script has finished, no placeholder is left and every chart is drawn."""
+    start = time.time()
+    page.wait_for_selector('[data-testid="stApp"]', timeout=seconds * 1000)
+    time.sleep(0.3)
+    while time.time() - start < seconds:
+        state = page.evaluate(
+            "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')")
+        charts = page.query_selector_all('[data-testid="stPlotlyChart"]')
+        if (state == "notRunning" and not page.query_selector_all('[data-testid="stSkeleton"]')
+                and all(c.query_selector(".main-svg") for c in charts)):
+            return time.time() - start
+        time.sleep(0.25)
+    raise AssertionError(f"page not ready after {seconds} s: {page.url}")
+
+
+def check_page(page, name: str) -> None:
+    exc = page.query_selector_all('[data-testid="stException"]')
+    assert not exc, f"{name}: " + " | ".join(e.inner_text()[:300] for e in exc)
+    body = page.inner_text("body")
+    for lang in ("vi", "en"):
+        assert t("unexpected_error", lang) not in body, name
+    assert "Traceback" not in body, name
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _known_noise(msg) -> bool:
+    # Opening a deep link (/league) makes Streamlit's frontend probe /league/_stcore/... for
+    # a base path before it falls back to /: two 404s that are not the app's
+    url = (msg.location or {}).get("url", "")
+    return "404" in msg.text and ("/_stcore/health" in url or "/_stcore/host-config" in url)
+
+
+def test_every_page_in_a_real_browser(server):
+    from playwright.sync_api import sync_playwright
+
+    console: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 2400}, locale="vi-VN",
+                                    accept_downloads=True)
+            page.on("console", lambda m: console.append(f"{m.text} @ {(m.location or {}).get('url')}")
+                    if m.type == "error" and not _known_noise(m) else None)
+            page.on("pageerror", lambda e: console.append(f"page error: {e}"))
+
+            # a fresh server's first request is a shared link into a page
+            page.goto(server + "/unit_detail?u=TP&p=2022-06&cmp=yoy")
+            wait_ready(page, 60)
+            assert page.inner_text("h1") == t("page_unit_detail", "vi")
+            assert "Phòng Tư pháp" in page.inner_text("h2")
+            assert "p=2022-06" in page.url and "u=TP" in page.url
+            check_page(page, "deep_link_unit_detail")
+
+            # every page from the menu, in Vietnamese; the filters stay in the link
+            page.goto(server + "/?p=2022-08")
+            wait_ready(page, 60)
+            nav = page.get_by_test_id("stSidebarNavItems")
+            for name in PAGES:
+                nav.get_by_role("link", name=t(f"page_{name}", "vi"), exact=True).click()
+                took = wait_ready(page)
+                assert page.inner_text("h1") == t(f"page_{name}", "vi"), name
+                assert "p=2022-08" in page.url, (name, page.url)
+                assert took < PAGE_SECONDS
+                check_page(page, name)
+
+            # a click on a unit in the league opens its detail, the period kept
+            nav.get_by_role("link", name=t("page_league", "vi"), exact=True).click()
+            wait_ready(page)
+            grid = page.get_by_test_id("stDataFrame").first.bounding_box()
+            page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)       # the first row's selector
+            time.sleep(0.5)
+            wait_ready(page)
+            assert page.inner_text("h1") == t("page_unit_detail", "vi")
+            assert "u=" in page.url and "p=2022-08" in page.url, page.url
+            unit_name = page.inner_text("h2")
+            # … and from there its late dossiers, downloadable
+            page.get_by_role("button", name=t("see_dossiers_late", "vi"), exact=True).click()
+            time.sleep(0.5)
+            wait_ready(page)
+            assert page.inner_text("h1") == t("page_dossiers", "vi")
+            assert unit_name in page.inner_text("body")
+            if page.get_by_role("button", name=t("download_csv", "vi")).count():
+                with page.expect_download() as dl:
+                    page.get_by_role("button", name=t("download_csv", "vi")).click()
+                head = Path(dl.value.path()).read_bytes()[:40]
+                assert head.startswith("\ufeffMã hồ sơ".encode("utf-8"))
+                with page.expect_download() as dl:
+                    page.get_by_role("button", name=t("download_xlsx", "vi")).click()
+                assert Path(dl.value.path()).read_bytes()[:2] == b"PK"
+            check_page(page, "unit_late_dossiers")
+
+            # the English switch keeps the page and the filters
+            page.get_by_text("English", exact=True).click()
+            wait_ready(page)
+            assert page.inner_text("h1") == t("page_dossiers", "en")
+            assert "lang=en" in page.url and "p=2022-08" in page.url
+            nav.get_by_role("link", name=t("page_overview", "en"), exact=True).click()
+            wait_ready(page)
+            assert page.inner_text("h1") == "Overview"
+            overview_cards = page.query_selector_all('[data-testid="stMetric"]')
+            assert len(overview_cards) >= 6
+            check_page(page, "overview_en")
+        finally:
+            browser.close()
+    assert not console, console

@@ -1,0 +1,270 @@
+"""Every page through streamlit.testing.v1.AppTest, with the demo data and with an empty
+database: no exception, no "unexpected error" box, figures that follow the filters, the
+language switch, empty states, and the import desk from upload to undo."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import i18n
+from metrics.i18n import t
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk"]
+TIMEOUT = 90
+
+
+@pytest.fixture(autouse=True)
+def _app_like_a_running_server(monkeypatch):
+    # an empty database must stay empty here (the app seeds the demo on a real first run)
+    monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+    # AppTest puts Streamlit back into its legacy pages/ mode before every run, as if each
+    # run were a fresh server's first; a real server leaves that mode after its first run
+    # (ui/boot.py). Start every test run the way a running server does, so that a click
+    # is not lost in the restart out of the legacy mode. The browser test covers the
+    # fresh server's first request.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def open_app(monkeypatch, db_path, page: str | None = None, **query) -> AppTest:
+    monkeypatch.setenv("REFORM_DB", str(db_path))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    if page and page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    unexpected = {t("unexpected_error", "vi"), t("unexpected_error", "en")}
+    assert not [e.value for e in at.error if any(u in e.value for u in unexpected)]
+
+
+def texts(at: AppTest) -> str:
+    parts = [x.value for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
+                                  "success", "error") for x in getattr(at, kind)]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_the_demo_data(monkeypatch, demo_db, page):
+    at = open_app(monkeypatch, demo_db, page)
+    assert at.title[0].value == t(f"page_{page}", "vi")
+    body = texts(at)
+    assert "DỮ LIỆU MẪU" in body or "Số liệu đến ngày" in body       # the as-of line, on every page
+    if page in ("overview", "unit_detail"):
+        assert len(at.metric) >= 6
+        assert all(m.value for m in at.metric)
+    if page == "league":
+        assert at.dataframe and len(at.dataframe[0].value) > 3
+    if page == "dossiers":
+        assert at.dataframe and len(at.dataframe[0].value) > 0
+        assert len(at.get("download_button")) == 2
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_an_empty_database(monkeypatch, empty_db, page):
+    at = open_app(monkeypatch, empty_db, page)
+    assert at.title[0].value == t(f"page_{page}", "vi")
+    assert not at.metric
+    body = texts(at)
+    if page in ("overview", "league", "unit_detail", "dossiers"):
+        assert t("no_data_at_all", "vi") in body
+    if page == "import_desk":
+        assert t("no_imports", "vi") in body
+
+
+def test_every_page_in_english(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, lang="en")
+    assert at.title[0].value == "Overview"
+    for page in PAGES[1:]:
+        at.switch_page(f"pages/{page}.py").run()
+        assert_clean(at)
+        assert at.title[0].value == t(f"page_{page}", "en")
+        # the language survives the page change
+        assert at.session_state["lang"] == "en"
+
+
+def test_no_label_is_missing_from_the_catalogues():
+    # every page has run above, in both languages
+    assert not i18n.MISSING, sorted(i18n.MISSING)
+
+
+def test_filters_change_the_figures(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, p="2022-08")
+    august = metrics(at)
+    at.sidebar.selectbox(key="p").set_value("2022-03").run()
+    assert_clean(at)
+    march = metrics(at)
+    assert august != march
+    at.sidebar.selectbox(key="u").set_value("TP").run()
+    assert_clean(at)
+    assert metrics(at) != march
+    assert "Phòng Tư pháp" in texts(at)
+    # comparison: a year earlier has data for the sample's 09/2022 and 10/2022 only
+    at.sidebar.selectbox(key="p").set_value("2022-10").run()
+    before = [m.delta for m in at.metric]
+    at.sidebar.button_group(key="cmp").set_value("yoy").run()
+    assert_clean(at)
+    assert [m.delta for m in at.metric] != before
+    assert "so sánh với Tháng 10/2021" in texts(at)
+
+
+def test_a_range_of_months_is_a_ratio_of_sums(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, p="2022-01")
+    one = metrics(at)
+    at.sidebar.toggle(key="range_on").set_value(True).run()
+    at.sidebar.selectbox(key="p2").set_value("2022-06").run()
+    assert_clean(at)
+    assert metrics(at) != one
+    assert "01/2022 – 06/2022" in texts(at) or "Tháng 1/2022 – Tháng 6/2022" in texts(at)
+
+
+def test_the_link_restores_the_view(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="21961", cmp="yoy")
+    assert at.header[0].value == "Xã Phước Hưng"
+    assert "Tháng 8/2022" in texts(at) and "Tháng 8/2021" in texts(at)
+    assert at.query_params["u"] == ["21961"] or at.query_params["u"] == "21961"
+
+
+def test_a_stale_link_falls_back_to_defaults(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, p="1999-01", u="NOPE", cmp="bogus", lang="xx")
+    assert at.title[0].value == "Tổng quan"
+    assert at.session_state["u"] == "all"
+
+
+def test_unknown_counters_show_no_data_never_zero(monkeypatch, sample_db):
+    # Phòng Nội vụ has only a II.06a report for 08/2022: no fee, rating or channel detail
+    at = open_app(monkeypatch, sample_db, p="2022-08", u="NV")
+    m = metrics(at)
+    assert m["Thanh toán TT"] == "không có dữ liệu"
+    assert m["Hài lòng"] == "không có dữ liệu"
+    assert m["Đúng hạn"] == "94,4 %"                     # (10 + 7) / 18 from the report
+
+
+def test_the_number_opens_to_its_numerator_and_denominator(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, p="2022-08", u="NV")
+    body = texts(at)
+    assert "(Trước hạn + đúng hạn) / đã giải quyết" in body
+    tables = [df.value for df in at.dataframe]
+    parts = [tb for tb in tables if "Tử số" in set(tb.iloc[:, 0])]
+    assert parts, "no numerator/denominator table"
+    on_time = parts[0]
+    assert list(on_time.iloc[:, 2]) == ["10", "7", "17", "18"]
+
+
+def test_a_month_without_data_explains_itself(monkeypatch, sample_db):
+    # Văn phòng HĐND và UBND has no data at all in the sample
+    at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="VP")
+    assert "Chưa có dữ liệu của Văn phòng HĐND và UBND huyện trong Tháng 8/2022" in texts(at)
+    assert not at.metric
+
+
+def test_league_ranks_units_and_shows_the_heatmap(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, "league", p="2022-08")
+    table = at.dataframe[0].value
+    assert {"Thứ hạng", "Thay đổi hạng", "Đơn vị"} <= set(table.columns)
+    assert len(table) >= 6
+    at.selectbox(key="league_rank_by").set_value("late_count").run()
+    assert_clean(at)
+    table = at.dataframe[0].value
+    late = table["Trễ hạn"].astype(float)
+    assert list(late.dropna()) == sorted(late.dropna())          # fewest late first
+    at.selectbox(key="league_heat_kpi").set_value("online_rate").run()
+    assert_clean(at)
+
+
+def test_unit_detail_breakdowns_and_reconciliation(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="TP")
+    body = texts(at)
+    assert "Phòng Tư pháp" in body
+    # the sample has a II.06a report for TP in 08/2022 beside its dossiers
+    recon = [df.value for df in at.dataframe if "Báo cáo II.06a" in df.value.columns]
+    assert recon and list(recon[0]["Báo cáo II.06a"])[0] == "10"
+    procs = [df.value for df in at.dataframe if "Thủ tục" in df.value.columns]
+    assert procs and len(procs[0]) >= 2
+
+
+def test_dossier_filters_and_counts(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, "dossiers", p="2022-08")
+    every = len(at.dataframe[0].value)
+    at.pills(key="dossier_status").set_value("late").run()
+    assert_clean(at)
+    late = at.dataframe[0].value if at.dataframe else []
+    assert 0 < len(late) < every
+    assert set(late["Trạng thái"]) == {"Trễ hạn"}
+    assert not {"Họ tên", "CCCD", "Cán bộ xử lý"} & set(late.columns)       # no personal fields
+    at.selectbox(key="dossier_channel").set_value(2).run()
+    assert_clean(at)
+    online = at.dataframe[0].value if at.dataframe else []
+    assert len(online) <= len(late)
+    assert all(c == "Trực tuyến" for c in online["Kênh nộp"]) if len(online) else True
+
+
+def test_import_desk_preview_import_and_undo(monkeypatch, empty_db, copy_db, tmp_path):
+    from tests.sample_files import write_dossiers
+
+    db_path = copy_db(empty_db)
+    csv = write_dossiers(tmp_path / "ho_so_thang.csv", months=2, per_month=30)
+    at = open_app(monkeypatch, db_path, "import_desk")
+    at.get("file_uploader")[0].set_value([("ho_so_thang.csv", csv.read_bytes(), "text/csv")]).run()
+    assert_clean(at)
+    preview = at.dataframe[0].value
+    assert preview.iloc[0]["Loại"] == "Danh sách hồ sơ"
+    assert preview.iloc[0]["Số dòng"] == "60"
+    assert preview.iloc[0]["Trạng thái"] == "Sẵn sàng nhập"
+    assert t("nothing_written_yet", "vi") in texts(at)
+    at.button(key="import-confirm").click().run()
+    assert_clean(at)
+    assert any("Đã nhập ho_so_thang.csv" in s.value for s in at.success)
+    log = at.dataframe[-1].value
+    assert list(log["Tệp"]) == ["ho_so_thang.csv"]
+    # figures refresh at once: the overview now has cards
+    at.switch_page("pages/overview.py").run()
+    assert_clean(at)
+    assert len(at.metric) >= 6
+    # undo through the confirmation dialog
+    at.switch_page("pages/import_desk.py").run()
+    at.button(key="undo-open").click().run()
+    at.button(key="undo-yes").click().run()
+    assert_clean(at)
+    assert any("Đã hoàn tác" in s.value for s in at.success)
+    at.switch_page("pages/overview.py").run()
+    assert not at.metric and t("no_data_at_all", "vi") in texts(at)
+
+
+def test_import_desk_shows_why_a_file_is_refused(monkeypatch, empty_db, copy_db, tmp_path):
+    db_path = copy_db(empty_db)
+    bad = ("Mã hồ sơ,Đơn vị,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả\n"
+           "A1,Xã Không Có Thật,01/08/2022,05/08/2022,04/08/2022\n"
+           "A2,Phòng Tư pháp,32/13/2022,05/08/2022,\n").encode("utf-8")
+    at = open_app(monkeypatch, db_path, "import_desk")
+    at.get("file_uploader")[0].set_value([("sai.csv", bad, "text/csv")]).run()
+    assert_clean(at)
+    assert at.dataframe[0].value.iloc[0]["Trạng thái"] == "Bị từ chối"
+    problems = [df.value for df in at.dataframe if "Dòng" in df.value.columns]
+    assert problems, "no table of problems"
+    table = problems[0]
+    assert {"Dòng", "Cột", "Giá trị", "Lỗi"} <= set(table.columns)
+    assert "Xã Không Có Thật" in set(table["Giá trị"]) or "32/13/2022" in set(table["Giá trị"])
+    assert not [b for b in at.button if b.key == "import-confirm"]
+    assert t("no_imports", "vi") in texts(at)                       # nothing was written
