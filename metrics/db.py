@@ -1,9 +1,10 @@
 """The DuckDB file: where it lives, its schema and migrations, connections.
 
 One writing process at a time (DuckDB's rule). The CLI opens the file for the length of a
-command; the dashboard opens it per request through `connect`, so a CLI import can run
-between two page loads. A file held by another process raises DatabaseBusyError with a
-plain message instead of DuckDB's lock error.
+command; the dashboard holds one connection per process while it runs (a cursor per
+session), so a CLI command during that time waits a few seconds and then raises
+DatabaseBusyError with a plain message instead of DuckDB's lock error; imports then go
+through the dashboard's import desk.
 """
 from __future__ import annotations
 

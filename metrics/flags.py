@@ -24,7 +24,7 @@ FLAG_LABELS = {
 # how serious each flag is, for "worst first" ordering
 SEVERITY = {"late_streak": 5, "apology_missing": 4, "land_at_commune": 4, "overdue_backlog": 3,
             "priority_not_honoured": 2}
-COLUMNS = ["period", "unit_code", "unit_name", "flag", "value", "detail"]
+COLUMNS = ["period", "unit_code", "unit_name", "flag", "value", "detail", "detail_en"]
 
 
 def _fmt_month(d: date) -> str:
@@ -55,26 +55,33 @@ def flags_for(con, period: date, profile: Profile | None = None) -> pd.DataFrame
     for unit, n in late_streaks(con, period, profile).items():
         if n >= 2:
             first = queries.add_months(period, -(n - 1))
-            rows.append((unit, "late_streak", n,
-                         f"{n} tháng liên tiếp có hồ sơ trễ hạn ({_fmt_month(first)}–{_fmt_month(period)})"))
+            span = f"{_fmt_month(first)}–{_fmt_month(period)}"
+            rows.append((unit, "late_streak", n, f"{n} tháng liên tiếp có hồ sơ trễ hạn ({span})",
+                         f"late dossiers in {n} consecutive months ({span})"))
     t = queries.kpi_table(con, period, period, include_total=False, profile=profile)
     for r in t.itertuples():
         if pd.notna(r.land_violation) and r.land_violation > 0:
-            rows.append((r.unit_code, "land_at_commune", int(r.land_violation),
-                         f"{int(r.land_violation)} hồ sơ đất đai ngoài hòa giải tranh chấp tiếp nhận ở xã"))
+            n = int(r.land_violation)
+            rows.append((r.unit_code, "land_at_commune", n,
+                         f"{n} hồ sơ đất đai ngoài hòa giải tranh chấp tiếp nhận ở xã",
+                         f"{n} land dossier(s) other than dispute mediation received at a commune"))
         if pd.notna(r.pending_overdue) and r.pending_overdue > 0:
-            rows.append((r.unit_code, "overdue_backlog", int(r.pending_overdue),
-                         f"{int(r.pending_overdue)} hồ sơ chưa giải quyết đã quá hạn cuối tháng"))
+            n = int(r.pending_overdue)
+            rows.append((r.unit_code, "overdue_backlog", n, f"{n} hồ sơ chưa giải quyết đã quá hạn cuối tháng",
+                         f"{n} pending dossier(s) past their due date at month end"))
         pr, dr = r.early_rate_priority, r.early_rate_direct
         if pd.notna(pr) and pd.notna(dr) and pr < dr:
             gap = round(100 * (dr - pr), 2)
             rows.append((r.unit_code, "priority_not_honoured", gap,
-                         f"Trước hạn: trực tuyến/BCCI {fmt.percent(pr)} < trực tiếp {fmt.percent(dr)}"))
+                         f"Trước hạn: trực tuyến/BCCI {fmt.percent(pr)} < trực tiếp {fmt.percent(dr)}",
+                         f"Early: online/BCCI {fmt.percent(pr, 'en')} < in person {fmt.percent(dr, 'en')}"))
     for unit, missing, unknown in _apology_missing(con, period):
         if missing:
             extra = f"; {unknown} hồ sơ không có thông tin xin lỗi" if unknown else ""
-            rows.append((unit, "apology_missing", missing, f"{missing} hồ sơ trễ hạn chưa có thư xin lỗi{extra}"))
-    df = pd.DataFrame(rows, columns=["unit_code", "flag", "value", "detail"])
+            extra_en = f"; {unknown} with no apology information" if unknown else ""
+            rows.append((unit, "apology_missing", missing, f"{missing} hồ sơ trễ hạn chưa có thư xin lỗi{extra}",
+                         f"{missing} late dossier(s) without an apology letter{extra_en}"))
+    df = pd.DataFrame(rows, columns=["unit_code", "flag", "value", "detail", "detail_en"])
     # counts stay whole numbers (a streak of 3 months, not 3.0); only the gap has decimals
     df["value"] = pd.Series([r[2] for r in rows], dtype=object, index=df.index)
     df.insert(0, "period", period.strftime("%Y-%m"))

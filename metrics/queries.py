@@ -306,7 +306,9 @@ def dossier_list(con, start: date, end: date | None = None, units: list[str] | N
     sql = f"""
     SELECT dossier_code, unit_code, unit_name, procedure_code, procedure_name, field, channel,
            received_at, due_at, finished_at,
-           CASE WHEN finished_date IS NULL THEN (CASE WHEN due_date < current_date THEN 'overdue' ELSE 'pending' END)
+           -- judged at the end of the period asked for, as the counters are (domain.md 4)
+           CASE WHEN finished_date IS NULL OR finished_date > $end_of
+                THEN (CASE WHEN due_date <= $end_of THEN 'overdue' ELSE 'pending' END)
                 WHEN finished_date < due_date THEN 'early' WHEN finished_date = due_date THEN 'on_time'
                 ELSE 'late' END AS status,
            CASE WHEN finished_date > due_date THEN date_diff('day', due_date, finished_date) END AS days_late,
@@ -314,7 +316,12 @@ def dossier_list(con, start: date, end: date | None = None, units: list[str] | N
     FROM ({_DOSSIER_BASE}) x
     WHERE {where}
     ORDER BY received_at DESC, dossier_code{lim}"""
-    return con.execute(sql, params).df()
+    import calendar
+
+    end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+    sql = sql.replace("$end_of", "CAST(? AS DATE)")
+    # the status column's two placeholders come before the WHERE clause's
+    return con.execute(sql, [end_of, end_of] + params).df()
 
 
 def dossier_count(con, start: date, end: date | None = None, units: list[str] | None = None, status: str = "all",
