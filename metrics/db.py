@@ -185,17 +185,19 @@ def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
         raise
 
 
-def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     last = None
-    # a writer holds the file for the length of one command; wait briefly before giving up
-    for attempt in range(20):
+    # another process holds the file for the length of one command (or one page load of
+    # the dashboard); wait a little before giving up
+    deadline = time.monotonic() + wait
+    while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             last = exc
-            if "lock" not in str(exc).lower():
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 break
-            time.sleep(0.25)
+            time.sleep(0.2)
     msg = str(last)
     if "lock" in msg.lower():
         raise DatabaseBusyError(
@@ -207,13 +209,17 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                       f"Cannot open the database {path}: {msg}") from last
 
 
+WAIT_SECONDS = float(os.environ.get("REFORM_DB_WAIT", "15"))
+
+
 def connect(path: str | os.PathLike | None = None, profile: Profile | None = None,
-            read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating and migrating if needed) the database and sync the profile."""
+            read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating and migrating if needed) the database and sync the profile; wait up
+    to `wait` seconds for another process to let go of the file."""
     p = db_path(path)
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(p, read_only)
+    con = _open(p, read_only, WAIT_SECONDS if wait is None else wait)
     if not read_only:
         _apply_migrations(con)
         sync_profile(con, profile or load_profile())
@@ -222,8 +228,8 @@ def connect(path: str | os.PathLike | None = None, profile: Profile | None = Non
 
 @contextmanager
 def session(path: str | os.PathLike | None = None, profile: Profile | None = None,
-            read_only: bool = False):
-    con = connect(path, profile, read_only)
+            read_only: bool = False, wait: float | None = None):
+    con = connect(path, profile, read_only, wait)
     try:
         yield con
     finally:

@@ -112,11 +112,8 @@ with c.guarded(lang):
         kwargs = dict(status=status, limit=None, **common)
 
         def full_list() -> pd.DataFrame:
-            cur = root.cursor()
-            try:
+            with root.cursor() as cur:
                 return display_frame(queries.dossier_list(cur, *args, **kwargs), lang)
-            finally:
-                cur.close()
 
         def as_csv() -> bytes:
             # utf-8 with BOM: Excel opens it with the Vietnamese letters intact

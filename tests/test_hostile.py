@@ -117,6 +117,7 @@ def test_cli_while_another_process_writes_says_busy(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "ok"
         out = subprocess.run([sys.executable, "-m", "metrics", "kpis", "--period", "2022-08", "--db", str(db)],
+                             env={**os.environ, "REFORM_DB_WAIT": "1"},
                              capture_output=True, text=True, timeout=60)
         assert out.returncode == 2
         assert "đang được một tiến trình khác" in out.stderr and "Traceback" not in out.stderr

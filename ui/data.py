@@ -1,15 +1,17 @@
-"""The dashboard's access to the store: one DuckDB connection per process, a cursor per call,
-cached query results, the first-run demo seed and the single writer.
+"""The dashboard's access to the store: one DuckDB connection per process while in use, a
+cursor per call, cached query results, the first-run demo seed and the single writer.
 
-Why a cached root connection: DuckDB allows one writing *process* per file, and a
-connection shared by several Streamlit sessions (threads) raises "connection is busy" on
-DuckDB 2.0, so every call takes its own `root.cursor()`. While the dashboard runs it holds
-the file: imports go through the import desk (same process), and a CLI import waits or
-fails with DatabaseBusyError; stop the dashboard for bulk CLI work.
+Why a shared root connection: a connection shared by several Streamlit sessions (threads)
+raises "connection is busy" on DuckDB 2.0, so every call takes its own `root.cursor()`.
+Why it is released when idle: DuckDB allows one writing *process* per file. The root
+connection is closed a moment after the last cursor is returned, so that the command line
+(`python -m metrics import …`, `users add …`) can take the file between page loads; the CLI
+waits for it, and says plainly that the database is busy if it cannot get it. While the
+CLI holds the file, a page waits a few seconds and then says the same.
 
-Everything cached is keyed by the database path, so tests (and anyone who points
-REFORM_DB elsewhere) never see another file's figures. An import or an undo clears the
-cache of every session (figures refresh without a restart).
+Everything cached is keyed by the database path and by its data version (the import log),
+so tests never see another file's figures, and an import made by the CLI refreshes the
+figures as one made in the app does.
 """
 from __future__ import annotations
 
@@ -38,9 +40,57 @@ def profile() -> Profile:
     return load_profile()
 
 
+IDLE_SECONDS = 1.5
+PAGE_WAIT = 8.0
+
+
+class _Store:
+    """The root connection of one database file, opened on demand and closed when idle."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.lock = threading.Lock()
+        self.con = None
+        self.active = 0
+        self.timer: threading.Timer | None = None
+
+    def open(self) -> None:
+        with self.lock:
+            if self.con is None:
+                self.con = db.connect(self.path, wait=PAGE_WAIT)
+
+    @contextmanager
+    def cursor(self):
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            if self.con is None:
+                self.con = db.connect(self.path, wait=PAGE_WAIT)   # waits for a CLI command to finish
+            self.active += 1
+            cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+            with self.lock:
+                self.active -= 1
+                if self.active == 0:
+                    self.timer = threading.Timer(IDLE_SECONDS, self._close_if_idle)
+                    self.timer.daemon = True
+                    self.timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self.lock:
+            if self.active == 0 and self.con is not None:
+                self.con.close()
+                self.con = None
+            self.timer = None
+
+
 @st.cache_resource(show_spinner=False)
-def _root(path: str):
-    return db.connect(path)
+def _store(path: str) -> _Store:
+    return _Store(path)
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,19 +103,16 @@ def write_lock() -> threading.Lock:
     return _locks()["write"]
 
 
-def connection():
-    """The root connection itself, for work outside the script thread (a deferred download
-    runs in another thread, where Streamlit's caches are not available): take a cursor."""
-    return _root(db_key())
+def connection() -> _Store:
+    """The store itself, for work outside the script thread (a deferred download runs in
+    another thread, where Streamlit's caches are not available): use its .cursor()."""
+    return _store(db_key())
 
 
 @contextmanager
 def cursor(path: str | None = None):
-    cur = _root(path or db_key()).cursor()
-    try:
+    with _store(path or db_key()).cursor() as cur:
         yield cur
-    finally:
-        cur.close()
 
 
 def optional_module(name: str):
@@ -80,7 +127,7 @@ def optional_module(name: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _call(path: str, module: str, name: str, args: tuple, kwargs: tuple):
+def _call(path: str, version: tuple, module: str, name: str, args: tuple, kwargs: tuple):
     mod = importlib.import_module(f"metrics.{module}")
     with cursor(path) as cur:
         return getattr(mod, name)(cur, *args, **dict(kwargs))
@@ -93,7 +140,21 @@ def query(name: str, *args, module: str = "queries", **kwargs):
     """
     kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()}
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _call(db_key(), module, name, args, tuple(sorted(kwargs.items())))
+    return _call(db_key(), data_version(), module, name, args, tuple(sorted(kwargs.items())))
+
+
+def data_version() -> tuple:
+    """Changes whenever an import or an undo lands, from this process or the CLI; once per
+    run (cheap: the import log is a few hundred rows)."""
+    key = "_data_version"
+    run = st.session_state.get("_run_no", 0)
+    cached = st.session_state.get(key)
+    if cached and cached[0] == run:
+        return cached[1]
+    with cursor() as cur:
+        v = tuple(cur.execute("SELECT count(*), max(id), count(undone_at) FROM imports").fetchone())
+    st.session_state[key] = (run, v)
+    return v
 
 
 def has(module: str, name: str) -> bool:
@@ -117,8 +178,9 @@ def ensure_ready(lang: str) -> None:
     """Open the store (or stop the page with a plain message) and, on the very first run
     with an empty database, seed the demo data so a new user sees figures at once."""
     path = db_key()
+    st.session_state["_run_no"] = st.session_state.get("_run_no", 0) + 1   # a new run: read the version again
     try:
-        _root(path)
+        _store(path).open()
     except ReformError as exc:
         st.error(f"**{exc.title_vi if lang == 'vi' else exc.title_en}**: {exc.text(lang)}")
         st.stop()

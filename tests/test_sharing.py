@@ -1,0 +1,40 @@
+"""The dashboard and the command line share one DuckDB file: the dashboard lets go of it
+when idle, so a CLI import between page loads works, and the dashboard sees its figures."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from tests import fixture_month as fm
+
+
+def test_cli_import_between_page_loads(tmp_path):
+    from ui.data import IDLE_SECONDS, _Store
+
+    db = tmp_path / "s.duckdb"
+    store = _Store(str(db))
+    with store.cursor() as cur:   # a page load
+        assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+    time.sleep(IDLE_SECONDS + 1)
+    out = subprocess.run([sys.executable, "-m", "metrics", "import", str(fm.write_csv(tmp_path / "a.csv")),
+                          "--db", str(db)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    with store.cursor() as cur:   # the next page load sees the import
+        assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == len(fm.ROWS)
+
+
+def test_cli_waits_for_a_page_load_to_finish(tmp_path):
+    from ui.data import _Store
+
+    db = tmp_path / "w.duckdb"
+    store = _Store(str(db))
+    proc = None
+    with store.cursor():
+        # the CLI starts while a page holds the file: it waits instead of failing
+        proc = subprocess.Popen([sys.executable, "-m", "metrics", "import", str(fm.write_csv(tmp_path / "a.csv")),
+                                 "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "imported" in out
