@@ -20,7 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from metrics import auth
+from metrics import db as dbm
 from metrics.i18n import t
+from metrics.profile import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -28,6 +31,8 @@ CHROMIUM = os.environ.get("REFORM_CHROMIUM") or shutil.which("chromium") or "/us
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 PAGES = ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk"]
+PASSWORD = "mat-khau-kiem-thu"
+ACCOUNTS = [("tester", "admin", None), ("xa21961", "unit", "21961"), ("lanhdao", "leader", None)]
 # a page must be ready within this time (the demo's first page load warms the caches)
 PAGE_SECONDS = 20
 
@@ -58,6 +63,10 @@ def server(demo_db, tmp_path_factory):
     work = tmp_path_factory.mktemp("browser")
     db_file = work / "reform.duckdb"
     shutil.copy(demo_db, db_file)       # the server holds its own file (DuckDB: one writer)
+    con = dbm.connect(db_file)
+    for name, role, unit in ACCOUNTS:
+        auth.add_user(con, name, role, PASSWORD, unit)
+    con.close()
     port = _free_port()
     env = dict(os.environ, REFORM_DB=str(db_file), REFORM_AUTO_DEMO="0")
     log = (work / "streamlit.log").open("w")
@@ -123,6 +132,22 @@ def _known_noise(msg) -> bool:
     return "404" in msg.text and ("/_stcore/health" in url or "/_stcore/host-config" in url)
 
 
+def sign_in(page, name: str, password: str = None) -> None:
+    page.get_by_label(t("login_user", "vi")).fill(name)
+    page.get_by_label(t("login_password", "vi")).fill(password or PASSWORD)
+    page.get_by_role("button", name=t("login_submit", "vi")).click()
+    time.sleep(0.5)
+    wait_ready(page, 60)
+
+
+def goto(page, url: str, name: str = "tester") -> None:
+    """Open a link; a new page load is a new Streamlit session, which signs in again."""
+    page.goto(url)
+    wait_ready(page, 60)
+    if page.inner_text("h1") == t("login_title", "vi"):
+        sign_in(page, name)
+
+
 def test_every_page_in_a_real_browser(server):
     from playwright.sync_api import sync_playwright
 
@@ -136,19 +161,28 @@ def test_every_page_in_a_real_browser(server):
                     if m.type == "error" and not _known_noise(m) else None)
             page.on("pageerror", lambda e: console.append(f"page error: {e}"))
 
-            # a fresh server's first request is a shared link into a page
+            # a fresh server's first request is a shared link into a page: without an
+            # account it shows the login form and no figure
             page.goto(server + "/unit_detail?u=TP&p=2022-06&cmp=yoy")
             wait_ready(page, 60)
+            assert page.inner_text("h1") == t("login_title", "vi")
+            assert not page.query_selector_all('[data-testid="stMetric"]')
+            assert not page.query_selector_all('[data-testid="stPlotlyChart"]')
+            assert "Phòng Tư pháp" not in page.inner_text("body")
+            check_page(page, "login")
+            sign_in(page, "tester", "sai-mat-khau")
+            assert t("login_title", "vi") == page.inner_text("h1")
+            assert "Sai tên đăng nhập hoặc mật khẩu" in page.inner_text("body")
+            sign_in(page, "tester")
             assert page.inner_text("h1") == t("page_unit_detail", "vi")
             assert "Phòng Tư pháp" in page.inner_text("h2")
             assert "p=2022-06" in page.url and "u=TP" in page.url
             check_page(page, "deep_link_unit_detail")
 
             # every page from the menu, in Vietnamese; the filters stay in the link
-            page.goto(server + "/?p=2022-08")
-            wait_ready(page, 60)
+            goto(page, server + "/?p=2022-08")
             nav = page.get_by_test_id("stSidebarNavItems")
-            for name in PAGES:
+            for name in PAGES + ["admin"]:
                 nav.get_by_role("link", name=t(f"page_{name}", "vi"), exact=True).click()
                 took = wait_ready(page)
                 assert page.inner_text("h1") == t(f"page_{name}", "vi"), name
@@ -196,3 +230,78 @@ def test_every_page_in_a_real_browser(server):
         finally:
             browser.close()
     assert not console, console
+
+
+def _other_units(own: str) -> list[str]:
+    """Names by which another unit could show: its name without the prefix is enough."""
+    from metrics.profile import _without_prefix  # noqa: PLC2701 - the matcher's own rule
+    from metrics.textnorm import fold
+
+    out = []
+    for u in load_profile().units:
+        if u.code == own:
+            continue
+        out.append(u.name)
+        if u.is_commune:
+            short = _without_prefix(fold(u.name))
+            out.append(" ".join(w.capitalize() for w in short.split()))
+    return out
+
+
+def test_a_commune_account_sees_only_itself(server):
+    """Unit 21961 (Xã Phước Hưng): every page of its menu, and hostile links, never show
+    another unit's name; the district ranking among peers is allowed."""
+    from playwright.sync_api import sync_playwright
+
+    others = _other_units("21961")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 2400})
+            goto(page, server + "/?p=2022-08", "xa21961")
+            nav = page.get_by_test_id("stSidebarNavItems")
+            links = [a.inner_text() for a in nav.get_by_role("link").all()]
+            assert t("page_league", "vi") not in links and t("page_import_desk", "vi") not in links
+            assert t("page_overview", "vi") not in links
+
+            def check(label: str) -> None:
+                wait_ready(page)
+                body = page.inner_text("body")
+                assert "Xã Phước Hưng" in body, label
+                # the whole document too: tables draw on a canvas but keep an accessible copy
+                html = page.content()
+                leaked = [n for n in others if n in body or n in html]
+                assert not leaked, (label, leaked)
+                check_page(page, f"unit21961_{label}")
+
+            for link in links:
+                nav.get_by_role("link", name=link, exact=True).click()
+                check(link)
+            # hostile links: another commune, a group, an injection, an impossible month
+            for query in ("u=21964", "u=communes", "u=all", "u=21961%27%20OR%201%3D1--", "p=2022-13&u=21958",
+                          "p=2022-08%27%3B%20DROP%20TABLE%20dossiers%3B--"):
+                for path in ("/unit_detail", "/dossiers", "/attention", "/league", "/overview"):
+                    goto(page, f"{server}{path}?{query}", "xa21961")
+                    check(f"{path.strip('/')}_{query[:12]}")
+        finally:
+            browser.close()
+
+
+def test_a_leader_sees_every_commune(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 2400})
+            goto(page, server + "/league?p=2022-08&u=communes", "lanhdao")
+            assert page.inner_text("h1") == t("page_league", "vi")
+            body = page.inner_text("body") + page.content()
+            communes = [u.name for u in load_profile().units if u.is_commune]
+            assert sum(1 for n in communes if n in body) >= 10
+            nav = page.get_by_test_id("stSidebarNavItems")
+            links = [a.inner_text() for a in nav.get_by_role("link").all()]
+            assert t("page_import_desk", "vi") not in links and t("page_admin", "vi") not in links
+            check_page(page, "leader_league")
+        finally:
+            browser.close()

@@ -12,7 +12,7 @@ from metrics import i18n
 from metrics.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk"]
+PAGES = ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk", "admin"]
 TIMEOUT = 90
 
 
@@ -36,9 +36,16 @@ def _app_like_a_running_server(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
-def open_app(monkeypatch, db_path, page: str | None = None, **query) -> AppTest:
+def open_app(monkeypatch, db_path, page: str | None = None, user=None, **query) -> AppTest:
+    """The app as a signed-in user (an administrator unless told otherwise): the login
+    itself is tested in tests/test_login.py and in the browser test."""
+    from metrics import clock
+    from metrics.auth import User
+
     monkeypatch.setenv("REFORM_DB", str(db_path))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.session_state["user"] = user or User("tester", "admin")
+    at.session_state["_user_seen"] = clock.now()
     for k, v in query.items():
         at.query_params[k] = v
     at.run()

@@ -100,6 +100,11 @@ def group_units(prof: Profile, selection: str) -> tuple[str, ...] | None:
 
 
 def selection_options(prof: Profile) -> list[str]:
+    """What the unit filter may show: a unit account sees its own unit and nothing else
+    (not the groups either: their figures add up other units)."""
+    user = st.session_state.get("user")
+    if user is not None and not user.can("see_all_units"):
+        return [c for c in user.allowed_units(prof)]
     groups = [g for g in GROUPS if g == "all" or group_units(prof, g)]
     return groups + [u.code for u in prof.current_units()]
 
@@ -199,7 +204,11 @@ def sidebar_filters(lang: str) -> Filters:
         months = []
     keys = [fmt.month_key(m) for m in months]
     sel_options = selection_options(prof)
-    _valid("u", sel_options, "all")
+    if not sel_options:
+        st.warning(t("not_allowed", lang))
+        st.stop()
+    # a link naming a unit the account may not see falls back to what it may
+    _valid("u", sel_options, sel_options[0] if sel_options else "all")
     _valid("cmp", list(CMP_MODES), "prev")
     with st.sidebar:
         st.subheader(t("filters", lang))

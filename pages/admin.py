@@ -1,0 +1,74 @@
+"""Quản trị — accounts and the activity log (administrators only)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics import auth, fmt
+from metrics.errors import ReformError
+from metrics.i18n import t
+from ui import boot, data, login, state
+
+boot.ensure_entry()
+me = login.require("manage_users")
+lang = state.language()
+prof = data.profile()
+
+st.title(t("page_admin", lang))
+tab_users, tab_audit = st.tabs([t("admin_users", lang), t("admin_audit", lang)])
+
+with tab_users:
+    with data.cursor() as cur:
+        users = auth.list_users(cur)
+    roles = list(auth.ROLES)
+    view = pd.DataFrame({
+        t("admin_name", lang): users.name,
+        t("admin_role", lang): [auth.ROLE_LABELS[r][0 if lang == "vi" else 1] for r in users.role],
+        t("admin_unit", lang): [prof.unit(u).name if isinstance(u, str) and u in prof.unit_codes else ""
+                                for u in users.unit_code],
+        t("admin_col_created", lang): [fmt.timestamp(x, lang) for x in users.created_at],
+        t("admin_col_last_login", lang): [fmt.timestamp(x, lang) if pd.notna(x) else "" for x in users.last_login],
+        t("admin_col_locked", lang): [fmt.timestamp(x, lang) if pd.notna(x) else "" for x in users.locked_until],
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
+
+    with st.form("add_user", clear_on_submit=True):
+        st.subheader(t("admin_add", lang))
+        c1, c2 = st.columns(2)
+        name = c1.text_input(t("admin_name", lang), max_chars=64)
+        role = c2.selectbox(t("admin_role", lang), roles,
+                            format_func=lambda r: auth.ROLE_LABELS[r][0 if lang == "vi" else 1])
+        unit = c1.selectbox(t("admin_unit", lang), [""] + prof.unit_codes,
+                            format_func=lambda c: "—" if not c else prof.unit(c).name)
+        password = c2.text_input(t("admin_password", lang), type="password")
+        if st.form_submit_button(t("admin_create", lang), type="primary"):
+            try:
+                with data.write_lock(), data.cursor() as cur:
+                    auth.add_user(cur, name, role, password, unit or None, by=me.name, profile=prof)
+                st.success(t("admin_created", lang, name=name))
+                st.rerun()
+            except ReformError as exc:
+                st.error(exc.text(lang))
+
+    others = [n for n in users.name if n != me.name]
+    if others:
+        c1, c2 = st.columns([3, 1])
+        victim = c1.selectbox(t("admin_remove", lang), others, key="admin_remove_pick")
+        if c2.button(t("admin_remove", lang), key="admin_remove_go", type="secondary"):
+            try:
+                with data.write_lock(), data.cursor() as cur:
+                    auth.remove_user(cur, victim, by=me.name)
+                st.success(t("admin_removed", lang, name=victim))
+                st.rerun()
+            except ReformError as exc:
+                st.error(exc.text(lang))
+
+with tab_audit:
+    with data.cursor() as cur:
+        log = auth.audit_log(cur, limit=1000)
+    st.dataframe(pd.DataFrame({
+        t("admin_col_at", lang): [fmt.timestamp(x, lang) for x in log["at"]],
+        t("admin_col_user", lang): log.user_name.fillna(""),
+        t("admin_col_action", lang): log.action,
+        t("admin_col_detail", lang): log.detail.fillna(""),
+    }), hide_index=True, width="stretch", height=520)

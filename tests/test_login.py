@@ -1,0 +1,90 @@
+"""The login gate and the unit scope, through AppTest: no account, no figure; a commune
+account never sees another unit, whatever the link says."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import auth
+from metrics import db as dbm
+from metrics.auth import User
+from metrics.i18n import t
+from metrics.profile import load_profile
+from tests.test_pages import ROOT, TIMEOUT, _app_like_a_running_server, assert_clean, open_app  # noqa: F401
+
+PASSWORD = "mat-khau-kiem-thu"
+
+
+@pytest.fixture(scope="module")
+def login_db(tmp_path_factory, sample_db):
+    import shutil
+
+    path = tmp_path_factory.mktemp("login") / "l.duckdb"
+    shutil.copy(sample_db, path)
+    con = dbm.connect(path)
+    auth.add_user(con, "cb", "officer", PASSWORD)
+    con.close()
+    return path
+
+
+def everything(at: AppTest) -> str:
+    parts = [str(x.value) for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
+                                       "success", "error", "text") for x in getattr(at, kind)]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    for sb in at.selectbox:
+        parts.append(str(sb.value))
+        parts += [str(o) for o in sb.options]
+    return "\n".join(parts)
+
+
+def test_without_an_account_only_the_login_form(monkeypatch, login_db):
+    monkeypatch.setenv("REFORM_DB", str(login_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    assert_clean(at)
+    assert at.title[0].value == t("login_title", "vi")
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    at.text_input[0].input("cb")
+    at.text_input[1].input("sai-roi")
+    at.button[0].click().run()
+    assert any("Sai tên đăng nhập" in e.value for e in at.error)
+    assert not at.metric
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert_clean(at)
+    assert at.session_state["user"].name == "cb"
+    assert at.title[0].value == t("page_overview", "vi") and at.metric
+
+
+def other_unit_names(own: str) -> list[str]:
+    return [u.name for u in load_profile().units if u.code != own]
+
+
+HOSTILE = [{}, {"u": "21964"}, {"u": "all"}, {"u": "communes"}, {"u": "21961' OR '1'='1"},
+           {"p": "2022-13", "u": "21958"}, {"p": "2022-08'; DROP TABLE dossiers; --"}]
+
+
+@pytest.mark.parametrize("page", ["unit_detail", "dossiers", "attention", "ranking"])
+@pytest.mark.parametrize("query", HOSTILE, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()) or "plain")
+def test_a_commune_account_never_sees_another_unit(monkeypatch, demo_db, page, query):
+    user = User("xa", "unit", "21961")
+    at = open_app(monkeypatch, demo_db, page=page, user=user, **query)
+    text = everything(at)
+    assert "Xã Phước Hưng" in text
+    leaked = [n for n in other_unit_names("21961") if n in text]
+    assert not leaked, leaked
+    assert at.session_state["u"] == "21961"
+
+
+def test_pages_outside_the_role_are_not_in_the_menu():
+    from dashboard import pages_for
+
+    def paths(user):
+        return {p.url_path for ps in pages_for("vi", user).values() for p in ps}
+
+    assert {"import_desk", "admin", "league", "overview"} <= paths(User("a", "admin"))
+    assert not {"import_desk", "admin"} & paths(User("l", "leader"))
+    unit_pages = paths(User("x", "unit", "21961"))
+    assert not {"import_desk", "admin", "league", "overview"} & unit_pages
+    assert "unit_detail" in unit_pages

@@ -1,0 +1,137 @@
+"""The login gate: nobody without an account sees a page, a figure or a download.
+
+The signed-in user lives in the session (never in the URL); the pages a user may open and
+the units whose figures they may see follow from the account's role (metrics.auth.User),
+so a hand-made link cannot widen them.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from metrics import auth, clock
+from metrics.errors import ReformError
+from metrics.i18n import t
+
+from . import data
+
+SESSION_IDLE = timedelta(hours=8)
+_USER, _SEEN = "user", "_user_seen"
+
+
+def current_user() -> auth.User | None:
+    user = st.session_state.get(_USER)
+    if not isinstance(user, auth.User):
+        return None
+    seen = st.session_state.get(_SEEN)
+    now = clock.now()
+    if seen is None or now - seen > SESSION_IDLE:
+        sign_out(expired=True)
+        return None
+    st.session_state[_SEEN] = now
+    return user
+
+
+def sign_in(user: auth.User) -> None:
+    st.session_state[_USER] = user
+    st.session_state["user_name"] = user.name
+    st.session_state[_SEEN] = clock.now()
+
+
+def sign_out(expired: bool = False) -> None:
+    name = getattr(st.session_state.get(_USER), "name", None)
+    # everything the session holds goes, filters included: the next person starts clean
+    for k in list(st.session_state.keys()):
+        if k not in ("lang",):
+            del st.session_state[k]
+    if expired and name:
+        st.session_state["_expired"] = True
+    if name:
+        try:
+            with data.cursor() as cur:
+                auth.audit(cur, name, "logout" if not expired else "session_expired", None)
+        except ReformError:
+            pass
+
+
+@st.cache_resource(show_spinner=False)
+def _first_admin(path: str) -> bool:
+    """First start with no account: create `admin` with a random password and print it
+    once in the terminal that runs the dashboard (never in the browser)."""
+    with data.write_lock(), data.cursor(path) as cur:
+        password = auth.ensure_admin(cur)
+    if password:
+        bar = "=" * 64
+        print(f"\n{bar}\n Tài khoản quản trị đầu tiên / first administrator account\n"
+              f"   tên / user:      admin\n   mật khẩu / password: {password}\n"
+              f" Hãy đổi mật khẩu sau khi đăng nhập / change it after signing in:\n"
+              f"   python -m metrics users passwd admin   (new password on stdin)\n{bar}\n", flush=True)
+    return True
+
+
+def gate(lang: str) -> auth.User:
+    """The signed-in user, or the login form and a stop: nothing after this line runs for
+    a visitor without an account."""
+    try:
+        _first_admin(data.db_key())
+    except ReformError as exc:
+        st.error(f"**{exc.title_vi if lang == 'vi' else exc.title_en}**: {exc.text(lang)}")
+        st.stop()
+    user = current_user()
+    if user is not None:
+        return user
+    _, mid, _ = st.columns([1, 1.2, 1])
+    with mid:
+        st.title(t("login_title", lang))
+        if st.session_state.pop("_expired", False):
+            st.info(t("login_expired", lang))
+        with st.form("login", clear_on_submit=False):
+            name = st.text_input(t("login_user", lang), key="_login_name", autocomplete="username")
+            password = st.text_input(t("login_password", lang), type="password", key="_login_password",
+                                     autocomplete="current-password")
+            submitted = st.form_submit_button(t("login_submit", lang), type="primary")
+        if submitted:
+            try:
+                with data.write_lock(), data.cursor() as cur:
+                    user = auth.login(cur, name, password)
+            except auth.AuthError as exc:
+                # a second per failure on top of the lock-out: guessing stays slow
+                time.sleep(1.0)
+                st.error(exc.text(lang))
+            except ReformError as exc:
+                st.error(exc.text(lang))
+            else:
+                st.session_state.pop("_login_password", None)
+                sign_in(user)
+                st.rerun()
+        st.caption(t("login_hint", lang))
+    st.stop()
+
+
+def sidebar_account(user: auth.User, lang: str) -> None:
+    role = auth.ROLE_LABELS[user.role][0 if lang == "vi" else 1]
+    with st.sidebar:
+        unit = ""
+        if user.unit_code:
+            try:
+                unit = " · " + data.profile().unit(user.unit_code).name
+            except KeyError:
+                unit = " · " + user.unit_code
+        st.caption(t("signed_in_as", lang, name=user.name, role=role) + unit)
+        if st.button(t("logout", lang), key="_logout", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+
+
+def require(permission: str | None = None) -> auth.User:
+    """First lines of a page after boot.ensure_entry(): the page's own check, so that a
+    page never relies on the menu alone to keep a role out."""
+    user = current_user()
+    if user is None:
+        st.stop()
+    if permission and not user.can(permission):
+        st.warning(t("not_allowed", st.session_state.get("lang", "vi")))
+        st.stop()
+    return user
