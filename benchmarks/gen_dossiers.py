@@ -2,6 +2,11 @@
 
     python benchmarks/gen_dossiers.py 1000000 /tmp/d1m.csv
     python benchmarks/gen_dossiers.py 100000 /tmp/d100k.xlsx
+    python benchmarks/gen_dossiers.py 1000000 /tmp/d1m-v2.csv --variant 2
+
+--variant 2 writes the same dossier codes with other content (every handler changes), as a
+later export of the same year would: importing it after variant 1 takes the update path
+(every dossier gets a new current version).
 
 The CSV is written by DuckDB itself (seconds for millions of rows). Dates are dd/mm/yyyy
 HH:MM, units are written the several ways real exports write them, and the personal-data
@@ -28,7 +33,7 @@ HEADER = ["STT", "Mã hồ sơ", "Họ tên người nộp", "Số CCCD", "Đơn
           "Đánh giá", "Cán bộ xử lý", "Số điện thoại", "Địa chỉ"]
 
 
-def relation_sql(n: int) -> str:
+def relation_sql(n: int, variant: int = 1) -> str:
     units = "[" + ", ".join(f"'{u}'" for u in UNITS) + "]"
     pc = "[" + ", ".join(f"'{p[0]}'" for p in PROCS) + "]"
     pn = "[" + ", ".join(f"'{p[1]}'" for p in PROCS) + "]"
@@ -65,24 +70,24 @@ def relation_sql(n: int) -> str:
            CASE WHEN h2 % 5 <> 0 THEN '1' ELSE '0' END AS "Kết quả điện tử",
            CASE WHEN h2 % 7 = 0 THEN 'x' ELSE '' END AS "Phiếu xin lỗi",
            ['Hài lòng', 'Rất hài lòng', '', 'Không hài lòng', 'Hài lòng'][1 + (h // 11) % 5] AS "Đánh giá",
-           'Cán bộ ' || (h % 50) AS "Cán bộ xử lý",
+           'Cán bộ ' || ((h + {variant - 1}) % 50) AS "Cán bộ xử lý",
            printf('09%08d', i % 99999999) AS "Số điện thoại",
            'Thôn ' || (i % 40) || ', Tuy Phước' AS "Địa chỉ"
     FROM d
     """
 
 
-def write_csv(n: int, path: Path) -> Path:
+def write_csv(n: int, path: Path, variant: int = 1) -> Path:
     con = duckdb.connect()
-    con.execute(f"COPY ({relation_sql(n)}) TO '{path}' (HEADER, DELIMITER ',')")
+    con.execute(f"COPY ({relation_sql(n, variant)}) TO '{path}' (HEADER, DELIMITER ',')")
     return path
 
 
-def write_xlsx(n: int, path: Path) -> Path:
+def write_xlsx(n: int, path: Path, variant: int = 1) -> Path:
     import openpyxl
 
     con = duckdb.connect()
-    rows = con.execute(relation_sql(n)).fetchall()
+    rows = con.execute(relation_sql(n, variant)).fetchall()
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
     ws.append(["UBND HUYỆN TUY PHƯỚC"])
@@ -94,7 +99,18 @@ def write_xlsx(n: int, path: Path) -> Path:
     return path
 
 
+def write(n: int, path: Path, variant: int = 1) -> Path:
+    return (write_xlsx if path.suffix == ".xlsx" else write_csv)(n, path, variant)
+
+
 if __name__ == "__main__":
-    n, out = int(sys.argv[1]), Path(sys.argv[2])
-    (write_xlsx if out.suffix == ".xlsx" else write_csv)(n, out)
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", type=int)
+    ap.add_argument("path", type=Path)
+    ap.add_argument("--variant", type=int, default=1, choices=[1, 2])
+    a = ap.parse_args()
+    n, out = a.n, a.path
+    write(n, out, a.variant)
     print(out, out.stat().st_size // 1024, "KiB")

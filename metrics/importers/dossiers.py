@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import duckdb
-import pyarrow as pa
 
 from ..errors import ImportRejected, Problem, ProblemList
 from ..profile import Profile
@@ -89,6 +88,8 @@ def _csv_error(src: Source, exc: Exception) -> ImportRejected:
 
 
 def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> None:
+    import pyarrow as pa  # here, not at the top: a CSV import (and the CLI) need not load it
+
     names = ["row_no"] + [_col(f) for _, f in fields]
     schema = pa.schema([("row_no", pa.int64())] + [(n, pa.string()) for n in names[1:]])
     batches: list[pa.RecordBatch] = []
@@ -198,7 +199,12 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
             v = parse_yes_no(raw)
             if v is not None:
                 pairs.append((raw, v))
-        _map_table(con, "map_apology", pairs, "raw VARCHAR, v BOOLEAN")
+        _map_table(con, "map_apology_yn", pairs, "raw VARCHAR, v BOOLEAN")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE map_apology AS
+            SELECT a.raw, m.v, {date_sql('a.raw')} AS at
+            FROM (SELECT DISTINCT {_col('apology_sent')} AS raw FROM stg
+                  WHERE {_col('apology_sent')} IS NOT NULL) a
+            LEFT JOIN map_apology_yn m ON m.raw = a.raw""")
 
     if "rating" in present:
         pairs = []
@@ -232,51 +238,67 @@ def _hinted_date(field: str, hints: dict[str, str] | None) -> str:
     fmt = (hints or {}).get(field)
     if not fmt:
         return full
-    # the format was chosen by our own code from DATE_FORMATS, never from the file
-    return f"coalesce(try_strptime(trim({_col(field)}), '{fmt}'), {full})"
+    # the format was chosen by our own code from DATE_FORMATS, never from the file. The
+    # CASE around it matters: without it DuckDB prepares the whole fallback (regexes, 18
+    # formats) for every row and the hint saves little; with it a blank cell costs nothing
+    # and the fallback runs only on the cells the hinted format does not read
+    # (no trim: every staged cell is trimmed already, by DuckDB's trim for a CSV and by
+    # Python's strip, which removes all the same spaces and more, for a workbook)
+    c = _col(field)
+    return f"CASE WHEN {c} IS NULL THEN NULL ELSE coalesce(try_strptime({c}, '{fmt}'), {full}) END"
 
 
-APOLOGY_SQL = (f"CASE WHEN s.f_apology_sent IS NULL THEN FALSE WHEN ma.v IS NOT NULL THEN ma.v "
-               f"WHEN {date_sql('s.f_apology_sent')} IS NOT NULL THEN TRUE ELSE NULL END")
+# map_apology holds every distinct apology cell with its yes/no reading (v) and the date it
+# denotes (at), so the costly date parsing runs once per distinct value, not once per row
+APOLOGY_SQL = ("CASE WHEN s.f_apology_sent IS NULL THEN FALSE WHEN ma.v IS NOT NULL THEN ma.v "
+               "WHEN ma.at IS NOT NULL THEN TRUE ELSE NULL END")
 
 
-def typed_sql(present: set[str], hints: dict[str, str] | None = None) -> str:
+def typed_sql(present: set[str], hints: dict[str, str] | None = None, only: set[str] | None = None) -> str:
+    """SELECT of the typed rows over stg. With `only`, just those output columns and the
+    joins they need (the checks read a few columns of a million rows: no need to join the
+    other maps for them)."""
     def opt(f: str, expr: str, default: str = "NULL") -> str:
         return expr if f in present else default
 
-    cols = [
-        "s.row_no",
-        f"{_col('dossier_code')} AS dossier_code",
-        "mu.code AS unit_code",
-        *[f"{opt(f, _col(f))} AS {f}" for f in TEXT_FIELDS],
-        f"{opt('channel', 'mc.v')} AS channel",
-        *[f"{_hinted_date(f, hints)} AS {f}" for f in ("received_at", "due_at", "finished_at")],
+    # (output column, expression, alias of the map it reads or None)
+    cols: list[tuple[str, str, str | None]] = [
+        ("row_no", "s.row_no", None),
+        ("dossier_code", _col("dossier_code"), None),
+        ("unit_code", "mu.code", "mu"),
+        *[(f, opt(f, _col(f)), None) for f in TEXT_FIELDS],
+        ("channel", opt("channel", "mc.v"), "mc" if "channel" in present else None),
+        *[(f, _hinted_date(f, hints), None) for f in ("received_at", "due_at", "finished_at")],
         # a blank yes/no cell is "no"; a missing column is unknown (NULL)
-        *[f"{opt(f, f'coalesce(m_{f}.v, FALSE)')} AS {f}" for f in YES_NO_FIELDS],
+        *[(f, opt(f, f"coalesce(m_{f}.v, FALSE)"), f"m_{f}" if f in present else None) for f in YES_NO_FIELDS],
         # the apology cell is yes/no or the date it was sent; anything else is unreadable (NULL)
-        f"{opt('apology_sent', APOLOGY_SQL)} AS apology_sent",
-        f"{opt('apology_sent', date_sql('s.' + _col('apology_sent')))} AS apology_at",
-        f"{opt('rating', 'coalesce(mr.v, ' + chr(39) * 2 + ')')} AS rating",
-        "coalesce(mk.is_cert, FALSE) AS is_certification",
-        "coalesce(mk.is_land, FALSE) AS is_land",
-        "coalesce(mk.is_med, FALSE) AS is_land_mediation",
+        ("apology_sent", opt("apology_sent", APOLOGY_SQL), "ma" if "apology_sent" in present else None),
+        ("apology_at", opt("apology_sent", "ma.at"), "ma" if "apology_sent" in present else None),
+        ("rating", opt("rating", "coalesce(mr.v, " + chr(39) * 2 + ")"), "mr" if "rating" in present else None),
+        ("is_certification", "coalesce(mk.is_cert, FALSE)", "mk"),
+        ("is_land", "coalesce(mk.is_land, FALSE)", "mk"),
+        ("is_land_mediation", "coalesce(mk.is_med, FALSE)", "mk"),
     ]
-    joins = ["LEFT JOIN map_unit mu ON mu.raw = s.f_unit"]
+    cols += [(f"raw_{f}", f"s.{_col(f)}", None) for f in ("dossier_code", "received_at", "due_at", "finished_at",
+                                                         "apology_sent") if f in present]
+    if only is not None:
+        cols = [c for c in cols if c[0] in only]
+    needed = {c[2] for c in cols if c[2]}
+    joins = {"mu": "LEFT JOIN map_unit mu ON mu.raw = s.f_unit"}
     if "channel" in present:
-        joins.append("LEFT JOIN map_channel mc ON mc.raw = s.f_channel")
+        joins["mc"] = "LEFT JOIN map_channel mc ON mc.raw = s.f_channel"
     for f in YES_NO_FIELDS:
         if f in present:
-            joins.append(f"LEFT JOIN map_{f} m_{f} ON m_{f}.raw = s.{_col(f)}")
+            joins[f"m_{f}"] = f"LEFT JOIN map_{f} m_{f} ON m_{f}.raw = s.{_col(f)}"
     if "apology_sent" in present:
-        joins.append("LEFT JOIN map_apology ma ON ma.raw = s.f_apology_sent")
+        joins["ma"] = "LEFT JOIN map_apology ma ON ma.raw = s.f_apology_sent"
     if "rating" in present:
-        joins.append("LEFT JOIN map_rating mr ON mr.raw = s.f_rating")
+        joins["mr"] = "LEFT JOIN map_rating mr ON mr.raw = s.f_rating"
     fsel = "coalesce(s.f_field, '')" if "field" in present else "''"
     psel = "coalesce(s.f_procedure_name, '')" if "procedure_name" in present else "''"
-    joins.append(f"LEFT JOIN map_kind mk ON mk.f = {fsel} AND mk.p = {psel}")
-    raw = [f"s.{_col(f)} AS raw_{f}" for f in ("dossier_code", "received_at", "due_at", "finished_at",
-                                                "apology_sent") if f in present]
-    return f"SELECT {', '.join(cols + raw)} FROM stg s {' '.join(joins)}"
+    joins["mk"] = f"LEFT JOIN map_kind mk ON mk.f = {fsel} AND mk.p = {psel}"
+    select = ", ".join(f"{expr} AS {name}" for name, expr, _ in cols)
+    return f"SELECT {select} FROM stg s {' '.join(j for a, j in joins.items() if a in needed)}"
 
 
 CHECKS = [
@@ -331,14 +353,25 @@ def _date_hints(con, present: set[str]) -> dict[str, str]:
 
 def validate(con, present: set[str], headers: dict[str, str], problems: ProblemList, today) -> dict:
     """Type the staged rows and check them all; returns what the writer needs to know."""
-    con.execute("CREATE OR REPLACE TEMP TABLE typed AS " + typed_sql(present, _date_hints(con, present)))
+    hints = _date_hints(con, present)
+    # typed is a view, not a table: the million typed rows are computed twice (by the checks
+    # below, only the columns they need, and by the INSERT of write) and stored once, in
+    # dossiers; materialising them in between cost more than computing them again
+    con.execute("CREATE OR REPLACE TEMP VIEW typed AS " + typed_sql(present, hints))
     checks = [("dossier_code IS NULL", "dossier_code", "Thiếu mã hồ sơ", "Missing dossier code", None, None)]
     checks += [c for c in CHECKS if c[1] in present]
     preds = [c[0].replace("$today", "CAST($today AS DATE)") for c in checks]
-    # one pass counts every kind of problem; only the kinds that occur are listed row by row
+    needed = {"dossier_code", "received_at", "due_at", "finished_at", "apology_sent"}
+    needed |= {f"raw_{f}" for f in needed}
+    # one pass counts every kind of problem (and the months, for the summary); only the kinds
+    # that occur are listed row by row. count_if over a boolean is the same count as
+    # count(*) FILTER (WHERE …) and much cheaper for DuckDB
     counts = con.execute(
-        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {p})" for p in preds)
-        + ", count(*), count(DISTINCT dossier_code) FROM typed", {"today": today}).fetchone()
+        "SELECT " + ", ".join(f"CAST(count_if(coalesce({p}, FALSE)) AS BIGINT)" for p in preds)
+        + ", count(*), count(DISTINCT dossier_code), list(DISTINCT date_trunc('month', received_at)) "
+        + f"FROM ({typed_sql(present, hints, only=needed)}) AS typed", {"today": today}).fetchone()
+    months = counts[-1]
+    counts = counts[:-1]
     for (pred, field, vi, en, evi, een), sql_pred, n in zip(checks, preds, counts):
         if not n:
             continue
@@ -365,7 +398,7 @@ def validate(con, present: set[str], headers: dict[str, str], problems: ProblemL
                 f"The same dossier code with different content (rows {', '.join(map(str, rows_))})",
                 row=rows_[0], column=headers["dossier_code"], value=code,
                 expected_vi="mỗi mã hồ sơ một lần", expected_en="each code once"))
-    return {"repeats": has_repeats, "codes": n_codes}
+    return {"repeats": has_repeats, "codes": n_codes, "months": months, "hints": hints}
 
 
 CONTENT_COLUMNS = ["unit_code", "procedure_code", "procedure_name", "field", "channel", "received_at",
@@ -396,10 +429,10 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     build_maps(con, profile, present, headers, problems)
     checked = validate(con, present, headers, problems, today)
     problems.raise_if_any(src.display_name)
-    periods, units = con.execute("""
-        SELECT list(DISTINCT strftime(received_at, '%Y-%m') ORDER BY strftime(received_at, '%Y-%m')),
-               list(DISTINCT unit_code ORDER BY unit_code)
-        FROM typed""").fetchone()
+    # the months came with the checks; formatted here, a dozen of them rather than a million
+    periods = sorted({m.strftime("%Y-%m") for m in checked["months"] if m is not None})
+    units = con.execute("SELECT list(DISTINCT unit_code ORDER BY unit_code) FROM "
+                        f"({typed_sql(present, checked['hints'], only={'unit_code'})})").fetchone()[0]
     return {"rows": checked["codes"], "periods": periods, "units": units, "present": sorted(present),
             "repeats": checked["repeats"]}
 
@@ -410,8 +443,10 @@ def write(con, import_id: int, repeats: bool = True) -> None:
     Repeated identical rows (validated as identical) are written once."""
     cols = ", ".join(STORED_COLUMNS)
     if con.execute("SELECT count(*) FROM dossiers").fetchone()[0]:
-        con.execute("""UPDATE dossiers SET is_current = FALSE
-                       WHERE is_current AND dossier_code IN (SELECT DISTINCT dossier_code FROM typed)""")
+        # the codes straight from stg (typed.dossier_code is stg's f_dossier_code): reading
+        # them through the typed view would join every map for nothing
+        con.execute(f"""UPDATE dossiers SET is_current = FALSE
+                       WHERE is_current AND dossier_code IN (SELECT DISTINCT {_col('dossier_code')} FROM stg)""")
     if repeats:
         con.execute(f"INSERT INTO dossiers (import_id, row_no, {cols}, is_current) "
                     f"SELECT ?, min(row_no), {cols}, TRUE FROM typed GROUP BY {cols}", [import_id])
@@ -434,7 +469,8 @@ def undo(con, import_id: int) -> None:
 
 
 def cleanup(con) -> None:
+    con.execute("DROP VIEW IF EXISTS typed")
     con.execute("DROP VIEW IF EXISTS stg")
-    for t in ("stg_raw", "typed", "map_unit", "map_channel", "map_apology", "map_rating", "map_kind",
+    for t in ("stg_raw", "map_unit", "map_channel", "map_apology", "map_apology_yn", "map_rating", "map_kind",
               *[f"map_{f}" for f in YES_NO_FIELDS]):
         con.execute(f"DROP TABLE IF EXISTS {t}")

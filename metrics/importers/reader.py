@@ -102,12 +102,48 @@ def _open_xlsx(p: Path, name: str) -> Source:
     return src
 
 
+def _sized_without_full_parse() -> None:
+    """openpyxl (3.1) sizes every read-only worksheet when it opens a workbook: it looks for
+    the <dimension> element, and a sheet without one (many exporters write none) is parsed
+    to its end to find that out, because the search waits for the *end* of <sheetData>. For
+    100,000 dossiers that is a whole extra parse per opening, and an import opens the file
+    twice. The element, when present, comes before <sheetData>, so stopping at its *start*
+    gives the same answer without reading the rows."""
+    try:
+        from openpyxl.worksheet import _read_only, _reader
+        from openpyxl.worksheet.dimensions import SheetDimension
+        from openpyxl.xml.functions import iterparse
+    except ImportError:  # another openpyxl: keep its own behaviour
+        return
+    cls = _read_only.ReadOnlyWorksheet
+    if getattr(cls, "_reform_sized", False) or not hasattr(cls, "_get_size"):
+        return
+
+    def _get_size(self):
+        src = self._get_source()
+        try:
+            for _event, element in iterparse(src, events=("start",)):
+                if element.tag == _reader.DIMENSION_TAG:
+                    # the attributes are there at the start event
+                    self._min_column, self._min_row, self._max_column, self._max_row = \
+                        SheetDimension.from_tree(element).boundaries
+                    return
+                if element.tag == _reader.DATA_TAG:
+                    return  # no dimension: the sheet stays unsized, as openpyxl leaves it
+        finally:
+            src.close()
+
+    cls._get_size = _get_size
+    cls._reform_sized = True
+
+
 def iter_xlsx_rows(p: Path):
     """Rows of the first non-empty worksheet as lists of cell values (read-only, streamed)."""
     import warnings
 
     import openpyxl
 
+    _sized_without_full_parse()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
