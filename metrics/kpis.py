@@ -177,25 +177,32 @@ def kpi(key: str) -> KPI:
     return KPI_BY_KEY[key]
 
 
-def _sum_of(names: tuple[str, ...], alias: str = "") -> str:
-    return " + ".join(f"{alias}{n}" for n in names)
+def _sum_known(values) -> int | None:
+    """A counter over several units or months: the sum of the known values; None (unknown)
+    only if no member reported it."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
 
 
-def kpi_sql(k: KPI, alias: str = "") -> str:
-    """SQL for one KPI over a grouped set of counter rows: a ratio of sums.
+def aggregate(rows: list[tuple], idx: dict[str, int]) -> dict:
+    """THE roll-up: every counter summed and every KPI as the ratio of the summed numerator
+    and denominator (never a mean of rates), over rows of counters (unit-months, peer-months,
+    procedure-months); `idx` gives each counter's position in a row.
 
-    Only rows where every counter of the KPI is known enter the sums, so a unit that did
-    not report a counter (NULL) neither inflates nor dilutes the ratio; if no row is known
-    the KPI has no value.
+    A KPI sums only the rows where every counter it uses is known, so a unit that did not
+    report a counter (NULL) neither inflates nor dilutes the ratio; no known row, or a zero
+    denominator, means no value.
     """
-    known = " AND ".join(f"{alias}{c} IS NOT NULL" for c in k.counters)
-    num = f"sum({_sum_of(k.num, alias)}) FILTER (WHERE {known})"
-    if not k.is_rate:
-        return f"CAST({num} AS DOUBLE)"
-    den = f"sum({_sum_of(k.den, alias)}) FILTER (WHERE {known})"
-    return f"CAST({num} AS DOUBLE) / nullif({den}, 0)"
-
-
-def counter_sum_sql(name: str, alias: str = "") -> str:
-    """A counter over several units or months: NULL only if no member reported it."""
-    return f"sum({alias}{name})"
+    out = {c: _sum_known(r[idx[c]] for r in rows) for c in COUNTER_NAMES}
+    for k in KPIS:
+        known = [r for r in rows if all(r[idx[c]] is not None for c in k.counters)]
+        if not known:
+            out[k.key] = None
+            continue
+        num = sum(r[idx[c]] for r in known for c in k.num)
+        if not k.is_rate:
+            out[k.key] = float(num)
+            continue
+        den = sum(r[idx[c]] for r in known for c in k.den)
+        out[k.key] = float(num) / den if den else None
+    return out

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .kpis import COUNTER_NAMES, KPIS, kpi_sql
+from .kpis import COUNTER_NAMES, KPIS, aggregate
 from .profile import Profile, load_profile
 
 ALL = "ALL"
@@ -92,95 +92,22 @@ def _unit_filter(units: list[str] | None) -> tuple[str, list]:
     return f" AND um.unit_code IN ({', '.join('?' for _ in units)})", list(units)
 
 
-def _select_kpis(alias: str) -> str:
-    return ",\n    ".join(f"{kpi_sql(k, alias)} AS {k.key}" for k in KPIS)
+def _counter_rows(con, sql: str, params: list, keys: int) -> tuple[list[tuple], dict[str, int]]:
+    """Rows of (`keys` key columns…, counters…) and the position of each counter in them."""
+    rows = con.execute(sql, params).fetchall()
+    return rows, {c: i for i, c in enumerate(COUNTER_NAMES, start=keys)}
 
 
-def _select_counters(alias: str) -> str:
-    return ",\n    ".join(f"sum({alias}{c}) AS {c}" for c in COUNTER_NAMES)
-
-
-def _kpi_value(k, num, den) -> float | None:
-    """kpi_sql's last step, CAST(num AS DOUBLE) / nullif(den, 0), on summed parts."""
-    if num is None:
-        return None
-    if not k.is_rate:
-        return float(num)
-    if den is None or den == 0:
-        return None
-    return float(num) / float(den)
-
-
-def _sum_known(values) -> int | None:
-    """SQL's sum(): None when no value is known."""
-    known = [v for v in values if v is not None]
-    return sum(known) if known else None
-
-
-def _kpi_row(rows: list[tuple], idx: dict[str, int]) -> dict:
-    """Counters and KPIs over unit-month rows, exactly as kpi_sql and sum() compute them in
-    SQL: each counter is the sum of the known values; each KPI is the ratio of the sums of its
-    numerator and denominator over the rows where every counter of the KPI is known."""
-    out = {c: _sum_known(r[idx[c]] for r in rows) for c in COUNTER_NAMES}
-    for k in KPIS:
-        known = [r for r in rows if all(r[idx[c]] is not None for c in k.counters)]
-        num = sum(sum(r[idx[c]] for c in k.num) for r in known) if known else None
-        den = sum(sum(r[idx[c]] for c in k.den) for r in known) if known and k.is_rate else None
-        out[k.key] = _kpi_value(k, num, den)
-    return out
-
-
-def kpi_table(con, start: date, end: date | None = None, units: list[str] | None = None,
-              include_total: bool = True, profile: Profile | None = None) -> pd.DataFrame:
-    """One row per unit that has data in [start, end], plus the ALL row (ratio of sums).
-
-    Columns: unit_code, unit_name, level, months, every counter, every KPI (fractions).
-
-    DuckDB returns the unit-month counter rows of the period (a few dozen to a few hundred,
-    however many dossiers there are: they are pre-aggregated at import) and the sums and
-    ratios of the registry are taken here. The same figures as one query with GROUPING SETS
-    and kpi_sql (see kpi_series), which took DuckDB ~30 ms just to plan: 60 filtered
-    aggregates over two grouping sets. This way the call takes a few milliseconds.
-    """
-    profile = profile or load_profile()
-    end = end or start
-    flt, params = _unit_filter(units)
-    rows = con.execute(f"SELECT um.unit_code, um.period, {', '.join('um.' + c for c in COUNTER_NAMES)} "
-                       f"FROM {UNIT_MONTH} um WHERE um.period BETWEEN ? AND ? {flt}",
-                       [start, end, *params]).fetchall()
-    idx = {c: i + 2 for i, c in enumerate(COUNTER_NAMES)}
-    by_unit: dict[str, list[tuple]] = {}
+def _roll_up(rows: list[tuple], idx: dict[str, int], key) -> list[dict]:
+    """Group counter rows by key(row) and roll each group up through kpis.aggregate."""
+    groups: dict = {}
     for r in rows:
-        by_unit.setdefault(r[0], []).append(r)
-    groups = [(u, rs) for u, rs in by_unit.items()]
-    if include_total:
-        groups.append((ALL, rows))
-    recs = []
-    for u, rs in groups:
-        rec = {"unit_code": u, "months": len({r[1] for r in rs})}
-        rec.update(_kpi_row(rs, idx))
-        recs.append(rec)
-    return _kpi_frame(con, recs, profile)
+        groups.setdefault(key(r), []).append(r)
+    return [{"_key": g, **aggregate(rs, idx)} for g, rs in groups.items()]
 
 
-def _kpi_frame(con, recs: list[dict], profile: Profile) -> pd.DataFrame:
-    """kpi_table's frame, the one _decorate makes from DuckDB's .df() of the same rows (names,
-    levels, ALL first then the profile's order, Int64 counters, Float64 KPIs), built in one
-    go: pandas spent more time reshaping the old frame than DuckDB spent computing it."""
-    units = {u[0]: u[1:] for u in con.execute("SELECT code, name, level, ord FROM units").fetchall()}
-    codes = [r["unit_code"] for r in recs]
-    ords = np.array([-1 if c == ALL else (units[c][2] if c in units else 10_000) for c in codes], dtype="int64")
-    order = np.argsort(ords, kind="quicksort")      # what sort_values("_ord") does
-    recs = [recs[i] for i in order]
-    codes = [codes[i] for i in order]
-    data: dict = {
-        "unit_code": pd.Series(codes, dtype=None if recs else object),
-        "unit_name": pd.Series([profile.jurisdiction_name if c == ALL else (units[c][0] if c in units else c)
-                                for c in codes], dtype=None if recs else "float64"),
-        "level": pd.Series([None if c == ALL else (units[c][1] if c in units else None) for c in codes],
-                           dtype=None if recs else "float64"),
-        "months": np.array([r["months"] for r in recs], dtype="int64"),
-    }
+def _typed(data: dict, recs: list[dict]) -> pd.DataFrame:
+    """Nullable columns: counters as Int64, KPIs as Float64 (None stays missing, never 0)."""
     for c in COUNTER_NAMES:
         vals = [r[c] for r in recs]
         missing = np.array([v is None for v in vals], dtype=bool)
@@ -193,44 +120,57 @@ def _kpi_frame(con, recs: list[dict], profile: Profile) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _decorate(con, df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
-    if "period" in df.columns:
-        # pandas turns DATE into datetime64; callers compare periods with datetime.date
-        df["period"] = [p.date() if hasattr(p, "date") else p for p in df["period"]]
-    units = con.execute("SELECT code, name, level, ord FROM units").fetchall()
-    names = {u[0]: u[1] for u in units}
-    levels = {u[0]: u[2] for u in units}
-    order = {u[0]: u[3] for u in units}
-    df.insert(1, "unit_name", [profile.jurisdiction_name if c == ALL else names.get(c, c) for c in df.unit_code])
-    df.insert(2, "level", [None if c == ALL else levels.get(c) for c in df.unit_code])
-    df["_ord"] = [-1 if c == ALL else order.get(c, 10_000) for c in df.unit_code]
-    df = df.sort_values("_ord").drop(columns="_ord").reset_index(drop=True)
-    # nullable dtypes for the counters (Int64) and KPIs (Float64), built in one go: the same
-    # frame as astype() column by column, in a fifth of the time (it was most of a cached
-    # page's query time)
-    counters, kpis = set(COUNTER_NAMES), {k.key for k in KPIS}
-    return pd.DataFrame({c: (_as_int64(df[c]) if c in counters else _as_float64(df[c]) if c in kpis else df[c])
-                         for c in df.columns})
+_UM_SELECT = f"SELECT um.unit_code , um.period , {', '.join('um.' + c for c in COUNTER_NAMES)} " \
+             f"FROM {UNIT_MONTH} um WHERE um.period BETWEEN ? AND ?"
 
 
-def _as_int64(s: pd.Series):
-    """s.astype("Int64") for a float64 column of whole numbers and NaN, faster."""
-    if s.dtype != "float64":
-        return s.astype("Int64")
-    v = s.to_numpy()
-    missing = np.isnan(v)
-    ints = np.where(missing, 0, v).astype("int64")
-    if not np.array_equal(ints[~missing], v[~missing]):   # not whole numbers: let pandas decide
-        return s.astype("Int64")
-    return pd.Series(pd.arrays.IntegerArray(ints, missing), index=s.index, name=s.name)
+def kpi_table(con, start: date, end: date | None = None, units: list[str] | None = None,
+              include_total: bool = True, profile: Profile | None = None) -> pd.DataFrame:
+    """One row per unit that has data in [start, end], plus the ALL row (ratio of sums).
+
+    Columns: unit_code, unit_name, level, months, every counter, every KPI (fractions).
+
+    DuckDB returns the unit-month counter rows of the period (a few dozen to a few hundred,
+    however many dossiers there are: they are pre-aggregated at import); kpis.aggregate rolls
+    them up. One query with 60 filtered aggregates took DuckDB ~30 ms just to plan; this
+    takes a few milliseconds.
+    """
+    profile = profile or load_profile()
+    end = end or start
+    flt, params = _unit_filter(units)
+    rows, idx = _counter_rows(con, _UM_SELECT + flt, [start, end, *params], keys=2)
+    recs = _roll_up(rows, idx, key=lambda r: r[0])
+    if include_total:
+        recs.append({"_key": ALL, **aggregate(rows, idx)})
+    months: dict = {}
+    for r in rows:
+        months.setdefault(r[0], set()).add(r[1])
+    for rec in recs:
+        rec["unit_code"] = rec["_key"]
+        rec["months"] = len({r[1] for r in rows}) if rec["_key"] == ALL else len(months[rec["_key"]])
+    return _kpi_frame(con, recs, profile)
 
 
-def _as_float64(s: pd.Series):
-    """s.astype("Float64") for a float64 column, faster."""
-    if s.dtype != "float64":
-        return s.astype("Float64")
-    v = s.to_numpy()
-    return pd.Series(pd.arrays.FloatingArray(v.copy(), np.isnan(v)), index=s.index, name=s.name)
+def _kpi_frame(con, recs: list[dict], profile: Profile, periods: list | None = None) -> pd.DataFrame:
+    """The unit frame: names, levels, ALL first then the profile's order, nullable figures."""
+    units = {u[0]: u[1:] for u in con.execute("SELECT code, name, level, ord FROM units").fetchall()}
+    codes = [r["unit_code"] for r in recs]
+    ords = np.array([-1 if c == ALL else (units[c][2] if c in units else 10_000) for c in codes], dtype="int64")
+    order = np.argsort(ords, kind="stable")
+    recs = [recs[i] for i in order]
+    codes = [codes[i] for i in order]
+    data: dict = {}
+    if periods is not None:
+        data["period"] = pd.Series([periods[i] for i in order], dtype=object)
+    data.update({
+        "unit_code": pd.Series(codes, dtype=object),
+        "unit_name": pd.Series([profile.jurisdiction_name if c == ALL else (units[c][0] if c in units else c)
+                                for c in codes], dtype=object),
+        "level": pd.Series([None if c == ALL else (units[c][1] if c in units else None) for c in codes],
+                           dtype=object),
+        "months": np.array([r["months"] for r in recs], dtype="int64"),
+    })
+    return _typed(data, recs)
 
 
 def kpi_series(con, start: date, end: date, units: list[str] | None = None, by_unit: bool = False,
@@ -238,19 +178,13 @@ def kpi_series(con, start: date, end: date, units: list[str] | None = None, by_u
     """KPIs per month (and per unit when by_unit), for time-series charts and heatmaps."""
     profile = profile or load_profile()
     flt, params = _unit_filter(units)
-    group = "um.period, um.unit_code" if by_unit else "um.period"
-    unit_col = "um.unit_code" if by_unit else f"'{ALL}'"
-    sql = f"""
-    SELECT um.period, {unit_col} AS unit_code,
-           {_select_counters('um.')},
-           {_select_kpis('um.')}
-    FROM {UNIT_MONTH} um
-    WHERE um.period BETWEEN ? AND ? {flt}
-    GROUP BY {group}
-    ORDER BY um.period
-    """
-    df = con.execute(sql, [start, end, *params]).df()
-    df = _decorate(con, df, profile)
+    rows, idx = _counter_rows(con, _UM_SELECT + flt, [start, end, *params], keys=2)
+    recs = _roll_up(rows, idx, key=(lambda r: (r[1], r[0])) if by_unit else (lambda r: (r[1], ALL)))
+    for rec in recs:
+        rec["unit_code"] = rec["_key"][1]
+        rec["months"] = 1
+    periods = [rec["_key"][0] for rec in recs]
+    df = _kpi_frame(con, recs, profile, periods=periods)
     return df.sort_values(["period", "unit_code"]).reset_index(drop=True)
 
 
@@ -280,30 +214,22 @@ def peer_table(con, start: date, end: date | None = None, profile: Profile | Non
     profile = profile or load_profile()
     end = end or start
     sql = f"""
-    WITH own AS (
-        SELECT ? AS peer_code, period, {", ".join(f"sum({c}) AS {c}" for c in COUNTER_NAMES)}
-        FROM {UNIT_MONTH} WHERE period BETWEEN ? AND ? GROUP BY period
-    ),
-    others AS (
-        SELECT peer_code, period, {_COLS} FROM peer_rows
-        WHERE is_current AND period BETWEEN ? AND ? AND peer_code <> ?
-    ),
-    pm AS (SELECT * FROM own UNION ALL BY NAME SELECT * FROM others)
-    SELECT pm.peer_code, count(DISTINCT period) AS months,
-           {_select_counters('pm.')},
-           {_select_kpis('pm.')}
-    FROM pm GROUP BY pm.peer_code
-    """
-    df = con.execute(sql, [profile.code, start, end, start, end, profile.code]).df()
+    SELECT ? AS peer_code , period , {", ".join(f"sum({c})" for c in COUNTER_NAMES)}
+    FROM {UNIT_MONTH} WHERE period BETWEEN ? AND ? GROUP BY period
+    UNION ALL
+    SELECT peer_code, period, {_COLS} FROM peer_rows
+    WHERE is_current AND period BETWEEN ? AND ? AND peer_code <> ?"""
+    rows, idx = _counter_rows(con, sql, [profile.code, start, end, start, end, profile.code], keys=2)
+    recs = _roll_up(rows, idx, key=lambda r: r[0])
     order = {p.code: i for i, p in enumerate(profile.peers)}
-    df.insert(1, "peer_name", [profile.peer_name(c) for c in df.peer_code])
-    df["_o"] = [order.get(c, 999) for c in df.peer_code]
-    df = df.sort_values("_o").drop(columns="_o").reset_index(drop=True)
-    for c in COUNTER_NAMES:
-        df[c] = df[c].astype("Int64")
-    for k in KPIS:
-        df[k.key] = df[k.key].astype("Float64")
-    return df
+    recs.sort(key=lambda rec: order.get(rec["_key"], 999))
+    months: dict = {}
+    for r in rows:
+        months.setdefault(r[0], set()).add(r[1])
+    codes = [rec["_key"] for rec in recs]
+    return _typed({"peer_code": pd.Series(codes, dtype=object),
+                   "peer_name": pd.Series([profile.peer_name(c) for c in codes], dtype=object),
+                   "months": np.array([len(months[c]) for c in codes], dtype="int64")}, recs)
 
 
 def as_of(con) -> dict:
@@ -440,9 +366,9 @@ def breakdown(con, start: date, end: date | None = None, units: list[str] | None
         where = f"x.unit_code IN ({', '.join('?' for _ in units)})"
         params = list(units)
     inner = counters_select_sql(where, group=col.replace("x.", "d."), as_name="item")
-    sql = f"""
-    SELECT item, {_select_counters('b.')}, {_select_kpis('b.')}
-    FROM ({inner}) b WHERE b.period BETWEEN ? AND ?
-    GROUP BY item ORDER BY sum(b.received_total) DESC"""
-    df = con.execute(sql, params + [start, end]).df()
-    return df
+    sql = f"SELECT b.item , {', '.join('b.' + c for c in COUNTER_NAMES)} FROM ({inner}) b " \
+          f"WHERE b.period BETWEEN ? AND ?"
+    rows, idx = _counter_rows(con, sql, params + [start, end], keys=1)
+    recs = _roll_up(rows, idx, key=lambda r: r[0])
+    recs.sort(key=lambda rec: -(rec["received_total"] or 0))
+    return _typed({"item": pd.Series([rec["_key"] for rec in recs], dtype=object)}, recs)
