@@ -11,15 +11,15 @@ import math
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from . import db, queries
+from . import db
 from .errors import ImportRejected, InputError, ReformError
 from .kpis import COUNTER_NAMES, KPIS
 from .profile import load_profile
 
 
-def _frame_out(df: pd.DataFrame, fmt: str, out=None) -> None:
+def _frame_out(df, fmt: str, out=None) -> None:
+    import pandas as pd
+
     out = out or sys.stdout
     if fmt == "csv":
         df.to_csv(out, index=False, lineterminator="\n")
@@ -36,8 +36,12 @@ def _frame_out(df: pd.DataFrame, fmt: str, out=None) -> None:
             out.write(df.fillna("").to_string(index=False) + "\n")
 
 
-def kpi_frame(con, period: str, unit: str | None, profile) -> pd.DataFrame:
+def kpi_frame(con, period: str, unit: str | None, profile):
     """The `kpis` command's table: counters as integers, KPIs in percent."""
+    import pandas as pd
+
+    from . import queries
+
     p = queries.month(period)
     if unit is not None and unit not in profile.unit_codes and unit != queries.ALL:
         raise InputError(f"Không có đơn vị mã «{unit}»", f"No unit with code «{unit}»")
@@ -121,6 +125,7 @@ def cmd_demo(args, profile) -> int:
 
 
 def cmd_flags(args, profile) -> int:
+    from . import queries
     from .flags import flags_for
 
     p = queries.month(args.period)
@@ -130,7 +135,10 @@ def cmd_flags(args, profile) -> int:
     return 0
 
 
-def rank_frame(con, period: str, level: str, profile) -> pd.DataFrame:
+def rank_frame(con, period: str, level: str, profile):
+    import pandas as pd
+
+    from . import queries
     from .score import peer_ranking, unit_league
 
     p = queries.month(period)
@@ -228,7 +236,7 @@ def cmd_restore(args, profile) -> int:
 def cmd_export(args, profile) -> int:
     import time
 
-    from . import fmt
+    from . import fmt, queries
     from .auth import audit
     from .export import export, file_name
 
