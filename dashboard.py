@@ -21,33 +21,39 @@ PAGE_PERMISSION = {
 }
 
 
-def pages_for(lang: str, user=None) -> dict[str, list]:
-    """The menu: sections of pages, holding only the pages the user's role may open. A unit
-    account starts on its own unit's page (the overview compares units)."""
-    sections = {
-        "section_leaders": [("overview", "pages/overview.py", ":material/dashboard:"),
-                            ("ranking", "pages/ranking.py", ":material/leaderboard:"),
-                            ("attention", "pages/attention.py", ":material/notification_important:")],
-        "section_work": [("league", "pages/league.py", ":material/table_chart:"),
-                         ("unit_detail", "pages/unit_detail.py", ":material/apartment:"),
-                         ("dossiers", "pages/dossiers.py", ":material/folder_open:")],
-        "section_data": [("import_desk", "pages/import_desk.py", ":material/upload_file:"),
-                         ("admin", "pages/admin.py", ":material/admin_panel_settings:")],
-    }
+SECTIONS = {
+    "section_leaders": [("overview", "pages/overview.py", ":material/dashboard:"),
+                        ("ranking", "pages/ranking.py", ":material/leaderboard:"),
+                        ("attention", "pages/attention.py", ":material/notification_important:"),
+                        ("presentation", "pages/presentation.py", ":material/slideshow:")],
+    "section_work": [("league", "pages/league.py", ":material/table_chart:"),
+                     ("unit_detail", "pages/unit_detail.py", ":material/apartment:"),
+                     ("dossiers", "pages/dossiers.py", ":material/folder_open:")],
+    "section_data": [("import_desk", "pages/import_desk.py", ":material/upload_file:"),
+                     ("admin", "pages/admin.py", ":material/admin_panel_settings:")],
+}
 
+
+def menu_keys(user=None) -> dict[str, list[str]]:
+    """The pages the user's role may open, by section (no user: every page, for resolving
+    a link before sign-in)."""
     def allowed(key: str) -> bool:
         need = PAGE_PERMISSION.get(key)
         return user is None or need is None or user.can(need)
 
-    keys = [k for items in sections.values() for k, _, _ in items if allowed(k)]
-    default = "overview" if "overview" in keys else "unit_detail" if "unit_detail" in keys else keys[0]
-    out = {}
-    for section, items in sections.items():
-        pages = [st.Page(path, title=t(f"page_{key}", lang), icon=icon, url_path=key, default=key == default)
-                 for key, path, icon in items if allowed(key)]
-        if pages:
-            out[t(section, lang)] = pages
-    return out
+    out = {s: [k for k, _, _ in items if allowed(k)] for s, items in SECTIONS.items()}
+    return {s: keys for s, keys in out.items() if keys}
+
+
+def pages_for(lang: str, user=None) -> dict[str, list]:
+    """The menu. A unit account starts on its own unit's page (the overview compares units)."""
+    keys = menu_keys(user)
+    flat = [k for ks in keys.values() for k in ks]
+    default = "overview" if "overview" in flat else "unit_detail" if "unit_detail" in flat else flat[0]
+    where = {k: (path, icon) for items in SECTIONS.values() for k, path, icon in items}
+    return {t(section, lang): [st.Page(where[k][0], title=t(f"page_{k}", lang), icon=where[k][1], url_path=k,
+                                       default=k == default) for k in ks]
+            for section, ks in keys.items()}
 
 
 def main() -> None:
@@ -56,9 +62,19 @@ def main() -> None:
     components.inject_css()
     lang = state.language_switch()
     # nothing below runs without an account; the menu holds only the pages the role may open
-    user = login.gate(lang)
+    requested = None
+    if login.signed_in() is None:
+        # which page the link asked for (nothing of it runs): opened after signing in
+        requested = st.navigation(pages_for(lang, None), position="hidden").url_path
+    user = login.gate(lang, requested)
     login.sidebar_account(user, lang)
-    nav = st.navigation(pages_for(lang, user), position="sidebar", expanded=True)
+    pages = pages_for(lang, user)
+    nav = st.navigation(pages, position="sidebar", expanded=True)
+    want = st.session_state.pop(login.AFTER_LOGIN, None)
+    if want is not None and want != nav.url_path:
+        target = [p for ps in pages.values() for p in ps if p.url_path == want]
+        if target:
+            st.switch_page(target[0], query_params=st.query_params.to_dict())
     # after the menu: a first run's demo seed takes a while, and the menu should be the real one
     data.ensure_ready(lang)
     filters = state.sidebar_filters(lang)
@@ -66,5 +82,6 @@ def main() -> None:
     nav.run()
 
 
-with boot.entry():
-    main()
+if __name__ == "__main__":     # Streamlit runs the entry point as __main__; tests import it
+    with boot.entry():
+        main()

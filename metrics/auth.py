@@ -126,6 +126,7 @@ def set_password(con, name: str, password: str, by: str | None = None) -> None:
 def remove_user(con, name: str, by: str | None = None) -> None:
     if not con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
         raise InputError(f"Không có tài khoản «{name}»", f"No user «{name}»")
+    con.execute("DELETE FROM sessions WHERE user_name = ?", [name])
     con.execute("DELETE FROM users WHERE name = ?", [name])
     audit(con, by, "user_remove", name)
 
@@ -173,3 +174,43 @@ def ensure_admin(con) -> str | None:
                 ["admin", hash_password(password), clock.now()])
     audit(con, None, "user_add", "admin (first start)")
     return password
+
+
+# --- sessions that survive a reload ---------------------------------------------------
+SESSION_HOURS = 8
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_session(con, user: User) -> str:
+    """A random token for the browser's cookie; only its hash is stored, so the database
+    file does not hold anything that signs a person in."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    con.execute("DELETE FROM sessions WHERE expires_at < ?", [now])
+    con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)",
+                [_token_hash(token), user.name, now, now + timedelta(hours=SESSION_HOURS)])
+    return token
+
+
+def resume_session(con, token: str | None) -> User | None:
+    """The user a cookie's token stands for, if the session is alive and the account still
+    exists (a removed account's sessions die with it); the session is extended."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    now = clock.now()
+    row = con.execute("""
+        SELECT u.name, u.role, u.unit_code FROM sessions s JOIN users u ON u.name = s.user_name
+        WHERE s.token_hash = ? AND s.expires_at > ?""", [_token_hash(token), now]).fetchone()
+    if row is None:
+        return None
+    con.execute("UPDATE sessions SET expires_at = ? WHERE token_hash = ?",
+                [now + timedelta(hours=SESSION_HOURS), _token_hash(token)])
+    return User(*row)
+
+
+def close_session(con, token: str | None) -> None:
+    if token:
+        con.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])

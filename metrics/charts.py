@@ -148,11 +148,83 @@ def _month_labels(periods, lang: str) -> list[str]:
     return [fmt.month(p, lang) for p in periods]
 
 
+# --- events (notes.annotations) on every time series -------------------------------------------
+EVENT = "#6d28d9"        # violet: apart from the goal line (black) and the status colours
+EVENT_LABEL = 30         # characters of an event's text on the chart; the rest in its hover text
+
+
+def event_rows(events) -> list[tuple[date, str]]:
+    """(date, text) pairs of a notes.annotations frame (event_date, text) or of a list of
+    pairs; rows without a date are left out."""
+    if events is None:
+        return []
+    if isinstance(events, pd.DataFrame):
+        if events.empty or "event_date" not in events or "text" not in events:
+            return []
+        pairs = zip(events["event_date"], events["text"])
+    else:
+        pairs = events
+    out = []
+    for d, text in pairs:
+        day = fmt.to_date(d)
+        if day is not None and not fmt.is_missing(text) and str(text).strip():
+            out.append((day, " ".join(str(text).split())))
+    return sorted(out)
+
+
+def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "line") -> go.Figure:
+    """Mark the months of `events` on a figure whose x axis is the month labels of `periods`
+    (as _month_labels draws them): a dotted vertical line with the event's text ("line"),
+    or an outline around the month's column of a heatmap ("column"). An event in a month
+    the figure does not show is left out (it would add a stray category). Markers and
+    labels are named "event" (tests and exports find them)."""
+    rows = event_rows(events)
+    if not rows:
+        return fig
+    months = []
+    for p in periods:
+        d = fmt.to_date(p)
+        if d is not None and (d.year, d.month) not in [m for m, _ in months]:
+            months.append(((d.year, d.month), fmt.month(d, lang)))
+    index = {m: (i, label) for i, (m, label) in enumerate(months)}
+    by_month: dict[tuple[int, int], list[tuple[date, str]]] = {}
+    for day, text in rows:
+        if (day.year, day.month) in index:
+            by_month.setdefault((day.year, day.month), []).append((day, text))
+    for n, (m, items) in enumerate(sorted(by_month.items())):
+        i, label = index[m]
+        first = items[0][1]
+        short = first if len(first) <= EVENT_LABEL else first[: EVENT_LABEL - 1].rstrip() + "…"
+        if len(items) > 1:
+            short += f" (+{len(items) - 1})"
+        hover = "<br>".join(f"{fmt.day(d, lang)}: {text}" for d, text in items)
+        if mode == "column":
+            fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=0, y1=1, yref="paper", name="event",
+                          line=dict(color=EVENT, width=3), fillcolor="rgba(0,0,0,0)", layer="above")
+            # under the grid, every other one a line lower: neighbouring months keep apart
+            fig.add_annotation(x=label, y=0, yref="paper", yanchor="top", yshift=-4 - 22 * (n % 2),
+                               text="▲ " + short, showarrow=False, hovertext=hover, name="event", xanchor="center",
+                               font=dict(size=FONT_SIZE - 3, color=EVENT), bgcolor="rgba(255,255,255,0.9)")
+            continue
+        fig.add_shape(type="line", x0=label, x1=label, y0=0, y1=1, yref="paper", name="event",
+                      line=dict(color=EVENT, width=2, dash="dot"), layer="above")
+        # written up along its line: events of neighbouring months never sit on each other,
+        # and a narrow chart keeps its room
+        fig.add_annotation(x=label, y=1, yref="paper", yanchor="top", xanchor="left", xshift=1, textangle=-90,
+                           text=short, showarrow=False, hovertext=hover, name="event",
+                           font=dict(size=FONT_SIZE - 4, color=EVENT), bgcolor="rgba(255,255,255,0.8)",
+                           borderpad=1)
+    if mode == "column" and by_month:
+        fig.update_layout(margin=dict(b=44 + (22 if len(by_month) > 1 else 0)))
+    return fig
+
+
 def figure_for(kpi_key: str, frame: pd.DataFrame, lang: str = "vi", goal=None, title: str | None = None,
-               height: int = 340, name_col: str = "unit_name") -> go.Figure:
+               height: int = 340, name_col: str = "unit_name", annotations=None) -> go.Figure:
     """One KPI over months: a line per unit (rates) or bars (counts), with the goal line.
 
-    `frame` is a queries.kpi_series result (period, unit_code, unit_name, counters, KPIs).
+    `frame` is a queries.kpi_series result (period, unit_code, unit_name, counters, KPIs);
+    `annotations` (notes.annotations) marks the months of events.
     """
     k = kpi_of(kpi_key)
     title = title if title is not None else k.label(lang)
@@ -180,6 +252,7 @@ def figure_for(kpi_key: str, frame: pd.DataFrame, lang: str = "vi", goal=None, t
     _axis(fig, k, lang, df[k.key])
     _goal_line(fig, k, goal, lang)
     fig.update_xaxes(type="category")
+    add_events(fig, sorted(df.period.unique()), annotations, lang)
     return style(fig, lang, title, height, legend=len(groups) > 1)
 
 
@@ -206,7 +279,7 @@ def sparkline(periods, values, kpi_key: str, lang: str = "vi", goal=None, height
 
 
 def league_heatmap(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
-                   unit_order: list[str] | None = None) -> go.Figure:
+                   unit_order: list[str] | None = None, annotations=None) -> go.Figure:
     """Units (rows) × months (columns) of one KPI, green = good whichever way is good."""
     k = kpi_of(kpi_key)
     title = title if title is not None else f"{k.label(lang)} — {t('by_unit_month', lang)}"
@@ -245,7 +318,7 @@ def league_heatmap(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=Non
     fig.update_xaxes(type="category", side="top")
     fig = style(fig, lang, title, height=max(260, 34 * len(names) + 130))
     fig.update_layout(margin=dict(t=100))
-    return fig
+    return add_events(fig, months, annotations, lang, mode="column")
 
 
 def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
@@ -314,10 +387,18 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
                            textfont=dict(size=FONT_SIZE)))
     band = min(target_rank, len(names))
     if band:
-        # the places that meet the target, drawn behind the bars
+        # the places that meet the target, drawn behind the bars; the cut (the score of the
+        # target place) as a line across every bar: who is above it, who has to reach it
+        label = t("target_band", lang, rank=target_rank)
+        cut = float(sorted(df.score, reverse=True)[target_rank - 1]) if len(names) >= target_rank else None
+        if cut is not None:
+            label += " · " + t("target_cut", lang, score=fmt.decimal(cut, lang, 1))
         fig.add_hrect(y0=-0.5, y1=band - 0.5, fillcolor=BAND, line_width=0, layer="below",
-                      annotation=dict(text=t("target_band", lang, rank=target_rank), font=dict(size=FONT_SIZE - 2)),
+                      annotation=dict(text=label, font=dict(size=FONT_SIZE - 2)),
                       annotation_position="bottom right")
+        if cut is not None:
+            fig.add_shape(type="line", x0=cut, x1=cut, y0=-0.5, y1=len(names) - 0.5, name="target_cut",
+                          line=dict(color=GOOD, width=3, dash="dash"), layer="below")
     if stretch_rank and stretch_rank < band:
         fig.add_hline(y=stretch_rank - 0.5, line=dict(color=GOOD, width=1.5, dash="dot"))
     fig.update_yaxes(autorange="reversed", type="category")
@@ -325,7 +406,8 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
     return style(fig, lang, title, height=max(260, 40 * len(names) + 100))
 
 
-def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, title: str | None = None) -> go.Figure:
+def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, title: str | None = None,
+               annotations=None) -> go.Figure:
     """The jurisdiction's rank per month (1 at the top), the target places banded."""
     title = title if title is not None else t("rank_trend", lang)
     if history is None or history.empty or history["rank"].isna().all():
@@ -343,6 +425,7 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
     title = f"{title} <span style='font-size:{FONT_SIZE - 2}px'>({t('target_band', lang, rank=target_rank)})</span>"
     fig.update_yaxes(autorange=False, range=[max(n, target_rank) + 0.5, 0.5], dtick=1, title=t("rank", lang))
     fig.update_xaxes(type="category")
+    add_events(fig, list(df.period), annotations, lang)
     return style(fig, lang, title, height=300)
 
 

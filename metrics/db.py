@@ -142,6 +142,13 @@ MIGRATIONS: list[str] = [
         detail VARCHAR
     );
     """,
+    # 4: sign-in that survives a page reload: a random token in a cookie, its hash here
+    """
+    CREATE TABLE sessions (
+        token_hash VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP NOT NULL
+    );
+    """,
 ]
 
 

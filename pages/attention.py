@@ -1,17 +1,203 @@
-"""Cảnh báo — the rules of the order as a worklist (another issue builds this page). Until
-then it says so, and points to the attention list on the overview."""
+"""Cảnh báo — the rules of the order as a worklist for the month: flags grouped by unit,
+worst first, each opening its dossiers; apology letters for every late dossier; officials
+with late dossiers in consecutive months (leaders and officers only); commitments of the
+units, last month's judged kept or not; the order's measures over the year; and the events
+drawn on the charts."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from metrics import fmt
 from metrics.i18n import t
-from ui import boot, state
+from ui import attention_parts as ap
+from ui import components as c
+from ui import boot, data, figures, notes_ui, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
 f = state.filters()
 lang = f.lang
-st.title(t("page_attention", lang))
-st.info(t("coming_attention", lang), icon=":material/construction:")
-st.page_link("pages/overview.py", label=t("see_overview_attention", lang), icon=":material/dashboard:")
-st.page_link("pages/dossiers.py", label=t("see_dossiers", lang), icon=":material/folder_open:")
+prof = data.profile()
+c.page_header(f, "page_attention")
+if c.needs_data(f):
+    st.stop()
+
+MONTH = f.end
+MONTH_LABEL = fmt.month(MONTH, lang, long=True)
+SEVERITY_BADGE = {5: ("red", ":material/error:"), 4: ("orange", ":material/warning:"),
+                  3: ("yellow", ":material/schedule:"), 2: ("blue", ":material/info:")}
+# the dossier list's status for each flag (the dossiers page opens on it)
+FLAG_STATUS = {"late_streak": "late", "apology_missing": "apology_missing", "land_at_commune": "land_violation",
+               "overdue_backlog": "overdue", "priority_not_honoured": "all"}
+OPEN = "_att_open"          # the flags whose dossiers are shown: {(unit, flag)}
+SHOWN = 200
+
+if f.is_range:
+    st.caption(t("attention_range_note", lang, month=MONTH_LABEL))
+
+tabs = st.tabs([t("att_tab_flags", lang), t("att_tab_apology", lang), t("att_tab_commitments", lang),
+                t("att_tab_measures", lang), t("att_tab_events", lang)])
+
+
+# --- 1. flags, grouped by unit, worst first -----------------------------------------------------
+def toggle(key: tuple[str, str]) -> None:
+    opened = st.session_state.setdefault(OPEN, set())
+    opened.symmetric_difference_update({key})
+
+
+def flag_dossiers(unit: str, flag: str) -> None:
+    df = data.query("flag_dossiers", MONTH, unit, flag, module="flags")
+    if df.empty:
+        st.caption(t("flag_no_dossiers", lang))
+        return
+    view = ap.dossier_view(df.head(SHOWN), lang)
+    st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 42, 360),
+                 placeholder="–")
+    note = t("flag_dossiers_count", lang, n=fmt.number(len(df), lang))
+    if len(df) > SHOWN:
+        note += " " + t("shown_first", lang, n=fmt.number(SHOWN, lang))
+    st.caption(note)
+    if ap.allowed("see_dossiers") and st.button(t("open_in_dossiers", lang), key=f"att-go-{unit}-{flag}",
+                                                icon=":material/folder_open:"):
+        state.switch("pages/dossiers.py", u=unit, dossier_status=FLAG_STATUS.get(flag, "all"))
+
+
+def flags_section() -> None:
+    flags = ap.flags_of_month(f)
+    st.subheader(t("attention_title", lang, month=MONTH_LABEL))
+    if not data.has("flags", "flags_for"):
+        st.info(t("flags_coming", lang), icon=":material/construction:")
+        return
+    if flags.empty:
+        st.success(t("no_flags", lang), icon=":material/check_circle:")
+        return
+    counts = flags.groupby("flag").size()
+    # the engine's flag names are long: let the labels wrap instead of cutting them
+    st.html("<style>.st-key-att-counts [data-testid='stMetricLabel'] * { white-space: normal !important; "
+            "overflow: visible !important; text-overflow: clip !important; }</style>")
+    cols = st.container(key="att-counts").columns(len(counts))
+    for col, (flag, n) in zip(cols, sorted(counts.items(), key=lambda x: -ap.severity(x[0]))):
+        col.metric(ap.flag_label(flag, lang), fmt.number(n, lang), help=t("flag_units_help", lang), border=True)
+    st.caption(t("flags_count", lang, n=fmt.number(len(flags), lang),
+                 units=fmt.number(flags.unit_code.nunique(), lang)) + " · " + t("flags_order_note", lang))
+    opened = st.session_state.setdefault(OPEN, set())
+    for unit, g in flags.groupby("unit_code", sort=False):
+        with st.container(border=True, key=f"att-unit-{unit}"):
+            st.markdown(f"#### {g.unit_name.iloc[0]}")
+            for r in g.to_dict("records"):
+                colour, icon = SEVERITY_BADGE.get(int(r["severity"]), ("gray", ":material/info:"))
+                line = st.container(horizontal=True, vertical_alignment="center")
+                line.badge(ap.flag_label(r["flag"], lang), color=colour, icon=icon)
+                line.markdown(ap.detail_text(r, lang), width="stretch")
+                key = (unit, r["flag"])
+                is_open = key in opened
+                line.button(t("hide_dossiers", lang) if is_open else t("show_dossiers", lang),
+                            key=f"att-flag-{unit}-{r['flag']}", on_click=toggle, args=(key,),
+                            icon=":material/expand_less:" if is_open else ":material/expand_more:",
+                            type="tertiary")
+                if is_open:
+                    with c.guarded(lang):
+                        flag_dossiers(unit, r["flag"])
+
+
+with tabs[0]:
+    with c.guarded(lang):
+        flags_section()
+
+    # officials with late dossiers in consecutive months: leaders, officers and admins only
+    if ap.allowed("see_officials") and data.has("flags", "handler_streaks"):
+        st.subheader(t("streaks_title", lang))
+        with c.guarded(lang):
+            streaks = data.query("handler_streaks", MONTH, module="flags")
+            if f.units:
+                streaks = streaks[streaks.unit_code.isin(f.units)]
+            if streaks.empty:
+                st.success(t("streaks_none", lang), icon=":material/check_circle:")
+            else:
+                st.caption(t("streaks_help", lang))
+                names = {u.code: u.name for u in prof.units}
+                st.dataframe(pd.DataFrame({
+                    t("unit", lang): [names.get(u, u) for u in streaks.unit_code],
+                    t("official", lang): list(streaks.handler),
+                    t("streak_months", lang): [fmt.number(v, lang) for v in streaks.streak],
+                    t("streak_late", lang): [fmt.number(v, lang) for v in streaks.late_dossiers],
+                }), hide_index=True, width="stretch", height=min(38 * len(streaks) + 42, 420))
+
+
+# --- 2. apology letters -----------------------------------------------------------------------------
+def apology_section() -> None:
+    st.caption(t("apology_help", lang))
+    rows = data.query("apology_status", f.start, f.end, units=f.unit_list, module="flags")
+    names = {u.code: u.name for u in prof.units}
+    st.subheader(t("apology_by_unit", lang, period=f.period_label()))
+    if rows.empty:
+        st.success(t("apology_no_late", lang, period=f.period_label()), icon=":material/check_circle:")
+    else:
+        by_unit = ap.apology_summary(rows, "unit_code")
+        by_unit = by_unit.sort_values(["missing", "dossiers"], ascending=False)
+        view = pd.DataFrame({t("unit", lang): [names.get(u, u) for u in by_unit.unit_code],
+                             t("apology_dossiers", lang): [fmt.number(v, lang) for v in by_unit.dossiers]})
+        for s in ap.APOLOGY_STATES:
+            if by_unit[s].sum() or s != "unknown":     # "unknown" only when some export said nothing
+                view[t(f"apology_{s}", lang)] = [fmt.number(v, lang) for v in by_unit[s]]
+        view[t("apology_sent_rate", lang)] = [fmt.percent(v, lang) for v in by_unit.sent_rate]
+        view[t("apology_in_time_rate", lang)] = [fmt.percent(v, lang) for v in by_unit.in_time_rate]
+        st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 42, 460))
+    # per month over the year: late dossiers by the state of their apology
+    start, end = f.trend_window(12)
+    window = data.query("apology_status", start, end, units=f.unit_list, module="flags")
+    if not window.empty:
+        window = window.assign(period=[fmt.to_date(x).replace(day=1) for x in window.finished_at])
+    by_month = ap.apology_summary(window, "period")
+    c.plot(figures.apology_bars(by_month, lang, t("apology_by_month", lang),
+                                annotations=notes_ui.events(start, end, f.unit)), key="att-apology-month")
+    if not by_month.empty:
+        st.dataframe(pd.DataFrame({
+            t("period", lang): [fmt.month(p, lang) for p in by_month.period],
+            t("apology_dossiers", lang): [fmt.number(v, lang) for v in by_month.dossiers],
+            t("apology_sent_rate", lang): [fmt.percent(v, lang) for v in by_month.sent_rate],
+            t("apology_in_time_rate", lang): [fmt.percent(v, lang) for v in by_month.in_time_rate],
+        }), hide_index=True, width="stretch")
+    if not rows.empty:
+        with st.expander(t("apology_list", lang, n=fmt.number(len(rows), lang))):
+            listed = rows.head(SHOWN)
+            st.dataframe(pd.DataFrame({
+                t("unit", lang): [names.get(u, u) for u in listed.unit_code],
+                t("col_dossier_code", lang): list(listed.dossier_code),
+                t("col_procedure_name", lang): list(listed.procedure_name),
+                t("col_due_at", lang): [fmt.day(x, lang) for x in listed.due_at],
+                t("col_finished_at", lang): [fmt.day(x, lang) if not fmt.is_missing(x) else "" for x in listed.finished_at],
+                t("apology_date", lang): [fmt.day(x, lang) if not fmt.is_missing(x) else "–" for x in listed.apology_at],
+                t("status", lang): [t(f"apology_{s}", lang) for s in listed.apology],
+            }), hide_index=True, width="stretch", height=min(38 * len(listed) + 42, 420))
+            if len(rows) > SHOWN:
+                st.caption(t("shown_first", lang, n=fmt.number(SHOWN, lang)))
+
+
+with tabs[1], c.guarded(lang):
+    if data.has("flags", "apology_status"):
+        apology_section()
+    else:
+        st.info(t("flags_coming", lang), icon=":material/construction:")
+
+# --- 3. commitments ------------------------------------------------------------------------------------
+with tabs[2]:
+    st.subheader(t("review_title", lang, month=fmt.month(MONTH, lang, long=True)))
+    with c.guarded(lang):
+        notes_ui.review_block(f, f.unit_list, key="att")
+    st.subheader(t("commit_title", lang))
+    with c.guarded(lang):
+        notes_ui.commitments_block(f, key="att")
+
+# --- 4. the order's measures ----------------------------------------------------------------------
+with tabs[3]:
+    st.subheader(t("measures_title", lang, unit=f.selection_label))
+    with c.guarded(lang):
+        notes_ui.measures_block(f, f.unit_list, f.unit, key="att")
+
+# --- 5. events on the charts --------------------------------------------------------------------------
+with tabs[4]:
+    st.subheader(t("events_title", lang))
+    with c.guarded(lang):
+        notes_ui.events_block(f, key="att")

@@ -4,8 +4,6 @@ channel and unit, with counts and CSV/Excel downloads. The store holds no person
 the apology rule."""
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +11,7 @@ from metrics import fmt, queries
 from metrics.errors import ReformError
 from metrics.i18n import t
 from ui import components as c
-from ui import boot, data, state
+from ui import boot, data, downloads, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -116,23 +114,14 @@ with c.guarded(lang):
                 return display_frame(queries.dossier_list(cur, *args, **kwargs), lang)
 
         def as_csv() -> bytes:
-            # utf-8 with BOM: Excel opens it with the Vietnamese letters intact
-            return full_list().to_csv(index=False).encode("utf-8-sig")
+            # utf-8 with BOM: Excel opens it with the Vietnamese letters intact; a cell that
+            # starts like a formula (= + - @) is written with a leading quote, as text
+            return downloads.csv_bytes(full_list())
 
         def as_xlsx() -> bytes:
-            buf = io.BytesIO()
-            frame = full_list()
-            with pd.ExcelWriter(buf, engine="xlsxwriter", datetime_format="dd/mm/yyyy hh:mm",
-                                date_format="dd/mm/yyyy") as xw:
-                sheet = t("page_dossiers", lang)[:31]
-                frame.to_excel(xw, index=False, sheet_name=sheet)
-                ws = xw.sheets[sheet]
-                ws.freeze_panes(1, 1)
-                ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
-                for i, col in enumerate(frame.columns):
-                    width = max([len(str(col))] + [len(str(x)) for x in frame[col].head(200)])
-                    ws.set_column(i, i, min(48, width + 2))
-            return buf.getvalue()
+            # the exports' workbook writer: text is never a live formula (a procedure named
+            # "=HYPERLINK(...)" stays text), header frozen, filters on
+            return downloads.xlsx_bytes({t("page_dossiers", lang)[:31]: full_list()}, lang)
 
         name = f"ho-so_{status}_{fmt.month_key(f.start)}" + (f"_{fmt.month_key(f.end)}" if f.is_range else "") + \
                ("" if f.selection == "all" else f"_{f.selection}")

@@ -166,7 +166,10 @@ def heatmap() -> None:
     start, end = f.trend_window(12)
     series = data.query("kpi_series", start, end, units=units, by_unit=True)
     order = [u.name for u in prof.units]
-    c.plot(charts.league_heatmap(series, key, lang, goals.get(key), unit_order=order), key="league-heat")
+    from ui.notes_ui import events
+
+    c.plot(charts.league_heatmap(series, key, lang, goals.get(key), unit_order=order,
+                                 annotations=events(start, end, f.unit)), key="league-heat")
 
 
 with c.guarded(lang):

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts, fmt
-from metrics.i18n import pick, t
+from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from ui import components as c
 from ui import boot, data, state
@@ -80,7 +80,10 @@ def score_section() -> None:
             win = f.trend_window(12)
             hist = data.query("rank_history", win[0], win[1], module="score")
             if len(hist) >= 2:
-                c.plot(charts.rank_trend(hist, lang, prof.target_rank), key="ov-rank-trend")
+                from ui.notes_ui import events
+
+                c.plot(charts.rank_trend(hist, lang, prof.target_rank, annotations=events(win[0], win[1])),
+                       key="ov-rank-trend")
 
 
 with c.guarded(lang):
@@ -129,27 +132,10 @@ st.header(t("attention_title", lang, month=fmt.month(f.end, lang, long=True)))
 
 
 def attention() -> None:
-    if not data.has("flags", "flags_for"):
-        st.info(t("flags_coming", lang), icon=":material/construction:")
-        return
-    flags_mod = data.optional_module("flags")
-    flags = data.query("flags_for", f.end, module="flags")
-    if f.units:
-        flags = flags[flags.unit_code.isin(f.units)]
-    if flags.empty:
-        st.success(t("no_flags", lang), icon=":material/check_circle:")
-        return
-    labels = getattr(flags_mod, "FLAG_LABELS", {})
-    view = pd.DataFrame({
-        t("unit", lang): flags.unit_name,
-        t("flag", lang): [pick(labels[x], lang) if x in labels else x for x in flags.flag],
-        t("detail", lang): [d if lang == "vi" else t(f"flag_detail_{x}", lang, value=fmt.decimal(v, lang, 0))
-                            for x, v, d in zip(flags.flag, flags.value, flags.detail)],
-    })
-    st.caption(t("flags_count", lang, n=fmt.number(len(flags), lang),
-                 units=fmt.number(flags.unit_code.nunique(), lang)))
-    st.dataframe(view, hide_index=True, width="stretch", height=min(420, 38 * len(view) + 40))
-    st.page_link("pages/attention.py", label=t("see_attention", lang), icon=":material/notification_important:")
+    # the attention page's list, in its order (worst first, by unit) and words, the first few
+    from ui import attention_parts
+
+    attention_parts.short_list(f, limit=8)
 
 
 with c.guarded(lang):

@@ -12,7 +12,7 @@ from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI_BY_KEY, KPIS
 from metrics.profile import LEVEL_LABELS
 from ui import components as c
-from ui import boot, data, state
+from ui import boot, data, notes_ui, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -60,7 +60,11 @@ for status in ("all", "late", "overdue", "apology_missing"):
 with c.guarded(lang):
     c.kpi_cards(f, [k.key for k in KPIS if k.headline], [unit], per_row=3, key="ud-", label=u.name)
 
-tabs = st.tabs([t("tab_trends", lang), t("tab_procedures", lang), t("tab_fields", lang),
+# last month's commitments of the unit beside its figures, kept or not
+with c.guarded(lang):
+    notes_ui.unit_review(f, unit)
+
+tabs = st.tabs([t("tab_trends", lang), t("tab_measures", lang), t("tab_procedures", lang), t("tab_fields", lang),
                 t("tab_reconciliation", lang)])
 
 with tabs[0], c.guarded(lang):
@@ -76,7 +80,8 @@ with tabs[0], c.guarded(lang):
             cols = st.columns(2)
             for col, k in zip(cols, known[i:i + 2]):
                 with col:
-                    c.plot(charts.figure_for(k.key, series, lang, prof.goals.get(k.key), height=300),
+                    c.plot(charts.figure_for(k.key, series, lang, prof.goals.get(k.key), height=300,
+                                             annotations=notes_ui.events(start, end, unit)),
                            key=f"ud-trend-{k.key}")
         if unknown:
             st.caption(t("kpis_without_data", lang, names=", ".join(k.short(lang) for k in unknown)))
@@ -106,14 +111,16 @@ def breakdown(by: str) -> None:
 
 
 with tabs[1], c.guarded(lang):
-    breakdown("procedure")
+    notes_ui.measures_block(f, [unit], unit, key="ud")
 with tabs[2], c.guarded(lang):
+    breakdown("procedure")
+with tabs[3], c.guarded(lang):
     breakdown("field")
 
 RECON = ["received_total", "received_online", "resolved", "resolved_early", "resolved_on_time", "resolved_late",
          "pending", "pending_in_time", "pending_overdue"]
 
-with tabs[3], c.guarded(lang):
+with tabs[4], c.guarded(lang):
     rec = data.query("reconciliation", f.start, f.end, unit=unit)
     if rec.empty:
         c.empty_state(lang, "no_reconciliation", None, unit=u.name, period=f.period_label())

@@ -92,3 +92,26 @@ def test_cli_users_and_backup_restore(tmp_path, capsys, monkeypatch):
     assert "\n2022-08,TP," in capsys.readouterr().out
     assert main(["restore", str(tmp_path / "d.csv")]) == 2  # not a backup: refused
     assert main(["users", "remove", "xa1"]) == 0
+
+
+def test_sessions_survive_a_reload_and_die_with_the_account(con):
+    u = auth.add_user(con, "ld", "leader", "mat-khau-ld-1")
+    token = auth.open_session(con, u)
+    stored = con.execute("SELECT token_hash FROM sessions").fetchone()[0]
+    assert token not in stored                       # only the hash is kept
+    assert auth.resume_session(con, token) == u
+    assert auth.resume_session(con, token + "x") is None
+    auth.remove_user(con, "ld")
+    assert auth.resume_session(con, token) is None
+
+
+def test_expired_session_is_refused(con, monkeypatch):
+    from datetime import timedelta
+
+    from metrics import clock
+
+    u = auth.add_user(con, "ld2", "leader", "mat-khau-ld-2")
+    token = auth.open_session(con, u)
+    later = clock.now() + timedelta(hours=auth.SESSION_HOURS + 1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert auth.resume_session(con, token) is None

@@ -19,6 +19,9 @@ from . import data
 
 SESSION_IDLE = timedelta(hours=8)
 _USER, _SEEN = "user", "_user_seen"
+COOKIE = "reform_session"
+_SET_COOKIE = "_set_cookie"
+AFTER_LOGIN = "_after_login"
 
 
 def current_user() -> auth.User | None:
@@ -40,8 +43,45 @@ def sign_in(user: auth.User) -> None:
     st.session_state[_SEEN] = clock.now()
 
 
+def _cookie_token() -> str | None:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no browser context (a test): no cookie
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _write_cookie(value: str, max_age: int) -> None:
+    """Set or clear the sign-in cookie in the browser. Streamlit has no cookie API; a
+    component's iframe shares the app's origin, so its script can write the cookie."""
+    from streamlit.components.v1 import html
+
+    html(f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict';</script>",
+         height=0)
+
+
+def signed_in() -> auth.User | None:
+    """The user of this session, or of the browser's sign-in cookie, or None."""
+    return current_user() or _resume_from_cookie()
+
+
+def _resume_from_cookie() -> auth.User | None:
+    token = _cookie_token()
+    if not token:
+        return None
+    try:
+        with data.write_lock(), data.cursor() as cur:
+            user = auth.resume_session(cur, token)
+    except ReformError:
+        return None
+    if user is not None:
+        sign_in(user)
+    return user
+
+
 def sign_out(expired: bool = False) -> None:
     name = getattr(st.session_state.get(_USER), "name", None)
+    token = _cookie_token()
     # everything the session holds goes, filters included: the next person starts clean
     for k in list(st.session_state.keys()):
         if k not in ("lang",):
@@ -51,9 +91,11 @@ def sign_out(expired: bool = False) -> None:
     if name:
         try:
             with data.cursor() as cur:
+                auth.close_session(cur, token)
                 auth.audit(cur, name, "logout" if not expired else "session_expired", None)
         except ReformError:
             pass
+    st.session_state[_SET_COOKIE] = ""      # cleared in the browser on the next run
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,17 +113,25 @@ def _first_admin(path: str) -> bool:
     return True
 
 
-def gate(lang: str) -> auth.User:
+def gate(lang: str, requested: str | None = None) -> auth.User:
     """The signed-in user, or the login form and a stop: nothing after this line runs for
-    a visitor without an account."""
+    a visitor without an account. `requested` is the page the link asked for, opened
+    once the visitor has signed in."""
     try:
         _first_admin(data.db_key())
     except ReformError as exc:
         st.error(f"**{exc.title_vi if lang == 'vi' else exc.title_en}**: {exc.text(lang)}")
         st.stop()
-    user = current_user()
+    user = current_user() or _resume_from_cookie()
     if user is not None:
+        pending = st.session_state.pop(_SET_COOKIE, None)
+        if pending is not None:
+            _write_cookie(pending, auth.SESSION_HOURS * 3600 if pending else 0)
         return user
+    if st.session_state.pop(_SET_COOKIE, None) == "":
+        _write_cookie("", 0)
+    if requested:
+        st.session_state[AFTER_LOGIN] = requested
     _, mid, _ = st.columns([1, 1.2, 1])
     with mid:
         st.title(t("login_title", lang))
@@ -96,6 +146,7 @@ def gate(lang: str) -> auth.User:
             try:
                 with data.write_lock(), data.cursor() as cur:
                     user = auth.login(cur, name, password)
+                    token = auth.open_session(cur, user)
             except auth.AuthError as exc:
                 # a second per failure on top of the lock-out: guessing stays slow
                 time.sleep(1.0)
@@ -105,6 +156,8 @@ def gate(lang: str) -> auth.User:
             else:
                 st.session_state.pop("_login_password", None)
                 sign_in(user)
+                # the browser keeps the token, so a reload or a new tab stays signed in
+                st.session_state[_SET_COOKIE] = token
                 st.rerun()
         st.caption(t("login_hint", lang))
     st.stop()

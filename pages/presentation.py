@@ -1,0 +1,134 @@
+"""Trình chiếu — the monthly meeting on the projector: the month's slides, the same as the
+PPTX deck (metrics.export.briefing.build), one idea each, large enough to read at five
+metres; next and previous with the buttons or the keyboard (← →, and PageUp/PageDown from
+a presenter's clicker); no sidebar; the month's PPTX, XLSX and PDF to download, each built
+only when asked for.
+
+The slides follow the shared filters: the month is the period's last month, and a single
+unit selected gives that unit's briefing.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import fmt
+from metrics.i18n import t
+from ui import components as c
+from ui import boot, data, state
+from ui import presentation_parts as pp
+
+boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
+
+f = state.filters()
+lang = f.lang
+SLIDE = "pres_slide"        # the slide shown (index)
+PICK = "pres_pick"          # the slide picker (kept equal to SLIDE)
+SHOW_SIDEBAR = "pres_sidebar"
+
+st.html(pp.CSS)
+if not st.session_state.get(SHOW_SIDEBAR):
+    st.html(pp.CHROME_CSS)
+
+with st.container(key="pres-top"):
+    st.title(t("page_presentation", lang))
+if c.needs_data(f):
+    st.toggle(t("pres_show_sidebar", lang), key=SHOW_SIDEBAR)
+    st.stop()
+
+period, unit = f.end, f.unit
+try:
+    with st.spinner(t("pres_building", lang)):
+        b = pp.briefing(period, lang, unit)
+except Exception as exc:  # noqa: BLE001 - a message, never a traceback; the log keeps it
+    import logging
+
+    logging.getLogger("dashboard").exception("briefing failed")
+    c.error(exc, lang)
+    st.toggle(t("pres_show_sidebar", lang), key=SHOW_SIDEBAR)
+    st.stop()
+
+slides = b.slides
+n = len(slides)
+i = st.session_state.get(SLIDE, 0)
+i = i if isinstance(i, int) and 0 <= i < n else 0
+st.session_state[SLIDE] = i
+if st.session_state.get(PICK) != i:
+    st.session_state[PICK] = i
+
+
+def go_to(k: int) -> None:
+    k = max(0, min(n - 1, k))
+    st.session_state[SLIDE] = k
+    st.session_state[PICK] = k
+
+
+def step(d: int) -> None:
+    go_to(st.session_state.get(SLIDE, 0) + d)
+
+
+def picked() -> None:
+    go_to(int(st.session_state.get(PICK, 0)))
+
+
+# --- the toolbar: previous / next (← →), the slide picker, downloads, exit -------------------------------
+bar = st.container(horizontal=True, vertical_alignment="center", key="pres-bar")
+bar.button(t("pres_prev", lang), key="pres-prev", on_click=step, args=(-1,), icon=":material/arrow_back:",
+           disabled=i == 0, shortcut="Left")
+bar.button(t("pres_next", lang), key="pres-next", on_click=step, args=(1,), icon=":material/arrow_forward:",
+           icon_position="right", disabled=i == n - 1, shortcut="Right", type="primary")
+with bar:
+    st.selectbox(t("pres_pick", lang), list(range(n)), key=PICK, on_change=picked, label_visibility="collapsed",
+                 format_func=lambda k: f"{k + 1}/{n} — {slides[k].title}", width=520)
+with bar.popover(t("pres_downloads", lang), icon=":material/download:"):
+    st.caption(t("pres_downloads_help", lang, month=fmt.month(period, lang, long=True)))
+    from metrics.export import MIME, file_name
+
+    for fmt_name, label in (("pptx", "pres_pptx"), ("xlsx", "pres_xlsx"), ("pdf", "pres_pdf")):
+        st.download_button(t(label, lang), pp.exporter(fmt_name, period, lang, unit),
+                           file_name=file_name(data.profile(), period, fmt_name, unit), mime=MIME[fmt_name],
+                           icon=":material/download:", on_click="ignore", key=f"pres-dl-{fmt_name}")
+with bar:
+    st.toggle(t("pres_show_sidebar", lang), key=SHOW_SIDEBAR)
+if bar.button(t("pres_exit", lang), key="pres-exit", icon=":material/close:", type="tertiary"):
+    state.switch("pages/overview.py")
+
+# keyboard only: a presenter's clicker sends PageDown / PageUp
+with st.container(key="pres-keys"):
+    st.html(pp.KEYS_CSS)
+    st.button("PageDown", key="pres-pgdn", on_click=step, args=(1,), shortcut="PageDown")
+    st.button("PageUp", key="pres-pgup", on_click=step, args=(-1,), shortcut="PageUp")
+
+# --- the slide ------------------------------------------------------------------------------------------
+s = slides[i]
+with st.container(key="slide"):
+    with st.container(key="slide-title"):
+        st.header(s.title, anchor=False)
+    if s.lead:
+        with st.container(key="slide-lead"):
+            st.markdown(pp.md(s.lead))
+    if s.cards:
+        st.html(pp.cards_html(s.cards))
+    bullets = "\n".join(f"- {pp.md(x)}" for x in s.bullets)
+    if s.chart is not None and bullets:
+        left, right = st.columns([1, 1.25], gap="large")
+        with left, st.container(key="slide-bullets"):
+            st.markdown(bullets)
+        with right:
+            c.plot(pp.enlarge(s.chart.figure, height=560), key=f"pres-chart-{s.key}")
+    else:
+        if bullets:
+            with st.container(key="slide-bullets"):
+                st.markdown(bullets)
+        if s.chart is not None:
+            c.plot(pp.enlarge(s.chart.figure), key=f"pres-chart-{s.key}")
+    if s.table is not None and not s.table.empty:
+        st.html(pp.table_html(s.table))
+    if s.empty and not (s.lead or s.chart or s.table or s.cards or s.bullets):
+        with st.container(key="slide-empty"):
+            st.markdown(t("pres_empty_slide", lang))
+    with st.container(key="slide-foot"):
+        st.markdown(pp.footer_text(b, i, n, lang, t("demo_data", lang)))
+
+with st.expander(t("pres_notes", lang), icon=":material/description:"):
+    st.markdown("  \n".join(pp.md(line) for line in (s.notes or "").splitlines()) or "–")
+st.caption(t("pres_keys_help", lang))

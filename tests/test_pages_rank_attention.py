@@ -1,0 +1,378 @@
+"""The ranking, attention and presentation pages through AppTest (demo data, empty store,
+English), what they compute (what-if, commitments judged next month, events on every time
+series), and the pieces they are built from, tested directly."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from metrics import charts, db, fmt
+from metrics.auth import User
+from metrics.i18n import t
+from tests.test_pages import _app_like_a_running_server, assert_clean, metrics, open_app, texts  # noqa: F401
+
+NEW_PAGES = ["ranking", "attention", "presentation"]
+
+
+def plotly_specs(at) -> list[str]:
+    """The JSON of every plotly figure the run drew."""
+    return [el.proto.spec for el in at.get("plotly_chart")]
+
+
+# --- every new page, with and without data, in both languages ---------------------------------------
+@pytest.mark.parametrize("page", NEW_PAGES)
+def test_new_pages_render_with_the_demo_data(monkeypatch, demo_db, page):
+    at = open_app(monkeypatch, demo_db, page, p="2022-08")
+    assert at.title[0].value == t(f"page_{page}", "vi")
+    body = texts(at)
+    assert "DỮ LIỆU MẪU" in body or "Số liệu đến ngày" in body
+    assert "Traceback" not in body
+    if page == "ranking":
+        m = metrics(at)
+        assert "/" in m[t("rank", "vi")]
+        assert t("road_title", "vi", stretch=4, target=5) in body
+        assert t("projection_title", "vi") in body
+        assert len(plotly_specs(at)) >= 6
+        # what it takes, in plain words: rank 5 in 08/2022 in the demo, so inside the
+        # target; the road to 4 indicator by indicator, or "not enough on its own"
+        assert t("road_inside", "vi", rank=5, place=5) in body
+        assert " lên " in body and "không đủ nếu chỉ cải thiện chỉ số này" in body
+    if page == "attention":
+        assert t("attention_title", "vi", month="Tháng 8/2022") in body
+        assert t("streaks_title", "vi") in body                      # an administrator sees the officials
+    if page == "presentation":
+        assert at.header[0].value.startswith("Tình hình giải quyết thủ tục hành chính")
+        assert len(at.get("download_button")) == 3
+
+
+@pytest.mark.parametrize("page", NEW_PAGES)
+def test_new_pages_render_with_an_empty_database(monkeypatch, empty_db, page):
+    at = open_app(monkeypatch, empty_db, page)
+    assert at.title[0].value == t(f"page_{page}", "vi")
+    assert not at.metric
+    assert t("no_data_at_all", "vi") in texts(at)
+
+
+def test_new_pages_in_english(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, lang="en", p="2022-08")
+    for page in NEW_PAGES:
+        at.switch_page(f"pages/{page}.py").run()
+        assert_clean(at)
+        assert at.title[0].value == t(f"page_{page}", "en")
+    from metrics import i18n
+
+    assert not i18n.MISSING, sorted(i18n.MISSING)
+
+
+def test_ranking_without_peer_figures_says_so(monkeypatch, sample_db):
+    # the sample has peer figures for 07–10/2022 only
+    at = open_app(monkeypatch, sample_db, "ranking", p="2022-03")
+    body = texts(at)
+    assert t("needs_peer_data", "vi") in body
+    # what needs no peers still shows: the units' leagues
+    assert t("leagues_title", "vi") in body
+
+
+# --- what-if ---------------------------------------------------------------------------------------------
+def test_what_if_changes_score_and_rank(monkeypatch, demo_db):
+    at = open_app(monkeypatch, demo_db, "ranking", p="2022-08")
+    before = metrics(at)
+    score_label, rank_label = t("whatif_score", "vi"), t("whatif_rank", "vi")
+    assert before[score_label] == before[t("service_score", "vi")]         # untouched sliders change nothing
+    slider = next(s for s in at.select_slider if s.key.startswith("rk-wi-online_payment-"))
+    slider.set_value(100.0).run()
+    assert_clean(at)
+    after = [m for m in at.metric if m.label == score_label][0]
+    assert after.value != before[score_label]
+    assert after.delta and after.delta.startswith("+")
+    rank = [m for m in at.metric if m.label == rank_label][0]
+    assert int(rank.value.split("/")[0]) <= int(before[rank_label].split("/")[0])
+    assert t("whatif_changed", "vi", items="")[:8] in texts(at)
+    # back to the current values
+    at.button(key="rk-wi-reset").click().run()
+    assert metrics(at)[score_label] == before[score_label]
+    # by one unit: the land registry branch reaching full online payment moves the district
+    base = [m for m in at.metric if m.label == score_label][1].value
+    at.selectbox(key="rk-wu-unit").set_value("CNVPDK").run()
+    at.selectbox(key="rk-wu-ind").set_value("online_payment").run()
+    slider = next(s for s in at.select_slider if s.key.startswith("rk-wu-CNVPDK-online_payment-"))
+    slider.set_value(100.0).run()
+    assert_clean(at)
+    moved = [m for m in at.metric if m.label == score_label][1]
+    assert moved.value != base and moved.delta.startswith("+")
+
+
+# --- attention: flags, dossiers, roles -------------------------------------------------------------------
+def test_a_flag_opens_its_dossiers(monkeypatch, demo_db):
+    at = open_app(monkeypatch, demo_db, "attention", p="2022-08")
+    tables = len(at.dataframe)
+    at.button(key="att-flag-CNVPDK-apology_missing").click().run()
+    assert_clean(at)
+    assert len(at.dataframe) == tables + 1
+    assert t("flag_dossiers_count", "vi", n="187") in texts(at)
+    opened = [df.value for df in at.dataframe if t("col_dossier_code", "vi") in df.value.columns][0]
+    assert len(opened) == 187 and "Cán bộ xử lý" not in opened.columns          # no official's name
+
+
+@pytest.mark.parametrize("role, sees", [("officer", True), ("leader", True), ("unit", False)])
+def test_officials_streaks_only_for_leaders_and_officers(monkeypatch, demo_db, role, sees):
+    user = User("u", role, "CNVPDK" if role == "unit" else None)
+    at = open_app(monkeypatch, demo_db, "attention", user=user, p="2022-08")
+    assert (t("streaks_title", "vi") in texts(at)) == sees
+
+
+def test_overview_lists_the_same_flags_in_english(monkeypatch, demo_db):
+    at = open_app(monkeypatch, demo_db, lang="en", p="2022-08")
+    flags = [df.value for df in at.dataframe if "Detail" in df.value.columns][0]
+    # the engine's English detail, worst unit first (a late streak of 8 months)
+    assert flags.iloc[0]["Detail"].startswith("Late dossiers in 8 consecutive months")
+    assert not any("tháng liên tiếp" in d for d in flags["Detail"])
+
+
+# --- commitments and events, written in the app ---------------------------------------------------------
+def add_commitment(at, unit: str, text: str, kpi: str | None = None, target: float | None = None):
+    at.selectbox(key="att-c-unit").set_value(unit)
+    at.text_area(key="att-c-text").input(text)
+    at.text_input(key="att-c-owner").input("Phó Chủ tịch UBND xã")
+    if kpi:
+        at.selectbox(key="att-c-kpi").set_value(kpi)
+    if target is not None:
+        at.number_input(key="att-c-target").set_value(target)
+    at.form_submit_button[0].click().run()
+    assert_clean(at)
+
+
+def test_a_commitment_shows_next_month_kept_or_not(monkeypatch, demo_db, copy_db):
+    path = copy_db(demo_db)
+    at = open_app(monkeypatch, path, "attention", p="2022-07")
+    add_commitment(at, "21961", "Giải quyết dứt điểm hồ sơ quá hạn", "on_time_rate", 90)
+    assert any(t("commit_added", "vi", unit="Xã Phước Hưng", month="Tháng 8/2022") in s.value for s in at.success)
+    assert "Giải quyết dứt điểm hồ sơ quá hạn" in texts(at)               # listed for July
+    # next month: judged by August's figures, beside them on the attention page …
+    at.sidebar.selectbox(key="p").set_value("2022-08").run()
+    assert_clean(at)
+    review = [df.value for df in at.dataframe if t("result", "vi") in df.value.columns]
+    assert review, "no review table"
+    row = review[0].iloc[0]
+    assert row[t("commitment", "vi")] == "Giải quyết dứt điểm hồ sơ quá hạn"
+    assert row[t("unit", "vi")] == "Xã Phước Hưng"
+    assert row[t("result", "vi")].startswith(("✓", "✗"))
+    assert "Đúng hạn" in row[t("before_now", "vi")] and "→" in row[t("before_now", "vi")]
+    # … and on the unit's own page
+    at.sidebar.selectbox(key="u").set_value("21961").run()
+    at.switch_page("pages/unit_detail.py").run()
+    assert_clean(at)
+    assert t("review_unit_title", "vi", month="Tháng 7/2022") in texts(at)
+    assert any("Giải quyết dứt điểm hồ sơ quá hạn" in list(df.value.iloc[:, 0]) for df in at.dataframe)
+
+
+def test_an_empty_commitment_is_refused_without_writing(monkeypatch, demo_db, copy_db):
+    path = copy_db(demo_db)
+    at = open_app(monkeypatch, path, "attention", p="2022-07")
+    at.form_submit_button[0].click().run()
+    assert_clean(at)
+    assert t("commit_text_missing", "vi") in texts(at)
+    assert t("commit_none_yet", "vi") in texts(at)
+
+
+def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db, copy_db):
+    path = copy_db(demo_db)
+    at = open_app(monkeypatch, path, "attention", p="2022-08")
+    at.date_input(key="att-e-date").set_value(date(2022, 6, 15))
+    at.text_input(key="att-e-text").input("Xe tuyên truyền lưu động")
+    at.form_submit_button[1].click().run()
+    assert_clean(at)
+    assert any(t("events_added", "vi") in s.value for s in at.success)
+    assert "Xe tuyên truyền lưu động" in texts(at)
+    # on the attention page's own time series (measures, apology letters) …
+    assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) >= 5
+    # … on the overview's rank trend, every trend of a unit and the ranking page
+    at.switch_page("pages/overview.py").run()
+    assert any("Xe tuyên truyền lưu động" in s for s in plotly_specs(at))
+    at.switch_page("pages/ranking.py").run()
+    assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) >= 2
+    at.sidebar.selectbox(key="u").set_value("TP").run()
+    at.switch_page("pages/unit_detail.py").run()
+    assert_clean(at)
+    specs = plotly_specs(at)
+    assert sum("Xe tuyên truyền lưu động" in s for s in specs) >= 5
+
+
+# --- presentation -----------------------------------------------------------------------------------------
+def test_presentation_steps_through_the_deck_slides(monkeypatch, demo_db):
+    from metrics.export import briefing
+    from metrics.profile import load_profile
+
+    con = db.connect(demo_db)
+    try:
+        deck = briefing.build(con, date(2022, 8, 1), load_profile(), "vi")
+    finally:
+        con.close()
+    at = open_app(monkeypatch, demo_db, "presentation", p="2022-08")
+    seen = [at.header[0].value]
+    for _ in range(len(deck.slides) - 1):
+        at.button(key="pres-next").click().run()
+        assert_clean(at)
+        seen.append(at.header[0].value)
+    assert seen == [s.title for s in deck.slides]                    # the same slides as the PPTX
+    assert at.button(key="pres-next").disabled
+    at.button(key="pres-prev").click().run()
+    assert at.header[0].value == deck.slides[-2].title
+    at.selectbox(key="pres_pick").set_value(3).run()
+    assert at.header[0].value == deck.slides[3].title
+
+
+def test_presentation_of_one_unit(monkeypatch, demo_db):
+    at = open_app(monkeypatch, demo_db, "presentation", p="2022-08", u="TP")
+    assert_clean(at)
+    assert "Phòng Tư pháp" in texts(at)
+
+
+# --- the pieces, directly ----------------------------------------------------------------------------------
+EVENTS = pd.DataFrame({"event_date": [date(2022, 3, 15), date(2022, 3, 20), date(2023, 5, 1)],
+                       "text": ["Xe tuyên truyền lưu động", "Bưu điện bố trí nhân viên tại Bộ phận Một cửa",
+                                "ngoài khung"]})
+
+
+def event_texts(fig: go.Figure) -> list[str]:
+    return [a.text for a in fig.layout.annotations if a.name == "event"]
+
+
+def series(key="on_time_rate", values=(0.9, 0.92, 0.95, 0.97)):
+    months = [date(2022, m, 1) for m in range(1, len(values) + 1)]
+    return pd.DataFrame({"period": months, "unit_code": "ALL", "unit_name": "Huyện Tuy Phước",
+                         key: pd.array(list(values), dtype="Float64")})
+
+
+def test_events_are_drawn_on_a_kpi_over_time():
+    fig = charts.figure_for("on_time_rate", series(), "vi", goal=1.0, annotations=EVENTS)
+    marks = [s for s in fig.layout.shapes if s.name == "event"]
+    assert len(marks) == 1 and marks[0].x0 == "03/2022"                  # two events, one month, one mark
+    (label,) = event_texts(fig)
+    assert label == "Xe tuyên truyền lưu động (+1)"
+    hover = [a.hovertext for a in fig.layout.annotations if a.name == "event"][0]
+    assert "15/03/2022: Xe tuyên truyền lưu động" in hover and "Bưu điện" in hover
+    assert "ngoài khung" not in json.dumps(fig.to_plotly_json(), ensure_ascii=False)   # outside: left out
+    assert [x for x in fig.layout.xaxis.categoryarray or []] == [] and list(fig.data[0].x)[2] == "03/2022"
+    assert not [s for s in charts.figure_for("on_time_rate", series(), "vi").layout.shapes if s.name == "event"]
+
+
+def test_events_on_counts_rank_heatmap_and_the_new_figures():
+    from ui import figures
+
+    assert event_texts(charts.figure_for("late_count", series("late_count", (3, 1, 4, 0)), "en",
+                                         annotations=EVENTS))
+    hist = pd.DataFrame({"period": [date(2022, m, 1) for m in range(1, 5)], "rank": pd.array([8, 7, 6, 5], "Int64"),
+                         "n_peers": 11, "score": 70.0, "target_score": 72.0})
+    assert event_texts(charts.rank_trend(hist, "vi", 5, annotations=EVENTS))
+    heat = series().assign(unit_code="TP", unit_name="Phòng Tư pháp")
+    fig = charts.league_heatmap(heat, "on_time_rate", "vi", annotations=EVENTS)
+    assert [s.type for s in fig.layout.shapes if s.name == "event"] == ["rect"]
+    assert event_texts(figures.kpi_pair(series("early_rate_priority").assign(
+        early_rate_direct=pd.array([0.3] * 4, "Float64")), ["early_rate_priority", "early_rate_direct"], "vi",
+        annotations=EVENTS))
+    acc = pd.DataFrame({"period": [date(2022, m, 1) for m in range(1, 5)], "accounts": [10, 20, 30, 40]})
+    fig = figures.count_bars(acc, "accounts", "vi", goal=25, annotations=EVENTS)
+    assert event_texts(fig) and any("Mục tiêu ≥ 25" in (a.text or "") for a in fig.layout.annotations)
+    ap = pd.DataFrame({"period": [date(2022, m, 1) for m in range(1, 5)], "dossiers": [5] * 4, "in_time": [1] * 4,
+                       "late": [1] * 4, "sent_undated": [0] * 4, "missing": [3] * 4, "unknown": [0] * 4})
+    assert event_texts(figures.apology_bars(ap, "vi", annotations=EVENTS))
+
+
+def test_event_rows_accept_lists_and_skip_blanks():
+    rows = charts.event_rows([(date(2022, 1, 2), "  a   b "), (None, "x"), (date(2022, 1, 3), "")])
+    assert rows == [(date(2022, 1, 2), "a b")]
+    assert charts.event_rows(None) == [] and charts.event_rows(pd.DataFrame()) == []
+
+
+def test_flags_worst_first_grouped_by_unit(monkeypatch):
+    from ui import attention_parts as ap
+
+    flags = pd.DataFrame({
+        "unit_code": ["A", "B", "B", "C", "A"],
+        "unit_name": ["Xã A", "Xã B", "Xã B", "Xã C", "Xã A"],
+        "flag": ["priority_not_honoured", "overdue_backlog", "late_streak", "late_streak", "apology_missing"],
+        "value": [3.5, 4, 2, 6, 12],
+        "detail": ["a1", "b1", "b2", "c1", "a2"],
+        "detail_en": ["A one", "b one", "b two", "c one", "a two"],
+    })
+    out = ap.ordered(flags, ["A", "B", "C"])
+    assert list(out.unit_code) == ["C", "B", "B", "A", "A"]            # streak of 6, streak of 2, then A
+    assert list(out.flag[1:3]) == ["late_streak", "overdue_backlog"]
+    assert list(out.flag[3:]) == ["apology_missing", "priority_not_honoured"]
+    view = ap.flags_view(out, "en")
+    assert list(view["Detail"]) == ["C one", "B two", "B one", "A two", "A one"]
+    assert list(ap.flags_view(out, "vi")[t("detail", "vi")]) == ["c1", "b2", "b1", "a2", "a1"]
+
+
+def test_apology_summary_rates_over_known_letters():
+    from ui.attention_parts import apology_summary
+
+    rows = pd.DataFrame({"unit_code": ["A"] * 5 + ["B"],
+                         "apology": ["in_time", "late", "missing", "unknown", "sent_undated", "unknown"]})
+    s = apology_summary(rows, "unit_code").set_index("unit_code")
+    assert s.loc["A", "dossiers"] == 5 and s.loc["A", "missing"] == 1
+    assert s.loc["A", "sent_rate"] == pytest.approx(3 / 4)            # the unknown one is not counted
+    assert s.loc["A", "in_time_rate"] == pytest.approx(1 / 4)
+    assert fmt.is_missing(s.loc["B", "sent_rate"])                    # nothing known: no rate, not 0
+
+
+def test_fast_points_by_unit_agrees_with_the_engine(sample_db):
+    from metrics import whatif
+    from metrics.profile import load_profile
+    from ui.ranking_parts import points_by_unit
+
+    con = db.connect(sample_db)
+    try:
+        prof = load_profile()
+        p = date(2022, 8, 1)
+        ours = points_by_unit(con, p, p, prof)
+        theirs = whatif.points_by_unit(con, p, p, prof)
+    finally:
+        con.close()
+    assert len(ours) == len(theirs) > 0
+    both = ours.merge(theirs, on=["unit_code", "indicator"], suffixes=("", "_engine"))
+    assert len(both) == len(ours)
+    assert (both.gain - both.gain_engine).abs().max() < 1e-9
+
+
+def test_gap_to_a_place():
+    from ui.ranking_parts import gap_to
+
+    ranking = pd.DataFrame({"peer_name": list("ABCDEF"), "is_self": [False, False, False, False, True, False],
+                            "score": [90.0, 85, 82, 80, 79.5, 70], "rank": pd.array([1, 2, 3, 4, 5, 6], "Int64")})
+    g4 = gap_to(ranking, 4)
+    assert not g4["inside"] and g4["points"] == pytest.approx(0.5) and g4["name"] == "D"
+    g5 = gap_to(ranking, 5)
+    assert g5["inside"] and g5["points"] == pytest.approx(9.5) and g5["name"] == "F"
+
+
+def test_downloads_never_hold_a_live_formula():
+    import io
+
+    import openpyxl
+
+    from ui.downloads import csv_bytes, xlsx_bytes
+
+    frame = pd.DataFrame({"Thủ tục": ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "Đăng ký kết hôn"],
+                          "Số": [1, 2, 3, 4, 5]})
+    text = csv_bytes(frame).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1" in text and "'-2" in text and "'@SUM" in text
+    assert "\nĐăng ký kết hôn," in text
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"Hồ sơ": frame}))).active
+    cells = [ws.cell(row=r, column=1) for r in range(2, 7)]
+    assert all(c.data_type == "s" for c in cells)
+    assert cells[0].value == '=HYPERLINK("http://x","y")'               # shown as text, never run
+
+
+def test_peer_bars_draw_the_target_cut():
+    ranking = pd.DataFrame({"peer_name": [f"H{i}" for i in range(7)], "is_self": [False] * 6 + [True],
+                            "score": [90.0, 88, 85, 83, 81.4, 80, 79], "rank": pd.array(range(1, 8), "Int64")})
+    fig = charts.peer_bars(ranking, "vi", target_rank=5, stretch_rank=4)
+    (cut,) = [s for s in fig.layout.shapes if s.name == "target_cut"]
+    assert cut.x0 == cut.x1 == 81.4
+    assert any("ngưỡng 81,4 điểm" in (a.text or "") for a in fig.layout.annotations)
