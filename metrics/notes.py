@@ -109,17 +109,21 @@ def delete_annotation(con, annotation_id: int) -> None:
     con.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
 
 
-def annotations(con, start: date, end: date, unit_code: str | None = None) -> pd.DataFrame:
-    """Events in [start, end's month]: the jurisdiction's own, and the unit's when one is given."""
+def annotations(con, start: date, end: date, unit_code: str | None = None,
+                all_units: bool = False) -> pd.DataFrame:
+    """Events in [start, end's month]: the jurisdiction's own, and the unit's when one is
+    given (every unit's with all_units, for the list of events)."""
     import calendar
 
     end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
     params: list = [start, end_of]
     flt = " AND unit_code IS NULL"
-    if unit_code:
+    if all_units:
+        flt = ""
+    elif unit_code:
         flt = " AND (unit_code IS NULL OR unit_code = ?)"
         params.append(unit_code)
-    return con.execute(f"SELECT id, event_date, unit_code, text FROM annotations "
+    return con.execute(f"SELECT id, event_date, unit_code, text, created_by FROM annotations "
                        f"WHERE event_date BETWEEN ? AND ?{flt} ORDER BY event_date", params).df()
 
 

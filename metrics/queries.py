@@ -232,6 +232,12 @@ def peer_table(con, start: date, end: date | None = None, profile: Profile | Non
                    "months": np.array([len(months[c]) for c in codes], dtype="int64")}, recs)
 
 
+def peer_index(con) -> pd.DataFrame:
+    """The official yearly CCHC index of every peer (peer_code, year, score, rank)."""
+    return con.execute("SELECT peer_code, year, score, rank FROM peer_index WHERE is_current "
+                       "ORDER BY year, rank, peer_code").df()
+
+
 def as_of(con) -> dict:
     """What the data is and how fresh: for the caption on every page."""
     row = con.execute("""

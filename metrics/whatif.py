@@ -148,24 +148,39 @@ def what_it_takes(con, start: date, end: date | None = None, target_rank: int | 
 
 def points_by_unit(con, start: date, end: date | None = None, profile: Profile | None = None) -> pd.DataFrame:
     """For each unit and indicator: the district score gained if that unit alone reached the
-    indicator's full mark: whose improvement gains the district most."""
+    indicator's full mark (its numerator raised, its denominator held; the district's
+    counters being the sum of its units'): whose improvement gains the district most.
+
+    The peer and unit tables are read once; each pair is one score_frame on a copy (the
+    same figures as simulate(unit_values=…) per pair, which would re-read them each time).
+    """
     profile = profile or load_profile()
     end = end or start
-    base = simulate(con, start, end, profile=profile)
-    if base.empty:
-        return pd.DataFrame()
-    base_score = float(base[base.is_self].score.iloc[0])
+    cols = ["unit_code", "unit_name", "indicator", "kpi", "value", "gain"]
+    peers = _peer_frame(con, start, end, profile)
+    me = _self_pos(peers, profile)
+    if me is None:
+        return pd.DataFrame(columns=cols)
+    base_score = score_frame(peers, profile.indicators).loc[me, "score"]
+    if pd.isna(base_score):
+        return pd.DataFrame(columns=cols)
     units = queries.kpi_table(con, start, end, include_total=False, profile=profile)
     rows = []
-    for u in units.itertuples():
+    for rec in units.to_dict("records"):
         for ind in profile.indicators:
             k = KPI_BY_KEY[ind.kpi]
-            v = getattr(u, ind.kpi)
-            if pd.isna(v):
+            v = rec.get(ind.kpi)
+            if v is None or pd.isna(v):
                 continue
-            target_v = max(float(v), ind.full_mark)
-            sim = simulate(con, start, end, unit_values={(u.unit_code, ind.key): target_v}, profile=profile)
-            gain = float(sim[sim.is_self].score.iloc[0]) - base_score
-            rows.append((u.unit_code, u.unit_name, ind.key, float(v), gain))
-    return pd.DataFrame(rows, columns=["unit_code", "unit_name", "indicator", "value", "gain"]) \
-        .sort_values("gain", ascending=False).reset_index(drop=True)
+            num = None if any(pd.isna(rec[c]) for c in k.num) else float(sum(rec[c] for c in k.num))
+            den = None if any(pd.isna(rec[c]) for c in k.den) else float(sum(rec[c] for c in k.den))
+            gain = 0.0
+            if den and num is not None:
+                frame = peers.copy()
+                col = k.num[0]
+                frame[col] = frame[col].astype("Float64")
+                frame.loc[me, col] = frame.loc[me, col] + (max(float(v), ind.full_mark) * den - num)
+                gain = float(score_frame(frame, profile.indicators).loc[me, "score"]) - float(base_score)
+            rows.append((rec["unit_code"], rec["unit_name"], ind.key, ind.kpi, float(v), gain))
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)

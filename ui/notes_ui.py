@@ -47,15 +47,12 @@ def events(start: date | None, end: date | None, unit: str | None = None) -> pd.
 
 
 def _all_events(start: date, end: date) -> pd.DataFrame:
-    """Every event of [start, end's month], of the jurisdiction and of every unit (the list
-    on the attention page; notes.annotations gives one unit's at a time)."""
-    import calendar
+    """Every event of [start, end's month], of the jurisdiction and of every unit, newest first."""
+    from metrics import notes
 
-    end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
     with data.cursor() as cur:
-        return cur.execute("SELECT id, event_date, unit_code, text, created_by FROM annotations "
-                           "WHERE event_date BETWEEN ? AND ? ORDER BY event_date DESC, id DESC",
-                           [start, end_of]).df()
+        ev = notes.annotations(cur, start, end, all_units=True)
+    return ev.iloc[::-1].reset_index(drop=True)
 
 
 # --- writing --------------------------------------------------------------------------------------

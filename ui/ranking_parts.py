@@ -1,11 +1,6 @@
 """What the ranking page reads besides the engine's cached calls: the gaps to the target
 places, where the points are per unit (fast), the what-if, and the official yearly index.
 
-Why a local `points_by_unit`: metrics.whatif.points_by_unit calls simulate() once per unit
-and indicator, and each call reads the peer table and the unit table again (about 150
-pairs of queries: ~20 s on the demo). The same figures come from one read of each table
-and score.score_frame per pair (well under a second); tests check both agree. Once the
-engine reads its frames once, this can call it instead.
 """
 from __future__ import annotations
 
@@ -15,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import queries
+from metrics import queries, whatif
 from metrics.kpis import KPI_BY_KEY
 from metrics.profile import Profile
 
@@ -27,73 +22,20 @@ def _self_row(frame: pd.DataFrame, code: str) -> int | None:
     return int(idx[0]) if len(idx) else None
 
 
-def _counter_sum(row, names) -> float | None:
-    vals = [row.get(n) for n in names]
-    if any(v is None or pd.isna(v) for v in vals):
-        return None
-    return float(sum(vals))
-
-
-def points_by_unit(con, start: date, end: date, profile: Profile) -> pd.DataFrame:
-    """unit_code, unit_name, indicator, kpi, value, gain: the district score gained if that
-    unit alone reached the indicator's full mark (its numerator raised, its denominator
-    held, the district's counters being the sum of its units'), as whatif.points_by_unit."""
-    from metrics.score import score_frame
-
-    cols = ["unit_code", "unit_name", "indicator", "kpi", "value", "gain"]
-    peers = queries.peer_table(con, start, end, profile)
-    peers = peers[peers["months"].fillna(0) > 0].reset_index(drop=True)
-    me = _self_row(peers, profile.code)
-    if me is None:
-        return pd.DataFrame(columns=cols)
-    base = score_frame(peers, profile.indicators)
-    base_score = base.loc[me, "score"]
-    if pd.isna(base_score):
-        return pd.DataFrame(columns=cols)
-    units = queries.kpi_table(con, start, end, include_total=False, profile=profile)
-    rows = []
-    for rec in units.to_dict("records"):
-        for ind in profile.indicators:
-            k = KPI_BY_KEY[ind.kpi]
-            v = rec.get(ind.kpi)
-            if v is None or pd.isna(v):
-                continue
-            target = max(float(v), ind.full_mark)
-            num, den = _counter_sum(rec, k.num), _counter_sum(rec, k.den)
-            gain = 0.0
-            if den and num is not None:
-                frame = peers.copy()
-                col = k.num[0]
-                frame[col] = frame[col].astype("Float64")
-                frame.loc[me, col] = frame.loc[me, col] + (target * den - num)
-                gain = float(score_frame(frame, profile.indicators).loc[me, "score"]) - float(base_score)
-            rows.append((rec["unit_code"], rec["unit_name"], ind.key, ind.kpi, float(v), gain))
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _points_by_unit(path: str, version: tuple, start: date, end: date) -> pd.DataFrame:
     with data.cursor(path) as cur:
-        return points_by_unit(cur, start, end, data.profile())
+        return whatif.points_by_unit(cur, start, end, data.profile())
 
 
 def unit_gains(start: date, end: date) -> pd.DataFrame:
     return _points_by_unit(data.db_key(), data.data_version(), start, end)
 
 
-def official_index_frame(con) -> pd.DataFrame:
-    """The official yearly CCHC index of every peer (peer_code, year, score, rank)."""
-    return con.execute("SELECT peer_code, year, score, rank FROM peer_index WHERE is_current "
-                       "ORDER BY year, rank, peer_code").df()
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def _official_index(path: str, version: tuple) -> pd.DataFrame:
     with data.cursor(path) as cur:
-        if data.has("queries", "peer_index"):
-            return queries.peer_index(cur)          # the engine's, once it has one
-        return official_index_frame(cur)
+        return queries.peer_index(cur)
 
 
 def official_index() -> pd.DataFrame:
