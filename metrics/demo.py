@@ -1557,6 +1557,15 @@ def generate_with_summary(out_dir: Path, profile: Profile | None = None, seed: i
         rows[path.name] = _write_index(path, profile, irows)
         files.append(path)
 
+    # 5. what officers record beside the figures: events for the charts and the public-service
+    # accounts created with citizens' help (the Youth Union's campaign, rule 4 of the order)
+    path = out_dir / f"su_kien_{stem}_{YEAR}.csv"
+    rows[path.name] = _write_events(path, profile)
+    files.append(path)
+    path = out_dir / f"tai_khoan_dvc_{stem}_{YEAR}.csv"
+    rows[path.name] = _write_accounts(path, profile, random.Random(f"{seed}:accounts"))
+    files.append(path)
+
     monthly = {}
     for m in MONTHS:
         c = own[m]
@@ -1570,6 +1579,52 @@ def generate_with_summary(out_dir: Path, profile: Profile | None = None, seed: i
             "rank": rank_of(own_scores[m], others) if others else None,
         }
     return DemoSummary(files, rows, monthly, repeats)
+
+
+EVENTS = [
+    (3, 15, None, "Xe tuyên truyền lưu động về dịch vụ công trực tuyến"),
+    (4, 4, None, "Đoàn Thanh niên ra quân hỗ trợ người dân tạo tài khoản dịch vụ công"),
+    (5, 9, None, "Bưu điện bố trí nhân viên tại Bộ phận Một cửa"),
+    (7, 1, None, "Chủ tịch UBND huyện chỉ đạo xử lý nghiêm đơn vị trễ hạn 2 tháng liên tiếp"),
+    (9, 12, "land_branch", "Chi nhánh VP Đăng ký đất đai bổ sung nhân sự một cửa"),
+]
+
+
+def _write_events(path: Path, profile) -> int:
+    """Dated events (Ngày, Đơn vị, Nội dung); blank unit = the whole jurisdiction."""
+    import csv
+
+    land = next((u.name for u in profile.units if u.level == "land_branch"), None)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["SỰ KIỆN, HOẠT ĐỘNG CẢI CÁCH HÀNH CHÍNH NĂM " + str(YEAR)])
+        w.writerow(["Ngày", "Đơn vị", "Nội dung"])
+        n = 0
+        for month, day, who, text in EVENTS:
+            unit = land if who == "land_branch" else ""
+            if who == "land_branch" and not land:
+                continue
+            w.writerow([f"{day:02d}/{month:02d}/{YEAR}", unit or "", text])
+            n += 1
+    return n
+
+
+def _write_accounts(path: Path, profile, rng: random.Random) -> int:
+    """Accounts created with help per commune and month, rising with the campaign."""
+    import csv
+
+    n = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Đơn vị", "Tháng", "Số tài khoản"])
+        for u in profile.units:
+            if not u.is_commune or u.rolls_into:
+                continue
+            for m in MONTHS:
+                base = 6 + 3 * m if m >= 4 else 4 + m
+                w.writerow([u.name, f"{m:02d}/{YEAR}", max(0, int(base + rng.randint(-4, 6)))])
+                n += 1
+    return n
 
 
 if __name__ == "__main__":  # python -m metrics.demo [out_dir]

@@ -10,7 +10,7 @@ from .importers.core import ImportResult, import_file
 from .profile import Profile, load_profile
 
 # bump when the generator's output changes, so that an old demo database is re-seeded
-DEMO_VERSION = "1"
+DEMO_VERSION = "2"
 
 
 def seed_demo(con, profile: Profile | None = None, progress=None, out_dir: Path | None = None) -> list[ImportResult]:
