@@ -127,9 +127,11 @@ with c.guarded(lang):
                ("" if f.selection == "all" else f"_{f.selection}")
         d1, d2, _ = st.columns([1, 1, 3])
         with d1:
-            st.download_button(t("download_csv", lang), as_csv, file_name=f"{name}.csv", mime="text/csv",
+            st.download_button(t("download_csv", lang), downloads.audited(as_csv, f"{name}.csv"),
+                               file_name=f"{name}.csv", mime="text/csv",
                                icon=":material/download:", on_click="ignore", key="dl-csv")
         with d2:
-            st.download_button(t("download_xlsx", lang), as_xlsx, file_name=f"{name}.xlsx",
+            st.download_button(t("download_xlsx", lang), downloads.audited(as_xlsx, f"{name}.xlsx"),
+                               file_name=f"{name}.xlsx",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                icon=":material/download:", on_click="ignore", key="dl-xlsx")

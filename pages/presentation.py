@@ -14,7 +14,7 @@ import streamlit as st
 from metrics import fmt
 from metrics.i18n import t
 from ui import components as c
-from ui import boot, data, state
+from ui import boot, data, downloads, state
 from ui import presentation_parts as pp
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
@@ -84,7 +84,9 @@ with bar.popover(t("pres_downloads", lang), icon=":material/download:"):
     from metrics.export import MIME, file_name
 
     for fmt_name, label in (("pptx", "pres_pptx"), ("xlsx", "pres_xlsx"), ("pdf", "pres_pdf")):
-        st.download_button(t(label, lang), pp.exporter(fmt_name, period, lang, unit),
+        st.download_button(t(label, lang),
+                           downloads.audited(pp.exporter(fmt_name, period, lang, unit),
+                                             file_name(data.profile(), period, fmt_name, unit)),
                            file_name=file_name(data.profile(), period, fmt_name, unit), mime=MIME[fmt_name],
                            icon=":material/download:", on_click="ignore", key=f"pres-dl-{fmt_name}")
 with bar:

@@ -29,3 +29,25 @@ def xlsx_bytes(frames: dict[str, pd.DataFrame], lang: str = "vi") -> bytes:
     from metrics.export.xlsx import frames_workbook
 
     return frames_workbook(frames, lang)
+
+
+def audited(build, what: str):
+    """Wrap a deferred download so that building it leaves a line in the audit log (who,
+    what). The user and the store are taken now: the build runs in another thread, where
+    the session is not available."""
+    import streamlit as st
+
+    from metrics import auth
+
+    from . import data
+
+    user = getattr(st.session_state.get("user"), "name", None)
+    root = data.connection()
+
+    def run() -> bytes:
+        blob = build()
+        with root.cursor() as cur:
+            auth.audit(cur, user, "export", what)
+        return blob
+
+    return run
