@@ -22,7 +22,8 @@ def _frame_out(df, fmt: str, out=None) -> None:
 
     out = out or sys.stdout
     if fmt == "csv":
-        df.to_csv(out, index=False, lineterminator="\n")
+        # rates and scores with four decimals ("50.0000"), counts as whole numbers
+        df.to_csv(out, index=False, lineterminator="\n", float_format="%.4f")
     elif fmt == "json":
         records = []
         for rec in df.to_dict(orient="records"):

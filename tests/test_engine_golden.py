@@ -87,7 +87,7 @@ def test_june_has_only_the_june_dossier(tmp_path, capsys):
     # TP3: received 1/6, due 10/6, finished 15/6 -> one late dossier in June, nothing else
     assert set(rows) == {"ALL", "TP"}
     assert rows["TP"]["received_total"] == "1" and rows["TP"]["resolved_late"] == "1"
-    assert rows["TP"]["on_time_rate"] == "0.0"
+    assert rows["TP"]["on_time_rate"] == "0.0000"
 
 
 def test_two_months_are_a_ratio_of_sums(tmp_path, capsys):
