@@ -6,6 +6,7 @@ Profiles are TOML files under metrics/profiles/. The default is the 2022 Tuy Ph�
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -148,6 +149,9 @@ def _canonical(k: str) -> str:
     return plain
 
 
+_PLACE_SUFFIX = re.compile(r"\s(huyen|tinh|thanh pho|thi xa|tp|tx)\s\S.*$")
+
+
 def _without_prefix(k: str) -> str:
     # compare without accents ("xã" and "xa" are the same prefix); strip_accents keeps the
     # length of NFC text, so the cut position carries over to the accented string
@@ -204,6 +208,17 @@ class _Matcher:
             return self.by_code[f]
         if compact(raw) in self.by_code and any(ch.isdigit() for ch in f):
             return self.by_code[compact(raw)]
+        found = self._probe(f)
+        if found is None:
+            # "UBND xã Phước Hưng - huyện Tuy Phước": the place it sits in, written after the
+            # name, is dropped as a last resort (the full name of a unit that contains it,
+            # such as the land branch "… huyện Tuy Phước", has already matched above)
+            m = _PLACE_SUFFIX.search(strip_accents(f))
+            if m and m.start() > 0:
+                found = self._probe(f[: m.start()].strip())
+        return found
+
+    def _probe(self, f: str):
         stripped = _without_prefix(f)
         probes = [f, _canonical(f), stripped, strip_accents(stripped), compact(stripped)]
         for i, probe in enumerate(probes):

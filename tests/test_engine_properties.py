@@ -134,3 +134,9 @@ def test_random_bytes_are_refused(tmp_path_factory, data):
         assert _snapshot(con) == [0, 0, 0, 0, 0, 0]
     finally:
         con.close()
+
+
+@given(st.sampled_from([u for u in PROFILE.units if u.is_commune or u.level == "department"]),
+       st.sampled_from([" - huyện Tuy Phước", ", huyện Tuy Phước, tỉnh Bình Định", " (huyện Tuy Phước)"]))
+def test_unit_names_with_the_place_written_after(unit, suffix):
+    assert PROFILE.match_unit(unit.name + suffix).code == unit.code
