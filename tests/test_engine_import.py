@@ -300,3 +300,10 @@ def test_headings_that_only_begin_like_a_field_do_not_steal_it(tmp_path):
     m = map_dossier_header(["Ngày nhận kết quả", "Mã hồ sơ", "Đơn vị tính", "Đơn vị", "Ngày tiếp nhận",
                             "Hạn xử lý bước hiện tại", "Ngày hẹn trả kết quả cho công dân"])
     assert m == {1: "dossier_code", 3: "unit", 4: "received_at", 6: "due_at"}
+
+
+def test_index_file_with_a_short_row_is_refused_not_crashed(tmp_path, con):
+    (tmp_path / "idx.csv").write_text("Đơn vị,Năm,Chỉ số CCHC,Xếp hạng\nHuyện Phù Mỹ\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, tmp_path / "idx.csv")
+    assert "Năm không hợp lệ" in e.value.report()

@@ -194,9 +194,6 @@ def _open_csv(p: Path, name: str) -> Source:
             raise reject(name, "Tệp CSV không ở bảng mã UTF-8 hoặc UTF-16: hãy lưu lại với UTF-8",
                          "The CSV is neither UTF-8 nor UTF-16: save it as UTF-8",
                          value=f"byte {exc.start}") from exc
-    if codec == "utf-16-le" and duck_enc == "utf-16":
-        # DuckDB needs the BOM to know the byte order
-        duck_enc = "utf-16"
     if "\x00" in text:
         raise reject(name, "Tệp nhị phân, không phải bảng tính hay CSV",
                      "A binary file, neither a workbook nor a CSV")

@@ -290,14 +290,12 @@ def _parse_index(src_name, rows, start, h: TableHeader, profile: Profile) -> Par
         if peer is None:
             problems.add(Problem("Đơn vị so sánh không có trong danh mục", "Unknown peer", row=n, value=text))
             continue
-        ok_y, year = parse_count(r[col["@year"]] if col["@year"] < len(r) else None)
-        ok_s, score = parse_decimal(r[col["@score"]] if col["@score"] < len(r) else None)
-        rank = None
-        ok_r = True
-        if "@rank" in col:
-            ok_r, rank = parse_count(r[col["@rank"]] if col["@rank"] < len(r) else None)
+        ok_y, year = parse_count(_cell(r, col["@year"]))
+        ok_s, score = parse_decimal(_cell(r, col["@score"]))
+        ok_r, rank = parse_count(_cell(r, col.get("@rank"))) if "@rank" in col else (True, None)
         if not ok_y or year is None or not 1990 <= year <= 2100:
-            problems.add(Problem("Năm không hợp lệ", "Invalid year", row=n, value=str(r[col["@year"]])))
+            problems.add(Problem("Năm không hợp lệ", "Invalid year", row=n, value=str(_cell(r, col["@year"])),
+                                 expected_vi="năm, ví dụ 2021", expected_en="a year, e.g. 2021"))
             continue
         if not ok_s or not ok_r:
             problems.add(Problem("Điểm hoặc thứ hạng không đọc được", "Unreadable score or rank", row=n))
