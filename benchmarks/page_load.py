@@ -80,6 +80,19 @@ def _figures(page) -> list[str]:
     return [e.inner_text() for e in page.query_selector_all('[data-testid="stMetricValue"]')]
 
 
+_FIGURES_JS = """([n, before]) => {
+  const v = [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(e => e.innerText);
+  return v.length >= n && (before === null || JSON.stringify(v) !== JSON.stringify(before));
+}"""
+
+
+def _wait_figures(page, n: int, seconds: float, before: list[str] | None = None) -> None:
+    """Until `n` KPI values show (and differ from `before`), checked inside the page at every
+    animation frame, as Playwright waits for the floor's text: a check from Python costs a
+    round trip per element and would add its own delay to one side only."""
+    page.wait_for_function(_FIGURES_JS, arg=[n, before], polling="raf", timeout=seconds * 1000)
+
+
 def _wait(cond, seconds: float, what: str) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -156,7 +169,7 @@ def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str 
             page.get_by_label(t("login_password", "vi")).fill(PASSWORD)
             t1 = time.perf_counter()
             page.get_by_role("button", name=t("login_submit", "vi")).click()
-            _wait(lambda: len(_figures(page)) >= n_cards, 300, "overview after sign-in")
+            _wait_figures(page, n_cards, 300)
             res["cold_figures"] = time.perf_counter() - t1
             _wait(lambda: _all_drawn(page), 300, "overview drawn after sign-in")
             res["cold_ready"] = time.perf_counter() - t1
@@ -176,7 +189,7 @@ def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str 
                 op = ctx.new_page()
                 t0 = time.perf_counter()
                 op.goto(f"{base}/?p={period}")
-                _wait(lambda: len(_figures(op)) >= n_cards, 120, "overview figures")
+                _wait_figures(op, n_cards, 120)
                 figs.append(time.perf_counter() - t0)
                 _wait(lambda: _all_drawn(op), 120, "overview drawn")
                 readies.append(time.perf_counter() - t0)
@@ -203,8 +216,7 @@ def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str 
                         t0 = time.perf_counter()
                         option.click()
                         seen.add(choice)
-                        _wait(lambda: _figures(page) != before and len(_figures(page)) >= n_cards, 60,
-                              f"{kind} figures")
+                        _wait_figures(page, n_cards, 60, before)
                         times.append(time.perf_counter() - t0)
                         _wait(lambda: _all_drawn(page), 60, f"{kind} drawn")
                         log.append(f"{kind.replace('_', ' ')} to {choice}: figures updated {times[-1]:.2f} s "

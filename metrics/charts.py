@@ -172,15 +172,13 @@ def event_rows(events) -> list[tuple[date, str]]:
     return sorted(out)
 
 
-def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "line") -> go.Figure:
-    """Mark the months of `events` on a figure whose x axis is the month labels of `periods`
-    (as _month_labels draws them): a dotted vertical line with the event's text ("line"),
-    or an outline around the month's column of a heatmap ("column"). An event in a month
-    the figure does not show is left out (it would add a stray category). Markers and
-    labels are named "event" (tests and exports find them)."""
+def event_marks(periods, events, lang: str = "vi") -> list[tuple[int, str, str, list[str]]]:
+    """The events that fall in the months of `periods`, one mark per month: (index of the
+    month in `periods`, its label, a short text, "day: text" lines). An event outside
+    those months is left out (it would add a stray category)."""
     rows = event_rows(events)
     if not rows:
-        return fig
+        return []
     months = []
     for p in periods:
         d = fmt.to_date(p)
@@ -191,13 +189,28 @@ def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "l
     for day, text in rows:
         if (day.year, day.month) in index:
             by_month.setdefault((day.year, day.month), []).append((day, text))
-    for n, (m, items) in enumerate(sorted(by_month.items())):
+    out = []
+    for m, items in sorted(by_month.items()):
         i, label = index[m]
         first = items[0][1]
         short = first if len(first) <= EVENT_LABEL else first[: EVENT_LABEL - 1].rstrip() + "…"
         if len(items) > 1:
             short += f" (+{len(items) - 1})"
-        hover = "<br>".join(f"{fmt.day(d, lang)}: {text}" for d, text in items)
+        out.append((i, label, short, [f"{fmt.day(d, lang)}: {text}" for d, text in items]))
+    return out
+
+
+def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "line") -> go.Figure:
+    """Mark the months of `events` on a figure whose x axis is the month labels of `periods`
+    (as _month_labels draws them): a dotted vertical line with the event's text ("line"),
+    or an outline around the month's column of a heatmap ("column"). An event in a month
+    the figure does not show is left out (it would add a stray category). Markers and
+    labels are named "event" (tests and exports find them)."""
+    marks = event_marks(periods, events, lang)
+    if not marks:
+        return fig
+    for n, (i, label, short, lines) in enumerate(marks):
+        hover = "<br>".join(lines)
         if mode == "column":
             fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=0, y1=1, yref="paper", name="event",
                           line=dict(color=EVENT, width=3), fillcolor="rgba(0,0,0,0)", layer="above")
@@ -214,8 +227,8 @@ def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "l
                            text=short, showarrow=False, hovertext=hover, name="event",
                            font=dict(size=FONT_SIZE - 4, color=EVENT), bgcolor="rgba(255,255,255,0.8)",
                            borderpad=1)
-    if mode == "column" and by_month:
-        fig.update_layout(margin=dict(b=44 + (22 if len(by_month) > 1 else 0)))
+    if mode == "column":
+        fig.update_layout(margin=dict(b=44 + (22 if len(marks) > 1 else 0)))
     return fig
 
 
@@ -321,19 +334,16 @@ def league_heatmap(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=Non
     return add_events(fig, months, annotations, lang, mode="column")
 
 
-def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
-              top: int | None = None, worst_first: bool = True, share_of: float | None = None) -> go.Figure:
-    """Units side by side on one KPI (horizontal bars), coloured against the goal.
-
-    With `top`, only the `top` worst (or best) units; `share_of` adds "x % of the total" to
-    each label (who contributes most late dossiers).
-    """
+def unit_bar_rows(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, top: int | None = None,
+                  worst_first: bool = True, share_of: float | None = None) -> pd.DataFrame:
+    """The bars of a units-on-one-KPI chart, in drawing order: unit_name, value, scaled (a rate
+    in percent), label (the value as written on the bar), colour (against the goal, or blue
+    without one). Shared by the Plotly figure (unit_bars) and the dashboard's light bar list."""
     k = kpi_of(kpi_key)
-    title = title if title is not None else k.label(lang)
     df = frame[frame.unit_code != "ALL"] if "unit_code" in frame else frame
     df = df[df[k.key].notna()]
     if df.empty:
-        return empty_figure(lang, t("no_data_period", lang), 240, title)
+        return pd.DataFrame(columns=["unit_name", "value", "scaled", "label", "colour"])
     # worst first: high counts of a lower-is-better KPI, low rates of a higher-is-better one
     worst_desc = k.lower_is_better
     df = df.sort_values(k.key, ascending=not worst_desc if worst_first else worst_desc, kind="stable")
@@ -346,14 +356,30 @@ def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, ti
             s += f" ({fmt.percent(float(v) / share_of, lang)})"
         labels.append(s)
     colours = [STATUS_COLOUR[goal_status(k, v, goal)] if not fmt.is_missing(goal) else BLUE for v in df[k.key]]
+    return pd.DataFrame({"unit_name": list(df.unit_name), "value": list(df[k.key]), "scaled": _scaled(k, df[k.key]),
+                         "label": labels, "colour": colours})
+
+
+def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
+              top: int | None = None, worst_first: bool = True, share_of: float | None = None) -> go.Figure:
+    """Units side by side on one KPI (horizontal bars), coloured against the goal.
+
+    With `top`, only the `top` worst (or best) units; `share_of` adds "x % of the total" to
+    each label (who contributes most late dossiers).
+    """
+    k = kpi_of(kpi_key)
+    title = title if title is not None else k.label(lang)
+    df = unit_bar_rows(frame, kpi_key, lang, goal, top, worst_first, share_of)
+    if df.empty:
+        return empty_figure(lang, t("no_data_period", lang), 240, title)
     names = [wrap(n) for n in df.unit_name]
-    hover = [f"{n}: {lab}" for n, lab in zip(df.unit_name, labels)]
-    fig = go.Figure(go.Bar(x=_scaled(k, df[k.key]), y=names, orientation="h", marker_color=colours,
-                           text=labels, textposition="outside", cliponaxis=False, hovertext=hover,
+    hover = [f"{n}: {lab}" for n, lab in zip(df.unit_name, df.label)]
+    fig = go.Figure(go.Bar(x=list(df.scaled), y=names, orientation="h", marker_color=list(df.colour),
+                           text=list(df.label), textposition="outside", cliponaxis=False, hovertext=hover,
                            hoverinfo="text", textfont=dict(size=FONT_SIZE)))
     fig.update_yaxes(autorange="reversed", type="category", tickfont=dict(size=FONT_SIZE - 2))
     # the values are written on the bars: an axis would only crowd a narrow chart
-    top = 100.0 if k.is_rate else float(df[k.key].max() or 1)
+    top = 100.0 if k.is_rate else float(df.value.max() or 1)
     fig.update_xaxes(range=[0, top * (1.9 if share_of else 1.45)], showticklabels=False, showgrid=False,
                      zeroline=False)
     # the goal shows in the bar colours: a goal line would run through the value labels
@@ -369,6 +395,18 @@ def breakdown_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=Non
     return unit_bars(df, kpi_key, lang, goal, title, top=None, worst_first=True)
 
 
+def peer_bar_rows(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5) -> tuple[pd.DataFrame, float | None]:
+    """The bars of the peer chart, best first (peer_name, is_self, score, rank, label, colour),
+    and the cut: the score of the target place (None with fewer peers than that)."""
+    if ranking is None or ranking.empty or ranking["score"].isna().all():
+        return pd.DataFrame(columns=["peer_name", "is_self", "score", "rank", "label", "colour"]), None
+    df = ranking.dropna(subset=["score"]).sort_values(["score", "peer_name"], ascending=[False, True])
+    df = df.assign(label=[f"{fmt.decimal(s, lang, 1)} · #{r}" for s, r in zip(df.score, df["rank"])],
+                   colour=[SELF if s else BLUE for s in df.is_self])
+    cut = float(sorted(df.score, reverse=True)[target_rank - 1]) if 0 < target_rank <= len(df) else None
+    return df, cut
+
+
 def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, stretch_rank: int | None = None,
               title: str | None = None) -> go.Figure:
     """Every peer's score, best first, the jurisdiction highlighted, the target places banded.
@@ -376,13 +414,12 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
     `ranking` is a score.peer_ranking result (peer_name, is_self, score, rank).
     """
     title = title if title is not None else t("peer_scores", lang)
-    if ranking is None or ranking.empty or ranking["score"].isna().all():
+    df, cut = peer_bar_rows(ranking, lang, target_rank)
+    if df.empty:
         return empty_figure(lang, t("needs_peer_data", lang), 300, title)
-    df = ranking.dropna(subset=["score"]).sort_values(["score", "peer_name"], ascending=[False, True])
     names = list(df.peer_name)
-    colours = [SELF if s else BLUE for s in df.is_self]
-    labels = [f"{fmt.decimal(s, lang, 1)} · #{r}" for s, r in zip(df.score, df["rank"])]
-    fig = go.Figure(go.Bar(x=list(df.score), y=names, orientation="h", marker_color=colours, text=labels,
+    labels = list(df.label)
+    fig = go.Figure(go.Bar(x=list(df.score), y=names, orientation="h", marker_color=list(df.colour), text=labels,
                            textposition="outside", cliponaxis=False, hoverinfo="text+y", hovertext=labels,
                            textfont=dict(size=FONT_SIZE)))
     band = min(target_rank, len(names))
@@ -390,7 +427,6 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
         # the places that meet the target, drawn behind the bars; the cut (the score of the
         # target place) as a line across every bar: who is above it, who has to reach it
         label = t("target_band", lang, rank=target_rank)
-        cut = float(sorted(df.score, reverse=True)[target_rank - 1]) if len(names) >= target_rank else None
         if cut is not None:
             label += " · " + t("target_cut", lang, score=fmt.decimal(cut, lang, 1))
         fig.add_hrect(y0=-0.5, y1=band - 0.5, fillcolor=BAND, line_width=0, layer="below",

@@ -1,15 +1,18 @@
 """Tổng quan — the chairman's one glance: are we on track for the target rank, which units
-hold us back, what needs attention this month."""
+hold us back, what needs attention this month.
+
+Its charts are the light ones of ui/inline_charts.py, not Plotly: this is the page opened
+first and most often, and it must show as fast as an empty page does (issue 7)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt
+from metrics import fmt
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from ui import components as c
-from ui import boot, data, state
+from ui import boot, data, inline_charts, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -69,21 +72,21 @@ def score_section() -> None:
                           key=lambda x: -x[1])
             if lost:
                 st.markdown(f"**{t('points_missing', lang)}**")
-                st.dataframe(pd.DataFrame({
+                st.table(pd.DataFrame({
                     t("indicator", lang): [KPI_BY_KEY[i.kpi].label(lang) for i, _ in lost],
                     t("value", lang): [fmt.percent(me.get(f"value_{i.key}"), lang) for i, _ in lost],
                     t("points", lang): [fmt.decimal(p, lang) for _, p in lost],
-                }), hide_index=True, width="stretch")
+                }), hide_index=True, border="horizontal")
     with right:
-        c.plot(charts.peer_bars(ranking, lang, prof.target_rank, prof.stretch_rank), key="ov-peers")
+        st.html(inline_charts.peer_bars(ranking, lang, prof.target_rank, prof.stretch_rank))
         if data.has("score", "rank_history"):
             win = f.trend_window(12)
             hist = data.query("rank_history", win[0], win[1], module="score")
             if len(hist) >= 2:
                 from ui.notes_ui import events
 
-                c.plot(charts.rank_trend(hist, lang, prof.target_rank, annotations=events(win[0], win[1])),
-                       key="ov-rank-trend")
+                c.svg(inline_charts.rank_trend(hist, lang, prof.target_rank,
+                                               annotations=events(win[0], win[1])))
 
 
 with c.guarded(lang):
@@ -113,14 +116,14 @@ def holding_back() -> None:
             st.subheader(t("most_late", lang))
             st.success(t("no_late_dossiers", lang), icon=":material/check_circle:")
         else:
-            c.plot(charts.unit_bars(late, "late_count", lang, goals.get("late_count"), t("most_late", lang), top=5,
-                                    share_of=float(total_late)), key="ov-late")
+            st.html(inline_charts.unit_bars(late, "late_count", lang, goals.get("late_count"), t("most_late", lang),
+                                            top=5, share_of=float(total_late)))
     with cols[1]:
-        c.plot(charts.unit_bars(per_unit, "on_time_rate", lang, goals.get("on_time_rate"),
-                                t("lowest_on_time", lang), top=5), key="ov-ontime")
+        st.html(inline_charts.unit_bars(per_unit, "on_time_rate", lang, goals.get("on_time_rate"),
+                                        t("lowest_on_time", lang), top=5))
     with cols[2]:
-        c.plot(charts.unit_bars(per_unit, "online_rate", lang, goals.get("online_rate"),
-                                t("lowest_online", lang), top=5), key="ov-online")
+        st.html(inline_charts.unit_bars(per_unit, "online_rate", lang, goals.get("online_rate"),
+                                        t("lowest_online", lang), top=5))
     st.page_link("pages/league.py", label=t("see_league", lang), icon=":material/table_chart:")
 
 

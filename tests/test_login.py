@@ -31,7 +31,7 @@ def everything(at: AppTest) -> str:
     parts = [str(x.value) for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
                                        "success", "error", "text") for x in getattr(at, kind)]
     parts += [f"{m.label}={m.value}" for m in at.metric]
-    for df in at.dataframe:
+    for df in [*at.dataframe, *at.table]:
         parts.append(df.value.to_csv())
     for sb in at.selectbox:
         parts.append(str(sb.value))
@@ -44,7 +44,7 @@ def test_without_an_account_only_the_login_form(monkeypatch, login_db):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
     assert_clean(at)
     assert at.title[0].value == t("login_title", "vi")
-    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert not at.metric and not at.dataframe and not at.table and not at.get("plotly_chart")
     at.text_input[0].input("cb")
     at.text_input[1].input("sai-roi")
     at.button[0].click().run()

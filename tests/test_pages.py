@@ -172,7 +172,7 @@ def test_the_number_opens_to_its_numerator_and_denominator(monkeypatch, sample_d
     at = open_app(monkeypatch, sample_db, p="2022-08", u="NV")
     body = texts(at)
     assert "(Trước hạn + đúng hạn) / đã giải quyết" in body
-    tables = [df.value for df in at.dataframe]
+    tables = [tb.value for tb in at.table]
     parts = [tb for tb in tables if "Tử số" in set(tb.iloc[:, 0])]
     assert parts, "no numerator/denominator table"
     on_time = parts[0]

@@ -125,7 +125,8 @@ def short_list(f, limit: int = 8) -> None:
     st.caption(t("flags_count", lang, n=fmt.number(len(flags), lang),
                  units=fmt.number(flags.unit_code.nunique(), lang)))
     view = flags_view(flags.head(limit), lang)
-    st.dataframe(view, hide_index=True, width="stretch", height=min(420, 38 * len(view) + 40))
+    # a static table (its texts wrap, nothing to scroll), light enough for the overview
+    st.table(view, hide_index=True, border="horizontal")
     if len(flags) > limit:
         st.caption(t("flags_more", lang, n=fmt.number(len(flags) - limit, lang)))
     st.page_link("pages/attention.py", label=t("see_attention", lang), icon=":material/notification_important:")

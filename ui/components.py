@@ -13,7 +13,7 @@ from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI
 
-from . import data
+from . import data, inline_charts
 from .state import Filters
 
 _STATUS_BADGE = {"good": ("green", ":material/check_circle:"), "bad": ("red", ":material/error:"),
@@ -27,6 +27,27 @@ CSS = """
 [class*="st-key-kpi-none-"] { border-left: 8px solid #9ca3af !important; }
 [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; font-weight: 600; }
+/* light charts (ui/inline_charts.py): bar lists and small lines drawn with the page */
+.ic-chart { color: #111; margin: 0 0 0.75rem 0; }
+.ic-title { font-size: 1.2rem; font-weight: 600; margin: 0.2rem 0 0.6rem 0; }
+.ic-empty { color: #6b7280; font-size: 1.05rem; padding: 1.5rem 0; }
+.ic-row { display: flex; align-items: center; min-height: 34px; padding: 2px 0; }
+.ic-band { background: rgba(26,127,55,0.12); }
+.ic-divider { border-top: 2px dotted #1a7f37; }
+.ic-band-text { font-size: 0.9rem; color: #1a7f37; text-align: right; padding: 2px 4px 6px 0; }
+.ic-name { flex: 0 0 42%; font-size: 0.95rem; line-height: 1.2; padding-right: 0.6rem; overflow: hidden;
+           display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+.ic-strong { font-weight: 700; color: #b45309; }
+.ic-track { position: relative; flex: 1 1 auto; height: 26px; }
+.ic-bar { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 2px; }
+.ic-value { position: absolute; top: 50%; transform: translateY(-50%); white-space: nowrap; font-weight: 600;
+            background: rgba(255,255,255,0.85); padding: 0 3px; }
+.ic-cut { position: absolute; top: -4px; bottom: -4px; border-left: 3px dashed #1a7f37; }
+.ic-spark { display: block; width: 100%; margin: -0.2rem 0 0.3rem 0; }
+.ic-svg { display: block; width: 100%; height: auto; }
+.ic-axis { font-size: 12px; fill: #111; }
+.ic-point { font-size: 13px; font-weight: 700; fill: #b45309; }
+.ic-event-text { font-size: 11px; fill: #6d28d9; }
 </style>
 """
 
@@ -48,6 +69,13 @@ def favicon():
 
 def inject_css() -> None:
     st.html(CSS)
+
+
+def svg(markup: str) -> None:
+    """Inline SVG (ui/inline_charts.py) into the page. Through markdown: st.html sanitises
+    with DOMPurify's HTML profile, which drops <svg> whole."""
+    if markup:
+        st.markdown(markup, unsafe_allow_html=True)
 
 
 def error(exc: Exception, lang: str) -> None:
@@ -133,44 +161,61 @@ def parts_table(k: KPI, row, lang: str) -> pd.DataFrame:
 def drill(k: KPI, row, lang: str, key: str, value=None) -> None:
     """"Open the number": a popover with its formula, numerator and denominator."""
     with st.popover(t("open_number", lang), icon=":material/calculate:", key=f"drill-{key}"):
-        st.markdown(f"**{k.label(lang)}**")
-        st.caption(k.help_vi if lang == "vi" else k.help_en)
-        st.dataframe(parts_table(k, row, lang), hide_index=True, width="stretch")
+        st.markdown(f"**{k.label(lang)}**  \n{k.help_vi if lang == 'vi' else k.help_en}")
+        # a static table: st.dataframe's grid would load its own library into every page with a card
+        st.table(parts_table(k, row, lang), hide_index=True, border="horizontal")
         v = value if value is not None else _counter_value(row, k.key)
-        st.markdown(f"= **{fmt.kpi_value(k, v, lang)}**")
+        result = f"= **{fmt.kpi_value(k, v, lang)}**"
         if fmt.is_missing(v) and k.is_rate and _sum(row, k.den) == 0:
-            st.caption(t("den_zero", lang))
+            result += f"  \n:gray[{t('den_zero', lang)}]"
+        st.markdown(result)
+
+
+def _badge(status: str, k: KPI, goal, lang: str) -> str:
+    """The goal badge in markdown (st.badge's own syntax), to share one element with the sparkline."""
+    colour, icon = _STATUS_BADGE[status]
+    if status == "none" and fmt.is_missing(goal):
+        text = t("no_goal", lang)
+    elif status == "none":
+        text = f"{t('goal', lang)} {fmt.goal_text(k, goal, lang)}"
+    else:
+        word = t("goal_met", lang) if status == "good" else t("goal_not_met", lang)
+        text = f"{word} · {t('goal', lang)} {fmt.goal_text(k, goal, lang)}"
+    text = text.replace("[", "(").replace("]", ")")
+    return f":{colour}-badge[{icon} {text}]" if status != "none" else f":{colour}-badge[{text}]"
 
 
 def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filters, key: str) -> None:
-    """Value, change against the comparison, 12-month sparkline, goal colour, drill-down."""
+    """Value, change against the comparison, 12-month sparkline, goal colour, drill-down.
+
+    Few elements per card (metric, one markdown, the popover): the browser's work for a page
+    grows with its number of elements, and the overview shows six cards (docs/performance.md)."""
     lang = f.lang
     value = _counter_value(row, k.key)
     prev = _counter_value(prev_row, k.key)
     status = charts.goal_status(k, value, goal)
     with st.container(border=True, key=f"kpi-{status}-{key}"):
-        spark = None
-        if series is not None and not series.empty and k.key in series and series[k.key].notna().sum() >= 2:
-            # st.metric takes numbers only: a month without a value is left out of the line
-            spark = [round(float(v) * (100 if k.is_rate else 1), 2) for v in series[k.key] if not fmt.is_missing(v)]
         delta = fmt.kpi_delta(k, value, prev, lang)
         st.metric(
             k.short(lang), fmt.kpi_value(k, value, lang), delta=delta,
             delta_color="inverse" if k.lower_is_better else "normal",
             delta_description=f"{t('vs', lang)} {f.cmp_label()}" if delta else None,
             help=f"{k.label(lang)}: {k.help_vi if lang == 'vi' else k.help_en}",
-            chart_data=spark, chart_type="line",
         )
-        colour, icon = _STATUS_BADGE[status]
-        if status == "none" and fmt.is_missing(goal):
-            st.badge(t("no_goal", lang), color="gray")
-        elif status == "none":
-            st.badge(f"{t('goal', lang)} {fmt.goal_text(k, goal, lang)}", color="gray")
-        else:
-            word = t("goal_met", lang) if status == "good" else t("goal_not_met", lang)
-            st.badge(f"{word} · {t('goal', lang)} {fmt.goal_text(k, goal, lang)}", color=colour, icon=icon)
+        # our own sparkline, not st.metric's chart_data: that one loads Vega into the page
+        # before any card shows (ui/inline_charts.py)
+        spark = ""
+        if series is not None and not series.empty and k.key in series and series[k.key].notna().sum() >= 2:
+            known = [(p, v) for p, v in zip(series["period"], series[k.key]) if not fmt.is_missing(v)]
+            hover = " · ".join(f"{fmt.month(p, lang)}: {fmt.kpi_value(k, v, lang)}" for p, v in known)
+            scale = 100 if k.is_rate else 1
+            spark = inline_charts.sparkline([float(v) * scale for _, v in known], charts.BLUE,
+                                            None if fmt.is_missing(goal) else float(goal) * scale, hover)
+        parts = [spark, _badge(status, k, goal, lang)]
         if delta is None and value is not None:
-            st.caption(t("no_comparison", lang))
+            parts.append(f":gray[{t('no_comparison', lang)}]")
+        # the SVG is an HTML block: a blank line ends it before the markdown
+        st.markdown("\n\n".join(p for p in parts if p), unsafe_allow_html=True)
         drill(k, row, lang, key, value)
 
 

@@ -1,0 +1,109 @@
+"""The overview's light charts (ui/inline_charts.py): what they draw, in which order, with
+which words, and that a name cannot break out of the markup."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+from ui import inline_charts as ic
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<div class="ic-name[^"]*">([^<]*)</div>', html)
+
+
+def _values(html: str) -> list[str]:
+    return re.findall(r'<span class="ic-value"[^>]*>([^<]*)</span>', html)
+
+
+def _widths(html: str) -> list[float]:
+    return [float(w) for w in re.findall(r'class="ic-bar" style="width:([0-9.]+)%', html)]
+
+
+UNITS = pd.DataFrame({
+    "unit_code": ["A", "B", "C", "D", "ALL"],
+    "unit_name": ["Xã An", "Xã Bình", "Phòng <Tư> pháp", "Xã Dũng", "Toàn huyện"],
+    "on_time_rate": [0.9, 0.5, 0.75, None, 0.7],
+    "late_count": [3, 12, 0, 5, 20],
+})
+
+
+def test_unit_bars_put_the_worst_first_and_write_vietnamese_numbers():
+    html = ic.unit_bars(UNITS, "on_time_rate", "vi", goal=0.8, title="Đúng hạn thấp nhất", top=2)
+    # the lowest on-time rates first; a unit without a value and the total row are left out
+    assert _rows(html) == ["Xã Bình", "Phòng &lt;Tư&gt; pháp"]
+    assert _values(html) == ["50,0 %", "75,0 %"]
+    # bars in proportion to the rate (100 % would be the longest bar's room, 62 %)
+    assert _widths(html) == [31.0, 46.5]
+    # both under the 80 % goal: drawn red
+    assert html.count("background:#c62828") == 2
+    assert "Đúng hạn thấp nhất" in html
+
+
+def test_unit_bars_of_counts_show_each_units_share_of_the_total():
+    late = UNITS[UNITS.unit_code != "ALL"]
+    html = ic.unit_bars(late[late.late_count > 0], "late_count", "en", title="Most late", top=5,
+                        share_of=20.0)
+    assert _rows(html) == ["Xã Bình", "Xã Dũng", "Xã An"]
+    assert _values(html) == ["12 (60.0%)", "5 (25.0%)", "3 (15.0%)"]
+    # the largest count takes the room left for its label (half the track with a share)
+    assert _widths(html)[0] == 50.0 and abs(_widths(html)[2] - 12.5) < 1e-9
+
+
+def test_no_unit_with_a_value_says_so_instead_of_drawing_nothing():
+    html = ic.unit_bars(UNITS.assign(on_time_rate=None), "on_time_rate", "vi", title="T")
+    assert "ic-empty" in html and "ic-bar" not in html
+    assert "Chưa có dữ liệu tháng này" in html
+
+
+def test_peer_bars_band_the_target_places_and_mark_the_cut():
+    ranking = pd.DataFrame({
+        "peer_name": [f"Huyện {c}" for c in "ABCDEFG"],
+        "is_self": [False, False, False, False, False, True, False],
+        "score": [90.0, 85.0, 80.0, 78.0, 76.0, 75.5, 60.0],
+        "rank": [1, 2, 3, 4, 5, 6, 7],
+    })
+    html = ic.peer_bars(ranking, "vi", target_rank=5, stretch_rank=4)
+    assert _rows(html)[0] == "Huyện A" and len(_rows(html)) == 7
+    assert html.count('class="ic-row ic-band') == 5                 # places 1–5 tinted
+    assert "ngưỡng 76,0 điểm" in html                               # the score of place 5
+    # the cut drawn at 76 points on a track where 100 points is 75 % of the width
+    assert set(re.findall(r'class="ic-cut" style="left:([0-9.]+)%', html)) == {"57.00"}
+    # the district itself in bold, its own colour; the stretch target (4) as a line above place 5
+    assert '<div class="ic-name ic-strong">Huyện F</div>' in html
+    assert re.search(r'ic-divider" title="Huyện E', html)
+    assert "75,5 · #6" in _values(html)
+
+
+def test_peer_bars_without_scores_ask_for_the_peer_file():
+    html = ic.peer_bars(pd.DataFrame({"peer_name": ["A"], "is_self": [True], "score": [None], "rank": [None]}),
+                        "vi")
+    assert "ic-empty" in html
+
+
+def test_sparkline_scales_to_its_range_and_shows_the_goal_only_when_near():
+    svg = ic.sparkline([50.0, 60.0, None, 70.0], "#123456", goal=65.0, hover="a · b")
+    pts = re.search(r'points="([^"]+)"', svg).group(1).split()
+    ys = [float(p.split(",")[1]) for p in pts]
+    assert len(pts) == 3                                # the month without a value is left out
+    assert ys[0] == 54.0 and ys[-1] == 6.0              # lowest at the bottom, highest at the top
+    assert 'stroke-dasharray="4 3"' in svg and "<title>a · b</title>" in svg
+    # a goal far outside the line's range would flatten it: not drawn
+    assert "stroke-dasharray" not in ic.sparkline([50.0, 51.0], goal=100.0)
+    assert ic.sparkline([50.0]) == "" and ic.sparkline([None, None]) == ""
+
+
+def test_rank_trend_writes_each_rank_and_the_events():
+    hist = pd.DataFrame({"period": [date(2022, m, 1) for m in (6, 7, 8)], "rank": [8, None, 5],
+                         "n_peers": [11, 11, 11]})
+    events = pd.DataFrame({"event_date": [date(2022, 7, 15), date(2021, 1, 1)],
+                           "text": ["Hội nghị <cải cách>", "ngoài khung"]})
+    svg = ic.rank_trend(hist, "vi", target_rank=5, title="Thứ hạng", annotations=events)
+    assert re.findall(r'class="ic-point">(#\d+)<', svg) == ["#8", "#5"]   # the unknown month: no point
+    assert "Hội nghị &lt;cải cách&gt;" in svg and "<cải" not in svg
+    assert "ngoài khung" not in svg                                       # outside the months shown
+    assert "Thứ hạng · Nhóm mục tiêu (hạng 1–5)" in svg
+    assert svg.count('class="ic-axis">') == 11 + 3                        # ranks 1–11, three months
+    assert "ic-empty" in ic.rank_trend(hist.assign(rank=None), "vi")

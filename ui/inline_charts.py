@@ -1,0 +1,176 @@
+"""Light charts for the pages that must open fast: bar lists in HTML and small SVG lines.
+
+Why not Plotly here: the browser loads, compiles and lays out Plotly's 4.7 MB library before
+it draws anything of a page that holds one Plotly chart, and Streamlit's sparklines in
+st.metric load Vega the same way. On the overview that was two of the three seconds a page
+took (docs/performance.md). These charts are plain markup the browser draws with the page.
+They take their rows, colours and labels from metrics.charts (the same as the Plotly figures
+of the other pages and of the exports); they only draw. No Streamlit here: strings in, string
+out, so that tests read them.
+"""
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from metrics import charts, fmt
+from metrics.i18n import t
+
+# class names styled in ui.components.CSS
+_ROW_H = 34          # px, one bar row
+
+
+def _esc(text) -> str:
+    return escape(str(text), quote=True)
+
+
+def _title(title: str | None) -> str:
+    return f'<div class="ic-title">{_esc(title)}</div>' if title else ""
+
+
+def empty(message: str, title: str | None = None) -> str:
+    """Says why there is nothing to draw (never a blank frame)."""
+    return f'<div class="ic-chart">{_title(title)}<div class="ic-empty">{_esc(message)}</div></div>'
+
+
+def bar_list(names, fractions, labels, colours, title: str | None = None, *, hovers=None, marker=None,
+             band: int = 0, band_text: str | None = None, strong=None, divider_before: int | None = None) -> str:
+    """Horizontal bars, one row each: name, bar (its length a fraction 0–1 of the track), the
+    value written after it. `marker`: (fraction, text) drawn as a dashed line across every
+    row (a threshold); `band`: the first rows tinted (the target places) with `band_text`
+    under them; `strong`: rows whose name is bold (the jurisdiction itself);
+    `divider_before`: a dotted line above that row (the stretch target)."""
+    n = len(names)
+    hovers = hovers or [f"{a}: {b}" for a, b in zip(names, labels)]
+    strong = strong or [False] * n
+    rows = []
+    for i in range(n):
+        width = max(0.0, min(1.0, float(fractions[i] or 0))) * 100
+        cls = "ic-row" + (" ic-band" if i < band else "") + (" ic-divider" if divider_before == i else "")
+        cut = (f'<i class="ic-cut" style="left:{marker[0] * 100:.2f}%"></i>'
+               if marker is not None and marker[0] is not None else "")
+        name_cls = "ic-name ic-strong" if strong[i] else "ic-name"
+        rows.append(
+            f'<div class="{cls}" title="{_esc(hovers[i])}">'
+            f'<div class="{name_cls}">{_esc(names[i])}</div>'
+            f'<div class="ic-track">{cut}<b class="ic-bar" style="width:{width:.2f}%;background:{colours[i]}"></b>'
+            f'<span class="ic-value" style="left:calc({width:.2f}% + 6px)">{_esc(labels[i])}</span></div></div>')
+        if band and i == min(band, n) - 1 and band_text:
+            rows.append(f'<div class="ic-band-text">{_esc(band_text)}</div>')
+    return f'<div class="ic-chart" role="figure" aria-label="{_esc(title or "")}">{_title(title)}{"".join(rows)}</div>'
+
+
+def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
+              top: int | None = None, share_of: float | None = None) -> str:
+    """charts.unit_bars as a bar list: the `top` worst units on one KPI, coloured against the goal."""
+    k = charts.kpi_of(kpi_key)
+    title = title if title is not None else k.label(lang)
+    df = charts.unit_bar_rows(frame, kpi_key, lang, goal, top, True, share_of)
+    if df.empty:
+        return empty(t("no_data_period", lang), title)
+    full = 100.0 if k.is_rate else float(df.scaled.max() or 1)
+    # the longest bar leaves room for its value written after it
+    room = 0.5 if share_of else 0.62
+    fractions = [(v or 0) / full * room for v in df.scaled]
+    return bar_list(list(df.unit_name), fractions, list(df.label), list(df.colour), title)
+
+
+def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, stretch_rank: int | None = None,
+              title: str | None = None) -> str:
+    """charts.peer_bars as a bar list: every peer's score best first, the jurisdiction in bold
+    and its own colour, the target places tinted, the target place's score as a dashed line."""
+    title = title if title is not None else t("peer_scores", lang)
+    df, cut = charts.peer_bar_rows(ranking, lang, target_rank)
+    if df.empty:
+        return empty(t("needs_peer_data", lang), title)
+    scale = 0.75 / 100          # scores are 0–100; the rest of the track holds the label
+    band = min(target_rank, len(df))
+    band_text = t("target_band", lang, rank=target_rank)
+    if cut is not None:
+        band_text += " · " + t("target_cut", lang, score=fmt.decimal(cut, lang, 1))
+    return bar_list(list(df.peer_name), [s * scale for s in df.score], list(df.label), list(df.colour), title,
+                    marker=(cut * scale, None) if cut is not None else None, band=band, band_text=band_text,
+                    strong=list(df.is_self),
+                    divider_before=stretch_rank if stretch_rank and stretch_rank < band else None)
+
+
+def sparkline(values, colour: str = charts.BLUE, goal: float | None = None, hover: str = "",
+              height: int = 46) -> str:
+    """A small line of the last months (values already in their drawing unit, None left out),
+    its last point marked, the goal as a dashed line when it falls in view."""
+    pts = [float(v) for v in values if not fmt.is_missing(v)]
+    if len(pts) < 2:
+        return ""
+    w, h, pad = 300.0, 60.0, 6.0
+    lo, hi = min(pts), max(pts)
+    show_goal = goal is not None and not fmt.is_missing(goal) and lo - (hi - lo) <= goal <= hi + (hi - lo)
+    if show_goal:
+        lo, hi = min(lo, goal), max(hi, goal)
+    span = hi - lo or 1.0
+
+    def y(v: float) -> float:
+        return h - pad - (v - lo) / span * (h - 2 * pad)
+
+    xs = [i * w / (len(pts) - 1) for i in range(len(pts))]
+    line = " ".join(f"{x:.1f},{y(v):.1f}" for x, v in zip(xs, pts))
+    goal_line = (f'<line x1="0" x2="{w}" y1="{y(goal):.1f}" y2="{y(goal):.1f}" stroke="{charts.INK}" '
+                 f'stroke-width="1" stroke-dasharray="4 3" vector-effect="non-scaling-stroke"/>' if show_goal else "")
+    # a zero-length line with a round cap: a dot that stays round when the line is stretched
+    dot = (f'<line x1="{xs[-1]:.1f}" y1="{y(pts[-1]):.1f}" x2="{xs[-1]:.1f}" y2="{y(pts[-1]):.1f}" '
+           f'stroke="{colour}" stroke-width="8" stroke-linecap="round" vector-effect="non-scaling-stroke"/>')
+    return (f'<svg class="ic-spark" viewBox="0 0 {w:.0f} {h:.0f}" preserveAspectRatio="none" '
+            f'style="height:{height}px" role="img" aria-label="{_esc(hover)}"><title>{_esc(hover)}</title>{goal_line}'
+            f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.5" '
+            f'vector-effect="non-scaling-stroke" stroke-linejoin="round"/>{dot}</svg>')
+
+
+def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, title: str | None = None,
+               annotations=None) -> str:
+    """charts.rank_trend in SVG: the rank per month (1 at the top), the target places tinted,
+    the rank written over each point, events as dotted violet lines (their text on hover)."""
+    title = title if title is not None else t("rank_trend", lang)
+    title = f"{title} · {t('target_band', lang, rank=target_rank)}"
+    if history is None or history.empty or history["rank"].isna().all():
+        return empty(t("needs_peer_data", lang), title)
+    df = history.sort_values("period")
+    n = max(int(pd.to_numeric(df["n_peers"], errors="coerce").max() or target_rank), target_rank)
+    periods = list(df.period)
+    ranks = [None if fmt.is_missing(r) else int(r) for r in df["rank"]]
+    w, h, left, right, top, bottom = 640.0, 250.0, 34.0, 34.0, 14.0, 34.0
+    step = (w - left - right) / max(1, len(periods) - 1) if len(periods) > 1 else 0.0
+
+    def x(i: int) -> float:
+        return left + (i * step if len(periods) > 1 else (w - left - right) / 2)
+
+    def y(r: float) -> float:
+        return top + (r - 0.5) / n * (h - top - bottom)
+
+    parts = [f'<rect x="{left}" y="{y(0.5):.1f}" width="{w - left - right}" height="{y(target_rank + 0.5) - y(0.5):.1f}" '
+             f'fill="{charts.BAND}"/>']
+    for r in range(1, n + 1):
+        parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(r):.1f}" y2="{y(r):.1f}" stroke="{charts.GRID}" '
+                     f'stroke-width="1"/><text x="{left - 8}" y="{y(r) + 4:.1f}" text-anchor="end" '
+                     f'class="ic-axis">{r}</text>')
+    every = max(1, -(-len(periods) // 8))          # at most eight month labels
+    for i, p in enumerate(periods):
+        if i % every == 0 or i == len(periods) - 1:
+            parts.append(f'<text x="{x(i):.1f}" y="{h - 10}" text-anchor="middle" class="ic-axis">'
+                         f'{_esc(fmt.month(p, lang))}</text>')
+    for i, label, short, lines in charts.event_marks(periods, annotations, lang):
+        parts.append(f'<g class="ic-event"><title>{_esc(" · ".join(lines))}</title>'
+                     f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top}" y2="{h - bottom}" stroke="{charts.EVENT}" '
+                     f'stroke-width="2" stroke-dasharray="2 3"/>'
+                     f'<text x="{x(i) + 4:.1f}" y="{top + 2}" transform="rotate(90 {x(i) + 4:.1f} {top + 2})" '
+                     f'class="ic-event-text">{_esc(short)}</text></g>')
+    known = [(i, r) for i, r in enumerate(ranks) if r is not None]
+    if len(known) > 1:
+        parts.append(f'<polyline points="{" ".join(f"{x(i):.1f},{y(r):.1f}" for i, r in known)}" fill="none" '
+                     f'stroke="{charts.SELF}" stroke-width="3" stroke-linejoin="round"/>')
+    for i, r in known:
+        hover = f"{fmt.month(periods[i], lang, long=True)}: #{r} / {n}"
+        parts.append(f'<g><title>{_esc(hover)}</title><circle cx="{x(i):.1f}" cy="{y(r):.1f}" r="5" '
+                     f'fill="{charts.SELF}"/><text x="{x(i):.1f}" y="{y(r) - 9:.1f}" text-anchor="middle" '
+                     f'class="ic-point">#{r}</text></g>')
+    return (f'<div class="ic-chart">{_title(title)}<svg class="ic-svg" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
+            f'aria-label="{_esc(title)}">{"".join(parts)}</svg></div>')
