@@ -74,7 +74,9 @@ def score_section() -> None:
                 st.markdown(f"**{t('points_missing', lang)}**")
                 st.table(pd.DataFrame({
                     t("indicator", lang): [KPI_BY_KEY[i.kpi].label(lang) for i, _ in lost],
-                    t("value", lang): [fmt.percent(me.get(f"value_{i.key}"), lang) for i, _ in lost],
+                    # a no-break space: a narrow column must not put "%" on a line of its own
+                    t("value", lang): [fmt.percent(me.get(f"value_{i.key}"), lang).replace(" ", "\u00a0")
+                                       for i, _ in lost],
                     t("points", lang): [fmt.decimal(p, lang) for _, p in lost],
                 }), hide_index=True, border="horizontal")
     with right:
@@ -85,8 +87,8 @@ def score_section() -> None:
             if len(hist) >= 2:
                 from ui.notes_ui import events
 
-                c.svg(inline_charts.rank_trend(hist, lang, prof.target_rank,
-                                               annotations=events(win[0], win[1])))
+                st.html(inline_charts.rank_trend(hist, lang, prof.target_rank,
+                                                 annotations=events(win[0], win[1])))
 
 
 with c.guarded(lang):

@@ -2,12 +2,18 @@
 which words, and that a name cannot break out of the markup."""
 from __future__ import annotations
 
+import base64
 import re
 from datetime import date
 
 import pandas as pd
 
 from ui import inline_charts as ic
+
+
+def _svg_of(html: str) -> str:
+    """The SVG drawn by an <img> of the markup."""
+    return base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)).decode()
 
 
 def _rows(html: str) -> list[str]:
@@ -100,10 +106,23 @@ def test_rank_trend_writes_each_rank_and_the_events():
                          "n_peers": [11, 11, 11]})
     events = pd.DataFrame({"event_date": [date(2022, 7, 15), date(2021, 1, 1)],
                            "text": ["Hội nghị <cải cách>", "ngoài khung"]})
-    svg = ic.rank_trend(hist, "vi", target_rank=5, title="Thứ hạng", annotations=events)
-    assert re.findall(r'class="ic-point">(#\d+)<', svg) == ["#8", "#5"]   # the unknown month: no point
+    html = ic.rank_trend(hist, "vi", target_rank=5, title="Thứ hạng", annotations=events)
+    svg = _svg_of(html)
+    assert re.findall(r'class="p">(#\d+)<', svg) == ["#8", "#5"]       # the unknown month: no point
     assert "Hội nghị &lt;cải cách&gt;" in svg and "<cải" not in svg
-    assert "ngoài khung" not in svg                                       # outside the months shown
-    assert "Thứ hạng · Nhóm mục tiêu (hạng 1–5)" in svg
-    assert svg.count('class="ic-axis">') == 11 + 3                        # ranks 1–11, three months
+    assert "ngoài khung" not in svg                                     # outside the months shown
+    assert svg.count('class="a">') == 11 + 3                            # ranks 1–11, three months
+    assert "Thứ hạng · Nhóm mục tiêu (hạng 1–5)" in html
+    # the same in words, for a screen reader and on hover
+    alt = re.search(r'alt="([^"]+)"', html).group(1)
+    assert "Tháng 6/2022: #8 / 11" in alt and "15/07/2022: Hội nghị &lt;cải cách&gt;" in alt
     assert "ic-empty" in ic.rank_trend(hist.assign(rank=None), "vi")
+
+
+def test_badge_and_sparkline_image_escape_their_texts():
+    assert ic.badge("Đạt · Mục tiêu ≥ 90,0 %", "good").endswith("✓ Đạt · Mục tiêu ≥ 90,0 %</span>")
+    assert "<b>" not in ic.badge("<b>", "bad")
+    img = ic.as_image(ic.sparkline([1.0, 2.0], hover='a "b" <c>'), 'a "b" <c>', "ic-spark")
+    assert 'alt="a &quot;b&quot; &lt;c&gt;"' in img
+    assert "<title>a &quot;b&quot; &lt;c&gt;</title>" in _svg_of(img)
+    assert ic.as_image("") == ""

@@ -3,7 +3,9 @@ English), what they compute (what-if, commitments judged next month, events on e
 series), and the pieces they are built from, tested directly."""
 from __future__ import annotations
 
+import base64
 import json
+import re
 from datetime import date
 
 import pandas as pd
@@ -192,9 +194,11 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) >= 5
     # … on the overview's rank trend, every trend of a unit and the ranking page
     at.switch_page("pages/overview.py").run()
-    # (the overview draws its rank trend in SVG, ui/inline_charts.py: a dotted line with the text)
-    trend = [m.value for m in at.markdown if 'class="ic-event"' in m.value]
-    assert trend and "Xe tuyên truyền lưu động" in trend[0]
+    # (the overview draws its rank trend as an SVG image, ui/inline_charts.py: a dotted line
+    # with the text, and the text again in the image's alt)
+    trend = [h.proto.body for h in at.get("html") if "Thứ hạng qua các tháng" in h.proto.body]
+    svg = base64.b64decode(re.search(r'base64,([^"]+)"', trend[0]).group(1)).decode()
+    assert "Xe tuyên truyền lưu động" in svg and "Xe tuyên truyền lưu động" in trend[0]
     at.switch_page("pages/ranking.py").run()
     assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) >= 2
     at.sidebar.selectbox(key="u").set_value("TP").run()

@@ -3,6 +3,7 @@ error messages, the as-of line and the house CSS."""
 from __future__ import annotations
 
 import logging
+from html import escape
 from contextlib import contextmanager
 
 import pandas as pd
@@ -43,11 +44,10 @@ CSS = """
 .ic-value { position: absolute; top: 50%; transform: translateY(-50%); white-space: nowrap; font-weight: 600;
             background: rgba(255,255,255,0.85); padding: 0 3px; }
 .ic-cut { position: absolute; top: -4px; bottom: -4px; border-left: 3px dashed #1a7f37; }
-.ic-spark { display: block; width: 100%; margin: -0.2rem 0 0.3rem 0; }
+.ic-spark { display: block; width: 100%; height: 46px; margin: -0.2rem 0 0.6rem 0; }
+.ic-badge { display: inline-block; border-radius: 4px; padding: 1px 7px; font-size: 0.875rem; }
+.ic-note { color: #6b7280; font-size: 0.875rem; margin-top: 0.3rem; }
 .ic-svg { display: block; width: 100%; height: auto; }
-.ic-axis { font-size: 12px; fill: #111; }
-.ic-point { font-size: 13px; font-weight: 700; fill: #b45309; }
-.ic-event-text { font-size: 11px; fill: #6d28d9; }
 </style>
 """
 
@@ -69,13 +69,6 @@ def favicon():
 
 def inject_css() -> None:
     st.html(CSS)
-
-
-def svg(markup: str) -> None:
-    """Inline SVG (ui/inline_charts.py) into the page. Through markdown: st.html sanitises
-    with DOMPurify's HTML profile, which drops <svg> whole."""
-    if markup:
-        st.markdown(markup, unsafe_allow_html=True)
 
 
 def error(exc: Exception, lang: str) -> None:
@@ -171,18 +164,13 @@ def drill(k: KPI, row, lang: str, key: str, value=None) -> None:
         st.markdown(result)
 
 
-def _badge(status: str, k: KPI, goal, lang: str) -> str:
-    """The goal badge in markdown (st.badge's own syntax), to share one element with the sparkline."""
-    colour, icon = _STATUS_BADGE[status]
+def _badge_text(status: str, k: KPI, goal, lang: str) -> str:
     if status == "none" and fmt.is_missing(goal):
-        text = t("no_goal", lang)
-    elif status == "none":
-        text = f"{t('goal', lang)} {fmt.goal_text(k, goal, lang)}"
-    else:
-        word = t("goal_met", lang) if status == "good" else t("goal_not_met", lang)
-        text = f"{word} · {t('goal', lang)} {fmt.goal_text(k, goal, lang)}"
-    text = text.replace("[", "(").replace("]", ")")
-    return f":{colour}-badge[{icon} {text}]" if status != "none" else f":{colour}-badge[{text}]"
+        return t("no_goal", lang)
+    if status == "none":
+        return f"{t('goal', lang)} {fmt.goal_text(k, goal, lang)}"
+    word = t("goal_met", lang) if status == "good" else t("goal_not_met", lang)
+    return f"{word} · {t('goal', lang)} {fmt.goal_text(k, goal, lang)}"
 
 
 def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filters, key: str) -> None:
@@ -204,18 +192,18 @@ def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filter
         )
         # our own sparkline, not st.metric's chart_data: that one loads Vega into the page
         # before any card shows (ui/inline_charts.py)
-        spark = ""
+        extras = []
         if series is not None and not series.empty and k.key in series and series[k.key].notna().sum() >= 2:
             known = [(p, v) for p, v in zip(series["period"], series[k.key]) if not fmt.is_missing(v)]
             hover = " · ".join(f"{fmt.month(p, lang)}: {fmt.kpi_value(k, v, lang)}" for p, v in known)
             scale = 100 if k.is_rate else 1
             spark = inline_charts.sparkline([float(v) * scale for _, v in known], charts.BLUE,
                                             None if fmt.is_missing(goal) else float(goal) * scale, hover)
-        parts = [spark, _badge(status, k, goal, lang)]
+            extras.append(inline_charts.as_image(spark, hover, "ic-spark"))
+        extras.append(inline_charts.badge(_badge_text(status, k, goal, lang), status))
         if delta is None and value is not None:
-            parts.append(f":gray[{t('no_comparison', lang)}]")
-        # the SVG is an HTML block: a blank line ends it before the markdown
-        st.markdown("\n\n".join(p for p in parts if p), unsafe_allow_html=True)
+            extras.append(f'<div class="ic-note">{escape(t("no_comparison", lang))}</div>')
+        st.html("".join(extras))
         drill(k, row, lang, key, value)
 
 

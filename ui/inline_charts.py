@@ -10,6 +10,7 @@ out, so that tests read them.
 """
 from __future__ import annotations
 
+import base64
 from html import escape
 
 import pandas as pd
@@ -119,16 +120,37 @@ def sparkline(values, colour: str = charts.BLUE, goal: float | None = None, hove
     # a zero-length line with a round cap: a dot that stays round when the line is stretched
     dot = (f'<line x1="{xs[-1]:.1f}" y1="{y(pts[-1]):.1f}" x2="{xs[-1]:.1f}" y2="{y(pts[-1]):.1f}" '
            f'stroke="{colour}" stroke-width="8" stroke-linecap="round" vector-effect="non-scaling-stroke"/>')
-    return (f'<svg class="ic-spark" viewBox="0 0 {w:.0f} {h:.0f}" preserveAspectRatio="none" '
-            f'style="height:{height}px" role="img" aria-label="{_esc(hover)}"><title>{_esc(hover)}</title>{goal_line}'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" preserveAspectRatio="none" '
+            f'width="{w:.0f}" height="{height}"><title>{_esc(hover)}</title>{goal_line}'
             f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.5" '
             f'vector-effect="non-scaling-stroke" stroke-linejoin="round"/>{dot}</svg>')
 
 
+def as_image(svg: str, alt: str = "", css: str = "ic-img") -> str:
+    """An SVG as an <img> (a data URI): st.html takes it (its sanitiser drops inline <svg>),
+    and the browser draws it without parsing it as markup of the page."""
+    if not svg:
+        return ""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img class="{css}" src="data:image/svg+xml;base64,{data}" alt="{_esc(alt)}" title="{_esc(alt)}">'
+
+
+BADGE_COLOURS = {"good": ("#1a7f37", "rgba(26,127,55,0.12)", "✓"), "bad": ("#c62828", "rgba(198,40,40,0.10)", "✗"),
+                 "none": ("#4b5563", "rgba(75,85,99,0.10)", "")}
+
+
+def badge(text: str, status: str) -> str:
+    """A goal badge (the look of st.badge) as markup, to share one element with the sparkline."""
+    fg, bg, mark = BADGE_COLOURS.get(status, BADGE_COLOURS["none"])
+    return (f'<span class="ic-badge" style="color:{fg};background:{bg}">'
+            f'{mark + " " if mark else ""}{_esc(text)}</span>')
+
+
 def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, title: str | None = None,
                annotations=None) -> str:
-    """charts.rank_trend in SVG: the rank per month (1 at the top), the target places tinted,
-    the rank written over each point, events as dotted violet lines (their text on hover)."""
+    """charts.rank_trend as an SVG image: the rank per month (1 at the top), the target places
+    tinted, the rank written over each point, events as dotted violet lines with their text;
+    the months and ranks in words in its alt text."""
     title = title if title is not None else t("rank_trend", lang)
     title = f"{title} · {t('target_band', lang, rank=target_rank)}"
     if history is None or history.empty or history["rank"].isna().all():
@@ -146,31 +168,34 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
     def y(r: float) -> float:
         return top + (r - 0.5) / n * (h - top - bottom)
 
-    parts = [f'<rect x="{left}" y="{y(0.5):.1f}" width="{w - left - right}" height="{y(target_rank + 0.5) - y(0.5):.1f}" '
-             f'fill="{charts.BAND}"/>']
+    parts = [f'<style>text{{font-family:"Source Sans Pro",Arial,"DejaVu Sans",sans-serif}}'
+             f'.a{{font-size:12px;fill:{charts.INK}}}.p{{font-size:13px;font-weight:700;fill:{charts.SELF}}}'
+             f'.e{{font-size:11px;fill:{charts.EVENT}}}</style>',
+             f'<rect x="{left}" y="{y(0.5):.1f}" width="{w - left - right}" '
+             f'height="{y(target_rank + 0.5) - y(0.5):.1f}" fill="{charts.BAND}"/>']
     for r in range(1, n + 1):
         parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(r):.1f}" y2="{y(r):.1f}" stroke="{charts.GRID}" '
-                     f'stroke-width="1"/><text x="{left - 8}" y="{y(r) + 4:.1f}" text-anchor="end" '
-                     f'class="ic-axis">{r}</text>')
+                     f'stroke-width="1"/><text x="{left - 8}" y="{y(r) + 4:.1f}" text-anchor="end" class="a">{r}</text>')
     every = max(1, -(-len(periods) // 8))          # at most eight month labels
     for i, p in enumerate(periods):
         if i % every == 0 or i == len(periods) - 1:
-            parts.append(f'<text x="{x(i):.1f}" y="{h - 10}" text-anchor="middle" class="ic-axis">'
+            parts.append(f'<text x="{x(i):.1f}" y="{h - 10}" text-anchor="middle" class="a">'
                          f'{_esc(fmt.month(p, lang))}</text>')
+    alt = [title]
     for i, label, short, lines in charts.event_marks(periods, annotations, lang):
-        parts.append(f'<g class="ic-event"><title>{_esc(" · ".join(lines))}</title>'
-                     f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top}" y2="{h - bottom}" stroke="{charts.EVENT}" '
+        alt += lines
+        parts.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top}" y2="{h - bottom}" stroke="{charts.EVENT}" '
                      f'stroke-width="2" stroke-dasharray="2 3"/>'
                      f'<text x="{x(i) + 4:.1f}" y="{top + 2}" transform="rotate(90 {x(i) + 4:.1f} {top + 2})" '
-                     f'class="ic-event-text">{_esc(short)}</text></g>')
+                     f'class="e">{_esc(short)}</text>')
     known = [(i, r) for i, r in enumerate(ranks) if r is not None]
     if len(known) > 1:
         parts.append(f'<polyline points="{" ".join(f"{x(i):.1f},{y(r):.1f}" for i, r in known)}" fill="none" '
                      f'stroke="{charts.SELF}" stroke-width="3" stroke-linejoin="round"/>')
     for i, r in known:
-        hover = f"{fmt.month(periods[i], lang, long=True)}: #{r} / {n}"
-        parts.append(f'<g><title>{_esc(hover)}</title><circle cx="{x(i):.1f}" cy="{y(r):.1f}" r="5" '
-                     f'fill="{charts.SELF}"/><text x="{x(i):.1f}" y="{y(r) - 9:.1f}" text-anchor="middle" '
-                     f'class="ic-point">#{r}</text></g>')
-    return (f'<div class="ic-chart">{_title(title)}<svg class="ic-svg" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
-            f'aria-label="{_esc(title)}">{"".join(parts)}</svg></div>')
+        alt.append(f"{fmt.month(periods[i], lang, long=True)}: #{r} / {n}")
+        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(r):.1f}" r="5" fill="{charts.SELF}"/>'
+                     f'<text x="{x(i):.1f}" y="{y(r) - 9:.1f}" text-anchor="middle" class="p">#{r}</text>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" '
+           f'height="{h:.0f}">{"".join(parts)}</svg>')
+    return f'<div class="ic-chart">{_title(title)}{as_image(svg, " · ".join(alt), "ic-svg")}</div>'
