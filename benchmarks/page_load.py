@@ -35,11 +35,14 @@ FLOOR_TEXT = "Sẵn sàng / ready"
 FLOOR_APP = f'import streamlit as st\n\nst.write("{FLOOR_TEXT}")\n'
 
 
-def _serve(app: str, port: int, env: dict, log: Path, watcher: str = "auto") -> subprocess.Popen:
+def _serve(app: str, port: int, env: dict, log: Path, watcher: str = "config") -> subprocess.Popen:
+    # "config": the project's .streamlit/config.toml decides, as for `streamlit run dashboard.py`
+    # (both servers run in the project folder, so both read it)
+    flags = [] if watcher == "config" else ["--server.fileWatcherType", watcher]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", watcher],
+         *flags],
         cwd=ROOT, env={**os.environ, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT)
     deadline = time.time() + 90
     while True:
@@ -122,9 +125,9 @@ def _open_and_find(page, label: str, avoid: set[str], prefer: list[str] | None =
 
 
 def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str = "2022-08",
-            watcher: str = "auto") -> dict:
-    """`watcher`: Streamlit's server.fileWatcherType for both servers ("auto", its default and
-    what `streamlit run dashboard.py` does, or "none", as a production install should)."""
+            watcher: str = "config") -> dict:
+    """`watcher`: Streamlit's server.fileWatcherType for both servers ("config": as the
+    project's .streamlit/config.toml says, what `streamlit run dashboard.py` does)."""
     from playwright.sync_api import sync_playwright
 
     from metrics import auth
@@ -238,7 +241,7 @@ def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str 
 
 if __name__ == "__main__":
     r = measure(Path(sys.argv[1]), HERE / "out", repeat=int(sys.argv[2]) if len(sys.argv) > 2 else 3,
-                watcher=sys.argv[3] if len(sys.argv) > 3 else "auto")
+                watcher=sys.argv[3] if len(sys.argv) > 3 else "config")
     for line in r.pop("log"):
         print(line)
     print(r)

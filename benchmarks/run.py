@@ -361,7 +361,7 @@ def sec_browser(a, out: Path, rows: list, db: Path) -> None:
     for line in res["log"]:
         print("  " + line)
     r = res["overview"] / res["floor"]
-    w = "" if a.watcher == "auto" else f" (fileWatcherType {a.watcher})"
+    w = "" if a.watcher == "config" else f" (fileWatcherType {a.watcher})"
     rows.append(("browser", f"overview until its figures show{w}", f"{res['overview']:.2f} s",
                  f"{res['floor']:.2f} s (one-line Streamlit page)", f"{r:.2f}×", "≤ 1.5×", r <= TARGETS["page"]))
     for k, label in (("change_month", "change of month until the figures update"),
@@ -431,8 +431,8 @@ def main() -> int:
                     help="comma-separated sections")
     ap.add_argument("--out", type=Path, default=HERE / "out", help="work directory (generated files, databases)")
     ap.add_argument("--port", type=int, default=8599)
-    ap.add_argument("--watcher", default="auto", choices=["auto", "none", "poll", "watchdog"],
-                    help="Streamlit's server.fileWatcherType for the browser section (auto = its default)")
+    ap.add_argument("--watcher", default="config", choices=["config", "auto", "none", "poll", "watchdog"],
+                    help="Streamlit's server.fileWatcherType for the browser section (config = as .streamlit/config.toml says; auto = Streamlit's default)")
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     secs = [s.strip() for s in a.only.split(",") if s.strip()]
