@@ -66,6 +66,11 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+def _median(xs: list[float]) -> float:
+    ys = sorted(xs)
+    return (ys[(len(ys) - 1) // 2] + ys[len(ys) // 2]) / 2
+
+
 def _peak_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -201,6 +206,7 @@ def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str 
                            f"whole page {readies[-1]:.2f} s")
             # the first pair warms the browser's cache of Streamlit's own scripts for both
             res["floor"], res["overview"], res["overview_ready"] = min(floors[1:]), min(figs[1:]), min(readies[1:])
+            res["floor_median"], res["overview_median"] = _median(floors[1:]), _median(figs[1:])
             # changes in the sidebar, each to a month or unit not viewed yet
             page = ctx.new_page()
             page.goto(f"{base}/?p={period}")
@@ -225,7 +231,8 @@ def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str 
                         log.append(f"{kind.replace('_', ' ')} to {choice}: figures updated {times[-1]:.2f} s "
                                    f"after the click")
                     res[kind] = min(times)
-                    res[kind + "_median"] = sorted(times)[len(times) // 2]
+                    res[kind + "_median"] = _median(times)
+                    res[kind + "_worst"] = max(times)
                 except Exception as exc:  # a widget that changed under us: report, go on
                     res[kind + "_error"] = f"failed: {str(exc)[:100]}"
                     log.append(f"{kind}: {exc}")

@@ -362,12 +362,18 @@ def sec_browser(a, out: Path, rows: list, db: Path) -> None:
         print("  " + line)
     r = res["overview"] / res["floor"]
     w = "" if a.watcher == "config" else f" (fileWatcherType {a.watcher})"
-    rows.append(("browser", f"overview until its figures show{w}", f"{res['overview']:.2f} s",
+    rows.append(("browser", f"overview until its figures show, best{w}", f"{res['overview']:.2f} s",
                  f"{res['floor']:.2f} s (one-line Streamlit page)", f"{r:.2f}×", "≤ 1.5×", r <= TARGETS["page"]))
+    rm = res["overview_median"] / res["floor_median"]
+    rows.append(("browser", f"overview until its figures show, median{w}", f"{res['overview_median']:.2f} s",
+                 f"{res['floor_median']:.2f} s", f"{rm:.2f}×", "≤ 1.5×", rm <= TARGETS["page"]))
     for k, label in (("change_month", "change of month until the figures update"),
                      ("change_unit", "change of unit until the figures update")):
         if res.get(k) is not None:
-            rows.append(("browser", label, f"{res[k]:.2f} s", "", "", "≤ 1 s", res[k] <= TARGETS["change_s"]))
+            # judged on the median: one change in five may meet a busy moment of a shared machine
+            rows.append(("browser", label, f"{res[k + '_median']:.2f} s median (best {res[k]:.2f}, "
+                         f"worst {res[k + '_worst']:.2f})", "", "", "≤ 1 s",
+                         res[k + "_median"] <= TARGETS["change_s"]))
         else:
             rows.append(("browser", label, res.get(k + "_error", "not measured"), "", "", "≤ 1 s", False))
     rows.append(("browser", "peak memory of the app process (VmHWM)", f"{res['app_peak_mb']:.0f} MB",
