@@ -126,3 +126,16 @@ def test_badge_and_sparkline_image_escape_their_texts():
     assert 'alt="a &quot;b&quot; &lt;c&gt;"' in img
     assert "<title>a &quot;b&quot; &lt;c&gt;</title>" in _svg_of(img)
     assert ic.as_image("") == ""
+
+
+def test_a_deck_sparkline_is_redrawn_with_its_values_goal_and_status_colour():
+    from metrics import charts
+
+    months = [date(2022, m, 1) for m in (5, 6, 7, 8)]
+    fig = charts.sparkline(months, [0.5, None, 0.6, 0.7], "on_time_rate", "vi", goal=0.8)
+    svg = ic.sparkline_of(fig)
+    pts = re.search(r'points="([^"]+)"', svg).group(1).split()
+    assert len(pts) == 3                                   # the month without a value is left out
+    assert 'y1="6.0" y2="6.0"' in svg                      # the 80 % goal, highest value in view: top
+    assert f'stroke="{charts.BAD}" stroke-width="8"' in svg  # 70 % < 80 %: the last point red
+    assert ic.sparkline_of(None) == ""

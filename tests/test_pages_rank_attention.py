@@ -230,6 +230,12 @@ def test_presentation_steps_through_the_deck_slides(monkeypatch, demo_db):
     assert at.header[0].value == deck.slides[-2].title
     at.selectbox(key="pres_pick").set_value(3).run()
     assert at.header[0].value == deck.slides[3].title
+    # the cards slide carries the deck's sparklines, drawn as light SVG images
+    i = next(i for i, sl in enumerate(deck.slides) if sl.cards)
+    at.selectbox(key="pres_pick").set_value(i).run()
+    drawn = [h.proto.body for h in at.get("html") if "slide-cards" in h.proto.body]
+    sparks = sum(c.spark is not None for c in deck.slides[i].cards)
+    assert drawn and drawn[0].count('class="slide-spark"') == sparks > 0
 
 
 def test_presentation_of_one_unit(monkeypatch, demo_db):

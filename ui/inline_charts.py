@@ -97,9 +97,10 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
 
 
 def sparkline(values, colour: str = charts.BLUE, goal: float | None = None, hover: str = "",
-              height: int = 46) -> str:
+              height: int = 46, dot: str | None = None) -> str:
     """A small line of the last months (values already in their drawing unit, None left out),
-    its last point marked, the goal as a dashed line when it falls in view."""
+    its last point marked (in `dot`, else the line's colour), the goal as a dashed line when
+    it falls in view."""
     pts = [float(v) for v in values if not fmt.is_missing(v)]
     if len(pts) < 2:
         return ""
@@ -119,11 +120,22 @@ def sparkline(values, colour: str = charts.BLUE, goal: float | None = None, hove
                  f'stroke-width="1" stroke-dasharray="4 3" vector-effect="non-scaling-stroke"/>' if show_goal else "")
     # a zero-length line with a round cap: a dot that stays round when the line is stretched
     dot = (f'<line x1="{xs[-1]:.1f}" y1="{y(pts[-1]):.1f}" x2="{xs[-1]:.1f}" y2="{y(pts[-1]):.1f}" '
-           f'stroke="{colour}" stroke-width="8" stroke-linecap="round" vector-effect="non-scaling-stroke"/>')
+           f'stroke="{dot or colour}" stroke-width="8" stroke-linecap="round" vector-effect="non-scaling-stroke"/>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" preserveAspectRatio="none" '
             f'width="{w:.0f}" height="{height}"><title>{_esc(hover)}</title>{goal_line}'
             f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.5" '
             f'vector-effect="non-scaling-stroke" stroke-linejoin="round"/>{dot}</svg>')
+
+
+def sparkline_of(figure) -> str:
+    """The SVG sparkline of a charts.sparkline figure (the deck's card sparkline): its values,
+    its goal line and the colour of its last point, drawn light for a page."""
+    if figure is None or not figure.data:
+        return ""
+    values = [v for v in (figure.data[0].y or ()) if v is not None]
+    dot = figure.data[1].marker.color if len(figure.data) > 1 else None
+    goal = next((sh.y0 for sh in (figure.layout.shapes or ()) if sh.y0 is not None and sh.y0 == sh.y1), None)
+    return sparkline(values, charts.BLUE, goal, dot=dot, height=60)
 
 
 def as_image(svg: str, alt: str = "", css: str = "ic-img") -> str:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from metrics import fmt
 
-from . import data
+from . import data, inline_charts
 
 # the house style for a projector: black on white, very large type, one idea per slide
 CSS = """
@@ -41,6 +41,7 @@ CSS = """
 .slide-card .goal { font-size: 1.25rem; font-weight: 600; }
 .slide-card.good .goal { color: #1a7f37; } .slide-card.bad .goal { color: #c62828; }
 .slide-card .small { font-size: 1.15rem; color: #374151; }
+.slide-card .slide-spark { display: block; width: 100%; height: 60px; margin-top: 0.4rem; }
 table.slide-table { width: 100%; border-collapse: collapse; font-size: 1.6rem; color: #111; margin-top: 0.6rem; }
 table.slide-table th { background: #0b4f9c; color: #fff; text-align: left; padding: 0.45rem 0.7rem; }
 table.slide-table td { border-bottom: 2px solid #d0d4da; padding: 0.45rem 0.7rem; vertical-align: top; }
@@ -108,6 +109,10 @@ def cards_html(cards) -> str:
             parts.append(f'<div class="small">{_e(card.delta)}</div>')
         if card.parts:
             parts.append(f'<div class="small">{_e(card.parts)}</div>')
+        if card.spark is not None:
+            # the deck's sparkline, drawn as a light SVG: the slide shows before any chart library loads
+            parts.append(inline_charts.as_image(inline_charts.sparkline_of(card.spark.figure), card.label,
+                                                "slide-spark"))
         parts.append("</div>")
         out.append("".join(parts))
     out.append("</div>")
