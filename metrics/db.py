@@ -192,19 +192,44 @@ def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
         raise
 
 
+def wanted_marker(path: str | os.PathLike) -> Path:
+    """A file beside the database that says "a process is waiting for this file"."""
+    return Path(str(path) + ".wanted")
+
+
+def someone_waits(path: str | os.PathLike, fresh: float = 3.0) -> bool:
+    """True while another process waits for the file: its marker was touched in the last
+    `fresh` seconds (a waiting process touches it every 0.2 s; a killed one's goes stale)."""
+    try:
+        return time.time() - os.stat(wanted_marker(path)).st_mtime < fresh
+    except OSError:
+        return False
+
+
 def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     last = None
-    # another process holds the file for the length of one command (or one page load of
-    # the dashboard); wait a little before giving up
+    # another process holds the file for the length of one command (or, for the dashboard,
+    # a few seconds after its last page): wait a little, and say we are waiting, so that the
+    # dashboard lets go of it at once (ui/data.py)
     deadline = time.monotonic() + wait
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            last = exc
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
+    marker, marked = wanted_marker(path), False
+    try:
+        while True:
+            try:
+                return duckdb.connect(str(path), read_only=read_only)
+            except duckdb.IOException as exc:
+                last = exc
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    break
+                try:
+                    marker.touch()
+                    marked = True
+                except OSError:
+                    pass
+                time.sleep(0.2)
+    finally:
+        if marked:
+            marker.unlink(missing_ok=True)
     msg = str(last)
     if "lock" in msg.lower():
         raise DatabaseBusyError(

@@ -2,6 +2,7 @@
 when idle, so a CLI import between page loads works, and the dashboard sees its figures."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -17,10 +18,33 @@ def test_cli_import_between_page_loads(tmp_path):
     with store.cursor() as cur:   # a page load
         assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
     time.sleep(IDLE_SECONDS + 1)
+    assert store.con is None      # let go after a while without pages
     out = subprocess.run([sys.executable, "-m", "metrics", "import", str(fm.write_csv(tmp_path / "a.csv")),
                           "--db", str(db)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     with store.cursor() as cur:   # the next page load sees the import
+        assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == len(fm.ROWS)
+
+
+def test_the_dashboard_lets_go_at_once_when_the_cli_waits(tmp_path, monkeypatch):
+    """The dashboard keeps the file open between pages (reopening costs every page), but a
+    CLI command waiting for it gets it a moment after the last page, not at the idle limit."""
+    from ui import data
+
+    monkeypatch.setattr(data, "IDLE_SECONDS", 600.0)
+    db = tmp_path / "k.duckdb"
+    store = data._Store(str(db))
+    with store.cursor() as cur:   # a page load, then the dashboard sits idle, file still open
+        assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+    time.sleep(1)
+    assert store.con is not None
+    out = subprocess.run([sys.executable, "-m", "metrics", "import", str(fm.write_csv(tmp_path / "a.csv")),
+                          "--db", str(db)], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "REFORM_DB_WAIT": "30"})
+    assert out.returncode == 0, out.stderr
+    assert store.con is None
+    assert not (tmp_path / "k.duckdb.wanted").exists()        # the CLI cleaned up after itself
+    with store.cursor() as cur:   # the next page load opens it again and sees the import
         assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == len(fm.ROWS)
 
 

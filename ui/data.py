@@ -4,10 +4,14 @@ cursor per call, cached query results, the first-run demo seed and the single wr
 Why a shared root connection: a connection shared by several Streamlit sessions (threads)
 raises "connection is busy" on DuckDB 2.0, so every call takes its own `root.cursor()`.
 Why it is released when idle: DuckDB allows one writing *process* per file. The root
-connection is closed a moment after the last cursor is returned, so that the command line
-(`python -m metrics import …`, `users add …`) can take the file between page loads; the CLI
-waits for it, and says plainly that the database is busy if it cannot get it. While the
-CLI holds the file, a page waits a few seconds and then says the same.
+connection is closed when nobody has used it for IDLE_SECONDS, or at once (a fraction of a
+second after the page that holds it) when the command line (`python -m metrics import …`,
+`users add …`) is waiting for the file: a waiting process touches a marker file beside the
+database (metrics.db.someone_waits). Why not close sooner anyway: opening the file again
+costs 20–300 ms (DuckDB starts a database instance), which a page paid after every pause of
+more than a second and a half (docs/performance.md). The CLI waits for the file, and says
+plainly that the database is busy if it cannot get it. While the CLI holds the file, a page
+waits a few seconds and then says the same.
 
 Everything cached is keyed by the database path and by its data version (the import log),
 so tests never see another file's figures, and an import made by the CLI refreshes the
@@ -18,6 +22,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+import time
 from contextlib import contextmanager
 
 import streamlit as st
@@ -40,7 +45,9 @@ def profile() -> Profile:
     return load_profile()
 
 
-IDLE_SECONDS = 1.5
+IDLE_SECONDS = float(os.environ.get("REFORM_DB_IDLE", "10"))
+WANTED_IDLE = 0.2           # idle that long while another process waits: let go
+POLL_SECONDS = 0.25
 PAGE_WAIT = 8.0
 
 
@@ -53,6 +60,8 @@ class _Store:
         self.con = None
         self.active = 0
         self.timer: threading.Timer | None = None
+        self.idle_since = 0.0
+        self.generation = 0         # a timer that fires after a newer one was armed does nothing
 
     def open(self) -> None:
         with self.lock:
@@ -76,16 +85,26 @@ class _Store:
             with self.lock:
                 self.active -= 1
                 if self.active == 0:
-                    self.timer = threading.Timer(IDLE_SECONDS, self._close_if_idle)
-                    self.timer.daemon = True
-                    self.timer.start()
+                    self.idle_since = time.monotonic()
+                    self._arm()
 
-    def _close_if_idle(self) -> None:
+    def _arm(self) -> None:
+        self.generation += 1
+        self.timer = threading.Timer(POLL_SECONDS, self._close_if_idle, args=(self.generation,))
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _close_if_idle(self, generation: int) -> None:
         with self.lock:
-            if self.active == 0 and self.con is not None:
+            if generation != self.generation or self.active or self.con is None:
+                return
+            self.timer = None
+            idle = time.monotonic() - self.idle_since
+            if idle >= IDLE_SECONDS or (idle >= WANTED_IDLE and db.someone_waits(self.path)):
                 self.con.close()
                 self.con = None
-            self.timer = None
+            else:
+                self._arm()
 
 
 @st.cache_resource(show_spinner=False)
