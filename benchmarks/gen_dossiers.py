@@ -14,7 +14,6 @@ columns the importer must drop are present.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import duckdb

@@ -7,7 +7,7 @@ so a hand-made link cannot widen them.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import streamlit as st
 

@@ -11,8 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from metrics import queries, whatif
-from metrics.kpis import KPI_BY_KEY
-from metrics.profile import Profile
 
 from . import data
 

@@ -14,7 +14,7 @@ import duckdb
 
 from .. import clock, counters
 from ..auth import audit
-from ..errors import ImportRejected, InputError, Problem, ReformError
+from ..errors import ImportRejected, InputError, Problem
 from ..profile import Profile, load_profile
 from . import dossiers as dossier_import
 from . import guard

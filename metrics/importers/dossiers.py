@@ -7,8 +7,6 @@ have few distinct values: those are read in Python once each and joined back.
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 import duckdb
 
 from ..errors import ImportRejected, Problem, ProblemList

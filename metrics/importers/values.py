@@ -241,8 +241,6 @@ def parse_date(raw: object) -> datetime | None:
         return raw
     if isinstance(raw, date):
         return datetime(raw.year, raw.month, raw.day)
-    import duckdb
-
     con = _date_con()
     return con.execute(f"SELECT {date_sql('v')} FROM (SELECT CAST(? AS VARCHAR) AS v)", [str(raw)]).fetchone()[0]
 
