@@ -114,7 +114,8 @@ def _wait(cond, seconds: float, what: str) -> None:
 def _all_drawn(page) -> bool:
     charts = page.query_selector_all('[data-testid="stPlotlyChart"]')
     return (_script_done(page) and not page.query_selector_all('[data-testid="stSkeleton"]')
-            and all(c.query_selector(".main-svg") for c in charts))
+            and all(c.query_selector(".main-svg") for c in charts)
+            and page.evaluate("() => [...document.images].every(i => i.complete)"))
 
 
 def _open_and_find(page, label: str, avoid: set[str], prefer: list[str] | None = None):

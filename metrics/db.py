@@ -193,17 +193,19 @@ def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
 
 
 def wanted_marker(path: str | os.PathLike) -> Path:
-    """A file beside the database that says "a process is waiting for this file"."""
-    return Path(str(path) + ".wanted")
+    """A file beside the database that says "a process is waiting for this file" (beside the
+    real file: the dashboard and the CLI may reach it by different paths)."""
+    return Path(str(Path(path).resolve()) + ".wanted")
 
 
 def someone_waits(path: str | os.PathLike, fresh: float = 3.0) -> bool:
     """True while another process waits for the file: its marker was touched in the last
     `fresh` seconds (a waiting process touches it every 0.2 s; a killed one's goes stale)."""
     try:
-        return time.time() - os.stat(wanted_marker(path)).st_mtime < fresh
+        age = time.time() - os.stat(wanted_marker(path)).st_mtime
     except OSError:
         return False
+    return 0 <= age < fresh         # a marker dated in the future (a clock set back) is not trusted
 
 
 def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
@@ -229,7 +231,10 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
                 time.sleep(0.2)
     finally:
         if marked:
-            marker.unlink(missing_ok=True)
+            try:
+                marker.unlink(missing_ok=True)
+            except OSError:         # left behind: it goes stale by itself in a few seconds
+                pass
     msg = str(last)
     if "lock" in msg.lower():
         raise DatabaseBusyError(

@@ -72,13 +72,13 @@ def score_section() -> None:
                           key=lambda x: -x[1])
             if lost:
                 st.markdown(f"**{t('points_missing', lang)}**")
-                st.table(pd.DataFrame({
+                c.static_table(pd.DataFrame({
                     t("indicator", lang): [KPI_BY_KEY[i.kpi].label(lang) for i, _ in lost],
                     # a no-break space: a narrow column must not put "%" on a line of its own
                     t("value", lang): [fmt.percent(me.get(f"value_{i.key}"), lang).replace(" ", "\u00a0")
                                        for i, _ in lost],
                     t("points", lang): [fmt.decimal(p, lang) for _, p in lost],
-                }), hide_index=True, border="horizontal")
+                }))
     with right:
         st.html(inline_charts.peer_bars(ranking, lang, prof.target_rank, prof.stretch_rank))
         if data.has("score", "rank_history"):

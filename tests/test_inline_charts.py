@@ -139,3 +139,13 @@ def test_a_deck_sparkline_is_redrawn_with_its_values_goal_and_status_colour():
     assert 'y1="6.0" y2="6.0"' in svg                      # the 80 % goal, highest value in view: top
     assert f'stroke="{charts.BAD}" stroke-width="8"' in svg  # 70 % < 80 %: the last point red
     assert ic.sparkline_of(None) == ""
+
+
+def test_a_control_character_in_an_event_does_not_break_the_svg():
+    import xml.dom.minidom
+
+    hist = pd.DataFrame({"period": [date(2022, 7, 1), date(2022, 8, 1)], "rank": [6, 5], "n_peers": [11, 11]})
+    events = pd.DataFrame({"event_date": [date(2022, 8, 3)], "text": ["Họp\x08 giao ban\ufffe"]})
+    svg = _svg_of(ic.rank_trend(hist, "vi", annotations=events))
+    xml.dom.minidom.parseString(svg)                 # raises on a character XML forbids
+    assert "Họp giao ban" in svg

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -177,6 +178,16 @@ def test_the_number_opens_to_its_numerator_and_denominator(monkeypatch, sample_d
     assert parts, "no numerator/denominator table"
     on_time = parts[0]
     assert list(on_time.iloc[:, 2]) == ["10", "7", "17", "18"]
+
+
+def test_text_from_the_data_shows_as_it_is_in_a_static_table(monkeypatch):
+    from ui import components
+
+    shown = []
+    monkeypatch.setattr(components.st, "table", lambda df, **kw: shown.append(df))
+    components.static_table(pd.DataFrame({"Đơn vị": ["Xã *An* [x](y) $1$"], "Số": [3]}))
+    assert shown[0].iloc[0, 0] == "Xã \\*An\\* \\[x\\](y) \\$1\\$"   # Markdown shows it literally
+    assert shown[0].iloc[0, 1] == 3
 
 
 def test_a_month_without_data_explains_itself(monkeypatch, sample_db):

@@ -197,6 +197,7 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     # (the overview draws its rank trend as an SVG image, ui/inline_charts.py: a dotted line
     # with the text, and the text again in the image's alt)
     trend = [h.proto.body for h in at.get("html") if "Thứ hạng qua các tháng" in h.proto.body]
+    assert trend, "no rank trend on the overview"
     svg = base64.b64decode(re.search(r'base64,([^"]+)"', trend[0]).group(1)).decode()
     assert "Xe tuyên truyền lưu động" in svg and "Xe tuyên truyền lưu động" in trend[0]
     at.switch_page("pages/ranking.py").run()

@@ -10,14 +10,15 @@ import time
 from tests import fixture_month as fm
 
 
-def test_cli_import_between_page_loads(tmp_path):
-    from ui.data import IDLE_SECONDS, _Store
+def test_cli_import_between_page_loads(tmp_path, monkeypatch):
+    from ui import data
 
+    monkeypatch.setattr(data, "IDLE_SECONDS", 1.0)
     db = tmp_path / "s.duckdb"
-    store = _Store(str(db))
+    store = data._Store(str(db))
     with store.cursor() as cur:   # a page load
         assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
-    time.sleep(IDLE_SECONDS + 1)
+    time.sleep(data.IDLE_SECONDS + 1)
     assert store.con is None      # let go after a while without pages
     out = subprocess.run([sys.executable, "-m", "metrics", "import", str(fm.write_csv(tmp_path / "a.csv")),
                           "--db", str(db)], capture_output=True, text=True, timeout=120)
@@ -62,3 +63,18 @@ def test_cli_waits_for_a_page_load_to_finish(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     assert "imported" in out
+
+
+def test_a_stale_or_future_marker_does_not_count_as_a_waiting_process(tmp_path):
+    from metrics import db as dbm
+
+    path = tmp_path / "m.duckdb"
+    marker = dbm.wanted_marker(path)
+    assert not dbm.someone_waits(path)
+    marker.touch()
+    assert dbm.someone_waits(path)
+    now = time.time()
+    os.utime(marker, (now - 10, now - 10))          # left by a killed command
+    assert not dbm.someone_waits(path)
+    os.utime(marker, (now + 600, now + 600))        # a clock set back
+    assert not dbm.someone_waits(path)

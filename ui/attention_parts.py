@@ -14,7 +14,7 @@ import streamlit as st
 from metrics import fmt
 from metrics.i18n import pick, t
 
-from . import data
+from . import components, data
 
 # the roles' permissions are the lead's (metrics.auth.User.can); until the login gate is in
 # place there is no user in the session and everything is shown
@@ -126,7 +126,7 @@ def short_list(f, limit: int = 8) -> None:
                  units=fmt.number(flags.unit_code.nunique(), lang)))
     view = flags_view(flags.head(limit), lang)
     # a static table (its texts wrap, nothing to scroll), light enough for the overview
-    st.table(view, hide_index=True, border="horizontal")
+    components.static_table(view)
     if len(flags) > limit:
         st.caption(t("flags_more", lang, n=fmt.number(len(flags) - limit, lang)))
     st.page_link("pages/attention.py", label=t("see_attention", lang), icon=":material/notification_important:")

@@ -71,6 +71,24 @@ def inject_css() -> None:
     st.html(CSS)
 
 
+_MD_SPECIAL = "\\`*_[]<>$~|"
+
+
+def md(text) -> str:
+    """Text from the data (unit names, commitments, notes) shown through Markdown as it is."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text or ""))
+
+
+def static_table(df: pd.DataFrame) -> None:
+    """A small table drawn as HTML (st.table: no data-grid library for the browser to load).
+    st.table reads its cells as Markdown: text from the data is escaped so it shows as it is."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = [md(v) if isinstance(v, str) else v for v in out[col]]
+    st.table(out, hide_index=True, border="horizontal")
+
+
 def error(exc: Exception, lang: str) -> None:
     """A person-readable message; never a traceback."""
     if isinstance(exc, ReformError):
@@ -155,8 +173,7 @@ def drill(k: KPI, row, lang: str, key: str, value=None) -> None:
     """"Open the number": a popover with its formula, numerator and denominator."""
     with st.popover(t("open_number", lang), icon=":material/calculate:", key=f"drill-{key}"):
         st.markdown(f"**{k.label(lang)}**  \n{k.help_vi if lang == 'vi' else k.help_en}")
-        # a static table: st.dataframe's grid would load its own library into every page with a card
-        st.table(parts_table(k, row, lang), hide_index=True, border="horizontal")
+        static_table(parts_table(k, row, lang))
         v = value if value is not None else _counter_value(row, k.key)
         result = f"= **{fmt.kpi_value(k, v, lang)}**"
         if fmt.is_missing(v) and k.is_rate and _sum(row, k.den) == 0:

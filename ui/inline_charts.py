@@ -11,6 +11,7 @@ out, so that tests read them.
 from __future__ import annotations
 
 import base64
+import re
 from html import escape
 
 import pandas as pd
@@ -22,8 +23,12 @@ from metrics.i18n import t
 _ROW_H = 34          # px, one bar row
 
 
+# characters XML forbids: one of them in an event's text would make the whole SVG unreadable
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _esc(text) -> str:
-    return escape(str(text), quote=True)
+    return escape(_NOT_XML.sub("", str(text)), quote=True)
 
 
 def _title(title: str | None) -> str:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from metrics import fmt
 
-from . import data, inline_charts
+from . import components, data, inline_charts
 
 # the house style for a projector: black on white, very large type, one idea per slide
 CSS = """
@@ -89,12 +89,7 @@ def _e(text) -> str:
     return html.escape(str(text or ""))
 
 
-_MD_SPECIAL = "\\`*_[]<>$~|"
-
-
-def md(text) -> str:
-    """Text from the data (unit names, commitments) shown through Markdown as it is."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text or ""))
+md = components.md       # text from the data through Markdown, as it is
 
 
 def cards_html(cards) -> str:
