@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from . import fmt
 from .i18n import t
 from .kpis import KPI, KPI_BY_KEY
+from .score import target_cut
 
 FONT = "Arial, 'Noto Sans', 'DejaVu Sans', sans-serif"
 FONT_SIZE = 16
@@ -397,14 +398,13 @@ def breakdown_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=Non
 
 def peer_bar_rows(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5) -> tuple[pd.DataFrame, float | None]:
     """The bars of the peer chart, best first (peer_name, is_self, score, rank, label, colour),
-    and the cut: the score of the target place (None with fewer peers than that)."""
+    and the cut: the score that holds the target place (score.target_cut)."""
     if ranking is None or ranking.empty or ranking["score"].isna().all():
         return pd.DataFrame(columns=["peer_name", "is_self", "score", "rank", "label", "colour"]), None
     df = ranking.dropna(subset=["score"]).sort_values(["score", "peer_name"], ascending=[False, True])
     df = df.assign(label=[f"{fmt.decimal(s, lang, 1)} · #{r}" for s, r in zip(df.score, df["rank"])],
                    colour=[SELF if s else BLUE for s in df.is_self])
-    cut = float(sorted(df.score, reverse=True)[target_rank - 1]) if 0 < target_rank <= len(df) else None
-    return df, cut
+    return df, target_cut(df.score[~df.is_self.astype(bool)], target_rank)
 
 
 def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, stretch_rank: int | None = None,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import queries
 from .profile import Profile, load_profile
-from .score import peer_ranking
+from .score import peer_ranking, target_cut
 
 METHOD_VI = ("Mỗi đơn vị: đường thẳng bình phương nhỏ nhất qua điểm các tháng trong năm, kéo dài đến "
              "tháng 12; khoảng tin cậy 95 % từ độ phân tán của các tháng quanh đường thẳng.")
@@ -83,8 +83,8 @@ def project(con, upto: date, profile: Profile | None = None) -> Projection | Non
         return 1 + sum(1 for c in fits if c != profile.code and round(at(c, m), 2) > round(value, 2))
 
     def target_score(m: int) -> float | None:
-        others = sorted((at(c, m) for c in fits if c != profile.code), reverse=True)
-        return others[profile.target_rank - 2] if len(others) >= profile.target_rank - 1 else None
+        # what our score must reach in month m to hold the target place
+        return target_cut([at(c, m) for c in fits if c != profile.code], profile.target_rank)
 
     end = 12
     slope, intercept, sd, mx, sxx = fits[profile.code]

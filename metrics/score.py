@@ -96,6 +96,16 @@ def competition_rank(scores: pd.Series) -> pd.Series:
     return pd.Series(ranks, index=scores.index, dtype="Int64")
 
 
+def target_cut(other_scores, target_rank: int) -> float | None:
+    """The score that holds the target place: the target_rank-th best of the *other* peers'
+    scores. A score at or above it ranks target_rank or better (competition_rank: only
+    strictly higher scores count against it); None when there are fewer others than that
+    (any score holds the place). One definition for the peer chart's cut line, the rank
+    history and the projection's target line."""
+    known = sorted((round(float(s), 2) for s in other_scores if not pd.isna(s)), reverse=True)
+    return known[target_rank - 1] if 0 < target_rank <= len(known) else None
+
+
 def _has_data(frame: pd.DataFrame) -> pd.Series:
     return frame["months"].fillna(0) > 0
 
@@ -138,14 +148,13 @@ def rank_history(con, start: date, end: date, profile: Profile | None = None) ->
         if r.empty:
             continue
         me = r[r.is_self]
-        ordered = r.dropna(subset=["score"]).sort_values("score", ascending=False)
-        target = ordered.score.iloc[profile.target_rank - 1] if len(ordered) >= profile.target_rank else math.nan
+        target = target_cut(r.score[~r.is_self], profile.target_rank)
         rows.append({
             "period": p,
             "score": float(me.score.iloc[0]) if len(me) else math.nan,
             "rank": me["rank"].iloc[0] if len(me) else pd.NA,
             "n_peers": int(r.score.notna().sum()),
-            "target_score": target,
+            "target_score": math.nan if target is None else target,
         })
     df = pd.DataFrame(rows, columns=["period", "score", "rank", "n_peers", "target_score"])
     df["rank"] = df["rank"].astype("Int64")

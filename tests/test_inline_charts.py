@@ -149,3 +149,11 @@ def test_a_control_character_in_an_event_does_not_break_the_svg():
     svg = _svg_of(ic.rank_trend(hist, "vi", annotations=events))
     xml.dom.minidom.parseString(svg)                 # raises on a character XML forbids
     assert "Họp giao ban" in svg
+
+
+def test_inside_the_band_the_cut_is_the_first_score_outside_it():
+    ranking = pd.DataFrame({"peer_name": list("ABCDEFG"), "is_self": [False, True] + [False] * 5,
+                            "score": [90.0, 88.0, 85.0, 80.0, 78.0, 76.0, 60.0], "rank": list(range(1, 8))})
+    html = ic.peer_bars(ranking, "vi", target_rank=5)
+    # holding place 5 takes 76 points (F's): B keeps it until the fifth best of the others passes it
+    assert "ngưỡng 76,0 điểm" in html

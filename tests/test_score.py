@@ -146,3 +146,17 @@ def test_projection_straight_line(tmp_path):
     assert pr.already and pr.month_reached == date(2022, 8, 1)
     assert qn_dec < 100
     con.close()
+
+
+def test_the_target_cut_is_the_score_that_holds_the_target_place():
+    from metrics.score import competition_rank, target_cut
+
+    others = [90.0, 85.0, 80.0, 78.0, 76.0, 70.0]
+    cut = target_cut(others, 5)
+    assert cut == 76.0
+    # at the cut we rank 5th, a hair below it 6th, whether we start inside the band or not
+    for ours, rank in ((cut, 5), (cut - 0.01, 6), (95.0, 1)):
+        ranks = competition_rank(pd.Series([*others, ours]))
+        assert ranks.iloc[-1] == rank
+    assert target_cut([90.0, None, 80.0], 5) is None           # fewer others than places: any score holds it
+    assert target_cut([90.0, 80.0], 2) == 80.0
