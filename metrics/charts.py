@@ -120,7 +120,7 @@ def _count_ticks(fig: go.Figure, values, axis: str = "y") -> None:
     (fig.update_yaxes if axis == "y" else fig.update_xaxes)(**upd)
 
 
-def _scaled(k: KPI, values) -> list:
+def in_drawing_unit(k: KPI, values) -> list:
     """Rates in percent for the axis; counts as they are; missing stays None."""
     out = []
     for v in values:
@@ -250,7 +250,7 @@ def figure_for(kpi_key: str, frame: pd.DataFrame, lang: str = "vi", goal=None, t
         else [(None, df)]
     for name, g in groups:
         x = _month_labels(g.period, lang)
-        y = _scaled(k, g[k.key])
+        y = in_drawing_unit(k, g[k.key])
         hover = [f"{fmt.month(p, lang, long=True)}: {fmt.kpi_value(k, v, lang)}" for p, v in zip(g.period, g[k.key])]
         if k.is_rate or len(groups) > 1:
             fig.add_trace(go.Scatter(x=x, y=y, name=name or k.short(lang), mode="lines+markers",
@@ -273,7 +273,7 @@ def figure_for(kpi_key: str, frame: pd.DataFrame, lang: str = "vi", goal=None, t
 def sparkline(periods, values, kpi_key: str, lang: str = "vi", goal=None, height: int = 70) -> go.Figure:
     """A tiny trend for a card or a slide: no axes, the last point marked in its goal colour."""
     k = kpi_of(kpi_key)
-    y = _scaled(k, list(values))
+    y = in_drawing_unit(k, list(values))
     x = list(periods)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=dict(width=2.5, color=BLUE), hoverinfo="skip",
@@ -357,7 +357,8 @@ def unit_bar_rows(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None
             s += f" ({fmt.percent(float(v) / share_of, lang)})"
         labels.append(s)
     colours = [STATUS_COLOUR[goal_status(k, v, goal)] if not fmt.is_missing(goal) else BLUE for v in df[k.key]]
-    return pd.DataFrame({"unit_name": list(df.unit_name), "value": list(df[k.key]), "scaled": _scaled(k, df[k.key]),
+    return pd.DataFrame({"unit_name": list(df.unit_name), "value": list(df[k.key]),
+                         "scaled": in_drawing_unit(k, df[k.key]),
                          "label": labels, "colour": colours})
 
 

@@ -157,3 +157,17 @@ def test_inside_the_band_the_cut_is_the_first_score_outside_it():
     html = ic.peer_bars(ranking, "vi", target_rank=5)
     # holding place 5 takes 76 points (F's): B keeps it until the fifth best of the others passes it
     assert "ngưỡng 76,0 điểm" in html
+
+
+def test_a_kpi_sparkline_draws_rates_in_percent_against_the_goal():
+    from metrics import charts
+
+    months = [date(2022, m, 1) for m in (6, 7, 8)]
+    img = ic.kpi_sparkline(months, [0.90, None, 0.95], "on_time_rate", "vi", goal=0.98)
+    svg = _svg_of(img)
+    assert 'alt="06/2022: 90,0 % · 08/2022: 95,0 %"' in img          # the month without a value left out
+    assert 'y1="6.0" y2="6.0"' in svg                                  # 98 % on top, above both months
+    assert f'stroke="{charts.BAD}" stroke-width="8"' in svg            # 95 % misses the 98 % goal
+    late = _svg_of(ic.kpi_sparkline(months, [4, 2, 0], "late_count", "vi", goal=0))
+    assert f'stroke="{charts.GOOD}" stroke-width="8"' in late          # none late: the goal is met
+    assert ic.kpi_sparkline(months, [None, None, 0.9], "on_time_rate", "vi") == ""

@@ -210,13 +210,8 @@ def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filter
         # our own sparkline, not st.metric's chart_data: that one loads Vega into the page
         # before any card shows (ui/inline_charts.py)
         extras = []
-        if series is not None and not series.empty and k.key in series and series[k.key].notna().sum() >= 2:
-            known = [(p, v) for p, v in zip(series["period"], series[k.key]) if not fmt.is_missing(v)]
-            hover = " · ".join(f"{fmt.month(p, lang)}: {fmt.kpi_value(k, v, lang)}" for p, v in known)
-            scale = 100 if k.is_rate else 1
-            spark = inline_charts.sparkline([float(v) * scale for _, v in known], charts.BLUE,
-                                            None if fmt.is_missing(goal) else float(goal) * scale, hover)
-            extras.append(inline_charts.as_image(spark, hover, "ic-spark"))
+        if series is not None and not series.empty and k.key in series:
+            extras.append(inline_charts.kpi_sparkline(series["period"], series[k.key], k.key, lang, goal))
         extras.append(inline_charts.badge(_badge_text(status, k, goal, lang), status))
         if delta is None and value is not None:
             extras.append(f'<div class="ic-note">{escape(t("no_comparison", lang))}</div>')

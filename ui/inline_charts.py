@@ -132,6 +132,20 @@ def sparkline(values, colour: str = charts.BLUE, goal: float | None = None, hove
             f'vector-effect="non-scaling-stroke" stroke-linejoin="round"/>{dot}</svg>')
 
 
+def kpi_sparkline(periods, values, kpi_key: str, lang: str = "vi", goal=None) -> str:
+    """charts.sparkline as a light image: a KPI's last months in its drawing unit (a rate in
+    percent), the goal line, the last point in its goal colour, the months in words on hover."""
+    k = charts.kpi_of(kpi_key)
+    known = [(p, v) for p, v in zip(periods, values) if not fmt.is_missing(v)]
+    if len(known) < 2:
+        return ""
+    hover = " · ".join(f"{fmt.month(p, lang)}: {fmt.kpi_value(k, v, lang)}" for p, v in known)
+    scaled = charts.in_drawing_unit(k, [v for _, v in known])
+    goal_at = None if fmt.is_missing(goal) else charts.in_drawing_unit(k, [goal])[0]
+    dot = charts.STATUS_COLOUR[charts.goal_status(k, known[-1][1], goal)]
+    return as_image(sparkline(scaled, charts.BLUE, goal_at, hover, dot=dot), hover, "ic-spark")
+
+
 def sparkline_of(figure) -> str:
     """The SVG sparkline of a charts.sparkline figure (the deck's card sparkline): its values,
     its goal line and the colour of its last point, drawn light for a page."""
