@@ -68,6 +68,16 @@ def style(fig: go.Figure, lang: str = "vi", title: str | None = None, height: in
     return fig
 
 
+def room_for_labels(fig: go.Figure, labels, size: int = FONT_SIZE) -> go.Figure:
+    """Values written after horizontal bars keep their room whatever the chart's width: the
+    longest label's width (about half an em a character) as the right margin, the longest bar
+    ending at the plot's edge. A range stretched by a fixed factor clipped long labels in a
+    half-width column."""
+    longest = max((len(str(x)) for x in labels), default=0)
+    fig.update_layout(margin=dict(r=int(longest * size * 0.5) + 12))
+    return fig
+
+
 def empty_figure(lang: str = "vi", message: str | None = None, height: int = 260,
                  title: str | None = None) -> go.Figure:
     """A figure that says why it is empty (never a blank frame)."""
@@ -382,10 +392,9 @@ def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, ti
     fig.update_yaxes(autorange="reversed", type="category", tickfont=dict(size=FONT_SIZE - 2))
     # the values are written on the bars: an axis would only crowd a narrow chart
     top = 100.0 if k.is_rate else float(df.value.max() or 1)
-    fig.update_xaxes(range=[0, top * (1.9 if share_of else 1.45)], showticklabels=False, showgrid=False,
-                     zeroline=False)
+    fig.update_xaxes(range=[0, top * 1.02], showticklabels=False, showgrid=False, zeroline=False)
     # the goal shows in the bar colours: a goal line would run through the value labels
-    return style(fig, lang, title, height=max(200, 52 * len(df) + 90))
+    return room_for_labels(style(fig, lang, title, height=max(200, 52 * len(df) + 90)), df.label)
 
 
 def breakdown_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,

@@ -160,3 +160,12 @@ def test_sparkline_marks_the_last_value_in_its_goal_colour():
     fig = charts.sparkline([1, 2, 3], [0.9, 0.95, 1.0], "on_time_rate", "vi", goal=1.0)
     assert fig.data[1].marker.color == charts.GOOD
     assert fig.layout.height == 70
+
+
+def test_values_written_after_bars_get_their_room_in_the_margin():
+    frame = pd.DataFrame({"unit_code": ["A", "B"], "unit_name": ["Xã A", "Xã B"], "late_count": [40, 4]})
+    short = charts.unit_bars(frame, "late_count", "vi", title="T")
+    long = charts.unit_bars(frame, "late_count", "vi", title="T", share_of=44.0)
+    # "40 (90,9 %)" needs more room than "40": the margin grows, the bars keep the plot's width
+    assert long.layout.margin.r > short.layout.margin.r >= 16
+    assert list(short.layout.xaxis.range) == list(long.layout.xaxis.range) == [0, 40 * 1.02]

@@ -35,7 +35,9 @@ def gains_bars(gains: pd.DataFrame, lang: str = "vi", title: str | None = None, 
     if df.empty:
         return charts.empty_figure(lang, t("gains_none", lang), 240, title)
     df = df.sort_values("gain", ascending=False).head(top)
-    names = [charts.wrap(f"{short_name(n)} · {KPI_BY_KEY[k].short(lang)}", 30) for n, k in zip(df.unit_name, df.kpi)]
+    # three short lines: the values after the bars need the rest of a half-width column
+    names = [charts.wrap(f"{short_name(n)} · {KPI_BY_KEY[k].short(lang)}", 22, 3)
+             for n, k in zip(df.unit_name, df.kpi)]
     labels = [f"+{fmt.decimal(g, lang, 2)} {t('points_word', lang)} · {t('now', lang)} {fmt.percent(v, lang)}"
               for g, v in zip(df.gain, df.value)]
     fig = go.Figure(go.Bar(x=list(df.gain), y=names, orientation="h", marker_color=charts.WARN, text=labels,
@@ -44,8 +46,9 @@ def gains_bars(gains: pd.DataFrame, lang: str = "vi", title: str | None = None, 
                                       for n, k, lab in zip(df.unit_name, df.kpi, labels)],
                            textfont=dict(size=charts.FONT_SIZE - 1)))
     fig.update_yaxes(autorange="reversed", type="category", tickfont=dict(size=charts.FONT_SIZE - 3))
-    fig.update_xaxes(range=[0, float(df.gain.max()) * 2.2], showticklabels=False, showgrid=False, zeroline=False)
-    return charts.style(fig, lang, title, height=max(220, 48 * len(df) + 80))
+    fig.update_xaxes(range=[0, float(df.gain.max()) * 1.02], showticklabels=False, showgrid=False, zeroline=False)
+    return charts.room_for_labels(charts.style(fig, lang, title, height=max(220, 48 * len(df) + 80)), labels,
+                                  charts.FONT_SIZE - 1)
 
 
 def projection_figure(proj, lang: str = "vi", title: str | None = None, annotations=None,

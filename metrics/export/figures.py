@@ -78,8 +78,8 @@ def points_bars(row: dict, indicators, lang: str = "vi", title: str | None = Non
                            cliponaxis=False, textfont=dict(size=charts.FONT_SIZE), hoverinfo="text",
                            hovertext=labels))
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(range=[0, top * 1.6], showticklabels=False, showgrid=False, zeroline=False)
-    return charts.style(fig, lang, title, height=max(240, 44 * len(items) + 80))
+    fig.update_xaxes(range=[0, top * 1.02], showticklabels=False, showgrid=False, zeroline=False)
+    return charts.room_for_labels(charts.style(fig, lang, title, height=max(240, 44 * len(items) + 80)), labels)
 
 
 def position_trend(history: pd.DataFrame, lang: str = "vi", title: str | None = None) -> go.Figure:
