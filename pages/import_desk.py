@@ -123,6 +123,9 @@ def do_import(records: list[dict], kind: str | None) -> None:
                 results.append(("error", rec["name"], None, exc))
     data.clear_caches()
     st.session_state["_import_results"] = results
+    # the undo picker goes back to its first choice, the newest import: it kept the one
+    # picked before, so "undo" right after a wrong import would have undone another file
+    st.session_state.pop("undo_pick", None)
     st.session_state["_previews"] = {}
     st.session_state["_uploader_v"] = st.session_state.get("_uploader_v", 0) + 1
     shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)

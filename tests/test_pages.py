@@ -238,6 +238,20 @@ def test_dossier_filters_and_counts(monkeypatch, sample_db):
     assert all(c == "Trực tuyến" for c in online["Kênh nộp"]) if len(online) else True
 
 
+def test_after_an_import_undo_offers_that_import(monkeypatch, empty_db, copy_db, tmp_path):
+    from tests.sample_files import write_dossiers, write_report
+
+    db_path = copy_db(empty_db)
+    at = open_app(monkeypatch, db_path, "import_desk")
+    for name, path in (("ho_so.csv", write_dossiers(tmp_path / "ho_so.csv", months=1, per_month=10)),
+                       ("bao_cao.xlsx", write_report(tmp_path / "bao_cao.xlsx"))):
+        at.get("file_uploader")[0].set_value([(name, path.read_bytes(), "application/octet-stream")]).run()
+        at.button(key="import-confirm").click().run()
+        assert_clean(at)
+        # the first import is picked; after the second, the second (not the one picked before)
+        assert at.selectbox(key="undo_pick").format_func(at.selectbox(key="undo_pick").value).endswith(name)
+
+
 def test_import_desk_preview_import_and_undo(monkeypatch, empty_db, copy_db, tmp_path):
     from tests.sample_files import write_dossiers
 
