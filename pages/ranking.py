@@ -76,7 +76,8 @@ def standing() -> None:
                     st.caption(t("gap_ahead", lang, points=points(gap["points"], 2), rank=gap["place"],
                                  name=gap["name"]))
             else:
-                st.metric(t("gap_to", lang, rank=place), points(gap["points"], 2))
+                # the caption says "points to add": the bare number fits a quarter-width card
+                st.metric(t("gap_to", lang, rank=place), "+" + fmt.decimal(gap["points"], lang, 2))
                 st.caption(t("gap_behind", lang, rank=place, name=gap["name"]))
 
 
