@@ -60,26 +60,43 @@ def main() -> None:
     st.set_page_config(page_title="CCHC · Dashboard", page_icon=components.favicon(), layout="wide",
                        initial_sidebar_state="expanded")
     components.inject_css()
-    lang = state.language_switch()
+    lang = state.prepare_language()
     # nothing below runs without an account; the menu holds only the pages the role may open
     requested = None
     if login.signed_in() is None:
+        with st.sidebar:
+            state.draw_language_switch()
         # which page the link asked for (nothing of it runs): opened after signing in
         requested = st.navigation(pages_for(lang, None), position="hidden").url_path
     user = login.gate(lang, requested)
-    login.sidebar_account(user, lang)
-    pages = pages_for(lang, user)
-    nav = st.navigation(pages, position="sidebar", expanded=True)
-    want = st.session_state.pop(login.AFTER_LOGIN, None)
-    if want is not None and want != nav.url_path:
-        target = [p for ps in pages.values() for p in ps if p.url_path == want]
-        if target:
-            st.switch_page(target[0], query_params=st.query_params.to_dict())
-    # after the menu: a first run's demo seed takes a while, and the menu should be the real one
-    data.ensure_ready(lang)
-    filters = state.sidebar_filters(lang)
-    components.as_of_line(filters)
-    nav.run()
+    # The sidebar's controls (language, account, filters) are drawn after the page, in this
+    # container that keeps their place: the browser shows a page's elements once the scripts
+    # of every kind of element it has received so far are loaded, and the select boxes' are
+    # the heaviest; drawn first, they delayed the figures of every new tab (docs/performance.md).
+    # Their values were settled before the page (state.resolve_filters).
+    controls = st.sidebar.container()
+    filters = None
+    try:
+        pages = pages_for(lang, user)
+        nav = st.navigation(pages, position="sidebar", expanded=True)
+        want = st.session_state.pop(login.AFTER_LOGIN, None)
+        if want is not None and want != nav.url_path:
+            target = [p for ps in pages.values() for p in ps if p.url_path == want]
+            if target:
+                st.switch_page(target[0], query_params=st.query_params.to_dict())
+        # after the menu: a first run's demo seed takes a while, and the menu should be the real one
+        data.ensure_ready(lang)
+        filters = state.resolve_filters(lang)
+        components.as_of_line(filters)
+        nav.run()
+    except boot.PageDone:
+        pass
+    finally:
+        with controls:
+            state.draw_language_switch()
+            login.sidebar_account(user, lang)
+            if filters is not None:
+                state.draw_filters(filters)
 
 
 if __name__ == "__main__":     # Streamlit runs the entry point as __main__; tests import it

@@ -84,12 +84,17 @@ def _script_done(page) -> bool:
     return state == "notRunning"
 
 
+# the figures of the overview's cards (ui/cards.py marks each value; st.metric's would match
+# [data-testid="stMetricValue"])
+FIGURE = "[data-kpi-value]"
+
+
 def _figures(page) -> list[str]:
-    return [e.inner_text() for e in page.query_selector_all('[data-testid="stMetricValue"]')]
+    return [e.inner_text() for e in page.query_selector_all(FIGURE)]
 
 
 _FIGURES_JS = """([n, before]) => {
-  const v = [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(e => e.innerText);
+  const v = [...document.querySelectorAll('""" + FIGURE + """')].map(e => e.innerText);
   return v.length >= n && (before === null || JSON.stringify(v) !== JSON.stringify(before)) && Date.now();
 }"""
 

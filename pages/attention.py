@@ -21,7 +21,7 @@ lang = f.lang
 prof = data.profile()
 c.page_header(f, "page_attention")
 if c.needs_data(f):
-    st.stop()
+    boot.end_page()
 
 MONTH = f.end
 MONTH_LABEL = fmt.month(MONTH, lang, long=True)

@@ -19,7 +19,7 @@ f = state.filters()
 lang = f.lang
 c.page_header(f, "page_dossiers")
 if c.needs_data(f):
-    st.stop()
+    boot.end_page()
 
 STATUSES = ["all", "late", "overdue", "apology_missing", "pending", "early", "on_time", "land_violation"]
 CHANNELS = [0, 1, 2, 3]

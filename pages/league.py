@@ -20,7 +20,7 @@ lang = f.lang
 prof = data.profile()
 c.page_header(f, "page_league")
 if c.needs_data(f):
-    st.stop()
+    boot.end_page()
 
 DEFAULT_COLUMNS = [k.key for k in KPIS if k.headline] + ["progress_766", "apology_rate", "e_result_rate"]
 # one unit alone makes no league: show all units and mark the selected one

@@ -5,6 +5,8 @@ Its charts are the light ones of ui/inline_charts.py, not Plotly: this is the pa
 first and most often, and it must show as fast as an empty page does (issue 7)."""
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +14,7 @@ from metrics import fmt
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from ui import components as c
-from ui import boot, data, inline_charts, state
+from ui import boot, cards, data, inline_charts, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -21,13 +23,13 @@ lang = f.lang
 prof = data.profile()
 c.page_header(f, "page_overview")
 if c.needs_data(f):
-    st.stop()
+    boot.end_page()
 
 HEADLINE = [k.key for k in KPIS if k.headline]
 
 # --- 1. KPI cards -------------------------------------------------------------------------
 with c.guarded(lang):
-    c.kpi_cards(f, HEADLINE, f.unit_list, per_row=3, key="ov-")
+    c.kpi_cards(f, HEADLINE, f.unit_list, per_row=3)
 
 # --- 2. score and rank among peers ----------------------------------------------------------
 st.header(t("score_rank_title", lang, peers=prof.peer_kind_vi if lang == "vi" else prof.peer_kind_en))
@@ -48,47 +50,43 @@ def score_section() -> None:
     rank = None if fmt.is_missing(me["rank"]) else int(me["rank"])
     prev_rank = None if prev_me is None or fmt.is_missing(prev_me["rank"]) else int(prev_me["rank"])
     on_target = rank is not None and rank <= prof.target_rank
-    left, right = st.columns([1, 2])
-    with left:
-        with st.container(border=True, key=f"kpi-{'good' if on_target else 'bad'}-rank"):
-            # places gained since the comparison period (positive = better, drawn green)
-            moved = prev_rank - rank if rank is not None and prev_rank is not None else None
-            st.metric(t("rank", lang), f"{rank if rank is not None else '–'} / {n}", delta=moved,
-                      delta_description=t("places_vs", lang, period=f.cmp_label()) if moved is not None else None)
-            st.badge(t("target_rank_badge", lang, rank=prof.target_rank, stretch=prof.stretch_rank),
-                     color="green" if on_target else "red",
-                     icon=":material/check_circle:" if on_target else ":material/error:")
-        with st.container(border=True):
-            prev_score = None if prev_me is None else prev_me["score"]
-            delta_s = None
-            if not fmt.is_missing(prev_score) and not fmt.is_missing(me.score):
-                delta_s = fmt.signed(fmt.decimal(me.score - prev_score, lang), round(me.score - prev_score, 1))
-            st.metric(t("service_score", lang), fmt.decimal(me.score, lang), delta=delta_s,
-                      delta_description=f"{t('vs', lang)} {f.cmp_label()}" if delta_s else None,
-                      help=t("service_score_help", lang))
-            # where the points are lost: the chairman's to-do list
-            lost = [(ind, me.get(f"points_{ind.key}")) for ind in prof.indicators]
-            lost = sorted([(ind, p) for ind, p in lost if not fmt.is_missing(p) and p > 0.05],
-                          key=lambda x: -x[1])
-            if lost:
-                st.markdown(f"**{t('points_missing', lang)}**")
-                c.static_table(pd.DataFrame({
-                    t("indicator", lang): [KPI_BY_KEY[i.kpi].label(lang) for i, _ in lost],
-                    # a no-break space: a narrow column must not put "%" on a line of its own
-                    t("value", lang): [fmt.percent(me.get(f"value_{i.key}"), lang).replace(" ", "\u00a0")
-                                       for i, _ in lost],
-                    t("points", lang): [fmt.decimal(p, lang) for _, p in lost],
-                }))
-    with right:
-        st.html(inline_charts.peer_bars(ranking, lang, prof.target_rank, prof.stretch_rank))
-        if data.has("score", "rank_history"):
-            win = f.trend_window(12)
-            hist = data.query("rank_history", win[0], win[1], module="score")
-            if len(hist) >= 2:
-                from ui.notes_ui import events
+    # places gained since the comparison period (positive = better, drawn green)
+    moved = prev_rank - rank if rank is not None and prev_rank is not None else None
+    badge = inline_charts.badge(t("target_rank_badge", lang, rank=prof.target_rank, stretch=prof.stretch_rank),
+                                "good" if on_target else "bad")
+    rank_card = cards.card(t("rank", lang), f"{rank if rank is not None else '–'} / {n}",
+                           delta=None if moved is None else fmt.signed(str(moved), moved),
+                           delta_note=t("places_vs", lang, period=f.cmp_label()) if moved is not None else "",
+                           status="good" if on_target else "bad", body=badge, key="rank")
+    prev_score = None if prev_me is None else prev_me["score"]
+    delta_s = None
+    if not fmt.is_missing(prev_score) and not fmt.is_missing(me.score):
+        delta_s = fmt.signed(fmt.decimal(me.score - prev_score, lang), round(me.score - prev_score, 1))
+    # where the points are lost: the chairman's to-do list
+    lost = [(ind, me.get(f"points_{ind.key}")) for ind in prof.indicators]
+    lost = sorted([(ind, p) for ind, p in lost if not fmt.is_missing(p) and p > 0.05], key=lambda x: -x[1])
+    missing = ""
+    if lost:
+        missing = cards.table(pd.DataFrame({
+            t("indicator", lang): [KPI_BY_KEY[i.kpi].label(lang) for i, _ in lost],
+            # a no-break space: a narrow column must not put "%" on a line of its own
+            t("value", lang): [fmt.percent(me.get(f"value_{i.key}"), lang).replace(" ", "\u00a0")
+                               for i, _ in lost],
+            t("points", lang): [fmt.decimal(p, lang) for _, p in lost],
+        }), caption=t("points_missing", lang))
+    score_card = cards.card(t("service_score", lang), fmt.decimal(me.score, lang), delta=delta_s,
+                            delta_note=f"{t('vs', lang)} {f.cmp_label()}" if delta_s else "",
+                            help_text=t("service_score_help", lang), status=None, body=missing, key="score")
+    right = [inline_charts.peer_bars(ranking, lang, prof.target_rank, prof.stretch_rank)]
+    if data.has("score", "rank_history"):
+        win = f.trend_window(12)
+        hist = data.query("rank_history", win[0], win[1], module="score")
+        if len(hist) >= 2:
+            from ui.notes_ui import events
 
-                st.html(inline_charts.rank_trend(hist, lang, prof.target_rank,
-                                                 annotations=events(win[0], win[1])))
+            right.append(inline_charts.rank_trend(hist, lang, prof.target_rank, annotations=events(win[0], win[1])))
+    # one element for the section (ui/cards.py says why)
+    st.html(cards.columns([cards.grid([rank_card, score_card], per_row=1), "".join(right)], [1, 2]))
 
 
 with c.guarded(lang):
@@ -112,21 +110,20 @@ def holding_back() -> None:
     goals = prof.goals
     late = per_unit[per_unit.late_count.fillna(0) > 0]
     total_late = late.late_count.sum()
-    cols = st.columns(3)
-    with cols[0]:
-        if late.empty:
-            st.subheader(t("most_late", lang))
-            st.success(t("no_late_dossiers", lang), icon=":material/check_circle:")
-        else:
-            st.html(inline_charts.unit_bars(late, "late_count", lang, goals.get("late_count"), t("most_late", lang),
-                                            top=5, share_of=float(total_late)))
-    with cols[1]:
-        st.html(inline_charts.unit_bars(per_unit, "on_time_rate", lang, goals.get("on_time_rate"),
-                                        t("lowest_on_time", lang), top=5))
-    with cols[2]:
-        st.html(inline_charts.unit_bars(per_unit, "online_rate", lang, goals.get("online_rate"),
-                                        t("lowest_online", lang), top=5))
-    st.page_link("pages/league.py", label=t("see_league", lang), icon=":material/table_chart:")
+    if late.empty:
+        most_late = (f'<div class="ic-title">{escape(t("most_late", lang))}</div>'
+                     + cards.note(t("no_late_dossiers", lang)))
+    else:
+        most_late = inline_charts.unit_bars(late, "late_count", lang, goals.get("late_count"), t("most_late", lang),
+                                            top=5, share_of=float(total_late))
+    st.html(cards.columns([
+        most_late,
+        inline_charts.unit_bars(per_unit, "on_time_rate", lang, goals.get("on_time_rate"), t("lowest_on_time", lang),
+                                top=5),
+        inline_charts.unit_bars(per_unit, "online_rate", lang, goals.get("online_rate"), t("lowest_online", lang),
+                                top=5),
+    ]))
+    c.page_button("pages/league.py", t("see_league", lang), ":material/table_chart:", key="ov-to-league")
 
 
 with c.guarded(lang):

@@ -33,7 +33,7 @@ with st.container(key="pres-top"):
     st.title(t("page_presentation", lang))
 if c.needs_data(f):
     st.toggle(t("pres_show_sidebar", lang), key=SHOW_SIDEBAR)
-    st.stop()
+    boot.end_page()
 
 period, unit = f.end, f.unit
 try:
@@ -45,7 +45,7 @@ except Exception as exc:  # noqa: BLE001 - a message, never a traceback; the log
     logging.getLogger("dashboard").exception("briefing failed")
     c.error(exc, lang)
     st.toggle(t("pres_show_sidebar", lang), key=SHOW_SIDEBAR)
-    st.stop()
+    boot.end_page()
 
 slides = b.slides
 n = len(slides)

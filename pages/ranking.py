@@ -25,7 +25,7 @@ lang = f.lang
 prof = data.profile()
 c.page_header(f, "page_ranking")
 if c.needs_data(f):
-    st.stop()
+    boot.end_page()
 
 TARGET, STRETCH = prof.target_rank, prof.stretch_rank
 PEERS = prof.peer_kind_vi if lang == "vi" else prof.peer_kind_en

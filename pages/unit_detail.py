@@ -42,7 +42,7 @@ def pick_unit() -> str:
 
 st.title(t("page_unit_detail", lang))
 if c.needs_data(f):
-    st.stop()
+    boot.end_page()
 unit = pick_unit()
 u = prof.unit(unit)
 level = LEVEL_LABELS.get(u.level, (u.level, u.level))
@@ -58,7 +58,7 @@ for status in ("all", "late", "overdue", "apology_missing"):
         state.switch("pages/dossiers.py", u=unit, dossier_status=status)
 
 with c.guarded(lang):
-    c.kpi_cards(f, [k.key for k in KPIS if k.headline], [unit], per_row=3, key="ud-", label=u.name)
+    c.kpi_cards(f, [k.key for k in KPIS if k.headline], [unit], per_row=3, label=u.name)
 
 # last month's commitments of the unit beside its figures, kept or not
 with c.guarded(lang):

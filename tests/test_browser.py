@@ -166,7 +166,7 @@ def test_every_page_in_a_real_browser(server):
             page.goto(server + "/unit_detail?u=TP&p=2022-06&cmp=yoy")
             wait_ready(page, 60)
             assert page.inner_text("h1") == t("login_title", "vi")
-            assert not page.query_selector_all('[data-testid="stMetric"]')
+            assert not page.query_selector_all('[data-kpi-value], [data-testid="stMetric"]')
             assert not page.query_selector_all('[data-testid="stPlotlyChart"]')
             assert "Phòng Tư pháp" not in page.inner_text("body")
             check_page(page, "login")
@@ -224,7 +224,7 @@ def test_every_page_in_a_real_browser(server):
             nav.get_by_role("link", name=t("page_overview", "en"), exact=True).click()
             wait_ready(page)
             assert page.inner_text("h1") == "Overview"
-            overview_cards = page.query_selector_all('[data-testid="stMetric"]')
+            overview_cards = page.query_selector_all('[data-kpi-value]')
             assert len(overview_cards) >= 6
             check_page(page, "overview_en")
         finally:

@@ -10,6 +10,8 @@ from metrics import db as dbm
 from metrics.auth import User
 from metrics.i18n import t
 from metrics.profile import load_profile
+from tests.page_html import tables as html_tables
+from tests.test_pages import figures
 from tests.test_pages import ROOT, TIMEOUT, _app_like_a_running_server, assert_clean, open_app  # noqa: F401
 
 PASSWORD = "mat-khau-kiem-thu"
@@ -30,9 +32,10 @@ def login_db(tmp_path_factory, sample_db):
 def everything(at: AppTest) -> str:
     parts = [str(x.value) for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
                                        "success", "error", "text") for x in getattr(at, kind)]
-    parts += [f"{m.label}={m.value}" for m in at.metric]
+    parts += [f"{label}={value}" for label, value, _ in figures(at)]
     for df in [*at.dataframe, *at.table]:
         parts.append(df.value.to_csv())
+    parts += [tb.to_csv() for tb in html_tables(at)]
     for sb in at.selectbox:
         parts.append(str(sb.value))
         parts += [str(o) for o in sb.options]
@@ -44,17 +47,17 @@ def test_without_an_account_only_the_login_form(monkeypatch, login_db):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
     assert_clean(at)
     assert at.title[0].value == t("login_title", "vi")
-    assert not at.metric and not at.dataframe and not at.table and not at.get("plotly_chart")
+    assert not figures(at) and not at.dataframe and not html_tables(at) and not at.get("plotly_chart")
     at.text_input[0].input("cb")
     at.text_input[1].input("sai-roi")
     at.button[0].click().run()
     assert any("Sai tên đăng nhập" in e.value for e in at.error)
-    assert not at.metric
+    assert not figures(at)
     at.text_input[1].input(PASSWORD)
     at.button[0].click().run()
     assert_clean(at)
     assert at.session_state["user"].name == "cb"
-    assert at.title[0].value == t("page_overview", "vi") and at.metric
+    assert at.title[0].value == t("page_overview", "vi") and figures(at)
 
 
 def other_unit_names(own: str) -> list[str]:

@@ -3,14 +3,16 @@ database: no exception, no "unexpected error" box, figures that follow the filte
 language switch, empty states, and the import desk from upload to undo."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import i18n
+from metrics import fmt, i18n
 from metrics.i18n import t
+from tests.page_html import cards, tables as html_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk", "admin"]
@@ -65,12 +67,19 @@ def assert_clean(at: AppTest) -> None:
 def texts(at: AppTest) -> str:
     parts = [x.value for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
                                   "success", "error") for x in getattr(at, kind)]
-    parts += [f"{m.label}={m.value}" for m in at.metric]
+    parts += [f"{label}={value}" for label, value, _ in figures(at)]
+    parts += [tb.to_csv() for tb in html_tables(at)]
     return "\n".join(str(p) for p in parts)
 
 
+def figures(at: AppTest) -> list[tuple[str, str, str | None]]:
+    """(label, value, delta) of every figure on the page: st.metric and ui/cards.py's cards."""
+    return ([(m.label, m.value, m.delta) for m in at.metric]
+            + [(c.label, c.value, c.delta) for c in cards(at)])
+
+
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {label: value for label, value, _ in figures(at)}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -80,8 +89,8 @@ def test_every_page_renders_with_the_demo_data(monkeypatch, demo_db, page):
     body = texts(at)
     assert "DỮ LIỆU MẪU" in body or "Số liệu đến ngày" in body       # the as-of line, on every page
     if page in ("overview", "unit_detail"):
-        assert len(at.metric) >= 6
-        assert all(m.value for m in at.metric)
+        assert len(cards(at)) >= 6
+        assert all(c.value for c in cards(at))
     if page == "league":
         assert at.dataframe and len(at.dataframe[0].value) > 3
     if page == "dossiers":
@@ -93,12 +102,30 @@ def test_every_page_renders_with_the_demo_data(monkeypatch, demo_db, page):
 def test_every_page_renders_with_an_empty_database(monkeypatch, empty_db, page):
     at = open_app(monkeypatch, empty_db, page)
     assert at.title[0].value == t(f"page_{page}", "vi")
-    assert not at.metric
+    assert not figures(at)
     body = texts(at)
     if page in ("overview", "league", "unit_detail", "dossiers"):
         assert t("no_data_at_all", "vi") in body
     if page == "import_desk":
         assert t("no_imports", "vi") in body
+    # a page that ends early (nothing to show) still gets the sidebar's filters, which the
+    # entry point draws after the page, below the language switch and the account
+    assert [s.key for s in at.sidebar.selectbox] == ["_p_empty", "u"]
+    assert [b.key for b in at.sidebar.button_group] == ["lang", "cmp"]
+    assert at.sidebar.button(key="_logout")
+
+
+def test_the_filters_drawn_after_the_page_hold_what_the_page_used(monkeypatch, sample_db):
+    at = open_app(monkeypatch, sample_db, p="2022-08", u="TP")
+    assert at.sidebar.selectbox(key="p").value == "2022-08" and at.sidebar.selectbox(key="u").value == "TP"
+    assert "Phòng Tư pháp · Tháng 8/2022" in texts(at)
+    at.sidebar.toggle(key="range_on").set_value(True).run()
+    assert_clean(at)
+    assert [s.key for s in at.sidebar.selectbox] == ["p", "p2", "u"]
+    at.sidebar.selectbox(key="p2").set_value("2022-10").run()
+    assert_clean(at)
+    assert "Phòng Tư pháp · " + fmt.month_range(date(2022, 8, 1), date(2022, 10, 1), "vi", True) in texts(at)
+    assert at.query_params["p2"] == "2022-10"
 
 
 def test_every_page_in_english(monkeypatch, sample_db):
@@ -130,10 +157,10 @@ def test_filters_change_the_figures(monkeypatch, sample_db):
     assert "Phòng Tư pháp" in texts(at)
     # comparison: a year earlier has data for the sample's 09/2022 and 10/2022 only
     at.sidebar.selectbox(key="p").set_value("2022-10").run()
-    before = [m.delta for m in at.metric]
+    before = [d for _, _, d in figures(at)]
     at.sidebar.button_group(key="cmp").set_value("yoy").run()
     assert_clean(at)
-    assert [m.delta for m in at.metric] != before
+    assert [d for _, _, d in figures(at)] != before
     assert "so sánh với Tháng 10/2021" in texts(at)
 
 
@@ -171,30 +198,30 @@ def test_unknown_counters_show_no_data_never_zero(monkeypatch, sample_db):
 
 def test_the_number_opens_to_its_numerator_and_denominator(monkeypatch, sample_db):
     at = open_app(monkeypatch, sample_db, p="2022-08", u="NV")
-    body = texts(at)
-    assert "(Trước hạn + đúng hạn) / đã giải quyết" in body
-    tables = [tb.value for tb in at.table]
-    parts = [tb for tb in tables if "Tử số" in set(tb.iloc[:, 0])]
+    on_time = [c for c in cards(at) if c.key == "on_time_rate"][0]
+    assert "(Trước hạn + đúng hạn) / đã giải quyết" in on_time.text
+    parts = [tb for tb in on_time.tables if "Tử số" in set(tb.iloc[:, 0])]
     assert parts, "no numerator/denominator table"
-    on_time = parts[0]
-    assert list(on_time.iloc[:, 2]) == ["10", "7", "17", "18"]
+    assert list(parts[0].iloc[:, 2]) == ["10", "7", "17", "18"]
+    assert "94,4 %" in on_time.text.split("=")[-1]          # the result under the parts
 
 
 def test_text_from_the_data_shows_as_it_is_in_a_static_table(monkeypatch):
     from ui import components
 
     shown = []
-    monkeypatch.setattr(components.st, "table", lambda df, **kw: shown.append(df))
-    components.static_table(pd.DataFrame({"Đơn vị": ["Xã *An* [x](y) $1$"], "Số": [3]}))
-    assert shown[0].iloc[0, 0] == "Xã \\*An\\* \\[x\\](y) \\$1\\$"   # Markdown shows it literally
-    assert shown[0].iloc[0, 1] == 3
+    monkeypatch.setattr(components.st, "html", shown.append)
+    components.static_table(pd.DataFrame({"Đơn vị": ["Xã <b>An</b> *B* & [x](y)"], "Số": [3]}))
+    # markup from the data is shown as text, not obeyed
+    assert "<b>An</b>" not in shown[0] and "Xã &lt;b&gt;An&lt;/b&gt; *B* &amp; [x](y)" in shown[0]
+    assert '<td class="num">3</td>' in shown[0]
 
 
 def test_a_month_without_data_explains_itself(monkeypatch, sample_db):
     # Văn phòng HĐND và UBND has no data at all in the sample
     at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="VP")
     assert "Chưa có dữ liệu của Văn phòng HĐND và UBND huyện trong Tháng 8/2022" in texts(at)
-    assert not at.metric
+    assert not figures(at)
 
 
 def test_league_ranks_units_and_shows_the_heatmap(monkeypatch, sample_db):
@@ -273,7 +300,7 @@ def test_import_desk_preview_import_and_undo(monkeypatch, empty_db, copy_db, tmp
     # figures refresh at once: the overview now has cards
     at.switch_page("pages/overview.py").run()
     assert_clean(at)
-    assert len(at.metric) >= 6
+    assert len(cards(at)) >= 6
     # undo through the confirmation dialog
     at.switch_page("pages/import_desk.py").run()
     at.button(key="undo-open").click().run()
@@ -281,7 +308,7 @@ def test_import_desk_preview_import_and_undo(monkeypatch, empty_db, copy_db, tmp
     assert_clean(at)
     assert any("Đã hoàn tác" in s.value for s in at.success)
     at.switch_page("pages/overview.py").run()
-    assert not at.metric and t("no_data_at_all", "vi") in texts(at)
+    assert not figures(at) and t("no_data_at_all", "vi") in texts(at)
 
 
 def test_import_desk_shows_why_a_file_is_refused(monkeypatch, empty_db, copy_db, tmp_path):

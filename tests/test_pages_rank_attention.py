@@ -15,7 +15,8 @@ import pytest
 from metrics import charts, db, fmt
 from metrics.auth import User
 from metrics.i18n import t
-from tests.test_pages import _app_like_a_running_server, assert_clean, metrics, open_app, texts  # noqa: F401
+from tests.page_html import tables as html_tables
+from tests.test_pages import _app_like_a_running_server, assert_clean, figures, metrics, open_app, texts  # noqa: F401
 
 NEW_PAGES = ["ranking", "attention", "presentation"]
 
@@ -55,7 +56,7 @@ def test_new_pages_render_with_the_demo_data(monkeypatch, demo_db, page):
 def test_new_pages_render_with_an_empty_database(monkeypatch, empty_db, page):
     at = open_app(monkeypatch, empty_db, page)
     assert at.title[0].value == t(f"page_{page}", "vi")
-    assert not at.metric
+    assert not figures(at)
     assert t("no_data_at_all", "vi") in texts(at)
 
 
@@ -129,7 +130,7 @@ def test_officials_streaks_only_for_leaders_and_officers(monkeypatch, demo_db, r
 
 def test_overview_lists_the_same_flags_in_english(monkeypatch, demo_db):
     at = open_app(monkeypatch, demo_db, lang="en", p="2022-08")
-    flags = [tb.value for tb in at.table if "Detail" in tb.value.columns][0]
+    flags = [tb for tb in html_tables(at) if "Detail" in tb.columns][0]
     # the engine's English detail, worst unit first (a late streak of 8 months)
     assert flags.iloc[0]["Detail"].startswith("Late dossiers in 8 consecutive months")
     assert not any("tháng liên tiếp" in d for d in flags["Detail"])

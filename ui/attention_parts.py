@@ -14,7 +14,7 @@ import streamlit as st
 from metrics import fmt
 from metrics.i18n import pick, t
 
-from . import components, data
+from . import cards, components, data
 
 # the roles' permissions are the lead's (metrics.auth.User.can); until the login gate is in
 # place there is no user in the session and everything is shown
@@ -122,14 +122,13 @@ def short_list(f, limit: int = 8) -> None:
     if flags.empty:
         st.success(t("no_flags", lang), icon=":material/check_circle:")
         return
-    st.caption(t("flags_count", lang, n=fmt.number(len(flags), lang),
-                 units=fmt.number(flags.unit_code.nunique(), lang)))
-    view = flags_view(flags.head(limit), lang)
-    # a static table (its texts wrap, nothing to scroll), light enough for the overview
-    components.static_table(view)
-    if len(flags) > limit:
-        st.caption(t("flags_more", lang, n=fmt.number(len(flags) - limit, lang)))
-    st.page_link("pages/attention.py", label=t("see_attention", lang), icon=":material/notification_important:")
+    count = t("flags_count", lang, n=fmt.number(len(flags), lang), units=fmt.number(flags.unit_code.nunique(), lang))
+    more = t("flags_more", lang, n=fmt.number(len(flags) - limit, lang)) if len(flags) > limit else ""
+    # one static table with its captions (its texts wrap, nothing to scroll): one element for
+    # the overview (ui/cards.py says why)
+    st.html(cards.caption(count) + cards.table(flags_view(flags.head(limit), lang)) + cards.caption(more))
+    components.page_button("pages/attention.py", t("see_attention", lang), ":material/notification_important:",
+                           key="to-attention")
 
 
 # --- dossiers behind a flag, apology letters ------------------------------------------------------

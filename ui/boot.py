@@ -15,6 +15,7 @@ import runpy
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -50,6 +51,17 @@ def entry():
         yield
     finally:
         _local.depth -= 1
+
+
+class PageDone(Exception):
+    """A page has shown all it can (no data, no permission): its script ends here, and the
+    entry point still draws the sidebar's filters, which it draws after the page."""
+
+
+def end_page() -> NoReturn:
+    """A page's st.stop(). Not st.stop itself: after st.stop nothing more can be drawn in
+    the run, and the entry point draws the filters after the page (dashboard.py)."""
+    raise PageDone
 
 
 def ensure_entry() -> None:

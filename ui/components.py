@@ -14,15 +14,13 @@ from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI
 
-from . import data, inline_charts
+from . import cards, data, inline_charts, state
 from .state import Filters
-
-_STATUS_BADGE = {"good": ("green", ":material/check_circle:"), "bad": ("red", ":material/error:"),
-                 "none": ("gray", ":material/remove:")}
 
 CSS = """
 <style>
-/* KPI cards: a thick left stripe in the goal colour, so status reads from the back of the room */
+/* figure cards drawn with st.metric (ranking page): the goal stripe of ui/cards.py, so status
+   reads from the back of the room */
 [class*="st-key-kpi-good-"] { border-left: 8px solid #1a7f37 !important; }
 [class*="st-key-kpi-bad-"]  { border-left: 8px solid #c62828 !important; }
 [class*="st-key-kpi-none-"] { border-left: 8px solid #9ca3af !important; }
@@ -68,7 +66,7 @@ def favicon():
 
 
 def inject_css() -> None:
-    st.html(CSS)
+    st.html(CSS.replace("</style>", cards.CSS + "</style>"))
 
 
 _MD_SPECIAL = "\\`*_[]<>$~|"
@@ -79,14 +77,10 @@ def md(text) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text or ""))
 
 
-def static_table(df: pd.DataFrame) -> None:
-    """A small table drawn as HTML (st.table: no data-grid library for the browser to load).
-    st.table reads its cells as Markdown: text from the data is escaped so it shows as it is."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = [md(v) if isinstance(v, str) else v for v in out[col]]
-    st.table(out, hide_index=True, border="horizontal")
+def static_table(df: pd.DataFrame, caption: str = "") -> None:
+    """A small table as plain HTML (ui/cards.table): no data-grid or Arrow reader for the
+    browser to load, texts from the data shown as they are."""
+    st.html(cards.table(df, caption))
 
 
 def error(exc: Exception, lang: str) -> None:
@@ -125,6 +119,14 @@ def needs_data(f: Filters) -> bool:
         st.page_link("pages/import_desk.py", label=t("page_import_desk", f.lang), icon=":material/upload_file:")
         return True
     return False
+
+
+def page_button(page: str, label: str, icon: str, key: str) -> None:
+    """A link to another page that keeps the filters (state.switch), drawn as a button: the
+    page already has buttons, and st.page_link would be one more kind of element for the
+    browser to load before the page shows (ui/cards.py)."""
+    if st.button(label, icon=icon, type="tertiary", key=key):
+        state.switch(page)
 
 
 def plot(fig, key: str | None = None) -> None:
@@ -169,16 +171,16 @@ def parts_table(k: KPI, row, lang: str) -> pd.DataFrame:
     return pd.DataFrame(lines, columns=[t("part", lang), t("counter", lang), t("value", lang)])
 
 
-def drill(k: KPI, row, lang: str, key: str, value=None) -> None:
-    """"Open the number": a popover with its formula, numerator and denominator."""
-    with st.popover(t("open_number", lang), icon=":material/calculate:", key=f"drill-{key}"):
-        st.markdown(f"**{k.label(lang)}**  \n{k.help_vi if lang == 'vi' else k.help_en}")
-        static_table(parts_table(k, row, lang))
-        v = value if value is not None else _counter_value(row, k.key)
-        result = f"= **{fmt.kpi_value(k, v, lang)}**"
-        if fmt.is_missing(v) and k.is_rate and _sum(row, k.den) == 0:
-            result += f"  \n:gray[{t('den_zero', lang)}]"
-        st.markdown(result)
+def drill(k: KPI, row, lang: str, value=None) -> str:
+    """"Open the number": the card's formula, numerator and denominator, opened in place."""
+    v = value if value is not None else _counter_value(row, k.key)
+    body = (f'<div class="kc-formula"><b>{escape(k.label(lang))}</b><br>'
+            f'{escape(k.help_vi if lang == "vi" else k.help_en)}</div>'
+            f'{cards.table(parts_table(k, row, lang))}'
+            f'<div class="kc-result">= <b>{escape(fmt.kpi_value(k, v, lang))}</b></div>')
+    if fmt.is_missing(v) and k.is_rate and _sum(row, k.den) == 0:
+        body += f'<div class="ic-note">{escape(t("den_zero", lang))}</div>'
+    return cards.details(t("open_number", lang), body)
 
 
 def _badge_text(status: str, k: KPI, goal, lang: str) -> str:
@@ -190,33 +192,26 @@ def _badge_text(status: str, k: KPI, goal, lang: str) -> str:
     return f"{word} · {t('goal', lang)} {fmt.goal_text(k, goal, lang)}"
 
 
-def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filters, key: str) -> None:
-    """Value, change against the comparison, 12-month sparkline, goal colour, drill-down.
-
-    Few elements per card (metric, one markdown, the popover): the browser's work for a page
-    grows with its number of elements, and the overview shows six cards (docs/performance.md)."""
+def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filters) -> str:
+    """Value, change against the comparison, 12-month sparkline, goal colour, drill-down: the
+    markup of one card (ui/cards.py says why it is not st.metric)."""
     lang = f.lang
     value = _counter_value(row, k.key)
     prev = _counter_value(prev_row, k.key)
     status = charts.goal_status(k, value, goal)
-    with st.container(border=True, key=f"kpi-{status}-{key}"):
-        delta = fmt.kpi_delta(k, value, prev, lang)
-        st.metric(
-            k.short(lang), fmt.kpi_value(k, value, lang), delta=delta,
-            delta_color="inverse" if k.lower_is_better else "normal",
-            delta_description=f"{t('vs', lang)} {f.cmp_label()}" if delta else None,
-            help=f"{k.label(lang)}: {k.help_vi if lang == 'vi' else k.help_en}",
-        )
-        # our own sparkline, not st.metric's chart_data: that one loads Vega into the page
-        # before any card shows (ui/inline_charts.py)
-        extras = []
-        if series is not None and not series.empty and k.key in series:
-            extras.append(inline_charts.kpi_sparkline(series["period"], series[k.key], k.key, lang, goal))
-        extras.append(inline_charts.badge(_badge_text(status, k, goal, lang), status))
-        if delta is None and value is not None:
-            extras.append(f'<div class="ic-note">{escape(t("no_comparison", lang))}</div>')
-        st.html("".join(extras))
-        drill(k, row, lang, key, value)
+    delta = fmt.kpi_delta(k, value, prev, lang)
+    extras = []
+    if series is not None and not series.empty and k.key in series:
+        extras.append(inline_charts.kpi_sparkline(series["period"], series[k.key], k.key, lang, goal))
+    extras.append(inline_charts.badge(_badge_text(status, k, goal, lang), status))
+    if delta is None and value is not None:
+        extras.append(f'<div class="ic-note">{escape(t("no_comparison", lang))}</div>')
+    extras.append(drill(k, row, lang, value))
+    return cards.card(k.short(lang), fmt.kpi_value(k, value, lang), delta=delta,
+                      lower_is_better=k.lower_is_better,
+                      delta_note=f"{t('vs', lang)} {f.cmp_label()}" if delta else "",
+                      help_text=f"{k.label(lang)}: {k.help_vi if lang == 'vi' else k.help_en}",
+                      status=status, body="".join(extras), key=k.key)
 
 
 def as_of_line(f: Filters) -> None:
@@ -262,7 +257,7 @@ def total_row(frame: pd.DataFrame | None):
     return rows.iloc[0] if len(rows) else None
 
 
-def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int = 3, key: str = "",
+def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int = 3,
               label: str | None = None) -> bool:
     """A grid of KPI cards for a selection of units; False (with a reason shown) when the
     period has no data for it."""
@@ -277,9 +272,5 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
     prev = total_row(data.query("kpi_table", f.cmp_start, f.cmp_end, units=units))
     win = f.trend_window(12)
     series = data.query("kpi_series", win[0], win[1], units=units)
-    for i in range(0, len(keys), per_row):
-        cols = st.columns(per_row)
-        for col, kk in zip(cols, keys[i:i + per_row]):
-            with col:
-                kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f, key=f"{key}{kk}")
+    st.html(cards.grid([kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f) for kk in keys], per_row))
     return True

@@ -32,6 +32,8 @@ from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.profile import Profile, load_profile
 
+from . import boot
+
 # REFORM_AUTO_DEMO=0 keeps an empty database empty (tests of the empty state, or a
 # production install that must never show invented figures)
 AUTO_DEMO_ENV = "REFORM_AUTO_DEMO"
@@ -202,7 +204,7 @@ def ensure_ready(lang: str) -> None:
         _store(path).open()
     except ReformError as exc:
         st.error(f"**{exc.title_vi if lang == 'vi' else exc.title_en}**: {exc.text(lang)}")
-        st.stop()
+        boot.end_page()
     flag = f"_ready::{path}"
     if st.session_state.get(flag):
         return

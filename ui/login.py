@@ -181,10 +181,12 @@ def sidebar_account(user: auth.User, lang: str) -> None:
 def require(permission: str | None = None) -> auth.User:
     """First lines of a page after boot.ensure_entry(): the page's own check, so that a
     page never relies on the menu alone to keep a role out."""
+    from . import boot
+
     user = current_user()
     if user is None:
-        st.stop()
+        boot.end_page()
     if permission and not user.can(permission):
         st.warning(t("not_allowed", st.session_state.get("lang", "vi")))
-        st.stop()
+        boot.end_page()
     return user

@@ -24,7 +24,7 @@ from metrics import fmt, queries
 from metrics.i18n import DEFAULT_LANG, LANGS, t
 from metrics.profile import COMMUNE_LEVELS, Profile
 
-from . import data
+from . import boot, data
 
 GROUPS = {
     "all": None,
@@ -183,50 +183,48 @@ def _language_changed() -> None:
             st.session_state[k] = st.session_state[k]
 
 
-def language_switch() -> str:
-    """Drawn first: page titles and filters need the language."""
+def prepare_language() -> str:
+    """The language of this run (from the link, a pending change or the session), before
+    anything is drawn: page titles and filters need it."""
     _seed_from_url()
     _apply_pending()
     _valid("lang", list(LANGS), DEFAULT_LANG)
-    with st.sidebar:
-        st.segmented_control(
-            "Ngôn ngữ / Language", list(LANGS), key="lang", required=True, on_change=_language_changed,
-            format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], label_visibility="collapsed")
     return st.session_state["lang"] or DEFAULT_LANG
 
 
-def sidebar_filters(lang: str) -> Filters:
-    """The shared filters; their values are kept in session state and in the URL."""
+def draw_language_switch() -> None:
+    st.segmented_control(
+        "Ngôn ngữ / Language", list(LANGS), key="lang", required=True, on_change=_language_changed,
+        format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], label_visibility="collapsed")
+
+
+def language_switch() -> str:
+    """The language, with its switch drawn at the top of the sidebar."""
+    lang = prepare_language()
+    with st.sidebar:
+        draw_language_switch()
+    return lang
+
+
+def resolve_filters(lang: str) -> Filters:
+    """The shared filters of this run, from session state and the URL, without drawing
+    their widgets (draw_filters): the entry point draws them after the page, so that the
+    page's figures reach the browser first (docs/performance.md)."""
     prof = data.profile()
-    try:
-        months = list(reversed(data.periods()))
-    except Exception:
-        months = []
+    months = _months()
     keys = [fmt.month_key(m) for m in months]
     sel_options = selection_options(prof)
     if not sel_options:
         st.warning(t("not_allowed", lang))
-        st.stop()
+        boot.end_page()
     # a link naming a unit the account may not see falls back to what it may
     _valid("u", sel_options, sel_options[0] if sel_options else "all")
     _valid("cmp", list(CMP_MODES), "prev")
-    with st.sidebar:
-        st.subheader(t("filters", lang))
-        if keys:
-            _valid("p", keys, keys[0])
-            st.selectbox(t("period", lang), keys, key="p", format_func=lambda k: fmt.month(k + "-01", lang, long=True))
-            st.toggle(t("period_range", lang), key=_RANGE, help=t("period_range_help", lang))
-            if st.session_state.get(_RANGE):
-                later = [k for k in keys if k >= st.session_state["p"]]
-                _valid("p2", later, later[0])
-                st.selectbox(t("period_to", lang), later, key="p2",
-                             format_func=lambda k: fmt.month(k + "-01", lang, long=True))
-        else:
-            st.selectbox(t("period", lang), [t("no_period", lang)], disabled=True, key="_p_empty")
-        st.selectbox(t("unit_or_group", lang), sel_options, key="u",
-                     format_func=lambda s: selection_label(prof, s, lang))
-        st.segmented_control(t("compare_with", lang), list(CMP_MODES), key="cmp", required=True,
-                             format_func=lambda m: t(f"cmp_{m}", lang))
+    if keys:
+        _valid("p", keys, keys[0])
+        if st.session_state.get(_RANGE):
+            later = [k for k in keys if k >= st.session_state["p"]]
+            _valid("p2", later, later[0])
     selection = st.session_state["u"]
     cmp = st.session_state["cmp"] or "prev"
     if keys:
@@ -243,6 +241,44 @@ def sidebar_filters(lang: str) -> Filters:
     st.session_state[_FILTERS] = f
     _write_url(f)
     return f
+
+
+def draw_filters(f: Filters) -> None:
+    """The widgets of the shared filters, showing the values resolve_filters settled on
+    (their keys hold them); a change reruns the page with the new values."""
+    lang = f.lang
+    prof = data.profile()
+    keys = [fmt.month_key(m) for m in f.periods]
+    st.subheader(t("filters", lang))
+    if keys:
+        st.selectbox(t("period", lang), keys, key="p", format_func=lambda k: fmt.month(k + "-01", lang, long=True))
+        st.toggle(t("period_range", lang), key=_RANGE, help=t("period_range_help", lang))
+        if st.session_state.get(_RANGE):
+            later = [k for k in keys if k >= st.session_state["p"]]
+            st.selectbox(t("period_to", lang), later, key="p2",
+                         format_func=lambda k: fmt.month(k + "-01", lang, long=True))
+    else:
+        st.selectbox(t("period", lang), [t("no_period", lang)], disabled=True, key="_p_empty")
+    st.selectbox(t("unit_or_group", lang), selection_options(prof), key="u",
+                 format_func=lambda s: selection_label(prof, s, lang))
+    st.segmented_control(t("compare_with", lang), list(CMP_MODES), key="cmp", required=True,
+                         format_func=lambda m: t(f"cmp_{m}", lang))
+
+
+def sidebar_filters(lang: str) -> Filters:
+    """The shared filters, resolved and drawn in the sidebar at once."""
+    f = resolve_filters(lang)
+    with st.sidebar:
+        draw_filters(f)
+    return f
+
+
+def _months() -> list[date]:
+    """The months with data, newest first."""
+    try:
+        return list(reversed(data.periods()))
+    except Exception:
+        return []
 
 
 def _write_url(f: Filters) -> None:

@@ -1,0 +1,157 @@
+"""Figure cards and small tables as plain HTML, drawn by one st.html per grid.
+
+Why not st.metric + st.popover + st.table per card: the browser's work for a page grows with
+its number of Streamlit elements, and every kind of element is a script the browser loads
+the first time it meets one. Streamlit shows a page's new elements together, once the last
+of those scripts has arrived; six cards with their popovers and tables were half of the
+overview's ~85 elements and three such scripts (Metric, Popover, Table with its Arrow
+reader). As one block of HTML the cards show with the first paint (docs/performance.md).
+
+What a card keeps from st.metric: the label (its explanation on hover), the value, the change
+with an arrow coloured by whether it is good news (for a count to bring down, a fall is good),
+and what it is compared with. The drill-down ("open the number") is a <details> element:
+it opens in place, without a script.
+
+Everything that comes from the data is escaped here; callers pass plain text, and markup
+only through `body`.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+
+import pandas as pd
+
+# a value written as a number (1.234 / 12,5 % / +3 / −0,4 điểm %): aligned to the right
+_NUMBER = re.compile(r"^[+\-−]?\d[\d.,\s\u00a0]*(%|\s?điểm %|\s?pp)?$")
+
+
+def delta_direction(text: str | None) -> str:
+    """"up", "down" or "flat", read from the sign the formatter wrote (fmt.signed), as
+    st.metric reads it."""
+    if not text:
+        return "flat"
+    if text.startswith(("-", "−")):
+        return "down"
+    return "up" if text.startswith("+") else "flat"
+
+
+def delta_html(text: str | None, lower_is_better: bool = False, note: str = "") -> str:
+    """The change against the comparison: arrow and colour by good or bad news."""
+    if not text:
+        return ""
+    way = delta_direction(text)
+    if way == "flat":
+        tone, arrow = "flat", "→"
+    else:
+        good = (way == "up") != lower_is_better
+        tone, arrow = ("good" if good else "bad"), ("▲" if way == "up" else "▼")
+    after = f' <span class="kc-vs">{escape(note)}</span>' if note else ""
+    return (f'<div class="kc-delta kd-{tone}"><span data-kpi-delta>{arrow} {escape(text)}</span>'
+            f'{after}</div>')
+
+
+def card(label: str, value: str, *, delta: str | None = None, lower_is_better: bool = False,
+         delta_note: str = "", help_text: str = "", status: str | None = "none", body: str = "",
+         key: str = "") -> str:
+    """One card. `status` (good, bad, none) draws the goal stripe on its left; None: no
+    stripe (a figure without a goal). `body`: markup under the figure (already escaped)."""
+    stripe = f" kc-{status}" if status else ""
+    hint = f' title="{escape(help_text)}"' if help_text else ""
+    # a drawn "i" in a ring: the projector PCs' fonts may lack the ⓘ character
+    mark = '<span class="kc-help" aria-hidden="true">i</span>' if help_text else ""
+    data = f' data-kpi="{escape(key)}"' if key else ""
+    return (f'<div class="kc{stripe}"{data} role="group" aria-label="{escape(label)}">'
+            f'<div class="kc-label"{hint}>{escape(label)}{mark}</div>'
+            f'<div class="kc-value" data-kpi-value>{escape(value)}</div>'
+            f'{delta_html(delta, lower_is_better, delta_note)}{body}</div>')
+
+
+def grid(cards: list[str], per_row: int = 3) -> str:
+    """Cards side by side, `per_row` to a row on a wide screen, fewer on a narrow one."""
+    per_row = max(1, min(int(per_row), 6))
+    return f'<div class="kc-grid kc-grid-{per_row}">{"".join(cards)}</div>'
+
+
+def columns(parts: list[str], widths: list[float] | None = None) -> str:
+    """Markup side by side (st.columns' look, one element instead of one per column);
+    one under the other on a narrow screen."""
+    widths = widths or [1] * len(parts)
+    template = " ".join(f"minmax(0, {float(w):g}fr)" for w in widths)
+    cells = "".join(f'<div class="kc-col">{p}</div>' for p in parts)
+    return f'<div class="kc-cols" style="grid-template-columns: {template}">{cells}</div>'
+
+
+def note(text: str, tone: str = "good") -> str:
+    """A short message in a coloured box (st.success's look)."""
+    return f'<div class="kc-note kc-note-{escape(tone)}">{escape(text)}</div>'
+
+
+def caption(text: str) -> str:
+    """Small grey text (st.caption's look); nothing for no text."""
+    return f'<div class="kc-caption">{escape(text)}</div>' if text else ""
+
+
+def details(summary: str, body: str) -> str:
+    """A section that opens in place (the card's drill-down). `body` is markup."""
+    return f'<details class="kc-drill"><summary>{escape(summary)}</summary>{body}</details>'
+
+
+def table(df: pd.DataFrame, caption: str = "") -> str:
+    """A small static table: every cell shown as it is (escaped), figures aligned right."""
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+    rows = []
+    for values in df.itertuples(index=False):
+        cells = []
+        for v in values:
+            text = "" if v is None or (isinstance(v, float) and v != v) else str(v)
+            num = ' class="num"' if _NUMBER.match(text.strip()) else ""
+            cells.append(f"<td{num}>{escape(text)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f'<table class="kc-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+CSS = """
+.kc-grid { display: grid; gap: 1rem; margin-bottom: 1rem; }
+.kc-grid-1 { grid-template-columns: minmax(0, 1fr); }
+.kc-grid-2 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+.kc-grid-3 { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+.kc-grid-4 { grid-template-columns: repeat(4, minmax(0, 1fr)); }
+.kc-grid-5 { grid-template-columns: repeat(5, minmax(0, 1fr)); }
+.kc-grid-6 { grid-template-columns: repeat(6, minmax(0, 1fr)); }
+.kc-cols { display: grid; gap: 1.5rem; align-items: start; }
+@media (max-width: 900px) { .kc-grid, .kc-cols { grid-template-columns: minmax(0, 1fr) !important; } }
+.kc-caption { color: #4b5563; font-size: 0.875rem; margin: 0.2rem 0 0.4rem 0; }
+.kc-note { border-radius: 0.5rem; padding: 0.8rem 1rem; margin: 0.3rem 0 1rem 0; }
+.kc-note-good { color: #14532d; background: rgba(26,127,55,0.12); }
+.kc-note-info { color: #0b3a70; background: rgba(11,79,156,0.10); }
+.kc { border: 1px solid #9aa3ae; border-radius: 0.5rem; padding: 0.9rem 1rem; background: #fff; color: #111;
+      min-width: 0; margin-bottom: 1rem; }
+.kc-grid > .kc { margin-bottom: 0; }
+.kc-good { border-left: 8px solid #1a7f37; }
+.kc-bad  { border-left: 8px solid #c62828; }
+.kc-none { border-left: 8px solid #9ca3af; }
+.kc-label { font-size: 1.05rem; font-weight: 600; line-height: 1.3; }
+.kc-help { display: inline-block; width: 1.1em; height: 1.1em; line-height: 1.05em; margin-left: 0.4rem;
+           border: 1.5px solid #6b7280; border-radius: 50%; color: #6b7280; font-size: 0.72rem;
+           text-align: center; font-weight: 700; vertical-align: 0.15em; cursor: help; }
+.kc-value { font-size: 2.4rem; font-weight: 700; line-height: 1.25; margin: 0.15rem 0; white-space: nowrap;
+            overflow: hidden; text-overflow: ellipsis; }
+.kc-delta { font-size: 0.95rem; margin-bottom: 0.4rem; }
+.kc-delta > span[data-kpi-delta] { display: inline-block; border-radius: 1rem; padding: 0 0.5rem; font-weight: 600; }
+.kd-good > span[data-kpi-delta] { color: #1a7f37; background: rgba(26,127,55,0.12); }
+.kd-bad > span[data-kpi-delta]  { color: #c62828; background: rgba(198,40,40,0.10); }
+.kd-flat > span[data-kpi-delta] { color: #4b5563; background: rgba(75,85,99,0.10); }
+.kc-vs { color: #4b5563; }
+.kc-drill { margin-top: 0.6rem; }
+.kc-drill > summary { cursor: pointer; color: #0b4f9c; font-weight: 600; }
+.kc-drill[open] > summary { margin-bottom: 0.4rem; }
+.kc-formula { margin-bottom: 0.4rem; }
+.kc-result { margin-top: 0.4rem; }
+.kc-table { border-collapse: collapse; width: 100%; margin: 0.2rem 0 0.6rem 0; font-size: 0.95rem; }
+.kc-table th { text-align: left; font-weight: 600; border-bottom: 2px solid #9aa3ae; padding: 0.3rem 0.5rem; }
+.kc-table td { border-bottom: 1px solid #d5dae0; padding: 0.3rem 0.5rem; vertical-align: top; }
+.kc-table td.num { text-align: right; white-space: nowrap; }
+.kc-table caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
+"""
