@@ -1,8 +1,9 @@
 """The administrative-reform dashboard: streamlit run dashboard.py
 
-The entry point runs on every page load, before the page: language, store, (login), menu,
-shared filters, as-of line, then the page itself. Pages only read the filters and call
-metrics/; nothing here computes a figure.
+The entry point runs on every page load: language, (login), menu, store, the shared filters'
+values, as-of line, the page itself, and then the sidebar's widgets (language switch,
+account, filters), so that the page's figures reach the browser first. Pages only read the
+filters and call metrics/; nothing here computes a figure.
 """
 from __future__ import annotations
 

@@ -198,14 +198,6 @@ def draw_language_switch() -> None:
         format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], label_visibility="collapsed")
 
 
-def language_switch() -> str:
-    """The language, with its switch drawn at the top of the sidebar."""
-    lang = prepare_language()
-    with st.sidebar:
-        draw_language_switch()
-    return lang
-
-
 def resolve_filters(lang: str) -> Filters:
     """The shared filters of this run, from session state and the URL, without drawing
     their widgets (draw_filters): the entry point draws them after the page, so that the
