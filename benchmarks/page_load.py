@@ -130,7 +130,10 @@ def _open_and_find(page, label: str, avoid: set[str], prefer: list[str] | None =
     box.click()
     options = page.get_by_role("option")
     options.first.wait_for(timeout=10_000)
-    texts = [o.inner_text().strip() for o in options.all()]
+    # read in one go: the list is virtualised and re-rendered while it opens, so an option
+    # read one by one may be gone by the time its turn comes
+    texts = [x.strip() for x in page.evaluate("() => [...document.querySelectorAll('[role=option]')]"
+                                              ".map(o => o.innerText)")]
     pool = [t for t in (prefer or texts) if t in texts] or texts
     choice = next(t for t in pool if t and t not in avoid)
     return page.get_by_role("option", name=choice, exact=True).first, choice
@@ -214,6 +217,9 @@ def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str 
             # the first pair warms the browser's cache of Streamlit's own scripts for both
             res["floor"], res["overview"], res["overview_ready"] = min(floors[1:]), min(figs[1:]), min(readies[1:])
             res["floor_median"], res["overview_median"] = _median(floors[1:]), _median(figs[1:])
+            # each overview against the floor opened just before it, in the same moment of a
+            # shared machine's load: the spread of the pairs says how far to trust one ratio
+            res["pair_ratios"] = [o / fl for o, fl in zip(figs[1:], floors[1:])]
             # changes in the sidebar, each to a month or unit not viewed yet
             page = ctx.new_page()
             page.goto(f"{base}/?p={period}")
