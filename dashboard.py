@@ -64,9 +64,11 @@ def main() -> None:
     lang = state.prepare_language()
     # nothing below runs without an account; the menu holds only the pages the role may open
     requested = None
+    switch_drawn = False
     if login.signed_in() is None:
         with st.sidebar:
             state.draw_language_switch()
+        switch_drawn = True
         # which page the link asked for (nothing of it runs): opened after signing in
         requested = st.navigation(pages_for(lang, None), position="hidden").url_path
     user = login.gate(lang, requested)
@@ -85,6 +87,7 @@ def main() -> None:
             target = [p for ps in pages.values() for p in ps if p.url_path == want]
             if target:
                 st.switch_page(target[0], query_params=st.query_params.to_dict())
+        state.switch_if_asked()      # a page button clicked in the last run (components.page_button)
         # after the menu: a first run's demo seed takes a while, and the menu should be the real one
         data.ensure_ready(lang)
         filters = state.resolve_filters(lang)
@@ -94,7 +97,8 @@ def main() -> None:
         pass
     finally:
         with controls:
-            state.draw_language_switch()
+            if not switch_drawn:     # (drawn above if the cookie was only accepted by the gate)
+                state.draw_language_switch()
             login.sidebar_account(user, lang)
             if filters is not None:
                 state.draw_filters(filters)

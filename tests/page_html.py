@@ -74,8 +74,8 @@ class _Reader(HTMLParser):
             self._table[-1].append("".join(self._cell).strip())
             self._cell = None
         elif tag == "table" and self._table is not None:
-            head, *rows = self._table
-            frame = pd.DataFrame(rows, columns=head)
+            head, *rows = self._table or [[]]
+            frame = pd.DataFrame(rows, columns=head or None)
             self.tables.append(frame)
             if self._card_depth is not None:
                 self.cards[-1].tables.append(frame)
@@ -99,6 +99,7 @@ def _read(at) -> _Reader:
     reader = _Reader()
     for element in at.get("html"):
         reader.feed(element.proto.body)
+    reader.close()
     return reader
 
 

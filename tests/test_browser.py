@@ -227,6 +227,19 @@ def test_every_page_in_a_real_browser(server):
             overview_cards = page.query_selector_all('[data-kpi-value]')
             assert len(overview_cards) >= 6
             check_page(page, "overview_en")
+            # the overview's link to the units' league keeps the filters
+            page.get_by_role("button", name=t("see_league", "en")).click()
+            wait_ready(page)
+            assert page.inner_text("h1") == t("page_league", "en") and "p=2022-08" in page.url
+
+            # signing out: the login form, and a reload does not sign in again (cookie gone)
+            page.get_by_test_id("stSidebar").get_by_role("button", name=t("logout", "en")).click()
+            wait_ready(page)
+            assert page.inner_text("h1") == t("login_title", "en")
+            page.reload()
+            wait_ready(page, 60)
+            assert page.inner_text("h1") == t("login_title", "en")
+            assert not page.query_selector_all('[data-kpi-value]')
         finally:
             browser.close()
     assert not console, console

@@ -60,6 +60,30 @@ def test_without_an_account_only_the_login_form(monkeypatch, login_db):
     assert at.title[0].value == t("page_overview", "vi") and figures(at)
 
 
+
+def test_signing_out_ends_the_session_before_anything_else_runs(monkeypatch, login_db):
+    monkeypatch.setenv("REFORM_DB", str(login_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    at.text_input[0].input("cb")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert figures(at) and at.sidebar.button(key="_logout")
+    at.sidebar.button(key="_logout").click().run()
+    assert_clean(at)
+    # the login form, nothing of the page, no account left in the session; the language stays
+    assert at.title[0].value == t("login_title", "vi")
+    assert not figures(at) and "user" not in at.session_state
+    assert at.session_state["lang"] == "vi"
+    # (the browser's cookie, and the session row it names, are cleared in tests/test_browser.py's
+    # sign-in flow; AppTest has no cookie)
+    con = dbm.connect(login_db)
+    try:
+        logouts = con.execute("SELECT count(*) FROM audit WHERE user_name = 'cb' AND action = 'logout'").fetchone()[0]
+    finally:
+        con.close()
+    assert logouts == 1
+
+
 def other_unit_names(own: str) -> list[str]:
     return [u.name for u in load_profile().units if u.code != own]
 

@@ -16,7 +16,8 @@ from metrics import charts, db, fmt
 from metrics.auth import User
 from metrics.i18n import t
 from tests.page_html import tables as html_tables
-from tests.test_pages import _app_like_a_running_server, assert_clean, figures, metrics, open_app, texts  # noqa: F401
+from tests.test_pages import (  # noqa: F401
+    _app_like_a_running_server, assert_clean, figures, metrics, open_app, sidebar_order, texts)
 
 NEW_PAGES = ["ranking", "attention", "presentation"]
 
@@ -58,6 +59,7 @@ def test_new_pages_render_with_an_empty_database(monkeypatch, empty_db, page):
     assert at.title[0].value == t(f"page_{page}", "vi")
     assert not figures(at)
     assert t("no_data_at_all", "vi") in texts(at)
+    assert sidebar_order(at)[-3:] == ["_p_empty", "u", "cmp"]       # the filters, drawn after the page
 
 
 def test_new_pages_in_english(monkeypatch, sample_db):

@@ -53,9 +53,11 @@ def entry():
         _local.depth -= 1
 
 
-class PageDone(Exception):
+class PageDone(BaseException):
     """A page has shown all it can (no data, no permission): its script ends here, and the
-    entry point still draws the sidebar's filters, which it draws after the page."""
+    entry point still draws the sidebar's filters, which it draws after the page. A
+    BaseException, as Streamlit's own stop and rerun: a block's `except Exception`
+    (components.guarded) must not catch it and go on drawing."""
 
 
 def end_page() -> NoReturn:

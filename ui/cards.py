@@ -82,9 +82,9 @@ def columns(parts: list[str], widths: list[float] | None = None) -> str:
     return f'<div class="kc-cols" style="grid-template-columns: {template}">{cells}</div>'
 
 
-def note(text: str, tone: str = "good") -> str:
-    """A short message in a coloured box (st.success's look)."""
-    return f'<div class="kc-note kc-note-{escape(tone)}">{escape(text)}</div>'
+def note(text: str) -> str:
+    """A short good-news message in a green box (st.success's look)."""
+    return f'<div class="kc-note">{escape(text)}</div>'
 
 
 def caption(text: str) -> str:
@@ -123,9 +123,8 @@ CSS = """
 .kc-cols { display: grid; gap: 1.5rem; align-items: start; }
 @media (max-width: 900px) { .kc-grid, .kc-cols { grid-template-columns: minmax(0, 1fr) !important; } }
 .kc-caption { color: #4b5563; font-size: 0.875rem; margin: 0.2rem 0 0.4rem 0; }
-.kc-note { border-radius: 0.5rem; padding: 0.8rem 1rem; margin: 0.3rem 0 1rem 0; }
-.kc-note-good { color: #14532d; background: rgba(26,127,55,0.12); }
-.kc-note-info { color: #0b3a70; background: rgba(11,79,156,0.10); }
+.kc-note { border-radius: 0.5rem; padding: 0.8rem 1rem; margin: 0.3rem 0 1rem 0; color: #14532d;
+           background: rgba(26,127,55,0.12); }
 .kc { border: 1px solid #9aa3ae; border-radius: 0.5rem; padding: 0.9rem 1rem; background: #fff; color: #111;
       min-width: 0; margin-bottom: 1rem; }
 .kc-grid > .kc { margin-bottom: 0; }

@@ -23,7 +23,6 @@ CSS = """
    reads from the back of the room */
 [class*="st-key-kpi-good-"] { border-left: 8px solid #1a7f37 !important; }
 [class*="st-key-kpi-bad-"]  { border-left: 8px solid #c62828 !important; }
-[class*="st-key-kpi-none-"] { border-left: 8px solid #9ca3af !important; }
 [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; font-weight: 600; }
 /* light charts (ui/inline_charts.py): bar lists and small lines drawn with the page */
@@ -77,12 +76,6 @@ def md(text) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text or ""))
 
 
-def static_table(df: pd.DataFrame, caption: str = "") -> None:
-    """A small table as plain HTML (ui/cards.table): no data-grid or Arrow reader for the
-    browser to load, texts from the data shown as they are."""
-    st.html(cards.table(df, caption))
-
-
 def error(exc: Exception, lang: str) -> None:
     """A person-readable message; never a traceback."""
     if isinstance(exc, ReformError):
@@ -124,9 +117,9 @@ def needs_data(f: Filters) -> bool:
 def page_button(page: str, label: str, icon: str, key: str) -> None:
     """A link to another page that keeps the filters (state.switch), drawn as a button: the
     page already has buttons, and st.page_link would be one more kind of element for the
-    browser to load before the page shows (ui/cards.py)."""
-    if st.button(label, icon=icon, type="tertiary", key=key):
-        state.switch(page)
+    browser to load before the page shows (ui/cards.py). The switch happens at the start of
+    the next run, before this page would run again."""
+    st.button(label, icon=icon, type="tertiary", key=key, on_click=state.switch_later, args=(page,))
 
 
 def plot(fig, key: str | None = None) -> None:

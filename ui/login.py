@@ -164,18 +164,18 @@ def gate(lang: str, requested: str | None = None) -> auth.User:
 
 
 def sidebar_account(user: auth.User, lang: str) -> None:
+    """Who is signed in, and the sign-out button (drawn in the sidebar by the entry point)."""
     role = auth.ROLE_LABELS[user.role][0 if lang == "vi" else 1]
-    with st.sidebar:
-        unit = ""
-        if user.unit_code:
-            try:
-                unit = " · " + data.profile().unit(user.unit_code).name
-            except KeyError:
-                unit = " · " + user.unit_code
-        st.caption(t("signed_in_as", lang, name=user.name, role=role) + unit)
-        if st.button(t("logout", lang), key="_logout", icon=":material/logout:"):
-            sign_out()
-            st.rerun()
+    unit = ""
+    if user.unit_code:
+        try:
+            unit = " · " + data.profile().unit(user.unit_code).name
+        except KeyError:
+            unit = " · " + user.unit_code
+    st.caption(t("signed_in_as", lang, name=user.name, role=role) + unit)
+    # signed out before the next run starts: the button is drawn after the page, and the
+    # page must not run once more for someone who has left
+    st.button(t("logout", lang), key="_logout", icon=":material/logout:", on_click=sign_out)
 
 
 def require(permission: str | None = None) -> auth.User:

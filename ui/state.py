@@ -37,6 +37,7 @@ _FILTERS = "_filters"
 _PENDING = "_pending_filters"
 _SEEDED = "_url_seeded"
 _RANGE = "range_on"
+_GOTO = "_switch_to"
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,19 @@ def switch(page: str, **changes) -> None:
     if f is not None and not query.get("p") and f.start:
         query["p"] = fmt.month_key(f.start)
     st.switch_page(page, query_params=query)
+
+
+def switch_later(page: str) -> None:
+    """A button's on_click: open `page` (with the filters) at the start of the next run,
+    before anything of the current page runs again (the entry point calls
+    switch_if_asked)."""
+    st.session_state[_GOTO] = page
+
+
+def switch_if_asked() -> None:
+    page = st.session_state.pop(_GOTO, None)
+    if page:
+        switch(page)
 
 
 def _seed_from_url() -> None:
@@ -291,7 +305,8 @@ def _write_url(f: Filters) -> None:
 
 
 def filters() -> Filters:
-    """The filters of this run (drawn by the entry point before the page runs)."""
+    """The filters of this run (settled by the entry point before the page runs; their
+    widgets are drawn after it)."""
     f = st.session_state.get(_FILTERS)
     if f is None:       # a page run on its own (a test): draw them here
         f = sidebar_filters(language())
