@@ -22,7 +22,10 @@ boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot
 f = state.filters()
 lang = f.lang
 SLIDE = "pres_slide"        # the slide shown (index)
-PICK = "pres_pick"          # the slide picker (kept equal to SLIDE)
+# The slide picker's key carries the slide shown: a key press that reaches the server before the
+# browser has the new slide would otherwise send the picker's old value with it, and its on_change
+# would take the slide back (two quick presses moved one slide).
+PICK = "pres_pick_{}"
 SHOW_SIDEBAR = "pres_sidebar"
 
 st.html(pp.CSS)
@@ -52,22 +55,19 @@ n = len(slides)
 i = st.session_state.get(SLIDE, 0)
 i = i if isinstance(i, int) and 0 <= i < n else 0
 st.session_state[SLIDE] = i
-if st.session_state.get(PICK) != i:
-    st.session_state[PICK] = i
 
 
 def go_to(k: int) -> None:
     k = max(0, min(n - 1, k))
     st.session_state[SLIDE] = k
-    st.session_state[PICK] = k
 
 
 def step(d: int) -> None:
     go_to(st.session_state.get(SLIDE, 0) + d)
 
 
-def picked() -> None:
-    go_to(int(st.session_state.get(PICK, 0)))
+def picked(key: str) -> None:
+    go_to(int(st.session_state.get(key, 0)))
 
 
 # --- the toolbar: previous / next (← →), the slide picker, downloads, exit -------------------------------
@@ -77,7 +77,8 @@ bar.button(t("pres_prev", lang), key="pres-prev", on_click=step, args=(-1,), ico
 bar.button(t("pres_next", lang), key="pres-next", on_click=step, args=(1,), icon=":material/arrow_forward:",
            icon_position="right", disabled=i == n - 1, shortcut="Right", type="primary")
 with bar:
-    st.selectbox(t("pres_pick", lang), list(range(n)), key=PICK, on_change=picked, label_visibility="collapsed",
+    st.selectbox(t("pres_pick", lang), list(range(n)), index=i, key=PICK.format(i), on_change=picked,
+                 args=(PICK.format(i),), label_visibility="collapsed",
                  format_func=lambda k: f"{k + 1}/{n} — {slides[k].title}", width=520)
 with bar.popover(t("pres_downloads", lang), icon=":material/download:"):
     st.caption(t("pres_downloads_help", lang, month=fmt.month(period, lang, long=True)))
