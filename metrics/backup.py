@@ -56,8 +56,8 @@ def check_backup(source: str | os.PathLike) -> int:
 
 
 def restore(source: str | os.PathLike, db_file: str | os.PathLike) -> Path:
-    """Replace db_file by the backup (the caller must not hold db_file open). The replaced
-    file is kept as <db>.before-restore-<time>."""
+    """Replace db_file by the backup. The replaced file is kept as <db>.before-restore-<time>.
+    The caller holds db_file, checkpointed, while this runs (metrics/cli.py cmd_restore)."""
     check_backup(source)
     target = Path(db_file)
     kept = target.with_name(f"{target.name}.before-restore-{clock.now():%Y%m%d-%H%M%S}")

@@ -222,10 +222,16 @@ def cmd_restore(args, profile) -> int:
 
     target = db.db_path(args.db)
     backup.check_backup(args.path)
-    # holding the file proves no other process writes it while it is replaced
+    # Held from before the file is replaced until after: holding it proves no other process
+    # writes it, and a dashboard that opened it in a gap between closing and replacing would
+    # go on serving (and writing to) the replaced file. Checkpointed first: nothing of the old
+    # file is left in a WAL beside it (the lock stays with the old file once it is renamed).
     con = db.connect(target, profile)
-    con.close()
-    kept = backup.restore(args.path, target)
+    try:
+        con.execute("CHECKPOINT")
+        kept = backup.restore(args.path, target)
+    finally:
+        con.close()
     with db.session(target, profile) as con:
         from .auth import audit
 

@@ -1,6 +1,7 @@
 """Accounts, roles, audit, backup and restore."""
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from metrics import auth
@@ -115,3 +116,36 @@ def test_expired_session_is_refused(con, monkeypatch):
     later = clock.now() + timedelta(hours=auth.SESSION_HOURS + 1)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert auth.resume_session(con, token) is None
+
+
+def test_restore_holds_the_file_until_it_is_replaced(tmp_path, monkeypatch):
+    # no gap in which another process (a dashboard) could open the file about to be replaced
+    import subprocess
+    import sys
+
+    from metrics import backup
+    from tests import fixture_month as fm
+
+    db_file = tmp_path / "r.duckdb"
+    monkeypatch.setenv("REFORM_DB", str(db_file))
+    assert main(["import", str(fm.write_csv(tmp_path / "d.csv"))]) == 0
+    assert main(["backup", str(tmp_path / "bk.duckdb")]) == 0
+    assert main(["undo", "1"]) == 0
+    real, seen = backup.restore, []
+
+    def restore_while_probing(source, target):
+        probe = "import duckdb, sys\ntry:\n    duckdb.connect(sys.argv[1]).close()\nexcept duckdb.IOException as e:\n" \
+                "    print('lock' in str(e).lower())\nelse:\n    print('opened')"
+        seen.append(subprocess.run([sys.executable, "-c", probe, str(target)], capture_output=True,
+                                   text=True, timeout=60).stdout.strip())
+        return real(source, target)
+
+    monkeypatch.setattr(backup, "restore", restore_while_probing)
+    assert main(["restore", str(tmp_path / "bk.duckdb")]) == 0
+    assert seen == ["True"]                       # the other process found the file locked
+    [kept] = tmp_path.glob("r.duckdb.before-restore-*")
+    assert not list(tmp_path.glob("*.wal"))        # no WAL left beside either file
+    with duckdb.connect(str(kept), read_only=True) as c:     # the replaced file: the undone import
+        assert c.execute("SELECT status FROM imports").fetchall() == [("undone",)]
+    with duckdb.connect(str(db_file), read_only=True) as c:  # the restored one: active again
+        assert c.execute("SELECT status FROM imports").fetchall() == [("active",)]
