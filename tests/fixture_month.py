@@ -142,3 +142,38 @@ def write_xlsx(path: Path) -> Path:
         ws.append(r)
     wb.save(path)
     return path
+
+
+def write_xlsx_offset(path: Path) -> Path:
+    """The same month as another exporter writes it (XlsxWriter): a cover sheet first, the
+    table starting at column C of row 5, dates as date cells with a date format, the STT
+    column as formulas with their cached values, an empty column inside the table."""
+    from datetime import datetime
+
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    cover = wb.add_worksheet("Bìa")
+    cover.write("A1", "Báo cáo tháng 8/2022")
+    ws = wb.add_worksheet("Hồ sơ")
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    stamp = wb.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    ws.write("C2", "DANH SÁCH HỒ SƠ THÁNG 8/2022")
+    header = HEADER[:5] + ["(trống)"] + HEADER[5:]
+    first = 4                                   # 0-based row of the header: sheet row 5
+    ws.write_row(first, 2, header)
+    recv, due, fin = (header.index(h) for h in ("Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý"))
+    for n, r in enumerate(rows_with_personal_data(), start=1):
+        r = list(r[:5]) + [None] + list(r[5:])
+        row = first + n
+        for j, v in enumerate(r):
+            col = 2 + j
+            if j == 0:
+                ws.write_formula(row, col, f"=ROW()-{first + 1}", None, n)
+            elif j in (recv, due, fin) and v:
+                fmt = "%d/%m/%Y %H:%M" if ":" in v else "%d/%m/%Y"
+                ws.write_datetime(row, col, datetime.strptime(v, fmt), stamp if ":" in v else day)
+            elif v not in (None, ""):
+                ws.write(row, col, v)
+    wb.close()
+    return path

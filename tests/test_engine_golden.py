@@ -40,10 +40,12 @@ def check_month(rows: dict[str, dict]) -> None:
                 assert math.isclose(float(got), 100 * value, abs_tol=0.005), (unit, name, got, 100 * value)
 
 
-@pytest.mark.parametrize("variant", ["csv-utf8-bom", "csv-semicolon", "csv-utf16-tab", "xlsx"])
+@pytest.mark.parametrize("variant", ["csv-utf8-bom", "csv-semicolon", "csv-utf16-tab", "xlsx", "xlsx-offset"])
 def test_golden_month(tmp_path, capsys, variant):
     if variant == "xlsx":
         f = fm.write_xlsx(tmp_path / "thang8.xlsx")
+    elif variant == "xlsx-offset":
+        f = fm.write_xlsx_offset(tmp_path / "thang8.xlsx")
     elif variant == "csv-semicolon":
         f = fm.write_csv(tmp_path / "thang8.csv", encoding="utf-8", delimiter=";")
     elif variant == "csv-utf16-tab":

@@ -307,3 +307,28 @@ def test_index_file_with_a_short_row_is_refused_not_crashed(tmp_path, con):
     with pytest.raises(ImportRejected) as e:
         import_file(con, tmp_path / "idx.csv")
     assert "Năm không hợp lệ" in e.value.report()
+
+
+def test_workbook_rows_keep_their_place_in_the_sheet(tmp_path, con):
+    # row and column numbers in messages are the sheet's, whatever the reader skips
+    from metrics.importers.reader import iter_xlsx_rows
+
+    f = fm.write_xlsx_offset(tmp_path / "o.xlsx")
+    rows = list(iter_xlsx_rows(f))                       # the cover sheet is passed over
+    assert all(v is None for v in rows[0])
+    assert rows[1][2] == "DANH SÁCH HỒ SƠ THÁNG 8/2022"
+    assert rows[4][:4] == [None, None, "STT", "Mã hồ sơ"]
+    assert rows[5][2] == 1 and rows[6][2] == 2           # formulas: their cached values
+    assert rows[5][3] == fm.ROWS[0][0] and rows[5][7] is None
+    # a date no calendar has, in the third dossier: sheet row 8
+    import openpyxl
+
+    wb = openpyxl.load_workbook(f)
+    ws = wb["Hồ sơ"]
+    col = 3 + fm.HEADER.index("Ngày tiếp nhận") + 1      # C, plus the empty column
+    ws.cell(row=8, column=col, value="31/02/2022")
+    wb.save(f)
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, f)
+    rows_named = [p.row for p in e.value.problems]
+    assert 8 in rows_named, e.value.problems

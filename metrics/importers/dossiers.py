@@ -92,7 +92,7 @@ def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
     schema = pa.schema([("row_no", pa.int64())] + [(n, pa.string()) for n in names[1:]])
     batches: list[pa.RecordBatch] = []
     cols: list[list] = [[] for _ in names]
-    for n, row in enumerate(iter_xlsx_rows(src.path), start=1):
+    for n, row in enumerate(iter_xlsx_rows(src), start=1):
         if n <= header_idx + 1:
             continue
         vals = [cell_text(row[i]) if i < len(row) else None for i, _ in fields]

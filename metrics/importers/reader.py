@@ -33,6 +33,9 @@ class Source:
     # physical line index (0-based) where each head row starts, for DuckDB's skip=
     line_of_row: list[int] = field(default_factory=list)
     sheet: str | None = None
+    # xlsx: the worksheet parsed for the head, kept for the full read that follows (calamine
+    # parses a whole sheet at once; parsing it twice was a third of a 100k import)
+    parsed: object | None = field(default=None, repr=False)
 
 
 def cell_text(v: object) -> str | None:
@@ -89,77 +92,63 @@ def _open_xlsx(p: Path, name: str) -> Source:
     src = Source(p, name, "xlsx")
     rows = []
     try:
-        for row in iter_xlsx_rows(p):
+        src.parsed = load_xlsx_sheet(p)
+        for row in xlsx_rows(src.parsed):
             rows.append(row)
             if len(rows) >= HEAD_ROWS:
                 break
     except ImportRejected:
         raise
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+    except Exception as exc:  # calamine raises several kinds on a damaged workbook
         raise reject(name, f"Không đọc được bảng tính: {exc}", f"Cannot read the workbook: {exc}") from exc
     src.head = rows
     src.line_of_row = list(range(len(rows)))
     return src
 
 
-def _sized_without_full_parse() -> None:
-    """openpyxl (3.1) sizes every read-only worksheet when it opens a workbook: it looks for
-    the <dimension> element, and a sheet without one (many exporters write none) is parsed
-    to its end to find that out, because the search waits for the *end* of <sheetData>. For
-    100,000 dossiers that is a whole extra parse per opening, and an import opens the file
-    twice. The element, when present, comes before <sheetData>, so stopping at its *start*
-    gives the same answer without reading the rows."""
+def load_xlsx_sheet(p: Path):
+    """The first worksheet that holds more than one row (exports sometimes lead with a cover
+    sheet), parsed; None for a workbook without a worksheet.
+
+    Read with calamine (python-calamine, Rust): 100,000 dossiers in about 2 s, where openpyxl
+    took 25-39 s (docs/performance.md). It reads the cached values of formulas, as openpyxl's
+    data_only did."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    wb = CalamineWorkbook.from_path(str(p))
     try:
-        from openpyxl.worksheet import _read_only, _reader
-        from openpyxl.worksheet.dimensions import SheetDimension
-        from openpyxl.xml.functions import iterparse
-    except ImportError:  # another openpyxl: keep its own behaviour
-        return
-    cls = _read_only.ReadOnlyWorksheet
-    if getattr(cls, "_reform_sized", False) or not hasattr(cls, "_get_size"):
-        return
-
-    def _get_size(self):
-        src = self._get_source()
-        try:
-            for _event, element in iterparse(src, events=("start",)):
-                if element.tag == _reader.DIMENSION_TAG:
-                    # the attributes are there at the start event
-                    self._min_column, self._min_row, self._max_column, self._max_row = \
-                        SheetDimension.from_tree(element).boundaries
-                    return
-                if element.tag == _reader.DATA_TAG:
-                    return  # no dimension: the sheet stays unsized, as openpyxl leaves it
-        finally:
-            src.close()
-
-    cls._get_size = _get_size
-    cls._reform_sized = True
-
-
-def iter_xlsx_rows(p: Path):
-    """Rows of the first non-empty worksheet as lists of cell values (read-only, streamed)."""
-    import warnings
-
-    import openpyxl
-
-    _sized_without_full_parse()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    try:
-        # the first sheet that holds more than one row; exports sometimes lead with a cover sheet
-        ws = wb.worksheets[0] if wb.worksheets else None
-        for sheet in wb.worksheets:
-            if (sheet.max_row or 0) > 1:
-                ws = sheet
-                break
-        if ws is None:
-            return
-        for row in ws.iter_rows(values_only=True):
-            yield list(row)
+        sheet = None
+        for i, meta in enumerate(wb.sheets_metadata):
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue            # chart sheets and macro sheets hold no rows
+            ws = wb.get_sheet_by_index(i)
+            if sheet is None:
+                sheet = ws          # the first worksheet, if none holds more than one row
+            if ws.end is not None and ws.end[0] >= 1:
+                return ws
+        return sheet
     finally:
         wb.close()
+
+
+def xlsx_rows(sheet):
+    """A parsed sheet's rows as lists of cell values laid out as in the sheet: item i is row
+    i + 1 and column j column j + 1, empty cells None, dates as date/datetime, numbers as float."""
+    if sheet is None or sheet.start is None:
+        return
+    # calamine gives the rows from the first, but the columns from the first used one
+    lead = [None] * sheet.start[1]
+    for row in sheet.iter_rows():
+        yield lead + [None if v == "" else v for v in row]
+
+
+def iter_xlsx_rows(src: Source | Path):
+    """Every row of a workbook's sheet (xlsx_rows); a Source's parsed sheet is used, once."""
+    if isinstance(src, Source):
+        sheet, src.parsed = src.parsed, None
+        yield from xlsx_rows(sheet if sheet is not None else load_xlsx_sheet(src.path))
+    else:
+        yield from xlsx_rows(load_xlsx_sheet(src))
 
 
 # --- csv --------------------------------------------------------------------------------
@@ -255,7 +244,7 @@ def iter_csv_rows(src: Source, skip_rows: int = 0):
 def iter_rows(src: Source):
     try:
         if src.fmt == "xlsx":
-            yield from iter_xlsx_rows(src.path)
+            yield from iter_xlsx_rows(src)
         else:
             yield from iter_csv_rows(src)
     except UnicodeDecodeError as exc:
