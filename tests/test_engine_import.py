@@ -327,8 +327,13 @@ def test_workbook_rows_keep_their_place_in_the_sheet(tmp_path, con):
     ws = wb["Hồ sơ"]
     col = 3 + fm.HEADER.index("Ngày tiếp nhận") + 1      # C, plus the empty column
     ws.cell(row=8, column=col, value="31/02/2022")
+    # an error cell where the finished date should be (a broken formula): refused, not blank
+    fin = 3 + fm.HEADER.index("Ngày kết thúc xử lý") + 1
+    ws.cell(row=9, column=fin, value="#N/A")
+    assert ws.cell(row=9, column=fin).data_type == "e"
     wb.save(f)
+    assert list(iter_xlsx_rows(f))[8][fin - 1] == "#N/A"
     with pytest.raises(ImportRejected) as e:
         import_file(con, f)
     rows_named = [p.row for p in e.value.problems]
-    assert 8 in rows_named, e.value.problems
+    assert 8 in rows_named and 9 in rows_named, e.value.problems

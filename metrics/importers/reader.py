@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -35,7 +36,7 @@ class Source:
     sheet: str | None = None
     # xlsx: the worksheet parsed for the head, kept for the full read that follows (calamine
     # parses a whole sheet at once; parsing it twice was a third of a 100k import)
-    parsed: object | None = field(default=None, repr=False)
+    parsed: ParsedSheet | None = field(default=None, repr=False)
 
 
 def cell_text(v: object) -> str | None:
@@ -106,7 +107,15 @@ def _open_xlsx(p: Path, name: str) -> Source:
     return src
 
 
-def load_xlsx_sheet(p: Path):
+@dataclass
+class ParsedSheet:
+    sheet: object                  # a python_calamine CalamineSheet
+    # error cells (#N/A, #DIV/0!…) by 0-based row and column: calamine reads them as empty,
+    # and an error where a date or a count should be must be refused, not taken as blank
+    errors: dict[int, dict[int, str]] = field(default_factory=dict)
+
+
+def load_xlsx_sheet(p: Path) -> ParsedSheet | None:
     """The first worksheet that holds more than one row (exports sometimes lead with a cover
     sheet), parsed; None for a workbook without a worksheet.
 
@@ -117,29 +126,83 @@ def load_xlsx_sheet(p: Path):
 
     wb = CalamineWorkbook.from_path(str(p))
     try:
-        sheet = None
+        chosen = None
         for i, meta in enumerate(wb.sheets_metadata):
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue            # chart sheets and macro sheets hold no rows
             ws = wb.get_sheet_by_index(i)
-            if sheet is None:
-                sheet = ws          # the first worksheet, if none holds more than one row
+            if chosen is None:
+                chosen = (i, ws)    # the first worksheet, if none holds more than one row
             if ws.end is not None and ws.end[0] >= 1:
-                return ws
-        return sheet
+                chosen = (i, ws)
+                break
     finally:
         wb.close()
+    if chosen is None:
+        return None
+    return ParsedSheet(chosen[1], _error_cells(p, chosen[0]))
 
 
-def xlsx_rows(sheet):
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>.*?</c>', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _error_cells(p: Path, index: int) -> dict[int, dict[int, str]]:
+    """The error cells of the workbook's index-th sheet, read from its XML (calamine does not
+    tell them from empty cells). A first pass only looks for the marker, streamed: most
+    workbooks have none, and the sheet's XML is then never held whole."""
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(p) as zf:
+        sheets = ET.fromstring(zf.read("xl/workbook.xml")).findall("{*}sheets/{*}sheet")
+        rid = sheets[index].get(_REL_NS) if index < len(sheets) else None
+        target = None
+        for rel in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
+            if rel.get("Id") == rid:
+                target = rel.get("Target", "")
+        if not target:
+            return {}
+        name = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        marker, tail, found = b't="e"', b"", False
+        with zf.open(name) as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                if marker in tail + chunk:
+                    found = True
+                    break
+                tail = chunk[-len(marker):]
+        if not found:
+            return {}
+        xml = zf.read(name)
+    errors: dict[int, dict[int, str]] = {}
+    for m in _ERROR_CELL.finditer(xml):
+        ref, value = _CELL_REF.search(m.group(0)), _CELL_VALUE.search(m.group(0))
+        if ref is None:
+            continue
+        col = 0
+        for ch in ref.group(1):
+            col = col * 26 + ch - 64
+        text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+        errors.setdefault(int(ref.group(2)) - 1, {})[col - 1] = text or "#ERROR"
+    return errors
+
+
+def xlsx_rows(parsed: ParsedSheet | None):
     """A parsed sheet's rows as lists of cell values laid out as in the sheet: item i is row
-    i + 1 and column j column j + 1, empty cells None, dates as date/datetime, numbers as float."""
-    if sheet is None or sheet.start is None:
+    i + 1 and column j column j + 1, empty cells None, error cells their text ("#N/A"),
+    dates as date/datetime, numbers as float."""
+    if parsed is None or parsed.sheet.start is None:
         return
     # calamine gives the rows from the first, but the columns from the first used one
-    lead = [None] * sheet.start[1]
-    for row in sheet.iter_rows():
-        yield lead + [None if v == "" else v for v in row]
+    lead = [None] * parsed.sheet.start[1]
+    errors = parsed.errors
+    for i, row in enumerate(parsed.sheet.iter_rows()):
+        cells = lead + [None if v == "" else v for v in row]
+        for j, text in errors.get(i, {}).items():
+            if j < len(cells):
+                cells[j] = text
+        yield cells
 
 
 def iter_xlsx_rows(src: Source | Path):
