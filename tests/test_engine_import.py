@@ -337,3 +337,15 @@ def test_workbook_rows_keep_their_place_in_the_sheet(tmp_path, con):
         import_file(con, f)
     rows_named = [p.row for p in e.value.problems]
     assert 8 in rows_named and 9 in rows_named, e.value.problems
+
+
+def test_error_cells_are_found_in_any_form_the_xml_writes_them():
+    from metrics.importers.reader import _CELL_REF, _CELL_VALUE, _ERROR_CELL
+
+    xml = (b'<row r="2"><c r="A2" t="e"/><c r="B2" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+           b'<c r="C2" t="s"><v>3</v></c><c t="e" r="AB2"><v>#N/A</v></c><c r="D2"><v>5</v></c></row>')
+    found = []
+    for m in _ERROR_CELL.finditer(xml):
+        value = _CELL_VALUE.search(m.group(2) or b"")
+        found.append((_CELL_REF.search(m.group(1)).group(1), value.group(1) if value else None))
+    assert found == [(b"A", None), (b"B", b"#DIV/0!"), (b"AB", b"#N/A")]

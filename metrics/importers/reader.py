@@ -144,7 +144,8 @@ def load_xlsx_sheet(p: Path) -> ParsedSheet | None:
 
 
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_ERROR_CELL = re.compile(rb'<c\b[^>]*?\bt="e"[^>]*>.*?</c>', re.S)
+# an error cell: its tag, and its content unless it closes itself (<c r="A1" t="e"/>)
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 
@@ -179,7 +180,7 @@ def _error_cells(p: Path, index: int) -> dict[int, dict[int, str]]:
         xml = zf.read(name)
     errors: dict[int, dict[int, str]] = {}
     for m in _ERROR_CELL.finditer(xml):
-        ref, value = _CELL_REF.search(m.group(0)), _CELL_VALUE.search(m.group(0))
+        ref, value = _CELL_REF.search(m.group(1)), _CELL_VALUE.search(m.group(2) or b"")
         if ref is None:
             continue
         col = 0
