@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -349,3 +350,84 @@ def test_error_cells_are_found_in_any_form_the_xml_writes_them():
         value = _CELL_VALUE.search(m.group(2) or b"")
         found.append((_CELL_REF.search(m.group(1)).group(1), value.group(1) if value else None))
     assert found == [(b"A", None), (b"B", b"#DIV/0!"), (b"AB", b"#N/A")]
+
+
+def test_report_with_numbers_where_text_was_expected(tmp_path, con):
+    # unit codes and the column numbering typed as numbers: Excel stores 21952 as 21952.0
+    import openpyxl
+
+    units = [("TP", rf.UNITS[0][1]), ("CNVPDK", rf.UNITS[1][1]), (21952, rf.UNITS[2][1]), (21955, rf.UNITS[3][1])]
+    f = rf.write_report(tmp_path / "bc.xlsx", units=units)
+    wb = openpyxl.load_workbook(f)
+    for j in range(1, 14):
+        wb.active.cell(row=7, column=j, value=j)
+    wb.save(f)
+    r = import_file(con, f)
+    assert r.rows == 4 and "21952" in r.units and "21955" in r.units
+
+
+def test_workbook_whose_used_area_is_huge_is_refused_before_it_is_read(tmp_path):
+    # one stray value in the last cell of a sheet: reading it would need the whole grid in
+    # memory (a failed allocation aborts the process), so the importer runs in a child here
+    import openpyxl
+
+    f = fm.write_xlsx(tmp_path / "big.xlsx")
+    wb = openpyxl.load_workbook(f)
+    wb.active["XFD1048576"] = "x"
+    wb.save(f)
+    code = ("import sys\nfrom metrics import db\nfrom metrics.errors import ImportRejected\n"
+            "from metrics.importers.core import import_file\n"
+            "con = db.connect(sys.argv[2])\ntry:\n    import_file(con, sys.argv[1])\n"
+            "except ImportRejected as e:\n    print('REJECTED', e.report())\n")
+    out = subprocess.run([sys.executable, "-c", code, str(f), str(tmp_path / "t.duckdb")], capture_output=True,
+                         text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "REJECTED" in out.stdout and "1.048.576" in out.stdout and "16.384" in out.stdout, out.stdout
+
+
+def test_error_cells_with_a_prefix_or_without_a_place(tmp_path):
+    # .NET exporters write <x:c> and quote with '; a cell without r= cannot be placed, so the
+    # file is refused rather than read with that cell blank
+    import zipfile as zf
+
+    import xlsxwriter
+
+    from metrics.importers.reader import iter_xlsx_rows
+
+    src = tmp_path / "a.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["a", "b", "c"])
+    ws.write("A2", "x")
+    ws.write_formula("B2", "=NA()", None, "#N/A")
+    ws.write("C2", "y")
+    wb.close()
+    with zf.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    cell = '<c r="B2" t="e"><f>NA()</f><v>#N/A</v></c>'
+    assert cell in sheet
+    forms = {"prefixed": ('<x:c r="B2" t=\'e\' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                          "<x:v>#N/A</x:v></x:c>"),
+             "no place": '<c t="e"><v>#REF!</v></c>'}
+    for k, form in forms.items():
+        out = tmp_path / f"{k.replace(' ', '_')}.xlsx"
+        with zf.ZipFile(out, "w") as z:
+            for n, data in parts.items():
+                z.writestr(n, sheet.replace(cell, form) if n == "xl/worksheets/sheet1.xml" else data)
+        if k == "prefixed":
+            assert list(iter_xlsx_rows(out))[1] == ["x", "#N/A", "y"]
+        else:
+            with pytest.raises(ImportRejected) as e:
+                list(iter_xlsx_rows(out))
+            assert "#REF!" in e.value.report()
+
+
+def test_a_refused_workbook_does_not_keep_its_parsed_sheet(tmp_path, con):
+    # the import desk keeps a refusal (and so its traceback) to show it
+    from metrics.importers.reader import Source
+
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, rf.write_report(tmp_path / "bc.xlsx"), kind="dossiers")
+    sources = [v for tb in e.traceback for v in tb.frame.f_locals.values() if isinstance(v, Source)]
+    assert sources and all(s.parsed is None for s in sources)

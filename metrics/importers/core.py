@@ -71,6 +71,15 @@ def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Prof
                          f"Unknown kind {kind} (choose: {', '.join(KINDS)})")
     guard.check(path, display_name)
     src = open_source(path, display_name)
+    try:
+        return _prepare_source(con, src, kind, display_name, profile)
+    finally:
+        # a refusal's traceback keeps src (the import desk keeps the refusal to show it):
+        # not the parsed workbook with it
+        src.parsed = None
+
+
+def _prepare_source(con, src: Source, kind: str | None, display_name: str, profile: Profile):
     dh = _dossier_header(src) if kind in (None, "dossiers") else None
     if dh is not None:
         hidx, mapping = dh

@@ -93,7 +93,7 @@ def _open_xlsx(p: Path, name: str) -> Source:
     src = Source(p, name, "xlsx")
     rows = []
     try:
-        src.parsed = load_xlsx_sheet(p)
+        src.parsed = load_xlsx_sheet(p, name)
         for row in xlsx_rows(src.parsed):
             rows.append(row)
             if len(rows) >= HEAD_ROWS:
@@ -115,7 +115,14 @@ class ParsedSheet:
     errors: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
-def load_xlsx_sheet(p: Path) -> ParsedSheet | None:
+# calamine holds the sheet's whole used area in memory (from its first used cell to its last),
+# and a failed allocation aborts the process: a few KB with one value in XFD1048576 would take
+# the dashboard down. A sheet whose area is larger than this is refused before it is parsed
+# (a million dossiers of 30 columns fit; a province's year belongs in a CSV anyway).
+MAX_XLSX_CELLS = 32_000_000
+
+
+def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
     """The first worksheet that holds more than one row (exports sometimes lead with a cover
     sheet), parsed; None for a workbook without a worksheet.
 
@@ -124,84 +131,123 @@ def load_xlsx_sheet(p: Path) -> ParsedSheet | None:
     data_only did."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    wb = CalamineWorkbook.from_path(str(p))
-    try:
-        chosen = None
-        for i, meta in enumerate(wb.sheets_metadata):
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue            # chart sheets and macro sheets hold no rows
-            ws = wb.get_sheet_by_index(i)
-            if chosen is None:
-                chosen = (i, ws)    # the first worksheet, if none holds more than one row
-            if ws.end is not None and ws.end[0] >= 1:
-                chosen = (i, ws)
-                break
-    finally:
-        wb.close()
-    if chosen is None:
-        return None
-    return ParsedSheet(chosen[1], _error_cells(p, chosen[0]))
+    name = name or p.name
+    with zipfile.ZipFile(p) as zf:
+        parts = _sheet_parts(zf)
+        wb = CalamineWorkbook.from_path(str(p))
+        try:
+            chosen = None
+            for i, meta in enumerate(wb.sheets_metadata):
+                if meta.typ != SheetTypeEnum.WorkSheet:
+                    continue            # chart sheets and macro sheets hold no rows
+                part = parts[i] if i < len(parts) else None
+                scan = _scan(zf, part) if part else None
+                if scan is not None and scan[0] * scan[1] > MAX_XLSX_CELLS:
+                    from .. import fmt
+
+                    raise reject(name, f"Trang tính «{meta.name}» trải trên {fmt.number(scan[0])} dòng × "
+                                 f"{fmt.number(scan[1])} cột: "
+                                 "quá lớn để đọc; hãy xóa các ô thừa ở xa bảng hoặc xuất tệp CSV",
+                                 f"Sheet «{meta.name}» spans {fmt.number(scan[0], 'en')} rows × "
+                                 f"{fmt.number(scan[1], 'en')} columns: too large "
+                                 "to read; clear stray cells far from the table or export a CSV")
+                ws = wb.get_sheet_by_index(i)
+                if chosen is None or (ws.end is not None and ws.end[0] >= 1):
+                    # the first worksheet, unless a later one holds more than one row
+                    errors = _error_cells(zf, part, name) if scan is not None and scan[2] else {}
+                    chosen = ParsedSheet(ws, errors)
+                if ws.end is not None and ws.end[0] >= 1:
+                    break
+        finally:
+            wb.close()
+    return chosen
 
 
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# the XML may name its elements with a prefix (<x:c>, .NET exporters) and quote with ' or "
+_ROW_NO = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br=["\'](\d+)')
+_WIDE_REF = re.compile(rb'r=["\']([A-Z]{2,3})\d')
 # an error cell: its tag, and its content unless it closes itself (<c r="A1" t="e"/>)
-_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt=["\']e["\'][^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_CELL_REF = re.compile(rb'\br=["\']([A-Z]{1,3})(\d+)["\']')
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
-def _error_cells(p: Path, index: int) -> dict[int, dict[int, str]]:
-    """The error cells of the workbook's index-th sheet, read from its XML (calamine does not
-    tell them from empty cells). A first pass only looks for the marker, streamed: most
-    workbooks have none, and the sheet's XML is then never held whole."""
+def _col_no(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[str | None]:
+    """The XML part of each sheet, in the workbook's order (calamine's order)."""
     import xml.etree.ElementTree as ET
 
-    with zipfile.ZipFile(p) as zf:
+    try:
         sheets = ET.fromstring(zf.read("xl/workbook.xml")).findall("{*}sheets/{*}sheet")
-        rid = sheets[index].get(_REL_NS) if index < len(sheets) else None
-        target = None
-        for rel in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")):
-            if rel.get("Id") == rid:
-                target = rel.get("Target", "")
-        if not target:
-            return {}
-        name = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        if name not in zf.namelist():
-            return {}               # stored where this does not look: its error cells read as empty
-        marker, tail, found = b't="e"', b"", False
-        with zf.open(name) as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                if marker in tail + chunk:
-                    found = True
-                    break
-                tail = chunk[-len(marker):]
-        if not found:
-            return {}
-        xml = zf.read(name)
+        rels = {r.get("Id"): r.get("Target", "") for r in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
+    except (KeyError, ET.ParseError):
+        return []                   # calamine says what is wrong with such a file
+    names = set(zf.namelist())
+    parts: list[str | None] = []
+    for sh in sheets:
+        target = rels.get(sh.get(_REL_NS)) or ""
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        parts.append(part if target and part in names else None)
+    return parts
+
+
+def _scan(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
+    """(rows, columns, has error cells) of a sheet, an upper bound of the area calamine will
+    hold, streamed from its XML (never held whole). Only byte searches that run in C over the
+    whole text: rows come in order, so the last row tag of a chunk carries its highest number;
+    columns past Z are the only ones looked for (few distinct ones)."""
+    rows, wide, errors, tail, cells = 0, set(), False, b"", False
+    with zf.open(part) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            buf = tail + chunk
+            cut = buf.rfind(b"<")
+            body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")  # a cut tag waits
+            tags = body.count(b"<row") + body.count(b":row ")
+            if tags:
+                cells = True
+                last = max(body.rfind(b"<row"), body.rfind(b":row "))
+                m = _ROW_NO.match(body, body.rfind(b"<", 0, last + 1))
+                rows = max(rows, int(m.group(1)) if m else 0, rows + tags if m is None else 0)
+            wide.update(_WIDE_REF.findall(body))
+            errors = errors or b't="e"' in body or b"t='e'" in body
+    return rows, max(max(map(_col_no, wide), default=0), 26 if cells else 0), errors
+
+
+def _error_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[int, str]]:
+    """The error cells of a sheet (#N/A, #DIV/0!…), read from its XML: calamine does not tell
+    them from empty cells. Only for a sheet whose scan found the marker."""
     errors: dict[int, dict[int, str]] = {}
-    for m in _ERROR_CELL.finditer(xml):
+    for m in _ERROR_CELL.finditer(zf.read(part)):
         ref, value = _CELL_REF.search(m.group(1)), _CELL_VALUE.search(m.group(2) or b"")
-        if ref is None:
-            continue
-        col = 0
-        for ch in ref.group(1):
-            col = col * 26 + ch - 64
-        text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-        errors.setdefault(int(ref.group(2)) - 1, {})[col - 1] = text or "#ERROR"
+        text = (value.group(1).decode("utf-8", "replace") if value else "") or "#ERROR"
+        if ref is None:             # no place written: which field it holds cannot be known
+            raise reject(name, f"Bảng tính có ô lỗi công thức ({text}); hãy sửa hoặc xóa các ô lỗi rồi nhập lại",
+                         f"The workbook has a formula error cell ({text}); fix or clear the error cells "
+                         "and import again", value=text)
+        errors.setdefault(int(ref.group(2)) - 1, {})[_col_no(ref.group(1)) - 1] = text
     return errors
 
 
 def xlsx_rows(parsed: ParsedSheet | None):
     """A parsed sheet's rows as lists of cell values laid out as in the sheet: item i is row
     i + 1 and column j column j + 1, empty cells None, error cells their text ("#N/A"),
-    dates as date/datetime, numbers as float."""
+    whole numbers int (as openpyxl gave them: report tables read a unit code 21952 as text),
+    other numbers float, dates as date/datetime."""
     if parsed is None or parsed.sheet.start is None:
         return
     # calamine gives the rows from the first, but the columns from the first used one
     lead = [None] * parsed.sheet.start[1]
     errors = parsed.errors
     for i, row in enumerate(parsed.sheet.iter_rows()):
-        cells = lead + [None if v == "" else v for v in row]
+        cells = lead + [None if v == "" else int(v) if type(v) is float and v.is_integer() and abs(v) < 2 ** 53
+                        else v for v in row]
         for j, text in errors.get(i, {}).items():
             if j < len(cells):
                 cells[j] = text
@@ -212,7 +258,7 @@ def iter_xlsx_rows(src: Source | Path):
     """Every row of a workbook's sheet (xlsx_rows); a Source's parsed sheet is used, once."""
     if isinstance(src, Source):
         sheet, src.parsed = src.parsed, None
-        yield from xlsx_rows(sheet if sheet is not None else load_xlsx_sheet(src.path))
+        yield from xlsx_rows(sheet if sheet is not None else load_xlsx_sheet(src.path, src.display_name))
     else:
         yield from xlsx_rows(load_xlsx_sheet(src))
 
