@@ -15,6 +15,7 @@ class Card:
     value: str = ""
     delta: str | None = None
     classes: str = ""
+    help: str = ""                  # its explanation (the tip shown on hover or focus)
     text: str = ""                  # all the card says, its drill-down included
     tables: list[pd.DataFrame] = field(default_factory=list)
 
@@ -27,6 +28,7 @@ class _Reader(HTMLParser):
         self._card_depth: int | None = None
         self._depth = 0
         self._field: str | None = None
+        self._in_tip = False
         self._field_depth = 0
         self._skip = 0
         self._table: list[list[str]] | None = None
@@ -46,8 +48,9 @@ class _Reader(HTMLParser):
                 elif "data-kpi-value" in a:
                     self._field, self._field_depth = "value", self._depth
         elif tag == "span":
-            if "kc-help" in classes:
+            if "kc-help" in classes or "kc-tip" in classes:
                 self._skip += 1
+                self._in_tip = "kc-tip" in classes and self._card_depth is not None
             elif "data-kpi-delta" in a and self._card_depth is not None:
                 self.cards[-1].delta = ""
                 self._field, self._field_depth = "delta", -1
@@ -68,6 +71,7 @@ class _Reader(HTMLParser):
         elif tag == "span":
             if self._skip:
                 self._skip -= 1
+                self._in_tip = False
             elif self._field == "delta":
                 self._field = None
         elif tag in ("td", "th") and self._cell is not None:
@@ -82,6 +86,8 @@ class _Reader(HTMLParser):
             self._table = None
 
     def handle_data(self, data):
+        if self._in_tip:
+            self.cards[-1].help += data
         if self._cell is not None:
             self._cell.append(data)
         if self._card_depth is not None and not self._skip:

@@ -23,6 +23,7 @@ import pytest
 from metrics import auth
 from metrics import db as dbm
 from metrics.i18n import t
+from metrics.kpis import KPIS
 from metrics.profile import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,6 +227,14 @@ def test_every_page_in_a_real_browser(server):
             assert page.inner_text("h1") == "Overview"
             overview_cards = page.query_selector_all('[data-kpi-value]')
             assert len(overview_cards) >= 6
+            # a card's explanation is reachable by the keyboard (Tab to its "i"), not only on hover
+            tip = page.locator(".kc-tip").first
+            assert not tip.is_visible()
+            page.locator(".kc-help").first.focus()
+            first = next(k for k in KPIS if k.headline)
+            assert tip.is_visible() and tip.inner_text() == f"{first.label('en')}: {first.help_en}"
+            page.keyboard.press("Tab")
+            assert not tip.is_visible()
             check_page(page, "overview_en")
             # the overview's link to the units' league keeps the filters
             page.get_by_role("button", name=t("see_league", "en")).click()

@@ -39,7 +39,7 @@ def test_a_card_shows_its_label_value_change_and_goal_stripe():
     card = read(html).cards[0]
     assert (card.key, card.label, card.value) == ("late_count", "Trễ hạn", "12")
     assert card.delta.strip() == "▼ -3" and "kc-bad" in card.classes
-    assert 'title="Hồ sơ trả sau hạn"' in html
+    assert card.help == "Hồ sơ trả sau hạn"
     assert "kc-none" not in cards.card("Điểm", "80,1", status=None) and "kc-" + "good" in cards.card(
         "x", "1", status="good")
 
@@ -50,6 +50,7 @@ def test_text_from_the_data_cannot_become_markup():
     assert "<img" not in html and "<b>" not in html and "<i>" not in html and "<script>" not in html
     card = read(html).cards[0]
     assert card.label == '<img src=x onerror="alert(1)">' and card.value == "<b>1</b>"
+    assert card.help == '"><script>'
 
 
 def test_a_static_table_keeps_cells_as_they_are_and_aligns_figures():

@@ -7,7 +7,7 @@ of those scripts has arrived; six cards with their popovers and tables were half
 overview's ~85 elements and three such scripts (Metric, Popover, Table with its Arrow
 reader). As one block of HTML the cards show with the first paint (docs/performance.md).
 
-What a card keeps from st.metric: the label (its explanation on hover), the value, the change
+What a card keeps from st.metric: the label (its explanation on hover, and on focus), the value, the change
 with an arrow coloured by whether it is good news (for a count to bring down, a fall is good),
 and what it is compared with. The drill-down ("open the number") is a <details> element:
 it opens in place, without a script.
@@ -57,12 +57,15 @@ def card(label: str, value: str, *, delta: str | None = None, lower_is_better: b
     """One card. `status` (good, bad, none) draws the goal stripe on its left; None: no
     stripe (a figure without a goal). `body`: markup under the figure (already escaped)."""
     stripe = f" kc-{status}" if status else ""
-    hint = f' title="{escape(help_text)}"' if help_text else ""
-    # a drawn "i" in a ring: the projector PCs' fonts may lack the ⓘ character
-    mark = '<span class="kc-help" aria-hidden="true">i</span>' if help_text else ""
+    # The explanation opens on hovering the label and on focusing the "i" (by the keyboard's
+    # Tab, or a tap on a touch screen: a title attribute reaches neither). A drawn "i" in a
+    # ring: the projector PCs' fonts may lack the ⓘ character. A screen reader reads the
+    # explanation as the "i"'s name; the drawn tip is hidden from it so it is read once.
+    mark = (f'<span class="kc-help" tabindex="0" role="img" aria-label="{escape(help_text)}">i</span>'
+            f'<span class="kc-tip" aria-hidden="true">{escape(help_text)}</span>') if help_text else ""
     data = f' data-kpi="{escape(key)}"' if key else ""
     return (f'<div class="kc{stripe}"{data} role="group" aria-label="{escape(label)}">'
-            f'<div class="kc-label"{hint}>{escape(label)}{mark}</div>'
+            f'<div class="kc-label">{escape(label)}{mark}</div>'
             f'<div class="kc-value" data-kpi-value>{escape(value)}</div>'
             f'{delta_html(delta, lower_is_better, delta_note)}{body}</div>')
 
@@ -131,10 +134,16 @@ CSS = """
 .kc-good { border-left: 8px solid #1a7f37; }
 .kc-bad  { border-left: 8px solid #c62828; }
 .kc-none { border-left: 8px solid #9ca3af; }
-.kc-label { font-size: 1.05rem; font-weight: 600; line-height: 1.3; }
+.kc-label { font-size: 1.05rem; font-weight: 600; line-height: 1.3; position: relative; }
 .kc-help { display: inline-block; width: 1.1em; height: 1.1em; line-height: 1.05em; margin-left: 0.4rem;
            border: 1.5px solid #6b7280; border-radius: 50%; color: #6b7280; font-size: 0.72rem;
            text-align: center; font-weight: 700; vertical-align: 0.15em; cursor: help; }
+.kc-help:focus-visible { outline: 2px solid #0b4f9c; outline-offset: 2px; }
+.kc-tip { display: none; position: absolute; z-index: 20; left: 0; top: calc(100% + 0.3rem);
+          width: max-content; max-width: min(24rem, 90vw); padding: 0.5rem 0.7rem; border-radius: 0.4rem;
+          background: #1f2937; color: #fff; font-size: 0.9rem; font-weight: 400; line-height: 1.4;
+          box-shadow: 0 2px 8px rgba(0,0,0,0.25); white-space: normal; }
+.kc-label:hover > .kc-tip, .kc-help:focus + .kc-tip { display: block; }
 .kc-value { font-size: 2.4rem; font-weight: 700; line-height: 1.25; margin: 0.15rem 0; white-space: nowrap;
             overflow: hidden; text-overflow: ellipsis; }
 .kc-delta { font-size: 0.95rem; margin-bottom: 0.4rem; }
