@@ -34,7 +34,8 @@ def _frame_out(df, fmt: str, out=None) -> None:
         out.write("\n")
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-            out.write(df.fillna("").to_string(index=False) + "\n")
+            # unknown shown as blank; as object first: pandas 3 refuses "" in a nullable number column
+            out.write(df.astype(object).where(df.notna(), "").to_string(index=False) + "\n")
 
 
 def kpi_frame(con, period: str, unit: str | None, profile):

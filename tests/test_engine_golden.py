@@ -112,3 +112,19 @@ def test_two_months_are_a_ratio_of_sums(tmp_path, capsys):
     assert math.isclose(row.progress_766, 6 / 8)
     assert math.isclose(row.online_rate, (1 + 1) / (1 + 1 + 1 + 3))  # July: 1 online, 1 post
     con.close()
+
+
+def test_table_format_shows_every_row_with_unknowns_blank(tmp_path, capsys):
+    """The default (table) format prints the same rows as csv; an unknown counter (NULL) is blank."""
+    db = tmp_path / "t.duckdb"
+    main(["import", str(fm.write_csv(tmp_path / "a.csv")), "--db", str(db)])
+    capsys.readouterr()
+    code, csv_out, _ = run_cli(capsys, "kpis", "--period", "2022-08", "--format", "csv", "--db", str(db))
+    assert code == 0 and ",," in csv_out          # the fixture has unknowns (no data for some columns)
+    code, out, err = run_cli(capsys, "kpis", "--period", "2022-08", "--db", str(db))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["period", "unit_code", "unit_name"]
+    units = [r.split(",")[1] for r in csv_out.splitlines()[1:]]
+    assert [ln.split()[1] for ln in lines[1:]] == units
+    assert "nan" not in out.lower() and "<NA>" not in out
