@@ -14,6 +14,7 @@ from metrics import db as dbm
 from metrics import queries
 from metrics.errors import ImportRejected
 from metrics.importers.core import import_file, list_imports, undo_import
+from metrics.importers.reader import iter_xlsx_rows
 from tests import fixture_month as fm
 from tests import report_fixtures as rf
 
@@ -431,3 +432,72 @@ def test_a_refused_workbook_does_not_keep_its_parsed_sheet(tmp_path, con):
         import_file(con, rf.write_report(tmp_path / "bc.xlsx"), kind="dossiers")
     sources = [v for tb in e.traceback for v in tb.frame.f_locals.values() if isinstance(v, Source)]
     assert sources and all(s.parsed is None for s in sources)
+
+
+def _edited_workbook(src: Path, out: Path, edit_sheet=None, edit_rels=None) -> Path:
+    import zipfile as zf
+
+    with zf.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    with zf.ZipFile(out, "w") as z:
+        for n, data in parts.items():
+            if n == "xl/worksheets/sheet1.xml" and edit_sheet:
+                data = edit_sheet(data.decode()).encode()
+            if n == "xl/_rels/workbook.xml.rels" and edit_rels:
+                data = edit_rels(data.decode()).encode()
+            z.writestr(n, data)
+    return out
+
+
+def _import_in_a_child(f: Path, db: Path) -> str:
+    # a failed allocation in calamine aborts the process: the import runs in a child
+    code = ("import sys\nfrom metrics import db\nfrom metrics.errors import ImportRejected\n"
+            "from metrics.importers.core import import_file\n"
+            "con = db.connect(sys.argv[2])\ntry:\n    import_file(con, sys.argv[1])\n    print('IMPORTED')\n"
+            "except ImportRejected as e:\n    print('REJECTED', e.report())\n")
+    out = subprocess.run([sys.executable, "-c", code, str(f), str(db)], capture_output=True,
+                         text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def test_a_huge_area_is_refused_however_its_cells_say_where_they_are(tmp_path):
+    # cells without r= are placed one after the other (16,384 of them reach column XFD); a
+    # cell may name a far place inside an ordinary row; the refusal must not depend on either
+    base = fm.write_xlsx(tmp_path / "base.xlsx")
+    far_row = ('<row r="1048576">' + "<c/>" * 16383 + '<c t="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+    unplaced = _edited_workbook(base, tmp_path / "unplaced.xlsx",
+                                edit_sheet=lambda x: x.replace("</sheetData>", far_row, 1))
+    assert unplaced.stat().st_size < 100_000
+    out = _import_in_a_child(unplaced, tmp_path / "a.duckdb")
+    assert "REJECTED" in out and "1.048.576" in out and "16.384" in out, out
+
+    def far_cell(x: str) -> str:
+        assert '<c r="C5"' in x
+        return x.replace('<c r="C5"', '<c r="XFD1048576"', 1)
+
+    misplaced = _edited_workbook(base, tmp_path / "misplaced.xlsx", edit_sheet=far_cell)
+    out = _import_in_a_child(misplaced, tmp_path / "b.duckdb")
+    assert "REJECTED" in out and "1.048.576" in out and "16.384" in out, out
+
+
+def test_a_sheet_named_in_another_letter_case_is_still_checked(tmp_path, con):
+    # part names are case-insensitive: calamine finds SHEET1.xml as sheet1.xml, and so must the
+    # look for error cells, or an #N/A finished date would be read as a pending dossier
+    base = fm.write_xlsx(tmp_path / "base.xlsx")
+    rows = list(iter_xlsx_rows(base))
+    head = next(i for i, r in enumerate(rows) if "Ngày kết thúc xử lý" in r)
+    finished = rows[head].index("Ngày kết thúc xử lý")
+    done = next(i for i, r in enumerate(rows) if i > head and r[finished] is not None)
+    ref = f"{chr(65 + finished)}{done + 1}"
+
+    def na(x: str) -> str:
+        start = x.index(f'<c r="{ref}"')
+        end = x.index("</c>", start) + 4
+        return x[:start] + f'<c r="{ref}" t="e"><f>NA()</f><v>#N/A</v></c>' + x[end:]
+
+    f = _edited_workbook(base, tmp_path / "case.xlsx", edit_sheet=na,
+                         edit_rels=lambda x: x.replace("worksheets/sheet1.xml", "worksheets/SHEET1.xml"))
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, f)
+    assert "#N/A" in e.value.report() and f"{done + 1}" in e.value.report()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -141,8 +142,15 @@ def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
                 if meta.typ != SheetTypeEnum.WorkSheet:
                     continue            # chart sheets and macro sheets hold no rows
                 part = parts[i] if i < len(parts) else None
-                scan = _scan(zf, part) if part else None
-                if scan is not None and scan[0] * scan[1] > MAX_XLSX_CELLS:
+                if part is None:
+                    # without its XML neither its size nor its error cells can be checked, and
+                    # calamine would allocate whatever area it says
+                    raise reject(name, f"Không tìm thấy dữ liệu của trang tính «{meta.name}» trong tệp; "
+                                 "hãy mở và lưu lại tệp bằng Excel rồi nhập lại",
+                                 f"The data of sheet «{meta.name}» cannot be located in the file; "
+                                 "open and save it again in Excel, then import it")
+                scan = _scan(zf, part)
+                if scan[0] * scan[1] > MAX_XLSX_CELLS:
                     from .. import fmt
 
                     raise reject(name, f"Trang tính «{meta.name}» trải trên {fmt.number(scan[0])} dòng × "
@@ -154,7 +162,7 @@ def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
                 ws = wb.get_sheet_by_index(i)
                 if chosen is None or (ws.end is not None and ws.end[0] >= 1):
                     # the first worksheet, unless a later one holds more than one row
-                    errors = _error_cells(zf, part, name) if scan is not None and scan[2] else {}
+                    errors = _error_cells(zf, part, name) if scan[2] else {}
                     chosen = ParsedSheet(ws, errors)
                 if ws.end is not None and ws.end[0] >= 1:
                     break
@@ -189,35 +197,83 @@ def _sheet_parts(zf: zipfile.ZipFile) -> list[str | None]:
         rels = {r.get("Id"): r.get("Target", "") for r in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
     except (KeyError, ET.ParseError):
         return []                   # calamine says what is wrong with such a file
-    names = set(zf.namelist())
+    # part names are case-insensitive (OPC), and a target may be relative ("./worksheets/…")
+    names = {n.lower(): n for n in zf.namelist()}
     parts: list[str | None] = []
     for sh in sheets:
-        target = rels.get(sh.get(_REL_NS)) or ""
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        parts.append(part if target and part in names else None)
+        target = (rels.get(sh.get(_REL_NS)) or "").replace("\\", "/")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+        parts.append(names.get(part.lower()) if target else None)
     return parts
 
 
-def _scan(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
-    """(rows, columns, has error cells) of a sheet, an upper bound of the area calamine will
-    hold, streamed from its XML (never held whole). Only byte searches that run in C over the
-    whole text: rows come in order, so the last row tag of a chunk carries its highest number;
-    columns past Z are the only ones looked for (few distinct ones)."""
-    rows, wide, errors, tail, cells = 0, set(), False, b"", False
+def _chunks(zf: zipfile.ZipFile, part: str):
+    """A part's XML in pieces of about 1 MB, each cut before a tag (never held whole)."""
+    tail = b""
     with zf.open(part) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             buf = tail + chunk
             cut = buf.rfind(b"<")
             body, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")  # a cut tag waits
-            tags = body.count(b"<row") + body.count(b":row ")
-            if tags:
-                cells = True
-                last = max(body.rfind(b"<row"), body.rfind(b":row "))
-                m = _ROW_NO.match(body, body.rfind(b"<", 0, last + 1))
-                rows = max(rows, int(m.group(1)) if m else 0, rows + tags if m is None else 0)
-            wide.update(_WIDE_REF.findall(body))
-            errors = errors or b't="e"' in body or b"t='e'" in body
+            yield body
+    if tail:
+        yield tail
+
+
+def _scan(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
+    """(rows, columns, has error cells) of a sheet, an upper bound of the area calamine will
+    hold. Only byte searches that run in C over the whole text: rows come in order, so the
+    last row tag of a chunk carries its highest number; columns past Z are the only ones
+    looked for (few distinct ones). That holds when every row and cell says where it is: a
+    cell without r= (calamine puts it after the previous one) or whose row number has more
+    digits than the rows around it sends the sheet to the exact, slower count."""
+    rows, wide, errors, cells = 0, set(), False, False
+    for body in _chunks(zf, part):
+        tags = body.count(b"<row") + body.count(b":row ")
+        if tags:
+            cells = True
+            last = max(body.rfind(b"<row"), body.rfind(b":row "))
+            m = _ROW_NO.match(body, body.rfind(b"<", 0, last + 1))
+            rows = max(rows, int(m.group(1)) if m else 0, rows + tags if m is None else 0)
+        # cell tags ("<c" that is not "<cols", "<cfRule"…) against the places written (r=)
+        n_cells = body.count(b"<c") - len(_OTHER_C_TAG.findall(body))
+        if b":row" in body:                                     # <x:c> (.NET exporters)
+            n_cells += body.count(b":c ") + body.count(b":c>") + body.count(b":c/>")
+        if (body.count(b" r=") < n_cells + tags
+                or re.search(rb"r=[\"'][A-Z]{1,3}\d{%d}" % (len(str(rows)) + 1), body)):
+            return _scan_exact(zf, part)
+        wide.update(_WIDE_REF.findall(body))
+        errors = errors or b't="e"' in body or b"t='e'" in body
     return rows, max(max(map(_col_no, wide), default=0), 26 if cells else 0), errors
+
+
+_OTHER_C_TAG = re.compile(rb"<c[a-zA-Z]")
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
+_ROW_ATTR = re.compile(rb"\br=[\"'](\d+)")
+
+
+def _scan_exact(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
+    """_scan for a sheet whose rows or cells do not all say where they are: every row and
+    cell tag in turn, placed as calamine places them (one after the previous)."""
+    rows = cols = row = col = 0
+    errors = False
+    for body in _chunks(zf, part):
+        errors = errors or b't="e"' in body or b"t='e'" in body
+        for m in _TAG.finditer(body):
+            attrs = m.group(2)
+            if m.group(1) == b"row":
+                r = _ROW_ATTR.search(attrs)
+                row, col = (int(r.group(1)) if r else row + 1), 0
+            else:
+                ref = _CELL_REF.search(attrs)
+                if ref:
+                    col = _col_no(ref.group(1))
+                    rows = max(rows, int(ref.group(2)))
+                else:
+                    col += 1
+                cols = max(cols, col)
+            rows = max(rows, row)
+    return rows, cols, errors
 
 
 def _error_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[int, str]]:
