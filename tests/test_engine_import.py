@@ -501,3 +501,27 @@ def test_a_sheet_named_in_another_letter_case_is_still_checked(tmp_path, con):
     with pytest.raises(ImportRejected) as e:
         import_file(con, f)
     assert "#N/A" in e.value.report() and f"{done + 1}" in e.value.report()
+
+
+def test_long_numeric_dossier_codes_keep_every_digit(tmp_path, con):
+    # exporters such as PhpSpreadsheet write a numeric code as a number; read as a float, the
+    # 17 digits of 20220802000000001 would come back as 20220802000000000 (as CSV, they are text)
+    import re as _re
+
+    base = fm.write_xlsx(tmp_path / "base.xlsx")
+    codes = {}
+
+    def numeric_codes(x: str) -> str:
+        def one(m):
+            # 17 digits, one per exported code (a code listed twice stays one code)
+            code = codes.setdefault(m.group(2), str(20220802000000001 + 3 * len(codes)))
+            return f'<c r="B{m.group(1)}"><v>{code}</v></c>'
+        return _re.sub(r'<c r="B(\d+)" t="inlineStr"><is><t>(A\d+)</t></is></c>', one, x)
+
+    f = _edited_workbook(base, tmp_path / "codes.xlsx", edit_sheet=numeric_codes)
+    assert len(codes) >= 5 and len(set(codes.values())) == len(codes)
+    read = {r[1] for r in iter_xlsx_rows(f) if r and r[1] is not None}
+    assert set(codes.values()) <= read
+    import_file(con, f)
+    stored = {r[0] for r in con.execute("SELECT dossier_code FROM dossiers").fetchall()}
+    assert {c for c in stored if c.startswith("2022")} == set(codes.values())

@@ -162,7 +162,7 @@ def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
                 ws = wb.get_sheet_by_index(i)
                 if chosen is None or (ws.end is not None and ws.end[0] >= 1):
                     # the first worksheet, unless a later one holds more than one row
-                    errors = _error_cells(zf, part, name) if scan[2] else {}
+                    errors = _patched_cells(zf, part, name) if scan[2] else {}
                     chosen = ParsedSheet(ws, errors)
                 if ws.end is not None and ws.end[0] >= 1:
                     break
@@ -243,7 +243,7 @@ def _scan(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
                 or re.search(rb"r=[\"'][A-Z]{1,3}\d{%d}" % (len(str(rows)) + 1), body)):
             return _scan_exact(zf, part)
         wide.update(_WIDE_REF.findall(body))
-        errors = errors or b't="e"' in body or b"t='e'" in body
+        errors = errors or _needs_patch(body)
     return rows, max(max(map(_col_no, wide), default=0), 26 if cells else 0), errors
 
 
@@ -258,7 +258,7 @@ def _scan_exact(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
     rows = cols = row = col = 0
     errors = False
     for body in _chunks(zf, part):
-        errors = errors or b't="e"' in body or b"t='e'" in body
+        errors = errors or _needs_patch(body)
         for m in _TAG.finditer(body):
             attrs = m.group(2)
             if m.group(1) == b"row":
@@ -276,11 +276,42 @@ def _scan_exact(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
     return rows, cols, errors
 
 
-def _error_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[int, str]]:
-    """The error cells of a sheet (#N/A, #DIV/0!…), read from its XML: calamine does not tell
-    them from empty cells. Only for a sheet whose scan found the marker."""
+# a number of 16 digits or more: calamine reads every number as a float, which keeps 15-17
+# significant digits; a long numeric dossier code (PhpSpreadsheet writes them as numbers)
+# would come back as another code
+_LONG_NUMBER = re.compile(rb"v>-?\d{16}")
+_LONG_VALUE = re.compile(rb"v>(-?\d{16,})</")
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _needs_patch(body: bytes) -> bool:
+    """Whether a piece of sheet XML has cells calamine cannot give as written: error cells
+    or long whole numbers (_patched_cells)."""
+    return b't="e"' in body or b"t='e'" in body or _LONG_NUMBER.search(body) is not None
+
+
+def _patched_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[int, str]]:
+    """What calamine cannot give of a sheet, read from its XML: the text of error cells
+    (#N/A, #DIV/0!…: calamine does not tell them from empty cells) and long whole numbers as
+    their digits. Only for a sheet whose scan found either."""
+    xml = zf.read(part)
     errors: dict[int, dict[int, str]] = {}
-    for m in _ERROR_CELL.finditer(zf.read(part)):
+    for m in _LONG_VALUE.finditer(xml):
+        start = None
+        for start in _CELL_START.finditer(xml, max(0, m.start() - 4096), m.start()):
+            pass
+        tag = xml[start.start():xml.index(b">", start.start())] if start else b""
+        if re.search(rb"""\bt=["'](?:s|e|b)["']""", tag):
+            continue                # a shared-string index, an error or a boolean: not a number
+        ref = _CELL_REF.search(tag)
+        digits = m.group(1).decode()
+        if ref is None:
+            raise reject(name, f"Bảng tính có số quá dài ({digits}) ở một ô không ghi vị trí; "
+                         "hãy lưu cột đó dưới dạng văn bản rồi nhập lại",
+                         f"The workbook has a long number ({digits}) in a cell without a place; "
+                         "store that column as text and import again", value=digits)
+        errors.setdefault(int(ref.group(2)) - 1, {})[_col_no(ref.group(1)) - 1] = digits
+    for m in _ERROR_CELL.finditer(xml):
         ref, value = _CELL_REF.search(m.group(1)), _CELL_VALUE.search(m.group(2) or b"")
         text = (value.group(1).decode("utf-8", "replace") if value else "") or "#ERROR"
         if ref is None:             # no place written: which field it holds cannot be known
