@@ -333,6 +333,9 @@ def test_workbook_rows_keep_their_place_in_the_sheet(tmp_path, con):
     fin = 3 + fm.HEADER.index("Ngày kết thúc xử lý") + 1
     ws.cell(row=9, column=fin, value="#N/A")
     assert ws.cell(row=9, column=fin).data_type == "e"
+    for (cell,) in ws.iter_rows(min_col=3, max_col=3):
+        if str(cell.value).startswith("="):
+            cell.value = cell.row - 5       # openpyxl saves formulas without their values
     wb.save(f)
     assert list(iter_xlsx_rows(f))[8][fin - 1] == "#N/A"
     with pytest.raises(ImportRejected) as e:
@@ -525,3 +528,19 @@ def test_long_numeric_dossier_codes_keep_every_digit(tmp_path, con):
     import_file(con, f)
     stored = {r[0] for r in con.execute("SELECT dossier_code FROM dossiers").fetchall()}
     assert {c for c in stored if c.startswith("2022")} == set(codes.values())
+
+
+def test_formulas_saved_without_their_values_are_refused(tmp_path, con):
+    # a library that writes formulas but leaves computing them to Excel (openpyxl saving a
+    # workbook it loaded) leaves them empty: an empty finished date is a pending dossier
+    import openpyxl
+
+    f = fm.write_xlsx_offset(tmp_path / "o.xlsx")
+    assert sum(1 for r in iter_xlsx_rows(f) if r[2] is not None) > 5     # its STT column: formulas
+    wb = openpyxl.load_workbook(f)
+    wb.save(f)
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, f)
+    report = e.value.report()
+    assert "C6" in report and "Excel" in report
+    assert con.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0

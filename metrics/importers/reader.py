@@ -287,7 +287,38 @@ _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
 def _needs_patch(body: bytes) -> bool:
     """Whether a piece of sheet XML has cells calamine cannot give as written: error cells
     or long whole numbers (_patched_cells)."""
-    return b't="e"' in body or b"t='e'" in body or _LONG_NUMBER.search(body) is not None
+    return (b't="e"' in body or b"t='e'" in body or _LONG_NUMBER.search(body) is not None
+            or b"f>" in body)       # a formula (<f>…</f>, <x:f>): checked for a value
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_VALUE_TAG = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>|<(?:\w+:)?v\s*/>")
+
+
+def _refuse_formulas_without_values(xml: bytes, name: str) -> None:
+    """A formula written without its computed value (some libraries leave the computing to
+    Excel) reads as an empty cell: a finished date would become a pending dossier. Refused,
+    with the first such cell; opening and saving the file in Excel computes them."""
+    for m in _FORMULA.finditer(xml):
+        end = _CELL_END.search(xml, m.end())
+        if end is None:
+            continue
+        start = None
+        for start in _CELL_START.finditer(xml, max(0, m.start() - 4096), m.start()):
+            pass
+        tag = xml[start.start():m.start()] if start else b""
+        value = _VALUE_TAG.search(xml, m.end(), end.start())
+        # an empty <v></v> is a computed empty text only in a cell typed as text (t="str")
+        if value is not None and (xml[value.end():value.end() + 2] not in (b"</", b"/>")
+                                  or re.search(rb"""\bt=["'](?:str|inlineStr)["']""", tag)):
+            continue
+        ref = _CELL_REF.search(tag)
+        place = f" ({ref.group(1).decode()}{ref.group(2).decode()})" if ref else ""
+        raise reject(name, f"Bảng tính có công thức chưa được tính giá trị{place}; hãy mở tệp bằng Excel, "
+                     "lưu lại rồi nhập lại",
+                     f"The workbook has formulas without their computed values{place}; open the file in "
+                     "Excel, save it and import it again", value=place.strip(" ()"))
 
 
 def _patched_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[int, str]]:
@@ -296,6 +327,7 @@ def _patched_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[
     their digits. Only for a sheet whose scan found either."""
     xml = zf.read(part)
     errors: dict[int, dict[int, str]] = {}
+    _refuse_formulas_without_values(xml, name)
     for m in _LONG_VALUE.finditer(xml):
         start = None
         for start in _CELL_START.finditer(xml, max(0, m.start() - 4096), m.start()):
