@@ -29,7 +29,9 @@ log = logging.getLogger("dashboard.import")
 st.title(t("page_import_desk", lang))
 st.markdown(t("import_intro", lang))
 
-UPLOAD_TYPES = ["csv", "xlsx", "txt", "tsv"]
+# .xlsm is a workbook with macros (read as .xlsx); .xls is accepted so that its user reads why
+# it is refused (save as .xlsx, or remove a password) rather than the uploader's bare "not allowed"
+UPLOAD_TYPES = ["csv", "xlsx", "xlsm", "xls", "txt", "tsv"]
 
 
 def user_name() -> str:

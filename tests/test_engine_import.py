@@ -544,3 +544,19 @@ def test_formulas_saved_without_their_values_are_refused(tmp_path, con):
     report = e.value.report()
     assert "C6" in report and "Excel" in report
     assert con.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+
+
+def test_a_password_protected_workbook_is_named_as_such(tmp_path, con):
+    # tests/data/password_protected.xlsx: a two-row workbook encrypted with the password 1234
+    # (msoffcrypto-tool). It is an OLE container like an old .xls, but "save it as .xlsx"
+    # would not help its user: the password must go
+    f = Path(__file__).resolve().parent / "data" / "password_protected.xlsx"
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, f)
+    report = e.value.report()
+    assert "mật khẩu" in report and "password" in report and ".xls)" not in report
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, old)
+    assert ".xls" in e.value.report() and "password" not in e.value.report()

@@ -71,9 +71,26 @@ def open_source(path: str | Path, display_name: str | None = None) -> Source:
     if magic.startswith(b"PK\x03\x04"):
         return _open_xlsx(p, name)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        if _is_encrypted_workbook(p):
+            raise reject(name, "Tệp Excel có đặt mật khẩu: hãy bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc) "
+                         "rồi nhập lại", "The Excel file is password-protected: remove the password (File › Info › "
+                         "Protect Workbook) and import it again")
         raise reject(name, "Tệp Excel đời cũ (.xls) không được hỗ trợ: hãy lưu lại dưới dạng .xlsx",
                      "Old Excel (.xls) files are not supported: save the file as .xlsx")
     return _open_csv(p, name)
+
+
+def _is_encrypted_workbook(p: Path) -> bool:
+    """A password-protected .xlsx is an OLE container (as an old .xls is) holding the
+    workbook encrypted in a stream named EncryptedPackage."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with p.open("rb") as fh:
+        tail = b""
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-len(marker):]
+    return False
 
 
 # --- xlsx -------------------------------------------------------------------------------
