@@ -560,3 +560,20 @@ def test_a_password_protected_workbook_is_named_as_such(tmp_path, con):
     with pytest.raises(ImportRejected) as e:
         import_file(con, old)
     assert ".xls" in e.value.report() and "password" not in e.value.report()
+
+
+def test_a_hidden_sheet_ahead_of_the_table_is_passed_over(tmp_path, con):
+    # the lists behind an export's drop-downs often sit in a hidden first sheet
+    import openpyxl
+
+    f = fm.write_xlsx(tmp_path / "h.xlsx")
+    wb = openpyxl.load_workbook(f)
+    lists = wb.create_sheet("DanhMuc", 0)
+    for v in ("Trực tiếp", "Trực tuyến", "BCCI"):
+        lists.append([v, "x"])
+    lists.sheet_state = "hidden"
+    wb.active = 1
+    wb.save(f)
+    result = import_file(con, f)
+    expected = import_file(dbm.connect(tmp_path / "csv.duckdb"), fm.write_csv(tmp_path / "same.csv"))
+    assert (result.kind, result.rows, result.periods) == ("dossiers", expected.rows, expected.periods)

@@ -142,12 +142,12 @@ MAX_XLSX_CELLS = 32_000_000
 
 def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
     """The first worksheet that holds more than one row (exports sometimes lead with a cover
-    sheet), parsed; None for a workbook without a worksheet.
+    sheet), visible sheets before hidden ones, parsed; None for a workbook without a worksheet.
 
     Read with calamine (python-calamine, Rust): 100,000 dossiers in about 2 s, where openpyxl
     took 25-39 s (docs/performance.md). It reads the cached values of formulas, as openpyxl's
     data_only did."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     name = name or p.name
     with zipfile.ZipFile(p) as zf:
@@ -155,7 +155,12 @@ def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
         wb = CalamineWorkbook.from_path(str(p))
         try:
             chosen = None
-            for i, meta in enumerate(wb.sheets_metadata):
+            metas = list(enumerate(wb.sheets_metadata))
+            # the sheets the user sees first: a hidden sheet ahead of the table is usually the
+            # lists behind its drop-downs
+            order = ([(i, m) for i, m in metas if m.visible == SheetVisibleEnum.Visible]
+                     + [(i, m) for i, m in metas if m.visible != SheetVisibleEnum.Visible])
+            for i, meta in order:
                 if meta.typ != SheetTypeEnum.WorkSheet:
                     continue            # chart sheets and macro sheets hold no rows
                 part = parts[i] if i < len(parts) else None
