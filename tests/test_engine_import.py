@@ -577,3 +577,30 @@ def test_a_hidden_sheet_ahead_of_the_table_is_passed_over(tmp_path, con):
     result = import_file(con, f)
     expected = import_file(dbm.connect(tmp_path / "csv.duckdb"), fm.write_csv(tmp_path / "same.csv"))
     assert (result.kind, result.rows, result.periods) == ("dossiers", expected.rows, expected.periods)
+
+
+def test_serial_dates_in_a_workbook_that_counts_from_1904(tmp_path, con):
+    # old Mac Excel counts date serials from 1904-01-01: the same day is 1,462 smaller than in
+    # the 1900 count. Date cells are read right by calamine; bare serial numbers (the fixture's
+    # due dates) must be counted from 1904 too, not moved four years back
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    f = fm.write_xlsx(tmp_path / "mac.xlsx")
+    wb = openpyxl.load_workbook(f)
+    ws = wb.active
+    due = 1 + fm.HEADER.index("Ngày hẹn trả")
+    serials = 0
+    for (cell,) in ws.iter_rows(min_col=due, max_col=due):
+        if type(cell.value) is int:
+            cell.value -= 1462
+            serials += 1
+    assert serials >= 5
+    wb.epoch = CALENDAR_MAC_1904
+    wb.save(f)
+    assert b'date1904="1"' in zipfile.ZipFile(f).read("xl/workbook.xml")
+    import_file(con, f)
+    other = dbm.connect(tmp_path / "csv.duckdb")
+    import_file(other, fm.write_csv(tmp_path / "same.csv"))
+    q = "SELECT dossier_code, received_at, due_at, finished_at FROM dossiers ORDER BY dossier_code"
+    assert con.execute(q).fetchall() == other.execute(q).fetchall()

@@ -85,6 +85,10 @@ def _csv_error(src: Source, exc: Exception) -> ImportRejected:
         f"Tệp CSV không đọc được: {first}", f"Cannot read the CSV: {first}", row=line)])
 
 
+DATE_FIELDS = ("received_at", "due_at", "finished_at", "apology_sent")
+DAYS_1900_TO_1904 = 1462
+
+
 def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> None:
     import pyarrow as pa  # here, not at the top: a CSV import (and the CLI) need not load it
 
@@ -92,10 +96,18 @@ def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
     schema = pa.schema([("row_no", pa.int64())] + [(n, pa.string()) for n in names[1:]])
     batches: list[pa.RecordBatch] = []
     cols: list[list] = [[] for _ in names]
+    # a date written as a bare serial number (not a date cell, which calamine reads right) in
+    # a workbook that counts from 1904 is 1,462 days later than date_sql's 1899 count says
+    shift = {j for j, (_, f) in enumerate(fields) if f in DATE_FIELDS} if src.date1904 else set()
     for n, row in enumerate(iter_xlsx_rows(src), start=1):
         if n <= header_idx + 1:
             continue
-        vals = [cell_text(row[i]) if i < len(row) else None for i, _ in fields]
+        cells = [row[i] if i < len(row) else None for i, _ in fields]
+        for j in shift:
+            v = cells[j]
+            if type(v) in (int, float):
+                cells[j] = v + DAYS_1900_TO_1904
+        vals = [cell_text(v) for v in cells]
         vals = [v.strip() if isinstance(v, str) else v for v in vals]
         vals = [None if v == "" else v for v in vals]
         if all(v is None for v in vals):

@@ -38,6 +38,8 @@ class Source:
     # xlsx: the worksheet parsed for the head, kept for the full read that follows (calamine
     # parses a whole sheet at once; parsing it twice was a third of a 100k import)
     parsed: ParsedSheet | None = field(default=None, repr=False)
+    # xlsx: the workbook counts its date serials from 1904-01-01 (old Mac Excel), not 1899-12-30
+    date1904: bool = False
 
 
 def cell_text(v: object) -> str | None:
@@ -109,6 +111,12 @@ def _open_xlsx(p: Path, name: str) -> Source:
     if total > MAX_XLSX_UNCOMPRESSED:
         raise reject(name, "Bảng tính quá lớn khi giải nén", "The workbook is too large once uncompressed")
     src = Source(p, name, "xlsx")
+    try:
+        with zipfile.ZipFile(p) as zf:
+            pr = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*>", zf.read("xl/workbook.xml"))
+        src.date1904 = bool(pr and re.search(rb"""\bdate1904=["'](?:1|true)["']""", pr.group(0)))
+    except (KeyError, zipfile.BadZipFile, OSError):
+        pass                        # calamine says what is wrong with such a file
     rows = []
     try:
         src.parsed = load_xlsx_sheet(p, name)
