@@ -530,20 +530,33 @@ def test_long_numeric_dossier_codes_keep_every_digit(tmp_path, con):
     assert {c for c in stored if c.startswith("2022")} == set(codes.values())
 
 
-def test_formulas_saved_without_their_values_are_refused(tmp_path, con):
+def test_formulas_saved_without_their_values_are_refused_where_they_are_used(tmp_path, con):
     # a library that writes formulas but leaves computing them to Excel (openpyxl saving a
-    # workbook it loaded) leaves them empty: an empty finished date is a pending dossier
+    # workbook it loaded) leaves them empty: an empty finished date is a pending dossier. In a
+    # column the import does not use (a personal one, dropped) such a formula changes nothing
     import openpyxl
 
-    f = fm.write_xlsx_offset(tmp_path / "o.xlsx")
-    assert sum(1 for r in iter_xlsx_rows(f) if r[2] is not None) > 5     # its STT column: formulas
+    f = fm.write_xlsx(tmp_path / "f.xlsx")
+    rows = list(iter_xlsx_rows(f))
+    head = next(i for i, r in enumerate(rows) if "Ngày kết thúc xử lý" in r)
+    fin = rows[head].index("Ngày kết thúc xử lý") + 1
+    name = rows[head].index("Họ tên") + 1
+    done = next(i for i, r in enumerate(rows) if i > head and r[fin - 1] is not None)   # 0-based
     wb = openpyxl.load_workbook(f)
+    ws = wb.active
+    ws.cell(row=head + 3, column=name, value="=UPPER(\"x\")")
+    ws.cell(row=done + 1, column=fin, value="=DATE(2022,8,4)")
     wb.save(f)
     with pytest.raises(ImportRejected) as e:
         import_file(con, f)
-    report = e.value.report()
-    assert "C6" in report and "Excel" in report
+    assert [(p.row, p.column) for p in e.value.problems] == [(done + 1, "Ngày kết thúc xử lý")]
+    assert "Excel" in e.value.report()
     assert con.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+    # the personal column's formula alone: imported
+    wb = openpyxl.load_workbook(f)
+    wb.active.cell(row=done + 1, column=fin, value=rows[done][fin - 1])
+    wb.save(f)
+    assert import_file(con, f).rows == len(fm.ROWS)
 
 
 def test_a_password_protected_workbook_is_named_as_such(tmp_path, con):

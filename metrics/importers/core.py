@@ -14,13 +14,13 @@ import duckdb
 
 from .. import clock, counters
 from ..auth import audit
-from ..errors import ImportRejected, InputError, Problem
+from ..errors import ImportRejected, InputError, Problem, ProblemList
 from ..profile import Profile, load_profile
 from . import dossiers as dossier_import
 from . import guard
 from . import tables as table_import
 from .headers import map_dossier_header
-from .reader import Source, iter_rows, open_source, reject
+from .reader import Source, Uncomputed, iter_rows, open_source, reject, uncomputed_problem
 
 KINDS = ("dossiers", "report", "peers", "index", "accounts", "events")
 KIND_LABELS = {
@@ -90,10 +90,15 @@ def _prepare_source(con, src: Source, kind: str | None, display_name: str, profi
         raise reject(display_name, "Không tìm thấy dòng tiêu đề của danh sách hồ sơ (Mã hồ sơ, Ngày tiếp nhận…)",
                      "No dossier header row found (dossier code, received date…)")
     rows = []
-    for r in iter_rows(src):
+    uncomputed = ProblemList()      # a report's cells are all read: any formula left uncomputed is refused
+    for n, r in enumerate(iter_rows(src), start=1):
+        for v in r:
+            if isinstance(v, Uncomputed):
+                uncomputed.add(uncomputed_problem(v, n))
         rows.append(r)
         if len(rows) > MAX_TABLE_ROWS:
             raise reject(display_name, "Bảng quá dài cho một báo cáo", "Too many rows for a report table")
+    uncomputed.raise_if_any(display_name)
     parsed = table_import.parse_table(display_name, rows, profile, kind)
     if parsed.kind == "index":
         summary = {"rows": len(parsed.index_rows), "periods": sorted({str(r[2]) for r in parsed.index_rows}),

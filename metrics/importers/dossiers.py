@@ -13,7 +13,7 @@ from ..errors import ImportRejected, Problem, ProblemList
 from ..profile import Profile
 from ..textnorm import key
 from .headers import DOSSIER_FIELDS, DOSSIER_REQUIRED
-from .reader import Source, cell_text, iter_xlsx_rows
+from .reader import Source, Uncomputed, cell_text, iter_xlsx_rows, uncomputed_problem
 from .values import date_sql, parse_channel, parse_rating, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
@@ -99,10 +99,16 @@ def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
     # a date written as a bare serial number (not a date cell, which calamine reads right) in
     # a workbook that counts from 1904 is 1,462 days later than date_sql's 1899 count says
     shift = {j for j, (_, f) in enumerate(fields) if f in DATE_FIELDS} if src.date1904 else set()
+    uncomputed = ProblemList()      # formulas without a value in a column the import uses
     for n, row in enumerate(iter_xlsx_rows(src), start=1):
         if n <= header_idx + 1:
             continue
         cells = [row[i] if i < len(row) else None for i, _ in fields]
+        for j, v in enumerate(cells):
+            if isinstance(v, Uncomputed):
+                i = fields[j][0]
+                head = src.head[header_idx]
+                uncomputed.add(uncomputed_problem(v, n, str(head[i]) if i < len(head) else fields[j][1]))
         for j in shift:
             v = cells[j]
             if type(v) in (int, float):
@@ -118,6 +124,7 @@ def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
         if len(cols[0]) >= 50_000:
             batches.append(pa.record_batch(cols, schema=schema))
             cols = [[] for _ in names]
+    uncomputed.raise_if_any(src.display_name)
     if cols[0] or not batches:
         batches.append(pa.record_batch(cols, schema=schema))
     table = pa.Table.from_batches(batches, schema=schema)

@@ -24,6 +24,26 @@ def reject(file_name: str, vi: str, en: str, **kw) -> ImportRejected:
     return ImportRejected(file_name, [Problem(vi, en, **kw)])
 
 
+class Uncomputed:
+    """A formula cell saved without its computed value (a library that leaves computing to
+    Excel, or openpyxl saving a workbook it loaded). Read as empty it would turn a finished
+    date into a pending dossier; where a column the import uses holds one, the file is
+    refused (uncomputed_problem); elsewhere it is empty."""
+    __slots__ = ("place",)
+
+    def __init__(self, place: str):
+        self.place = place
+
+    def __repr__(self) -> str:
+        return f"Uncomputed({self.place})"
+
+
+def uncomputed_problem(cell: Uncomputed, row: int | None = None, column: str | None = None) -> Problem:
+    return Problem(f"Ô {cell.place} có công thức chưa được tính giá trị; hãy mở tệp bằng Excel, lưu lại rồi nhập lại",
+                   f"Cell {cell.place} holds a formula without its computed value; open the file in Excel, "
+                   "save it and import it again", row=row, column=column, value=cell.place)
+
+
 @dataclass
 class Source:
     path: Path
@@ -44,7 +64,7 @@ class Source:
 
 def cell_text(v: object) -> str | None:
     """A cell as the text DuckDB parses: dates in ISO form, whole floats without '.0'."""
-    if v is None:
+    if v is None or isinstance(v, Uncomputed):
         return None
     if isinstance(v, datetime):
         return v.strftime("%Y-%m-%d %H:%M:%S")
@@ -326,10 +346,8 @@ _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _VALUE_TAG = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>|<(?:\w+:)?v\s*/>")
 
 
-def _refuse_formulas_without_values(xml: bytes, name: str) -> None:
-    """A formula written without its computed value (some libraries leave the computing to
-    Excel) reads as an empty cell: a finished date would become a pending dossier. Refused,
-    with the first such cell; opening and saving the file in Excel computes them."""
+def _formulas_without_values(xml: bytes, name: str, cells: dict[int, dict[int, object]]) -> None:
+    """Formula cells written without their computed value (Uncomputed), into `cells`."""
     for m in _FORMULA.finditer(xml):
         end = _CELL_END.search(xml, m.end())
         if end is None:
@@ -344,20 +362,23 @@ def _refuse_formulas_without_values(xml: bytes, name: str) -> None:
                                   or re.search(rb"""\bt=["'](?:str|inlineStr)["']""", tag)):
             continue
         ref = _CELL_REF.search(tag)
-        place = f" ({ref.group(1).decode()}{ref.group(2).decode()})" if ref else ""
-        raise reject(name, f"Bảng tính có công thức chưa được tính giá trị{place}; hãy mở tệp bằng Excel, "
-                     "lưu lại rồi nhập lại",
-                     f"The workbook has formulas without their computed values{place}; open the file in "
-                     "Excel, save it and import it again", value=place.strip(" ()"))
+        if ref is None:             # no place written: which field it holds cannot be known
+            raise reject(name, "Bảng tính có công thức chưa được tính giá trị; hãy mở tệp bằng Excel, "
+                         "lưu lại rồi nhập lại",
+                         "The workbook has formulas without their computed values; open the file in "
+                         "Excel, save it and import it again")
+        place = ref.group(1).decode() + ref.group(2).decode()
+        cells.setdefault(int(ref.group(2)) - 1, {})[_col_no(ref.group(1)) - 1] = Uncomputed(place)
 
 
 def _patched_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[int, str]]:
     """What calamine cannot give of a sheet, read from its XML: the text of error cells
-    (#N/A, #DIV/0!…: calamine does not tell them from empty cells) and long whole numbers as
-    their digits. Only for a sheet whose scan found either."""
+    (#N/A, #DIV/0!…: calamine does not tell them from empty cells), long whole numbers as
+    their digits, and formulas saved without a value (Uncomputed; calamine reads them as
+    empty). Only for a sheet whose scan found any of them."""
     xml = zf.read(part)
-    errors: dict[int, dict[int, str]] = {}
-    _refuse_formulas_without_values(xml, name)
+    errors: dict[int, dict[int, object]] = {}
+    _formulas_without_values(xml, name, errors)
     for m in _LONG_VALUE.finditer(xml):
         start = None
         for start in _CELL_START.finditer(xml, max(0, m.start() - 4096), m.start()):
@@ -387,6 +408,7 @@ def _patched_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[
 def xlsx_rows(parsed: ParsedSheet | None):
     """A parsed sheet's rows as lists of cell values laid out as in the sheet: item i is row
     i + 1 and column j column j + 1, empty cells None, error cells their text ("#N/A"),
+    formulas saved without a value an Uncomputed,
     whole numbers int (as openpyxl gave them: report tables read a unit code 21952 as text),
     other numbers float, dates as date/datetime."""
     if parsed is None or parsed.sheet.start is None:
