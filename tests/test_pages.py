@@ -325,3 +325,34 @@ def test_import_desk_shows_why_a_file_is_refused(monkeypatch, empty_db, copy_db,
     assert "Xã Không Có Thật" in set(table["Giá trị"]) or "32/13/2022" in set(table["Giá trị"])
     assert not [b for b in at.button if b.key == "import-confirm"]
     assert t("no_imports", "vi") in texts(at)                       # nothing was written
+
+
+def test_import_desk_names_what_is_wrong_with_a_workbook(monkeypatch, empty_db, copy_db, tmp_path):
+    # the workbook refusals of the reader, as the import page shows them: a formula saved
+    # without its value (row, heading, cell) and a password-protected file
+    import openpyxl
+
+    from tests import fixture_month as fm
+
+    f = fm.write_xlsx(tmp_path / "ho_so.xlsx")
+    wb = openpyxl.load_workbook(f)
+    ws = wb.active
+    head = next(r for r in range(1, 10) if ws.cell(row=r, column=2).value == "Mã hồ sơ")
+    fin = [c.value for c in ws[head]].index("Ngày kết thúc xử lý") + 1
+    ws.cell(row=head + 1, column=fin, value="=DATE(2022,8,4)")
+    wb.save(f)
+    locked = Path(__file__).resolve().parent / "data" / "password_protected.xlsx"
+    db_path = copy_db(empty_db)
+    at = open_app(monkeypatch, db_path, "import_desk")
+    at.get("file_uploader")[0].set_value([("ho_so.xlsx", f.read_bytes(), "application/octet-stream"),
+                                          ("khoa.xlsx", locked.read_bytes(), "application/octet-stream")]).run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value["Trạng thái"]) == ["Bị từ chối", "Bị từ chối"]
+    problems = [df.value for df in at.dataframe if "Dòng" in df.value.columns]
+    assert len(problems) == 2
+    formula = problems[0].iloc[0]
+    cell = f"{openpyxl.utils.get_column_letter(fin)}{head + 1}"
+    assert (str(formula["Dòng"]), formula["Cột"], formula["Giá trị"]) == (str(head + 1), "Ngày kết thúc xử lý", cell)
+    assert "Excel" in formula["Lỗi"]
+    assert "mật khẩu" in problems[1].iloc[0]["Lỗi"]
+    assert not [b for b in at.button if b.key == "import-confirm"]

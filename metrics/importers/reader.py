@@ -124,6 +124,7 @@ def _open_xlsx(p: Path, name: str) -> Source:
         with zipfile.ZipFile(p) as zf:
             names = zf.namelist()
             total = sum(i.file_size for i in zf.infolist())
+            book = zf.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
     except (zipfile.BadZipFile, OSError) as exc:
         raise reject(name, "Tệp không phải là bảng tính Excel hợp lệ", "Not a valid Excel workbook") from exc
     if "xl/workbook.xml" not in names:
@@ -131,12 +132,8 @@ def _open_xlsx(p: Path, name: str) -> Source:
     if total > MAX_XLSX_UNCOMPRESSED:
         raise reject(name, "Bảng tính quá lớn khi giải nén", "The workbook is too large once uncompressed")
     src = Source(p, name, "xlsx")
-    try:
-        with zipfile.ZipFile(p) as zf:
-            pr = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*>", zf.read("xl/workbook.xml"))
-        src.date1904 = bool(pr and re.search(rb"""\bdate1904=["'](?:1|true)["']""", pr.group(0)))
-    except (KeyError, zipfile.BadZipFile, OSError):
-        pass                        # calamine says what is wrong with such a file
+    pr = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*>", book)
+    src.date1904 = bool(pr and re.search(rb"""\bdate1904=["'](?:1|true)["']""", pr.group(0)))
     rows = []
     try:
         src.parsed = load_xlsx_sheet(p, name)
@@ -271,7 +268,7 @@ def _chunks(zf: zipfile.ZipFile, part: str):
 
 
 def _scan(zf: zipfile.ZipFile, part: str) -> tuple[int, int, bool]:
-    """(rows, columns, has error cells) of a sheet, an upper bound of the area calamine will
+    """(rows, columns, has cells to patch: _needs_patch) of a sheet, an upper bound of the area calamine will
     hold. Only byte searches that run in C over the whole text: rows come in order, so the
     last row tag of a chunk carries its highest number; columns past Z are the only ones
     looked for (few distinct ones). That holds when every row and cell says where it is: a
@@ -334,9 +331,18 @@ _LONG_VALUE = re.compile(rb"v>(-?\d{16,})</")
 _CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
 
 
+def _cell_tag_before(xml: bytes, pos: int) -> bytes:
+    """The opening tag of the cell that holds position `pos` of a sheet's XML (b"" if it
+    starts more than 4 KB before)."""
+    start = None
+    for start in _CELL_START.finditer(xml, max(0, pos - 4096), pos):
+        pass
+    return xml[start.start():xml.index(b">", start.start())] if start else b""
+
+
 def _needs_patch(body: bytes) -> bool:
-    """Whether a piece of sheet XML has cells calamine cannot give as written: error cells
-    or long whole numbers (_patched_cells)."""
+    """Whether a piece of sheet XML has cells calamine cannot give as written: error cells,
+    long whole numbers, formulas (which may lack their value): _patched_cells."""
     return (b't="e"' in body or b"t='e'" in body or _LONG_NUMBER.search(body) is not None
             or b"f>" in body)       # a formula (<f>…</f>, <x:f>): checked for a value
 
@@ -352,10 +358,7 @@ def _formulas_without_values(xml: bytes, name: str, cells: dict[int, dict[int, o
         end = _CELL_END.search(xml, m.end())
         if end is None:
             continue
-        start = None
-        for start in _CELL_START.finditer(xml, max(0, m.start() - 4096), m.start()):
-            pass
-        tag = xml[start.start():m.start()] if start else b""
+        tag = _cell_tag_before(xml, m.start())
         value = _VALUE_TAG.search(xml, m.end(), end.start())
         # an empty <v></v> is a computed empty text only in a cell typed as text (t="str")
         if value is not None and (xml[value.end():value.end() + 2] not in (b"</", b"/>")
@@ -380,10 +383,7 @@ def _patched_cells(zf: zipfile.ZipFile, part: str, name: str) -> dict[int, dict[
     errors: dict[int, dict[int, object]] = {}
     _formulas_without_values(xml, name, errors)
     for m in _LONG_VALUE.finditer(xml):
-        start = None
-        for start in _CELL_START.finditer(xml, max(0, m.start() - 4096), m.start()):
-            pass
-        tag = xml[start.start():xml.index(b">", start.start())] if start else b""
+        tag = _cell_tag_before(xml, m.start())
         if re.search(rb"""\bt=["'](?:s|e|b)["']""", tag):
             continue                # a shared-string index, an error or a boolean: not a number
         ref = _CELL_REF.search(tag)
