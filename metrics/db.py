@@ -30,7 +30,19 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-_COUNTER_COLS = ",\n    ".join(f"{c} BIGINT" for c in COUNTER_NAMES)
+# The counter columns as the first schema wrote them. Frozen: a migration's text never
+# changes once released (a database that ran it must stay what the code believes it is).
+# Counters added to the registry since are added by sync_counter_columns, not here.
+_FIRST_COUNTERS = (
+    "received_total", "received_online", "received_direct", "received_post", "received_direct_post",
+    "carried_over", "resolved", "resolved_early", "resolved_on_time", "resolved_late", "pending",
+    "pending_in_time", "pending_overdue", "fee_dossiers", "paid_online", "result_by_post", "rated",
+    "satisfied", "very_satisfied", "dissatisfied", "apologised", "digitised", "e_result", "certified",
+    "e_certified", "land_violation", "priority_resolved", "priority_early", "direct_resolved",
+    "direct_early")
+_COUNTER_COLS = ",\n    ".join(f"{c} BIGINT" for c in _FIRST_COUNTERS)
+# tables with one nullable BIGINT column per registry counter
+COUNTER_TABLES = ("report_rows", "peer_rows", "dossier_counters")
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -155,6 +167,12 @@ MIGRATIONS: list[str] = [
 def _apply_migrations(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)")
     current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    if current > len(MIGRATIONS):
+        raise ConfigError(
+            f"Cơ sở dữ liệu này do một phiên bản mới hơn của ứng dụng ghi (lược đồ {current}, "
+            f"phiên bản này biết đến {len(MIGRATIONS)}). Hãy cập nhật ứng dụng; tệp không bị thay đổi.",
+            f"This database was written by a newer release of the app (schema {current}; this "
+            f"release knows up to {len(MIGRATIONS)}). Update the app; the file was not changed.")
     for version in range(current + 1, len(MIGRATIONS) + 1):
         con.execute("BEGIN")
         try:
@@ -164,6 +182,36 @@ def _apply_migrations(con: duckdb.DuckDBPyConnection) -> None:
         except Exception:
             con.execute("ROLLBACK")
             raise
+
+
+def sync_counter_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Give every counter table a column for every registry counter it lacks, so that adding
+    a counter is one registry entry and an older database takes it. A counter derived from
+    dossiers is then computed for the dossiers already stored (the counters are rebuilt);
+    reported counters stay unknown (NULL) for the reports already imported, which is what
+    they are: those files did not carry them. Returns the counters added."""
+    added: list[str] = []
+    for table in COUNTER_TABLES:
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = 'main'", [table]).fetchall()}
+        for name in COUNTER_NAMES:
+            if name not in have:
+                # the name comes from our registry (identifiers only), never from input
+                con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" BIGINT')
+                if table == "dossier_counters":
+                    added.append(name)
+    if added and con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0]:
+        from .counters import rebuild
+
+        con.execute("BEGIN")
+        try:
+            rebuild(con)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return added
 
 
 def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
@@ -258,8 +306,13 @@ def connect(path: str | os.PathLike | None = None, profile: Profile | None = Non
         p.parent.mkdir(parents=True, exist_ok=True)
     con = _open(p, read_only, WAIT_SECONDS if wait is None else wait)
     if not read_only:
-        _apply_migrations(con)
-        sync_profile(con, profile or load_profile())
+        try:
+            _apply_migrations(con)
+            sync_profile(con, profile or load_profile())
+            sync_counter_columns(con)
+        except Exception:
+            con.close()
+            raise
     return con
 
 
