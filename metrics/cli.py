@@ -69,10 +69,13 @@ def cmd_import(args, profile) -> int:
     with db.session(args.db, profile) as con:
         for path in args.paths:
             try:
-                r = import_file(con, path, kind=args.kind, profile=profile)
+                r = import_file(con, path, kind=args.kind, profile=profile, dry_run=args.dry_run)
             except ImportRejected as exc:
                 print(exc.report(), file=sys.stderr)
                 status = 1
+                continue
+            if r.status == "preview":
+                _print_preview(r)
                 continue
             if r.status == "unchanged":
                 print(f"{r.file_name}: đã nhập trước đó (lần nhập {r.same_as}), không thay đổi / "
@@ -83,6 +86,30 @@ def cmd_import(args, profile) -> int:
             for w in r.warnings:
                 print(f"  ! {w}")
     return status
+
+
+def _print_preview(r) -> None:
+    """A dry run: what the import would do, column by column, and the figures it would give."""
+    print(f"{r.file_name}: thử nhập, chưa ghi gì / dry run, nothing written — kind {r.kind}, {r.rows} rows, "
+          f"periods {', '.join(r.periods)}, units {', '.join(r.units)}")
+    noted = set()
+    if r.report is not None:
+        for lang in ("vi", "en"):
+            for line in r.report.lines(lang):
+                print(line)
+        noted = {f"{vi} / {en}" for vi, en in r.report.notes}
+    for w in r.warnings:
+        if w not in noted:
+            print(f"  ! {w}")
+    if r.figures is not None and len(r.figures):
+        from .kpis import KPI_BY_KEY
+
+        print("Số liệu sau khi nhập (tỷ lệ theo %) / figures after the import (rates in %):")
+        df = r.figures.copy()
+        for c in df.columns:
+            if c in KPI_BY_KEY and KPI_BY_KEY[c].is_rate:
+                df[c] = (df[c].astype("Float64") * 100).round(1)
+        _frame_out(df, "table")
 
 
 def cmd_kpis(args, profile) -> int:
@@ -276,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("import", parents=[common], help="import files (dossier exports, II.06a reports, peer files)")
     s.add_argument("paths", nargs="+")
     s.add_argument("--kind", choices=["dossiers", "report", "peers", "index", "accounts", "events"])
+    s.add_argument("--dry-run", action="store_true",
+                   help="read and check everything, show each column and the figures, write nothing")
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("kpis", parents=[common, fmt], help="counters and KPIs of one month")

@@ -161,6 +161,13 @@ MIGRATIONS: list[str] = [
         expires_at TIMESTAMP NOT NULL
     );
     """,
+    # 5: a dossier's field may be unknown (an export without a field column): certification
+    # and land flags are then NULL, and the counters built on them unknown rather than 0
+    """
+    ALTER TABLE dossiers ALTER COLUMN is_certification DROP NOT NULL;
+    ALTER TABLE dossiers ALTER COLUMN is_land DROP NOT NULL;
+    ALTER TABLE dossiers ALTER COLUMN is_land_mediation DROP NOT NULL;
+    """,
 ]
 
 
@@ -201,6 +208,8 @@ def sync_counter_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
                 con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" BIGINT')
                 if table == "dossier_counters":
                     added.append(name)
+                else:
+                    _backfill_sums(con, table, name)
     if added and con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0]:
         from .counters import rebuild
 
@@ -212,6 +221,18 @@ def sync_counter_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
     return added
+
+
+def _backfill_sums(con, table: str, name: str) -> None:
+    """A counter new to the registry that is a sum of counters the old rows carry
+    (Counter.sums) is filled in for them, as the importer would have derived it."""
+    from .kpis import COUNTER
+
+    for parts in COUNTER[name].sums:
+        if all(p in COUNTER for p in parts):
+            total = " + ".join(f'"{p}"' for p in parts)
+            known = " AND ".join(f'"{p}" IS NOT NULL' for p in parts)
+            con.execute(f'UPDATE {table} SET "{name}" = {total} WHERE "{name}" IS NULL AND {known}')
 
 
 def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:

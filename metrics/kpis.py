@@ -19,6 +19,9 @@ class Counter:
     base: str | None = None       # which dossiers of the month it counts
     flag: str | None = None       # a per-dossier flag that may be unknown (NULL)
     reportable: bool = True       # can come from a report / peer file
+    # for a report that does not give it: the counters it is exactly the sum of (any of the
+    # alternatives whose parts are all known), e.g. resolved = early + on time + late
+    sums: tuple[tuple[str, ...], ...] = ()
 
 
 # Predicates over the dossier-month expansion d(…, m_start, m_end); see counters.py.
@@ -39,13 +42,14 @@ COUNTERS: list[Counter] = [
     Counter("received_direct", "Tiếp nhận trực tiếp", "Received in person", NEW, "d.channel = 1"),
     Counter("received_post", "Tiếp nhận qua BCCI", "Received by post (BCCI)", NEW, "d.channel = 3"),
     Counter("received_direct_post", "Trực tiếp và bưu chính", "In person and by post", NEW,
-            "d.channel IN (1, 3)"),
+            "d.channel IN (1, 3)", sums=(("received_direct", "received_post"),)),
     Counter("carried_over", "Từ kỳ trước", "Carried over", CARRIED),
-    Counter("resolved", "Đã giải quyết", "Resolved", RESOLVED),
+    Counter("resolved", "Đã giải quyết", "Resolved", RESOLVED,
+            sums=(("resolved_early", "resolved_on_time", "resolved_late"), ("resolved_in_time", "resolved_late"))),
     Counter("resolved_early", "Giải quyết trước hạn", "Resolved early", EARLY),
     Counter("resolved_on_time", "Giải quyết đúng hạn", "Resolved on time", ON_TIME),
     Counter("resolved_late", "Giải quyết quá hạn", "Resolved late", LATE),
-    Counter("pending", "Đang giải quyết", "Pending", PENDING),
+    Counter("pending", "Đang giải quyết", "Pending", PENDING, sums=(("pending_in_time", "pending_overdue"),)),
     Counter("pending_in_time", "Đang giải quyết trong hạn", "Pending, not yet due",
             f"{PENDING} AND d.due_date > m_end"),
     Counter("pending_overdue", "Đang giải quyết quá hạn", "Pending, overdue",
@@ -65,17 +69,24 @@ COUNTERS: list[Counter] = [
     Counter("apologised", "Quá hạn có thư xin lỗi", "Late with an apology", LATE, "d.apology_sent"),
     Counter("digitised", "Hồ sơ được số hóa", "Digitised", RESOLVED, "d.digitised"),
     Counter("e_result", "Có kết quả điện tử", "Electronic result", RESOLVED, "d.e_result"),
-    Counter("certified", "Hồ sơ chứng thực", "Certification dossiers", f"{NEW} AND d.is_certification"),
+    # is_certification / is_land are unknown (NULL) when the export has no field column: the
+    # counters are then unknown, not 0
+    Counter("certified", "Hồ sơ chứng thực", "Certification dossiers", NEW, "d.is_certification"),
     Counter("e_certified", "Chứng thực bản sao điện tử", "Electronic certified copies",
             f"{NEW} AND d.is_certification", "d.e_certified_copy"),
     Counter("land_violation", "Hồ sơ đất đai sai thẩm quyền ở xã", "Land dossiers at a commune",
-            f"{NEW} AND d.is_commune AND d.is_land AND NOT d.is_land_mediation"),
+            f"{NEW} AND d.is_commune", "d.is_land AND NOT d.is_land_mediation"),
     Counter("priority_resolved", "Đã giải quyết (trực tuyến + BCCI)", "Resolved (online + BCCI)",
             RESOLVED, PRIORITY),
     Counter("priority_early", "Trước hạn (trực tuyến + BCCI)", "Early (online + BCCI)", EARLY, PRIORITY),
     Counter("direct_resolved", "Đã giải quyết (trực tiếp)", "Resolved (in person)", RESOLVED,
             f"NOT {PRIORITY}"),
     Counter("direct_early", "Trước hạn (trực tiếp)", "Early (in person)", EARLY, f"NOT {PRIORITY}"),
+    # early and on time together: land-registry tables give only "Trước và trong hạn", so the
+    # on-time rate and the progress index are built on this sum (early and on time alone stay
+    # unknown for such a file, not 0)
+    Counter("resolved_in_time", "Giải quyết trước và đúng hạn", "Resolved early or on time",
+            f"{RESOLVED} AND d.finished_date <= d.due_date", sums=(("resolved_early", "resolved_on_time"),)),
 ]
 COUNTER_NAMES = [c.name for c in COUNTERS]
 COUNTER = {c.name: c for c in COUNTERS}
@@ -113,7 +124,7 @@ class KPI:
 
 KPIS: list[KPI] = [
     KPI("on_time_rate", "Tỷ lệ giải quyết đúng hạn", "On-time rate",
-        ("resolved_early", "resolved_on_time"), ("resolved",), short_vi="Đúng hạn",
+        ("resolved_in_time",), ("resolved",), short_vi="Đúng hạn",
         short_en="On time", help_vi="(Trước hạn + đúng hạn) / đã giải quyết",
         help_en="(early + on time) / resolved", headline=True),
     KPI("late_count", "Hồ sơ giải quyết quá hạn", "Dossiers resolved late", ("resolved_late",), None,
@@ -124,7 +135,7 @@ KPIS: list[KPI] = [
         help_vi="Hồ sơ chưa giải quyết đã quá hạn cuối tháng",
         help_en="Pending dossiers past their due date at month end"),
     KPI("progress_766", "Chỉ số tiến độ (QĐ 766)", "Progress index (Decision 766)",
-        ("resolved_early", "resolved_on_time", "pending_in_time"), ("received_total",),
+        ("resolved_in_time", "pending_in_time"), ("received_total",),
         short_vi="Tiến độ", short_en="Progress",
         help_vi="(Trước hạn + đúng hạn + đang trong hạn) / tổng tiếp nhận",
         help_en="(early + on time + pending not yet due) / received"),
@@ -175,6 +186,19 @@ KPI_BY_KEY = {k.key: k for k in KPIS}
 
 def kpi(key: str) -> KPI:
     return KPI_BY_KEY[key]
+
+
+def derive_sums(v: dict[str, int | None]) -> None:
+    """Fill, in a report's row of counters, each unknown counter that is exactly the sum of
+    known ones (Counter.sums); never guesses. Twice, so that a sum of sums is found."""
+    for _ in range(2):
+        for c in COUNTERS:
+            if v.get(c.name) is not None:
+                continue
+            for parts in c.sums:
+                if all(v.get(p) is not None for p in parts):
+                    v[c.name] = sum(v[p] for p in parts)
+                    break
 
 
 def _sum_known(values) -> int | None:

@@ -20,6 +20,8 @@ def frame(rows: dict[str, list]) -> pd.DataFrame:
     df = pd.DataFrame([[code, *vals] for code, vals in rows.items()], columns=["peer_code", *COLS])
     for c in COLS:
         df[c] = df[c].astype("Int64")
+    # early and on time together, as every source that gives both gives it
+    df["resolved_in_time"] = df.resolved_early + df.resolved_on_time
     return df
 
 

@@ -19,6 +19,7 @@ from ..profile import Profile, load_profile
 from . import dossiers as dossier_import
 from . import guard
 from . import tables as table_import
+from .columns import FileReport
 from .headers import map_dossier_header
 from .reader import Source, Uncomputed, iter_rows, open_source, reject, uncomputed_problem
 
@@ -45,6 +46,11 @@ class ImportResult:
     status: str = "imported"           # imported | unchanged | preview
     warnings: list[str] = field(default_factory=list)
     same_as: int | None = None
+    # what each column was read as or why it was left out, and what the file cannot give
+    report: FileReport | None = None
+    # a dry run: the figures the file would give, per period and unit, computed inside the
+    # transaction that was then rolled back (a pandas DataFrame; None for other kinds)
+    figures: object = None
 
 
 def sha256_of(path: Path) -> str:
@@ -115,6 +121,7 @@ def _prepare_source(con, src: Source, kind: str | None, display_name: str, profi
         summary = {"rows": len(parsed.rows),
                    "periods": sorted({r.period.strftime("%Y-%m") for r in parsed.rows}),
                    "units": sorted({r.entity for r in parsed.rows})}
+    summary["report"] = parsed.report
     return parsed.kind, summary, parsed
 
 
@@ -128,12 +135,15 @@ def preview(con, path: str | Path, kind: str | None = None, display_name: str | 
     finally:
         dossier_import.cleanup(con)
     return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
-                        status="preview", warnings=getattr(parsed, "warnings", []) if parsed else [])
+                        status="preview", warnings=_warnings(parsed, summary),
+                        report=summary.get("report"))
 
 
 def import_file(con, path: str | Path, kind: str | None = None, user: str | None = None,
                 display_name: str | None = None, profile: Profile | None = None,
-                is_demo: bool = False) -> ImportResult:
+                is_demo: bool = False, dry_run: bool = False) -> ImportResult:
+    """Import one file in one transaction. With dry_run, everything is done and the figures
+    the file would give are computed, then the transaction is rolled back: nothing is kept."""
     p = Path(path)
     name = display_name or p.name
     profile = profile or load_profile()
@@ -150,7 +160,7 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
         con.execute("BEGIN TRANSACTION")
         try:
             import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
-            warnings = getattr(parsed, "warnings", []) if parsed else []
+            warnings = _warnings(parsed, summary)
             con.execute(
                 "INSERT INTO imports (id, file_name, sha256, kind, rows, periods, units, imported_at, user_name, "
                 "is_demo, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -162,10 +172,17 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
                 counters.rebuild(con)
             else:
                 table_import.write(con, parsed, import_id)
-            audit(con, user or _user(), "import", f"{name}: id {import_id}, {k}, {summary['rows']} rows")
-            con.execute("COMMIT")
+            if dry_run:
+                figures = _figures(con, k, summary, profile)
+                con.execute("ROLLBACK")
+            else:
+                audit(con, user or _user(), "import", f"{name}: id {import_id}, {k}, {summary['rows']} rows")
+                con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:        # a dry run's own ROLLBACK had run already
+                pass
             raise
     except duckdb.Error as exc:
         # anything DuckDB refuses about the content is a refusal of the file, not a crash
@@ -173,8 +190,43 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
                                             f"Cannot import: {exc}".splitlines()[0][:300])]) from exc
     finally:
         dossier_import.cleanup(con)
+    if dry_run:
+        return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
+                            status="preview", warnings=warnings, report=summary.get("report"), figures=figures)
     return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
-                        import_id=import_id, warnings=warnings)
+                        import_id=import_id, warnings=warnings, report=summary.get("report"))
+
+
+PREVIEW_COLUMNS = ["received_total", "resolved", "resolved_late", "pending_overdue", "on_time_rate", "progress_766",
+                   "online_rate", "online_payment_rate", "satisfaction_rate"]
+
+
+def _figures(con, kind: str, summary: dict, profile: Profile):
+    """The figures of the file's months and units as they would stand after the import."""
+    if kind not in ("dossiers", "report"):
+        return None
+    import pandas as pd
+
+    from .. import queries
+
+    units = [u for u in summary["units"] if u in profile.unit_codes]
+    frames = []
+    for period in summary["periods"]:
+        m = queries.month(period)
+        df = queries.kpi_table(con, m, m, units=units or None, include_total=True, profile=profile)
+        df.insert(0, "period", period)
+        frames.append(df[["period", "unit_code", "unit_name", *PREVIEW_COLUMNS]])
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _warnings(parsed, summary: dict) -> list[str]:
+    """What the import log keeps of a file's notes: the table's warnings, and the facts the
+    column report tells about rows (left out, counted as pending…), in both languages."""
+    out = list(getattr(parsed, "warnings", []) or []) if parsed else []
+    report = summary.get("report")
+    if report is not None:
+        out += [f"{vi} / {en}" for vi, en in report.notes]
+    return out
 
 
 def undo_import(con, import_id: int, user: str | None = None) -> dict:

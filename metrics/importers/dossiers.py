@@ -12,9 +12,11 @@ import duckdb
 from ..errors import ImportRejected, Problem, ProblemList
 from ..profile import Profile
 from ..textnorm import key
-from .headers import DOSSIER_FIELDS, DOSSIER_REQUIRED
-from .reader import Source, Uncomputed, cell_text, iter_xlsx_rows, uncomputed_problem
-from .values import date_sql, parse_channel, parse_rating, parse_yes_no
+from .columns import Column, FileReport, column_letter, counters_unknown_without
+from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_heading, dossier_left_out_reason,
+                      map_dossier_heading, nearest_headings)
+from .reader import Source, Uncomputed, cell_text, iter_rows, uncomputed_problem
+from .values import date_sql, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
 TEXT_FIELDS = ["procedure_code", "procedure_name", "field", "handler"]
@@ -33,6 +35,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
           width: int) -> None:
     """Create TEMP view stg(row_no, f_<field>…) over the file's mapped columns only."""
     con.execute("DROP VIEW IF EXISTS stg")
+    con.execute("DROP VIEW IF EXISTS stg_view_base")
     con.execute("DROP TABLE IF EXISTS stg_raw")
     fields = list(mapping.items())
     if src.fmt == "csv":
@@ -55,10 +58,11 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
                 raise _csv_error(src, exc) from exc
         # rows keep their file order in the table (insertion order), so the rowid gives the
         # row number a person sees in the file without a costly window over a million rows
-        con.execute(f"CREATE TEMP VIEW stg AS SELECT rowid + {int(skip) + 1} AS row_no, * FROM stg_raw")
+        con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(skip) + 1} AS row_no, * FROM stg_raw")
     else:
-        _stage_xlsx(con, src, header_idx, fields)
-        con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_raw")
+        _stage_rows(con, src, header_idx, fields)
+        con.execute("CREATE TEMP VIEW stg_view_base AS SELECT * FROM stg_raw")
+    con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_view_base")
     # rows with no code, no unit and no date are blank lines or a footer ("Tổng cộng: …")
     present = [f for _, f in fields if f in ("dossier_code", "unit", "received_at")]
     if present:
@@ -89,7 +93,9 @@ DATE_FIELDS = ("received_at", "due_at", "finished_at", "apology_sent")
 DAYS_1900_TO_1904 = 1462
 
 
-def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> None:
+def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> None:
+    """A workbook's or an HTML page's rows, read in Python, into stg_raw (row numbers as the
+    sheet shows them)."""
     import pyarrow as pa  # here, not at the top: a CSV import (and the CLI) need not load it
 
     names = ["row_no"] + [_col(f) for _, f in fields]
@@ -100,7 +106,7 @@ def _stage_xlsx(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
     # a workbook that counts from 1904 is 1,462 days later than date_sql's 1899 count says
     shift = {j for j, (_, f) in enumerate(fields) if f in DATE_FIELDS} if src.date1904 else set()
     uncomputed = ProblemList()      # formulas without a value in a column the import uses
-    for n, row in enumerate(iter_xlsx_rows(src), start=1):
+    for n, row in enumerate(iter_rows(src), start=1):
         if n <= header_idx + 1:
             continue
         cells = [row[i] if i < len(row) else None for i, _ in fields]
@@ -209,6 +215,19 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
                 pairs.append((raw, v))
         _map_table(con, f"map_{f}", pairs, "raw VARCHAR, v BOOLEAN")
 
+    if "fee_payment" in present:
+        pairs = []
+        for raw in _distinct(con, "fee_payment"):
+            v = parse_fee_payment(raw)
+            if v is None:
+                _report_value(con, problems, "fee_payment", headers["fee_payment"], raw,
+                              "Tình trạng thanh toán không đọc được", "Unreadable fee state",
+                              "0 (không phí), 1 hoặc 2 (đã thanh toán trực tuyến), 3 (có phí, chưa thanh toán "
+                              "trực tuyến)", "0 (no fee), 1 or 2 (paid online), 3 (fee not paid online)")
+            else:
+                pairs.append((raw, v[0], v[1]))
+        _map_table(con, "map_fee_payment", pairs, "raw VARCHAR, has_fee BOOLEAN, paid BOOLEAN")
+
     if "apology_sent" in present:
         # a yes/no token, or the date the letter was sent
         pairs = []
@@ -235,16 +254,18 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
                 pairs.append((raw, v or ""))
         _map_table(con, "map_rating", pairs, "raw VARCHAR, v VARCHAR")
 
-    # field and procedure decide the certification and land-at-commune counters
-    fsel = _col("field") if "field" in present else "NULL"
-    psel = _col("procedure_name") if "procedure_name" in present else "NULL"
+    # field and procedure decide the certification and land-at-commune counters; an export
+    # without a field column cannot tell them (NULL: the counters are unknown, not 0)
+    has_field, has_proc = "field" in present, "procedure_name" in present
+    fsel = _col("field") if has_field else "NULL"
+    psel = _col("procedure_name") if has_proc else "NULL"
     kinds = con.execute(f"SELECT DISTINCT {fsel}, {psel} FROM stg").fetchall()
     pairs = []
     for fv, pv in kinds:
         fk, pk = key(fv), key(pv)
-        is_cert = CERTIFICATION_FIELD in fk
-        is_land = LAND_FIELD in fk
-        is_med = LAND_MEDIATION in pk
+        is_cert = CERTIFICATION_FIELD in fk if has_field else None
+        is_land = LAND_FIELD in fk if has_field else None
+        is_med = LAND_MEDIATION in pk if has_proc else None
         pairs.append((fv or "", pv or "", is_cert, is_land, is_med))
     _map_table(con, "map_kind", pairs,
                "f VARCHAR, p VARCHAR, is_cert BOOLEAN, is_land BOOLEAN, is_med BOOLEAN")
@@ -298,6 +319,10 @@ def typed_sql(present: set[str], hints: dict[str, str] | None = None, only: set[
     ]
     cols += [(f"raw_{f}", f"s.{_col(f)}", None) for f in ("dossier_code", "received_at", "due_at", "finished_at",
                                                          "apology_sent") if f in present]
+    if "fee_payment" in present:
+        # the coded fee state gives both flags, unless the export has their own columns too
+        coded = {"has_fee": "coalesce(mfp.has_fee, FALSE)", "paid_online": "coalesce(mfp.paid, FALSE)"}
+        cols = [(n, coded[n], "mfp") if n in coded and n not in present else (n, e, a) for n, e, a in cols]
     if only is not None:
         cols = [c for c in cols if c[0] in only]
     needed = {c[2] for c in cols if c[2]}
@@ -307,6 +332,8 @@ def typed_sql(present: set[str], hints: dict[str, str] | None = None, only: set[
     for f in YES_NO_FIELDS:
         if f in present:
             joins[f"m_{f}"] = f"LEFT JOIN map_{f} m_{f} ON m_{f}.raw = s.{_col(f)}"
+    if "fee_payment" in present:
+        joins["mfp"] = "LEFT JOIN map_fee_payment mfp ON mfp.raw = s.f_fee_payment"
     if "apology_sent" in present:
         joins["ma"] = "LEFT JOIN map_apology ma ON ma.raw = s.f_apology_sent"
     if "rating" in present:
@@ -426,22 +453,31 @@ STORED_COLUMNS = ["dossier_code"] + CONTENT_COLUMNS + ["is_certification", "is_l
 
 def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: int, profile: Profile,
             today) -> dict:
-    """Stage, type and validate; raise ImportRejected listing every problem, or return a summary."""
+    """Stage, type and validate; raise ImportRejected listing every problem, or return a summary
+    (with the file's column report: what each column was read as, or why it was left out)."""
+    head = src.head[header_idx]
+    mapping = dict(mapping)
+    report = FileReport()
     present = set(mapping.values())
-    headers = {f: (src.head[header_idx][i] if i < len(src.head[header_idx]) else f) for i, f in mapping.items()}
-    headers = {f: str(h) for f, h in headers.items()}
+    if "unit" not in present and "resolving_unit" in present:
+        # the only unit column names the resolving unit: it is the unit
+        mapping = {i: ("unit" if f == "resolving_unit" else f) for i, f in mapping.items()}
+        present = set(mapping.values())
+    headers = {f: str(head[i]) if i < len(head) and head[i] is not None else f for i, f in mapping.items()}
     missing = [f for f in DOSSIER_REQUIRED if f not in present]
     if missing:
-        raise ImportRejected(src.display_name, [Problem(
-            "Thiếu cột bắt buộc: " + ", ".join(FIELD_LABEL_VI[f] for f in missing),
-            "Missing required column(s): " + ", ".join(missing),
-            expected_vi="các cột " + ", ".join(FIELD_LABEL_VI[f] for f in DOSSIER_REQUIRED),
-            expected_en="columns " + ", ".join(DOSSIER_REQUIRED))])
+        raise ImportRejected(src.display_name, [_missing_problem(f, head) for f in missing])
     stage(con, src, header_idx, mapping, width)
     n = con.execute("SELECT count(*) FROM stg").fetchone()[0]
     if n == 0:
         raise ImportRejected(src.display_name, [Problem("Tệp không có hồ sơ nào dưới dòng tiêu đề",
                                                         "No dossier rows below the header")])
+    unit_note = None
+    if "resolving_unit" in present:
+        unit_note = choose_unit_column(con, profile, mapping, headers)
+        present.discard("resolving_unit")
+    if "status" in present:
+        _apply_status(con, report, headers)
     problems = ProblemList()
     build_maps(con, profile, present, headers, problems)
     checked = validate(con, present, headers, problems, today)
@@ -450,8 +486,120 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     periods = sorted({m.strftime("%Y-%m") for m in checked["months"] if m is not None})
     units = con.execute("SELECT list(DISTINCT unit_code ORDER BY unit_code) FROM "
                         f"({typed_sql(present, checked['hints'], only={'unit_code'})})").fetchone()[0]
+    report.columns = column_report(head, mapping, unit_note)
+    report.unknown_counters = counters_unknown_without(present)
     return {"rows": checked["codes"], "periods": periods, "units": units, "present": sorted(present),
-            "repeats": checked["repeats"]}
+            "repeats": checked["repeats"], "report": report}
+
+
+def _missing_problem(f: str, head: list[object]) -> Problem:
+    """A required column the header does not have, with the file's nearest headings."""
+    label = FIELD_LABEL_VI[f]
+    near = nearest_headings(DOSSIER_FIELDS[f] + FALLBACK_FIELDS.get(f, []), [h for h in head if h is not None])
+    if near:
+        quoted = ", ".join(f"«{h}»" for h in near)
+        return Problem(f"Thiếu cột «{label}»; tiêu đề gần nhất trong tệp: {quoted}",
+                       f"No {f.replace('_', ' ')} column; closest heading in the file: {quoted}",
+                       expected_vi="một trong: " + ", ".join(DOSSIER_FIELDS[f][:4]),
+                       expected_en="one of: " + ", ".join(DOSSIER_FIELDS[f][:4]))
+    return Problem(f"Thiếu cột «{label}»", f"No {f.replace('_', ' ')} column",
+                   expected_vi="một trong: " + ", ".join(DOSSIER_FIELDS[f][:4]),
+                   expected_en="one of: " + ", ".join(DOSSIER_FIELDS[f][:4]))
+
+
+def choose_unit_column(con, profile: Profile, mapping: dict[int, str], headers: dict[str, str]) -> tuple:
+    """A list with both a receiving and a resolving unit column: the unit is the column whose
+    names are the profile's units for more rows (at a district the receiving "unit" is often
+    the one-stop shop itself, and the departments are in the resolving column). The other is
+    left out, and the preview says so. Returns (column read, column left out)."""
+    def matched_rows(field: str) -> int:
+        rows = con.execute(f"SELECT {_col(field)}, count(*) FROM stg WHERE {_col(field)} IS NOT NULL "
+                           f"GROUP BY 1").fetchall()
+        return sum(n for raw, n in rows if profile.match_unit(raw) is not None)
+
+    resolving, receiving = matched_rows("resolving_unit"), matched_rows("unit")
+    if resolving > receiving:
+        con.execute("CREATE OR REPLACE TEMP VIEW stg AS SELECT * REPLACE (f_resolving_unit AS f_unit) FROM "
+                    "(SELECT * FROM stg_view_base)")
+        headers["unit"], headers["resolving_unit"] = headers["resolving_unit"], headers["unit"]
+        return ("resolving_unit", "unit")
+    return ("unit", "resolving_unit")
+
+
+def _apply_status(con, report: FileReport, headers: dict[str, str]) -> None:
+    """What the status column explains: rows never received (registered online, refused at the
+    desk) have no received date and are left out, counted; a finished status without a
+    finished date, and a withdrawn or stopped dossier still open, are counted as pending and
+    said so; statuses not recognised are listed."""
+    rows = con.execute(f"SELECT {_col('status')}, count(*) FROM stg GROUP BY 1").fetchall()
+    pairs, unknown = [], []
+    for raw, n in rows:
+        if raw is None:
+            continue
+        meaning = parse_status(raw)
+        if meaning is None:
+            unknown.append((raw, n))
+        else:
+            pairs.append((raw, meaning))
+    _map_table(con, "map_status", pairs, "raw VARCHAR, v VARCHAR")
+    left = con.execute(f"""
+        SELECT ms.raw, count(*) FROM stg s JOIN map_status ms ON ms.raw = s.{_col('status')}
+        WHERE ms.v = 'not_received' AND s.{_col('received_at')} IS NULL GROUP BY 1 ORDER BY 2 DESC""").fetchall()
+    if left:
+        con.execute(f"""DELETE FROM stg_raw WHERE {_col('received_at')} IS NULL AND {_col('status')} IN
+                        (SELECT raw FROM map_status WHERE v = 'not_received')""")
+        total = sum(n for _, n in left)
+        what = ", ".join(f"«{raw}» {n}" for raw, n in left)
+        report.notes.append((f"{total} hồ sơ chưa được tiếp nhận (không có ngày tiếp nhận; trạng thái {what}) "
+                             "được bỏ qua: chúng chưa vào kỳ nào",
+                             f"{total} dossiers never received (no received date; status {what}) are left out: "
+                             "they belong to no month"))
+    odd = con.execute(f"""
+        SELECT ms.v, count(*), min(s.row_no) FROM stg s JOIN map_status ms ON ms.raw = s.{_col('status')}
+        WHERE s.{_col('finished_at')} IS NULL AND ms.v IN ('finished', 'withdrawn', 'stopped')
+        GROUP BY 1 ORDER BY 1""").fetchall()
+    for meaning, n, first in odd:
+        vi = {"finished": "đã xong", "withdrawn": "đã rút", "stopped": "dừng xử lý"}[meaning]
+        report.notes.append((f"{n} hồ sơ có trạng thái {vi} nhưng không có ngày kết thúc xử lý (dòng đầu: {first}): "
+                             "được tính là đang giải quyết",
+                             f"{n} dossiers have a {meaning} status but no finished date (first row {first}): "
+                             "counted as pending"))
+    if unknown:
+        what = ", ".join(f"«{raw}» ({n})" for raw, n in sorted(unknown, key=lambda x: -x[1])[:8])
+        report.notes.append((f"Trạng thái không nhận ra, không dùng đến: {what}",
+                             f"Statuses not recognised, not used: {what}"))
+
+
+def column_report(head: list[object], mapping: dict[int, str], unit_note: tuple | None) -> list[Column]:
+    """Each column of the header: the field it was read as, or why it was left out."""
+    out: list[Column] = []
+    read_at = {f: i for i, f in mapping.items()}
+    for i, h in enumerate(head):
+        heading = "" if h is None else " ".join(str(h).split())
+        f = mapping.get(i)
+        if f == "resolving_unit" or (f == "unit" and unit_note and unit_note[0] == "resolving_unit"):
+            chosen, dropped = unit_note or ("unit", "resolving_unit")
+            if f == chosen:
+                out.append(Column(i, heading, read_as="unit"))
+            else:
+                other = read_at.get(chosen)
+                out.append(Column(i, heading, reason="unit_not_chosen",
+                                  note=column_letter(other) if other is not None else ""))
+            continue
+        if f is not None:
+            out.append(Column(i, heading, read_as=f))
+            continue
+        if not heading:
+            continue
+        reason = dossier_left_out_reason(h)
+        note = ""
+        if reason == "duplicate":
+            g = map_dossier_heading(h) or next((x for x, a in FALLBACK_FIELDS.items()
+                                                if clean_heading(h) in {clean_heading(y) for y in a}), None)
+            if g in read_at:
+                note = column_letter(read_at[g])
+        out.append(Column(i, heading, reason=reason, note=note))
+    return out
 
 
 def write(con, import_id: int, repeats: bool = True) -> None:
@@ -488,6 +636,8 @@ def undo(con, import_id: int) -> None:
 def cleanup(con) -> None:
     con.execute("DROP VIEW IF EXISTS typed")
     con.execute("DROP VIEW IF EXISTS stg")
+    con.execute("DROP VIEW IF EXISTS stg_view_base")
     for t in ("stg_raw", "map_unit", "map_channel", "map_apology", "map_apology_yn", "map_rating", "map_kind",
+              "map_fee_payment", "map_status",
               *[f"map_{f}" for f in YES_NO_FIELDS]):
         con.execute(f"DROP TABLE IF EXISTS {t}")

@@ -14,35 +14,75 @@ from ..textnorm import key
 # --- dossier exports (domain.md 3.1) ----------------------------------------------------
 DOSSIER_FIELDS: dict[str, list[str]] = {
     "dossier_code": ["Mã hồ sơ", "Số hồ sơ", "MaHoSo", "Mã số hồ sơ", "Ma HS", "Mã HS"],
-    "unit": ["Đơn vị", "Đơn vị tiếp nhận", "Cơ quan giải quyết", "DonVi", "Đơn vị xử lý",
-             "Cơ quan thực hiện", "Tên đơn vị", "Đơn vị giải quyết"],
+    # the unit that receives the dossier (at a district, often the one-stop shop itself) ...
+    "unit": ["Đơn vị", "Đơn vị tiếp nhận", "DonVi", "Tên đơn vị", "Nơi tiếp nhận", "Cơ quan tiếp nhận"],
+    # ... and the one that resolves it: where both are given, the one whose names are units
+    # of the profile is read (dossiers.choose_unit_column)
+    "resolving_unit": ["Cơ quan giải quyết", "Đơn vị xử lý", "Cơ quan thực hiện", "Đơn vị giải quyết",
+                       "DonViXuLy", "Đơn vị/ cá nhân giải quyết", "Đơn vị, cá nhân giải quyết",
+                       "Cơ quan xử lý", "Đơn vị chủ trì giải quyết"],
     "procedure_code": ["Mã TTHC", "Mã thủ tục", "MaTTHC", "Mã thủ tục hành chính"],
     "procedure_name": ["Tên TTHC", "Tên thủ tục", "Thủ tục", "Tên thủ tục hành chính", "TenTTHC",
                        "Thủ tục hành chính"],
-    "field": ["Lĩnh vực", "LinhVuc", "Tên lĩnh vực"],
-    "channel": ["Kênh nộp", "Hình thức nộp", "KenhThucHien", "Kênh thực hiện", "Hình thức tiếp nhận"],
-    "received_at": ["Ngày tiếp nhận", "NgayTiepNhan", "Thời gian tiếp nhận", "Ngày nhận hồ sơ"],
-    "due_at": ["Ngày hẹn trả", "Hạn xử lý", "NgayHenTra", "Ngày hẹn trả kết quả", "Hạn giải quyết"],
+    "field": ["Lĩnh vực", "LinhVuc", "Tên lĩnh vực", "TenLinhVuc", "Lĩnh vực thủ tục"],
+    "channel": ["Kênh nộp", "Hình thức nộp", "KenhThucHien", "Kênh thực hiện", "Hình thức tiếp nhận",
+                "Kênh nộp hồ sơ", "Hình thức nộp hồ sơ", "Kênh tiếp nhận"],
+    "received_at": ["Ngày tiếp nhận", "NgayTiepNhan", "Thời gian tiếp nhận", "Ngày nhận hồ sơ", "Ngày nhận",
+                    "Ngày tiếp nhận hồ sơ"],
+    "due_at": ["Ngày hẹn trả", "Hạn xử lý", "NgayHenTra", "Ngày hẹn trả kết quả", "Hạn giải quyết",
+               "Ngày hẹn"],
     "finished_at": ["Ngày kết thúc xử lý", "Ngày hoàn thành", "Ngày có kết quả", "NgayKetThucXuLy",
-                    "Ngày trả kết quả", "Ngày kết thúc"],
+                    "Ngày kết thúc", "Ngày xử lý xong", "Ngày giải quyết xong"],
+    # the dossier's state as the system words it (codes 1-10 of the sync record, or their
+    # texts): the dates decide the counters; the status explains rows without a received date
+    # and is checked against the finished date (dossiers.STATUS_*)
+    "status": ["Trạng thái", "Trạng thái hồ sơ", "TrangThaiHoSo", "Tình trạng", "Tình trạng hồ sơ",
+               "Tình trạng xử lý"],
     "has_fee": ["Có nghĩa vụ tài chính", "Có phí/lệ phí", "Có phí lệ phí", "Nghĩa vụ tài chính",
                 "CoPhi"],
-    "paid_online": ["Thanh toán trực tuyến", "DuocThanhToanTrucTuyen", "Đã thanh toán trực tuyến"],
+    "paid_online": ["Thanh toán trực tuyến", "Đã thanh toán trực tuyến"],
+    # the sync record's coded fee state: 0 no fee, 1 or 2 paid online, 3 fee not paid online
+    "fee_payment": ["DuocThanhToanTrucTuyen", "Được thanh toán trực tuyến", "Tình trạng thanh toán"],
     "result_by_post": ["Nhận kết quả qua BCCI", "Trả kết quả qua bưu chính", "Trả kết quả qua BCCI",
                        "Nhận kết quả qua bưu chính"],
-    "digitised": ["Số hóa hồ sơ", "Đã số hóa", "Số hoá hồ sơ", "Đã số hoá", "SoHoa"],
+    "digitised": ["Số hóa hồ sơ", "Đã số hóa", "Số hoá hồ sơ", "Đã số hoá", "SoHoa",
+                  "HoSoCoThanhPhanSoHoa", "Hồ sơ có thành phần số hóa"],
     "e_result": ["Kết quả điện tử", "Có kết quả điện tử", "KetQuaDienTu"],
     "e_certified_copy": ["Chứng thực điện tử", "Bản sao điện tử", "Chứng thực bản sao điện tử"],
     "apology_sent": ["Phiếu xin lỗi", "Đã xin lỗi", "Ngày xin lỗi", "Văn bản xin lỗi", "Thư xin lỗi"],
     "rating": ["Đánh giá", "Mức độ hài lòng", "Kết quả đánh giá", "DanhGia"],
     "handler": ["Cán bộ xử lý", "Người xử lý", "CanBoXuLy", "Cán bộ giải quyết"],
 }
+# Headings that name a field less surely: read only when no column has one of its headings
+# above (the sync record has both NgayKetThucXuLy, the end of processing, and NgayTra, the
+# day the result was handed over; the first is the finished date)
+FALLBACK_FIELDS: dict[str, list[str]] = {
+    "finished_at": ["Ngày trả kết quả", "Ngày trả", "NgayTra", "Ngày trả KQ"],
+}
 DOSSIER_REQUIRED = ["dossier_code", "unit", "received_at", "due_at", "finished_at"]
 
 # Headings that are known to carry personal data: never mapped (listed so that a test can
-# prove none of them reaches the database; any other unmapped heading is dropped too).
+# prove none of them reaches the database, and so the preview can say why they are left out)
 PERSONAL_HEADINGS = ["Họ tên", "Họ và tên", "Người nộp", "Chủ hồ sơ", "CMND", "CCCD", "Số định danh",
-                     "Điện thoại", "Số điện thoại", "Địa chỉ", "Email", "Ngày sinh", "Tên người nộp"]
+                     "Điện thoại", "Số điện thoại", "Địa chỉ", "Email", "Ngày sinh", "Tên người nộp",
+                     "ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Fax", "DiaChiChuHoSo", "Địa chỉ chủ hồ sơ",
+                     "Số giấy tờ", "Số giấy tờ chủ hồ sơ", "Người được ủy quyền", "Người ủy quyền",
+                     "Tên tổ chức, cá nhân", "Tổ chức, cá nhân", "Người đứng tên", "DinhDanhCHS",
+                     "Số CMND/CCCD", "Mã định danh", "Giới tính"]
+# Headings of columns the product knows and does not need, with the reason (a key of
+# metrics/locales: col_reason_<reason>)
+KNOWN_UNUSED: dict[str, list[str]] = {
+    "ordinal": ["STT", "TT", "Số thứ tự"],
+    "submitted": ["Ngày nộp hồ sơ", "NgayNopHoSo", "Ngày nộp", "Thời gian nộp", "Ngày đăng ký"],
+    "field_code": ["MaLinhVuc", "Mã lĩnh vực"],
+    "summary": ["Trích yếu", "Trích yếu hồ sơ", "TrichYeuHoSo", "Nội dung hồ sơ"],
+    "receiver": ["Người tiếp nhận", "TenNguoiNhanHoSo", "Cán bộ tiếp nhận", "Người nhận hồ sơ"],
+    "meaning_unknown": ["HinhThuc", "Hình thức"],
+    "not_used": ["NoiNopHoSo", "TaiKhoanDuocXacThucVoiVNeID", "LoaiDoiTuong", "MaDoiTuong", "ThongTinKhac",
+                 "ThongTinTra", "GhiChu", "Ghi chú", "SoBoHoSo", "Số bộ hồ sơ", "NgayTuChoi", "Ngày từ chối",
+                 "TenDiaBan", "Địa bàn", "Lý do", "Ngày rút hồ sơ", "Ngày yêu cầu bổ sung", "TaiLieuNop",
+                 "DanhSachLePhi", "DanhSachGiayToKetQua", "Số tiền", "Phí, lệ phí", "Lệ phí"],
+}
 
 # --- counter tables: II.06a reports and peer files (domain.md 3.2-3.4) ---------------------
 GROUPS = ("received", "resolved", "pending")
@@ -134,9 +174,13 @@ def clean_heading(h: object) -> str:
 
 
 _DOSSIER_KEYS = {f: _keyset(a) for f, a in DOSSIER_FIELDS.items()}
+_FALLBACK_KEYS = {f: _keyset(a) for f, a in FALLBACK_FIELDS.items()}
+_PERSONAL_KEYS = _keyset(PERSONAL_HEADINGS)
+_UNUSED_KEYS = {k: _keyset(a) for k, a in KNOWN_UNUSED.items()}
 # Headings that begin like a known one but mean something else: never mapped by prefix
 NOT_FIELDS = _keyset(["Đơn vị tính", "Ngày nhận kết quả", "Ngày trả kết quả thực tế cho công dân",
-                      "Hạn xử lý bước hiện tại", "Số hồ sơ gốc", "Đơn vị tiếp nhận hồ sơ liên thông"])
+                      "Hạn xử lý bước hiện tại", "Số hồ sơ gốc", "Đơn vị tiếp nhận hồ sơ liên thông",
+                      "Ngày hẹn trả bổ sung"])
 
 
 def map_dossier_heading(h: object, exact_only: bool = False) -> str | None:
@@ -148,6 +192,8 @@ def map_dossier_heading(h: object, exact_only: bool = False) -> str | None:
             return f
     if exact_only or k in NOT_FIELDS or any(k.startswith(n + " ") for n in NOT_FIELDS):
         return None
+    if k in _PERSONAL_KEYS or any(k in keys for keys in _UNUSED_KEYS.values()):
+        return None
     # a heading that starts with a known one: "Ngày hẹn trả kết quả cho công dân"
     best, best_len = None, 0
     for f, keys in _DOSSIER_KEYS.items():
@@ -158,20 +204,62 @@ def map_dossier_heading(h: object, exact_only: bool = False) -> str | None:
 
 
 def map_dossier_header(row: list[object]) -> dict[int, str]:
-    """Column index -> field. Exact headings are claimed first, anywhere in the row; a
-    heading that only begins like a known one gets a field nobody claimed exactly. A field
-    claimed twice keeps its first column."""
+    """Column index -> field. Exact headings are claimed first, anywhere in the row; then the
+    fallback headings of fields no column claimed; then a heading that only begins like a
+    known one gets a field nobody claimed. A field claimed twice keeps its first column."""
     out: dict[int, str] = {}
     seen: set[str] = set()
-    for exact in (True, False):
-        for i, h in enumerate(row):
-            if i in out:
-                continue
-            f = map_dossier_heading(h, exact_only=exact)
-            if f and f not in seen:
-                out[i] = f
-                seen.add(f)
+
+    def claim(i: int, f: str | None) -> None:
+        if f and f not in seen:
+            out[i] = f
+            seen.add(f)
+
+    for i, h in enumerate(row):
+        claim(i, map_dossier_heading(h, exact_only=True))
+    for i, h in enumerate(row):
+        if i not in out:
+            k = clean_heading(h)
+            claim(i, next((f for f, keys in _FALLBACK_KEYS.items() if k in keys), None))
+    for i, h in enumerate(row):
+        if i not in out:
+            claim(i, map_dossier_heading(h))
     return dict(sorted(out.items()))
+
+
+def dossier_left_out_reason(h: object) -> str:
+    """Why a dossier-list column that maps to no field is left out: a key of the
+    col_reason_* texts (personal, ordinal, submitted, …, or unknown)."""
+    k = clean_heading(h)
+    if not k:
+        return "empty"
+    if k in _PERSONAL_KEYS or any(k.startswith(p + " ") for p in _PERSONAL_KEYS if len(p) >= 6):
+        return "personal"
+    for reason, keys in _UNUSED_KEYS.items():
+        if k in keys:
+            return reason
+    if map_dossier_heading(h) is not None or k in {a for keys in _FALLBACK_KEYS.values() for a in keys}:
+        return "duplicate"
+    return "unknown"
+
+
+def nearest_headings(field_aliases: list[str], headings: list[object], n: int = 2) -> list[str]:
+    """The file's headings closest to a field's known headings, for a refusal that says what
+    the file has ("no received date; closest heading: 'Ngày nhận'")."""
+    from ..textnorm import similarity
+
+    keys = _keyset(field_aliases)
+    scored = []
+    for h in headings:
+        k = clean_heading(h)
+        if not k:
+            continue
+        best = max(similarity(k, a) for a in keys)
+        if any(w in k.split() for a in keys for w in a.split() if len(w) >= 4):
+            best += 0.1
+        scored.append((best, str(h).strip()))
+    scored.sort(key=lambda x: -x[0])
+    return [h for s, h in scored[:n] if s >= 0.45]
 
 
 _COUNTER_KEYS = {c: _keyset(a) for c, a in COUNTER_HEADINGS.items()}

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from ..errors import ImportRejected, Problem
+from .html_table import MAX_HTML_BYTES, decode_html, html_rows, looks_like_html
 
 HEAD_ROWS = 40
 
@@ -48,7 +49,7 @@ def uncomputed_problem(cell: Uncomputed, row: int | None = None, column: str | N
 class Source:
     path: Path
     display_name: str
-    fmt: str                      # "xlsx" or "csv"
+    fmt: str                      # "xlsx", "csv" or "html" (an HTML table saved as .xls)
     encoding: str | None = None   # csv only (a DuckDB/Python codec name)
     delimiter: str | None = None  # csv only
     head: list[list[object]] = field(default_factory=list)
@@ -60,6 +61,8 @@ class Source:
     parsed: ParsedSheet | None = field(default=None, repr=False)
     # xlsx: the workbook counts its date serials from 1904-01-01 (old Mac Excel), not 1899-12-30
     date1904: bool = False
+    # html: every row of the page's tables (small enough to hold: html_table.MAX_HTML_BYTES)
+    rows: list[list[object]] | None = field(default=None, repr=False)
 
 
 def cell_text(v: object) -> str | None:
@@ -92,6 +95,10 @@ def open_source(path: str | Path, display_name: str | None = None) -> Source:
         magic = fh.read(8)
     if magic.startswith(b"PK\x03\x04"):
         return _open_xlsx(p, name)
+    with p.open("rb") as fh:
+        start = fh.read(65536)
+    if looks_like_html(start):
+        return _open_html(p, name, size)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         if _is_encrypted_workbook(p):
             raise reject(name, "Tệp Excel có đặt mật khẩu: hãy bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc) "
@@ -113,6 +120,26 @@ def _is_encrypted_workbook(p: Path) -> bool:
                 return True
             tail = chunk[-len(marker):]
     return False
+
+
+# --- html saved as .xls ---------------------------------------------------------------
+def _open_html(p: Path, name: str, size: int) -> Source:
+    if size > MAX_HTML_BYTES:
+        raise reject(name, "Tệp HTML (dạng .xls) quá lớn để đọc: hãy mở bằng Excel và lưu lại dưới dạng .xlsx",
+                     "The HTML file (saved as .xls) is too large to read: open it in Excel and save it as .xlsx")
+    try:
+        text = decode_html(p.read_bytes())
+    except UnicodeDecodeError as exc:
+        raise reject(name, "Tệp HTML có ký tự không đọc được (bảng mã): hãy lưu lại dưới dạng .xlsx",
+                     "The HTML file has characters that do not decode: save it as .xlsx",
+                     value=f"byte {exc.start}") from exc
+    rows = html_rows(text)
+    if not any(any(c not in (None, "") for c in r) for r in rows):
+        raise reject(name, "Tệp HTML không có bảng dữ liệu nào", "The HTML file holds no table")
+    src = Source(p, name, "html", rows=rows)
+    src.head = rows[:HEAD_ROWS]
+    src.line_of_row = list(range(len(src.head)))
+    return src
 
 
 # --- xlsx -------------------------------------------------------------------------------
@@ -528,6 +555,8 @@ def iter_rows(src: Source):
     try:
         if src.fmt == "xlsx":
             yield from iter_xlsx_rows(src)
+        elif src.fmt == "html":
+            yield from src.rows or []
         else:
             yield from iter_csv_rows(src)
     except UnicodeDecodeError as exc:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..errors import ImportRejected, Problem, ProblemList
-from ..kpis import COUNTER_NAMES
+from ..kpis import COUNTER_NAMES, derive_sums
 from ..profile import Profile
 from ..textnorm import key
+from .columns import FileReport
 from .headers import TableHeader, group_of, map_table_header
 from .values import month_in_text, parse_count, parse_decimal, parse_month
 
@@ -41,6 +42,7 @@ class ParsedTable:
     event_rows: list[tuple] = field(default_factory=list)    # (row, date, unit or None, text)
     warnings: list[str] = field(default_factory=list)
     counters: list[str] = field(default_factory=list)
+    report: FileReport | None = None
 
 
 _SECTION = re.compile(r"^(i{1,3}|iv|v|vi{0,3}|[a-e])\s")
@@ -253,15 +255,7 @@ def _col_of(h: TableHeader, cname: str) -> int | None:
 
 def _derive(v: dict[str, int | None]) -> None:
     """Fill counters that the others fix exactly (counters add up); never guess."""
-    def known(*names):
-        return all(v.get(n) is not None for n in names)
-
-    if v.get("received_direct_post") is None and known("received_direct", "received_post"):
-        v["received_direct_post"] = v["received_direct"] + v["received_post"]
-    if v.get("resolved") is None and known("resolved_early", "resolved_on_time", "resolved_late"):
-        v["resolved"] = v["resolved_early"] + v["resolved_on_time"] + v["resolved_late"]
-    if v.get("pending") is None and known("pending_in_time", "pending_overdue"):
-        v["pending"] = v["pending_in_time"] + v["pending_overdue"]
+    derive_sums(v)
 
 
 def _check_identity(problems: ProblemList, n: int, v: dict, total: str, parts: tuple, label: str) -> None:

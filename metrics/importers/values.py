@@ -71,6 +71,66 @@ def parse_channel(raw: object) -> int | None:
     return None
 
 
+# The sync record's fee state (DuocThanhToanTrucTuyen): 0 no fee (the exporter's default),
+# 1 paid online on the national portal, 2 paid online through the province's gateway, 3 a
+# fee not paid online. Returned as (has_fee, paid_online).
+FEE_CODES = {"0": (False, False), "1": (True, True), "2": (True, True), "3": (True, False)}
+
+
+def parse_fee_payment(raw: object) -> tuple[bool, bool] | None:
+    """(has_fee, paid_online) from a coded or worded fee state; None if unreadable."""
+    if raw is None:
+        return (False, False)
+    k = key(raw)
+    if k.endswith(" 0") and k[:-2] in FEE_CODES:
+        k = k[:-2]
+    if k == "":
+        return (False, False)
+    if k in FEE_CODES:
+        return FEE_CODES[k]
+    if k.startswith(("khong co phi", "khong thu phi", "mien phi", "khong phat sinh", "khong co nghia vu")):
+        return (False, False)
+    if k.startswith(("chua thanh toan", "thanh toan truc tiep", "nop tien mat", "tien mat", "khong thanh toan")):
+        return (True, False)
+    if k.startswith(("da thanh toan", "thanh toan truc tuyen", "da thanh toan truc tuyen")):
+        return (True, True)
+    return None
+
+
+# A dossier's status as the one-stop systems word it (their codes 1-10, or the texts of those
+# codes); what each means for the import:
+#   not_received: registered online or refused at the desk, never received (no received date)
+#   pending, finished: as the dates say; withdrawn, stopped: ended without a result
+STATUS_CODES = {"1": "not_received", "2": "pending", "3": "not_received", "4": "pending", "5": "pending",
+                "6": "pending", "7": "withdrawn", "8": "stopped", "9": "finished", "10": "finished"}
+_STATUS_WORDS = [
+    ("not_received", ("moi dang ky", "cho tiep nhan", "khong duoc tiep nhan", "tu choi tiep nhan",
+                      "khong tiep nhan", "moi", "chua tiep nhan", "dang ky moi")),
+    ("withdrawn", ("cong dan yeu cau rut", "rut ho so", "da rut", "xin rut", "huy ho so", "da huy")),
+    ("stopped", ("dung xu ly", "tam dung", "ngung xu ly")),
+    ("finished", ("da tra ket qua", "da xu ly xong", "da giai quyet", "hoan thanh", "da hoan thanh",
+                  "da tra", "da co ket qua", "cho tra ket qua", "da xu ly", "tra ket qua")),
+    ("pending", ("dang xu ly", "duoc tiep nhan", "da tiep nhan", "yeu cau bo sung", "cho bo sung",
+                 "yeu cau thuc hien nghia vu tai chinh", "dang giai quyet", "cho xu ly", "dang thu ly",
+                 "qua han", "dung han", "trong han", "cho phe duyet", "bo sung")),
+]
+
+
+def parse_status(raw: object) -> str | None:
+    """not_received | pending | finished | withdrawn | stopped, or None if not recognised."""
+    if raw is None:
+        return None
+    k = key(raw)
+    if k.endswith(" 0") and k[:-2] in STATUS_CODES:
+        k = k[:-2]
+    if k in STATUS_CODES:
+        return STATUS_CODES[k]
+    for meaning, words in _STATUS_WORDS:
+        if any(k == w or k.startswith(w + " ") for w in words):
+            return meaning
+    return None
+
+
 RATINGS = {"very_satisfied", "satisfied", "dissatisfied"}
 
 
@@ -213,7 +273,9 @@ DATE_FORMATS = [
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
-    "%H:%M:%S %d/%m/%Y", "%H:%M %d/%m/%Y",
+    "%H:%M:%S %d/%m/%Y", "%H:%M %d/%m/%Y", "%H:%M, %d/%m/%Y",
+    # the national portal's sync record: yyyyMMddHHmmss
+    "%Y%m%d%H%M%S", "%Y%m%d",
 ]
 _FMT_LIST = "[" + ", ".join("'" + f + "'" for f in DATE_FORMATS) + "]"
 
