@@ -302,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("import", parents=[common], help="import files (dossier exports, II.06a reports, peer files)")
     s.add_argument("paths", nargs="+")
-    s.add_argument("--kind", choices=["dossiers", "report", "peers", "index", "accounts", "events"])
+    s.add_argument("--kind", choices=["dossiers", "report", "peers", "index", "accounts", "events", "official"])
     s.add_argument("--dry-run", action="store_true",
                    help="read and check everything, show each column and the figures, write nothing")
     s.set_defaults(func=cmd_import)

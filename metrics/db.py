@@ -168,6 +168,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE dossiers ALTER COLUMN is_land DROP NOT NULL;
     ALTER TABLE dossiers ALTER COLUMN is_land_mediation DROP NOT NULL;
     """,
+    # 6: the official index as the national portal publishes it (Decision 766), per unit or
+    # peer and month, kept beside the project's estimate
+    """
+    CREATE TABLE official_scores (
+        import_id BIGINT NOT NULL, level VARCHAR NOT NULL, code VARCHAR NOT NULL, period DATE NOT NULL,
+        transparency DOUBLE, progress DOUBLE, online DOUBLE, online_payment DOUBLE, satisfaction DOUBLE,
+        digitisation DOUBLE, total DOUBLE, is_current BOOLEAN NOT NULL DEFAULT TRUE
+    );
+    """,
 ]
 
 

@@ -23,7 +23,7 @@ from .columns import FileReport
 from .headers import map_dossier_header
 from .reader import Source, Uncomputed, iter_rows, open_source, reject, uncomputed_problem
 
-KINDS = ("dossiers", "report", "peers", "index", "accounts", "events")
+KINDS = ("dossiers", "report", "peers", "index", "accounts", "events", "official")
 KIND_LABELS = {
     "dossiers": ("Danh sách hồ sơ", "Dossier export"),
     "report": ("Báo cáo Biểu II.06a", "II.06a monthly report"),
@@ -31,6 +31,7 @@ KIND_LABELS = {
     "index": ("Chỉ số CCHC hằng năm", "Yearly CCHC index"),
     "accounts": ("Tài khoản DVC được hỗ trợ tạo", "Citizen accounts created with help"),
     "events": ("Sự kiện (ghi chú trên biểu đồ)", "Events (chart annotations)"),
+    "official": ("Điểm chính thức Bộ chỉ số 766", "Official Decision 766 scores"),
 }
 MAX_TABLE_ROWS = 200_000
 
@@ -65,7 +66,9 @@ def _dossier_header(src: Source) -> tuple[int, dict[int, str]] | None:
     best = None
     for i, row in enumerate(src.head):
         m = map_dossier_header(row)
-        if "dossier_code" in m.values() and "received_at" in m.values() and len(m) >= 4:
+        # a dossier code and three more fields make a dossier list, even without a received
+        # date: the list is then refused naming the missing column and the closest heading
+        if "dossier_code" in m.values() and len(m) >= 4:
             if best is None or len(m) > len(best[1]):
                 best = (i, m)
     return best
@@ -113,6 +116,10 @@ def _prepare_source(con, src: Source, kind: str | None, display_name: str, profi
         summary = {"rows": len(parsed.account_rows),
                    "periods": sorted({r[2].strftime("%Y-%m") for r in parsed.account_rows}),
                    "units": sorted({r[1] for r in parsed.account_rows})}
+    elif parsed.kind == "official":
+        summary = {"rows": len(parsed.official_rows),
+                   "periods": sorted({r[3].strftime("%Y-%m") for r in parsed.official_rows}),
+                   "units": sorted({r[2] for r in parsed.official_rows})}
     elif parsed.kind == "events":
         summary = {"rows": len(parsed.event_rows),
                    "periods": sorted({r[1].strftime("%Y-%m") for r in parsed.event_rows}),

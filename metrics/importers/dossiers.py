@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from ..errors import ImportRejected, Problem, ProblemList
+from ..i18n import t
 from ..profile import Profile
 from ..textnorm import key
 from .columns import Column, FileReport, column_letter, counters_unknown_without
@@ -313,9 +314,10 @@ def typed_sql(present: set[str], hints: dict[str, str] | None = None, only: set[
         ("apology_sent", opt("apology_sent", APOLOGY_SQL), "ma" if "apology_sent" in present else None),
         ("apology_at", opt("apology_sent", "ma.at"), "ma" if "apology_sent" in present else None),
         ("rating", opt("rating", "coalesce(mr.v, " + chr(39) * 2 + ")"), "mr" if "rating" in present else None),
-        ("is_certification", "coalesce(mk.is_cert, FALSE)", "mk"),
-        ("is_land", "coalesce(mk.is_land, FALSE)", "mk"),
-        ("is_land_mediation", "coalesce(mk.is_med, FALSE)", "mk"),
+        # NULL (unknown) where the export has no field / procedure column (map_kind)
+        ("is_certification", "mk.is_cert", "mk"),
+        ("is_land", "mk.is_land", "mk"),
+        ("is_land_mediation", "mk.is_med", "mk"),
     ]
     cols += [(f"raw_{f}", f"s.{_col(f)}", None) for f in ("dossier_code", "received_at", "due_at", "finished_at",
                                                          "apology_sent") if f in present]
@@ -466,7 +468,8 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     headers = {f: str(head[i]) if i < len(head) and head[i] is not None else f for i, f in mapping.items()}
     missing = [f for f in DOSSIER_REQUIRED if f not in present]
     if missing:
-        raise ImportRejected(src.display_name, [_missing_problem(f, head) for f in missing])
+        unread = [h for i, h in enumerate(head) if i not in mapping and h is not None]
+        raise ImportRejected(src.display_name, [_missing_problem(f, unread) for f in missing])
     stage(con, src, header_idx, mapping, width)
     n = con.execute("SELECT count(*) FROM stg").fetchone()[0]
     if n == 0:
@@ -499,10 +502,10 @@ def _missing_problem(f: str, head: list[object]) -> Problem:
     if near:
         quoted = ", ".join(f"«{h}»" for h in near)
         return Problem(f"Thiếu cột «{label}»; tiêu đề gần nhất trong tệp: {quoted}",
-                       f"No {f.replace('_', ' ')} column; closest heading in the file: {quoted}",
+                       f"No {t('field_' + f, 'en')} column; closest heading in the file: {quoted}",
                        expected_vi="một trong: " + ", ".join(DOSSIER_FIELDS[f][:4]),
                        expected_en="one of: " + ", ".join(DOSSIER_FIELDS[f][:4]))
-    return Problem(f"Thiếu cột «{label}»", f"No {f.replace('_', ' ')} column",
+    return Problem(f"Thiếu cột «{label}»", f"No {t('field_' + f, 'en')} column",
                    expected_vi="một trong: " + ", ".join(DOSSIER_FIELDS[f][:4]),
                    expected_en="one of: " + ", ".join(DOSSIER_FIELDS[f][:4]))
 

@@ -7,7 +7,7 @@ phones, addresses) is dropped at the door.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..textnorm import key
 
@@ -97,7 +97,7 @@ def group_of(heading: str) -> str | None:
         return "pending"
     if "da giai quyet" in k or "ket qua giai quyet" in k or "da xu ly" in k:
         return "resolved"
-    if "nhan giai quyet" in k or "tiep nhan" in k or "so ho so nhan" in k:
+    if "nhan giai quyet" in k or "tiep nhan" in k or "so ho so nhan" in k or "phai giai quyet" in k:
         return "received"
     return None
 
@@ -245,7 +245,8 @@ def dossier_left_out_reason(h: object) -> str:
 
 def nearest_headings(field_aliases: list[str], headings: list[object], n: int = 2) -> list[str]:
     """The file's headings closest to a field's known headings, for a refusal that says what
-    the file has ("no received date; closest heading: 'Ngày nhận'")."""
+    the file has ("no received date; closest heading: 'Ngày nhận'"): shared words first,
+    then spelling."""
     from ..textnorm import similarity
 
     keys = _keyset(field_aliases)
@@ -254,12 +255,15 @@ def nearest_headings(field_aliases: list[str], headings: list[object], n: int = 
         k = clean_heading(h)
         if not k:
             continue
-        best = max(similarity(k, a) for a in keys)
-        if any(w in k.split() for a in keys for w in a.split() if len(w) >= 4):
-            best += 0.1
+        words = set(k.split())
+        best = 0.0
+        for a in keys:
+            aw = set(a.split())
+            overlap = len(words & aw) / len(words | aw)
+            best = max(best, 0.6 * overlap + 0.4 * similarity(k, a))
         scored.append((best, str(h).strip()))
     scored.sort(key=lambda x: -x[0])
-    return [h for s, h in scored[:n] if s >= 0.45]
+    return [h for s, h in scored[:n] if s >= 0.3]
 
 
 _COUNTER_KEYS = {c: _keyset(a) for c, a in COUNTER_HEADINGS.items()}
@@ -279,8 +283,13 @@ class TableHeader:
     columns: dict[int, str]      # index -> counter name or one of the special roles below
     entity_col: int | None
     month_col: int | None
-    header_rows: int             # 1 or 2
+    header_rows: int             # 1 to 3
     labels: dict[int, str]       # index -> heading as written (for error messages)
+    # index -> (reason, note) for columns with a heading that are not read (columns.REASONS)
+    left_out: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # columns whose heading reads like a count in a counter group but names no counter: the
+    # file cannot be read until they are mapped (a figure must not go unread in silence)
+    unread_counts: list[int] = field(default_factory=list)
 
     @property
     def counters(self) -> dict[int, str]:
@@ -291,68 +300,208 @@ def _plain(h: object) -> str:
     return "" if h is None else " ".join(str(h).split())
 
 
-def map_table_header(upper: list[object], lower: list[object] | None) -> TableHeader:
-    """Name the columns of a counter table with a one- or two-row header.
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
 
-    In a two-row header the upper (merged) group heading decides what "Tổng số" and
-    "Quá hạn" mean; in a one-row header they take the nearest group before them, in the
-    form's order received -> resolved -> pending (domain.md 3.4).
-    """
-    n = max(len(upper), len(lower or []))
-    up = list(upper) + [None] * (n - len(upper))
-    lo = list(lower or []) + [None] * (n - len(lower or []))
-    # merged group headings are only in their first cell: carry them right while the lower
-    # row has sub-headings
-    groups: list[str | None] = []
-    carried: str | None = None
+
+def header_paths(rows: list[list[object]]) -> list[list[str]]:
+    """Each column's headings from the top header row down, merged headings carried over the
+    columns they cover. A merged cell's text is in its first cell only (Excel, calamine and
+    our HTML reader alike): an empty cell takes the heading on its left while the rows below
+    it have sub-headings, that is while it sits under a merged group heading."""
+    n = max((len(r) for r in rows), default=0)
+    grid = [list(r) + [None] * (n - len(r)) for r in rows]
+    depth = len(grid)
+    carried: list[list[object]] = [[None] * n for _ in range(depth)]
+    for r in range(depth):
+        for i in range(n):
+            v = grid[r][i]
+            if not _blank(v):
+                carried[r][i] = v
+            elif i > 0 and not _blank(carried[r][i - 1]) and r + 1 < depth and \
+                    any(not _blank(grid[b][i]) for b in range(r + 1, depth)) and \
+                    (r == 0 or carried[r - 1][i] == carried[r - 1][i - 1]):
+                carried[r][i] = carried[r][i - 1]
+    paths = []
     for i in range(n):
-        g = group_of(up[i]) if up[i] not in (None, "") else None
-        if up[i] not in (None, ""):
-            carried = g
-        elif lo[i] in (None, ""):
-            carried = None
-        groups.append(g if up[i] not in (None, "") else carried)
+        path: list[str] = []
+        for r in range(depth):
+            text = _plain(carried[r][i])
+            if text and (not path or path[-1] != text):
+                path.append(text)
+        paths.append(path)
+    return paths
 
+
+_TOTAL_WORDS = {"tong so", "tong", "cong", "so ho so", "tong cong", "so luong", "tong so ho so"}
+_NEW_SUBGROUP = ("trong ky", "tiep nhan trong ky", "moi tiep nhan", "nhan moi", "so moi tiep nhan",
+                 "tiep nhan moi", "phat sinh trong ky")
+_CARRIED = {"tu ky truoc", "ky truoc", "ky truoc chuyen sang", "ky truoc chuyen qua", "ton ky truoc",
+            "ky truoc chuyen sang ky nay", "so ho so ky truoc chuyen sang", "ton truoc"}
+_ONLINE = {"truc tuyen", "qua mang", "nop truc tuyen", "tiep nhan truc tuyen", "dvc truc tuyen",
+           "qua dich vu cong truc tuyen", "truc tuyen toan trinh va mot phan"}
+_DIRECT = {"truc tiep", "tiep nhan truc tiep", "nop truc tiep", "tai bo phan mot cua"}
+_POST = {"bcci", "qua bcci", "buu chinh", "qua buu chinh", "buu chinh cong ich", "qua buu chinh cong ich",
+         "dich vu buu chinh cong ich"}
+_IN_TIME_RESOLVED = {"truoc va trong han", "truoc han va dung han", "dung han va truoc han",
+                     "truoc han dung han", "som va dung han", "truoc va dung han", "dung va truoc han",
+                     "dung han truoc han", "trong han va truoc han"}
+_COUNT_WORDS = ("han", "ho so", "truc", "buu", "giai quyet", "tiep nhan", "ky", "so", "cong", "tong")
+
+
+def _is_percent(path: list[str]) -> bool:
+    return any("%" in p or clean_heading(p).startswith("ty le") or " ty le " in f" {clean_heading(p)} "
+               for p in path)
+
+
+def _in_group(path_keys: list[str]) -> str | None:
+    for k in path_keys:
+        g = group_of(k)
+        if g:
+            return g
+    return None
+
+
+def _group_counter(leaf: str, group: str, is_new: bool) -> str | None:
+    """A sub-heading's counter inside a group (received, resolved or pending)."""
+    if group == "received":
+        if leaf in _TOTAL_WORDS or leaf.startswith("tong so"):
+            return "@new_total" if is_new else "received_total"
+        if leaf in _CARRIED or leaf.startswith("ky truoc") or leaf.startswith("tu ky truoc"):
+            return "carried_over"
+        if leaf in _POST or "bcci" in leaf:
+            return "received_post"
+        if "truc tiep" in leaf and ("buu chinh" in leaf or "buu dien" in leaf):
+            return "received_direct_post"
+        if leaf in _ONLINE or leaf.startswith("truc tuyen"):
+            return "received_online"
+        if leaf in _DIRECT:
+            return "received_direct"
+        return None
+    if group == "resolved":
+        if leaf in _TOTAL_WORDS or leaf.startswith("tong so"):
+            return "resolved"
+        if leaf in _IN_TIME_RESOLVED:
+            return "resolved_in_time"
+        if leaf in ("truoc han", "som han", "som hon hen", "giai quyet truoc han"):
+            return "resolved_early"
+        # the 766 tracking tables call on time "Trong hạn" under the resolved group
+        if leaf in ("dung han", "trong han", "dung hen", "giai quyet dung han"):
+            return "resolved_on_time"
+        if leaf in ("qua han", "tre han", "tre hen", "giai quyet qua han"):
+            return "resolved_late"
+        return None
+    if group == "pending":
+        if leaf in _TOTAL_WORDS or leaf.startswith("tong so"):
+            return "pending"
+        if leaf in ("trong han", "dung han", "chua den han", "chua toi han", "con han"):
+            return "pending_in_time"
+        if leaf in ("qua han", "tre han", "da qua han"):
+            return "pending_overdue"
+    return None
+
+
+def map_header_rows(rows: list[list[object]]) -> TableHeader:
+    """Name the columns of a counter table whose header takes one to three rows.
+
+    The group heading above a column decides what "Tổng số", "Đúng hạn", "Trong hạn" or
+    "Quá hạn" mean (received, resolved or pending; "Trong kỳ" marks the new intake); a
+    one-row header falls back on the form's order, received -> resolved -> pending (domain
+    3.4). Percentages are derived (left out, checked by the parser); a heading that reads
+    like a count inside a group but names no counter is listed as unread.
+    """
+    paths = header_paths(rows)
+    depth = len(rows)
     columns: dict[int, str] = {}
     labels: dict[int, str] = {}
+    left_out: dict[int, tuple[str, str]] = {}
+    unread: list[int] = []
     entity_col = month_col = None
     current: str | None = None
-    assigned: set[str] = set()
-    for i in range(n):
-        sub = lo[i] if lower is not None else None
-        text = sub if sub not in (None, "") else up[i]
-        label = " / ".join(x for x in (_plain(up[i]) if sub not in (None, "") and up[i] not in (None, "") else "",
-                                       _plain(text)) if x)
-        k = clean_heading(text)
-        if not k:
+    assigned: dict[str, int] = {}
+    for i, path in enumerate(paths):
+        if not path:
             continue
-        g = groups[i] if lower is not None else None
-        role = _role(k)
+        label = " / ".join(path)
+        keys = [clean_heading(p) for p in path]
+        leaf = keys[-1]
+        if not leaf:
+            continue
+        labels[i] = label
+        role = _role(leaf) if len(path) == 1 or not _in_group(keys[:-1]) else None
         if role:
             if role == "@entity" and entity_col is None:
                 entity_col = i
             elif role == "@month" and month_col is None:
                 month_col = i
             columns[i] = role
-            labels[i] = label
             continue
+        if _is_percent(path):
+            left_out[i] = ("percent", "")
+            continue
+        group = _in_group(keys[:-1]) if depth > 1 and len(keys) > 1 else None
         name = None
-        if g is None and sub in (None, "") and group_of(text):
-            # a one-row header whose heading is a group name: "Số hồ sơ đã giải quyết"
-            g = group_of(text)
-            if k in _COUNTER_KEYS[GROUP_TOTAL[g]] or "tong" in k or k.startswith("so ho so"):
-                name = GROUP_TOTAL[g]
-        if name is None:
-            name = _counter_for(k, g, current, assigned)
-        if name is None:
+        if group:
+            # "Trong kỳ", "Tiếp nhận trong kỳ", "Trong đó" below the group heading: the new intake
+            first = next(j for j, k in enumerate(keys) if group_of(k))
+            is_new = any(k in _NEW_SUBGROUP or "trong ky" in k or k == "trong do" for k in keys[first + 1:-1])
+            name = _group_counter(leaf, group, is_new)
+            if name is None:
+                name = _other_counter(leaf)
+            if name is None:
+                if any(w in leaf for w in _COUNT_WORDS):
+                    unread.append(i)
+                left_out[i] = ("unknown", "")
+                continue
+        else:
+            if group_of(leaf) and len(keys) == 1:
+                # a one-row header whose heading is a group name: "Số hồ sơ đã giải quyết"
+                g = group_of(leaf)
+                if leaf in _COUNTER_KEYS[GROUP_TOTAL[g]] or "tong" in leaf or leaf.startswith("so ho so"):
+                    name = GROUP_TOTAL[g]
+            if name is None:
+                name = _counter_for(leaf, None, current, set(assigned))
+            if name is None:
+                left_out[i] = ("unknown", "")
+                continue
+        if name == "@new_total":
+            left_out[i] = ("new_total", "")
             continue
         if name in assigned:
+            left_out[i] = ("duplicate", _letter(assigned[name]))
             continue
         columns[i] = name
-        labels[i] = label
-        assigned.add(name)
+        assigned[name] = i
         current = _GROUP_OF_COUNTER.get(name, current)
-    return TableHeader(columns, entity_col, month_col, 2 if lower is not None else 1, labels)
+    # a new intake split into online and "in person" only: in person then covers the post too
+    # (the form's column 5, "Trực tiếp, dịch vụ bưu chính")
+    if "received_direct" in assigned and "received_online" in assigned and \
+            "received_post" not in assigned and "received_direct_post" not in assigned:
+        i = assigned.pop("received_direct")
+        columns[i] = "received_direct_post"
+        assigned["received_direct_post"] = i
+    return TableHeader(columns, entity_col, month_col, depth, labels, left_out, unread)
+
+
+def _letter(i: int) -> str:
+    from .columns import column_letter
+
+    return column_letter(i)
+
+
+def _other_counter(leaf: str) -> str | None:
+    """Counters named the same in any group (fees, ratings, digitisation…)."""
+    for name, keys in _COUNTER_KEYS.items():
+        if name in _GROUP_OF_COUNTER:
+            continue
+        if leaf in keys:
+            return name
+    return None
+
+
+def map_table_header(upper: list[object], lower: list[object] | None) -> TableHeader:
+    """A one- or two-row header (see map_header_rows)."""
+    return map_header_rows([upper] if lower is None else [upper, lower])
 
 
 _GROUP_OF_COUNTER = {

@@ -12,9 +12,10 @@ from ..errors import ImportRejected, Problem, ProblemList
 from ..kpis import COUNTER_NAMES, derive_sums
 from ..profile import Profile
 from ..textnorm import key
-from .columns import FileReport
-from .headers import TableHeader, group_of, map_table_header
-from .values import month_in_text, parse_count, parse_decimal, parse_month
+from .columns import Column, FileReport, column_letter
+from .headers import TableHeader, group_of, map_header_rows
+from .official import official_header, parse_official
+from .values import last_day, month_in_text, parse_count, parse_decimal, parse_month, parse_percent, range_in_text
 
 # The form's identities (domain.md 3.2), each as total = sum of parts
 IDENTITIES = [
@@ -22,6 +23,8 @@ IDENTITIES = [
     ("resolved", ("resolved_early", "resolved_on_time", "resolved_late"), "(7) = (8) + (9) + (10)"),
     ("pending", ("pending_in_time", "pending_overdue"), "(11) = (12) + (13)"),
     ("received_total", ("resolved", "pending"), "(3) = (7) + (11)"),
+    ("resolved", ("resolved_in_time", "resolved_late"), "đã giải quyết = trước và trong hạn + trễ hạn"),
+    ("resolved_in_time", ("resolved_early", "resolved_on_time"), "trước và trong hạn = trước hạn + đúng hạn"),
 ]
 
 
@@ -40,6 +43,7 @@ class ParsedTable:
     index_rows: list[tuple] = field(default_factory=list)   # (row, peer, year, score, rank)
     account_rows: list[tuple] = field(default_factory=list)  # (row, unit, period, accounts)
     event_rows: list[tuple] = field(default_factory=list)    # (row, date, unit or None, text)
+    official_rows: list[tuple] = field(default_factory=list)  # (row, level, code, period, {group: score})
     warnings: list[str] = field(default_factory=list)
     counters: list[str] = field(default_factory=list)
     report: FileReport | None = None
@@ -68,24 +72,38 @@ def _is_section(text: str) -> bool:
 
 
 def find_table_header(head: list[list[object]]) -> tuple[int, TableHeader] | None:
+    """The header row (and the one or two rows under it that complete a merged header) that
+    names the most columns; a deeper header wins only where it names more."""
     best: tuple[int, int, TableHeader] | None = None
     for i, row in enumerate(head):
         if not any(c not in (None, "") for c in row):
             continue
-        one = map_table_header(row, None)
-        cands = [(len(one.counters) + (2 if one.entity_col is not None else 0), one)]
-        if i + 1 < len(head) and any(group_of(c) for c in row if isinstance(c, str)):
-            two = map_table_header(row, head[i + 1])
-            cands.append((len(two.counters) + (2 if two.entity_col is not None else 0) + 1, two))
-        for score, h in cands:
+        for depth in (1, 2, 3):
+            if i + depth > len(head):
+                break
+            if depth > 1 and not upper_rows_group(head[i:i + depth - 1]):
+                break
+            h = map_header_rows(head[i:i + depth])
             special = sum(1 for c in h.columns.values()
                           if c in ("@year", "@score", "@rank", "@accounts", "@date", "@event"))
-            score += 2 * special
+            named = len(h.counters) + (2 if h.entity_col is not None else 0) + 2 * special
+            # a deeper header, or a later row, must name more to win
+            score = 10 * named - depth
             if best is None or score > best[0]:
                 best = (score, i, h)
-    if best is None or best[0] < 3:
+    if best is None or best[0] < 30 - 3:
         return None
     return best[1], best[2]
+
+
+def upper_rows_group(rows: list[list[object]]) -> bool:
+    """Rows that can sit above a header's last row: group headings, several to a row (a
+    title line, one text in its row, is not one even if it says "tiếp nhận")."""
+    for r in rows:
+        cells = [c for c in r if c not in (None, "")]
+        if len(cells) < 2:
+            return False
+    return any(group_of(c) for r in rows for c in r if isinstance(c, str))
 
 
 def _entity_col(h: TableHeader, row: list[object]) -> int | None:
@@ -99,8 +117,34 @@ def _entity_col(h: TableHeader, row: list[object]) -> int | None:
     return None
 
 
+def title_period(rows: list[list[object]]) -> tuple[date | None, Problem | None]:
+    """The month of a report from its title lines: 'Kỳ báo cáo: Tháng 8 năm 2022', 'Tháng 8
+    Năm 2022', or '(Từ ngày 01/08/2022 đến ngày 31/08/2022)' when it spans exactly one
+    calendar month; a range that does not is a problem (the store is monthly)."""
+    for r in rows:
+        for c in r:
+            if not isinstance(c, str):
+                continue
+            rng = range_in_text(c)
+            if rng is not None:
+                start, end = rng
+                if start.day == 1 and end == last_day(start):
+                    return date(start.year, start.month, 1), None
+                return None, Problem(
+                    f"Báo cáo cho khoảng {start:%d/%m/%Y} – {end:%d/%m/%Y}, không phải một tháng trọn vẹn: "
+                    "hãy xuất báo cáo theo từng tháng",
+                    f"The report covers {start:%d/%m/%Y} – {end:%d/%m/%Y}, not one calendar month: export one "
+                    "report per month", value=c.strip()[:120])
+            m = month_in_text(c)
+            if m is not None:
+                return m, None
+    return None, None
+
+
 def parse_table(src_name: str, rows: list[list[object]], profile: Profile, forced: str | None = None) -> ParsedTable:
     found = find_table_header(rows[:40])
+    if found is None and forced in (None, "official") and official_header(rows[:40]) is not None:
+        found = (0, None)
     if found is None:
         raise ImportRejected(src_name, [Problem(
             "Không tìm thấy dòng tiêu đề (mã hồ sơ, đơn vị, số hồ sơ tiếp nhận…)",
@@ -108,25 +152,51 @@ def parse_table(src_name: str, rows: list[list[object]], profile: Profile, force
             expected_vi="một bảng kết xuất hồ sơ, Biểu II.06a, tệp số liệu các huyện hoặc tệp chỉ số năm",
             expected_en="a dossier export, a II.06a report, a peer file or a yearly index file")])
     hidx, h = found
-    title_period = None
-    for r in rows[:hidx]:
-        for c in r:
-            if isinstance(c, str):
-                title_period = title_period or month_in_text(c)
+    official = official_header(rows[:40]) if forced in (None, "official") else None
+    if official is not None:
+        period_of_title, _ = title_period(rows[:official[0]])
+        return parse_official(src_name, rows, official, profile, period_of_title)
+    period_of_title, period_problem = title_period(rows[:hidx])
     start = hidx + h.header_rows
     roles = set(h.columns.values())
     if forced in (None, "index") and {"@year", "@score"} <= roles:
         return _parse_index(src_name, rows, start, h, profile)
     if forced in (None, "accounts") and "@accounts" in roles:
-        return _parse_accounts(src_name, rows, start, h, profile, title_period)
+        return _parse_accounts(src_name, rows, start, h, profile, period_of_title)
     if forced in (None, "events") and {"@date", "@event"} <= roles:
         return _parse_events(src_name, rows, start, h, profile)
+    return _parse_counters(src_name, rows, start, h, profile, forced, period_of_title, period_problem)
 
+
+def table_columns(h: TableHeader, width: int) -> list[Column]:
+    """The column report of a counter table."""
+    out = []
+    for i in range(width):
+        label = h.labels.get(i)
+        if label is None:
+            continue
+        role = h.columns.get(i)
+        if role is not None:
+            out.append(Column(i, label, read_as=role))
+        else:
+            reason, note = h.left_out.get(i, ("unknown", ""))
+            out.append(Column(i, label, reason=reason, note=note))
+    return out
+
+
+def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, forced, period_of_title,
+                    period_problem) -> ParsedTable:
     problems = ProblemList()
-    out = ParsedTable(kind=forced or "report", counters=sorted(set(h.counters.values()),
-                                                                  key=COUNTER_NAMES.index))
+    out = ParsedTable(kind=forced or "report", counters=sorted(set(h.counters.values()), key=COUNTER_NAMES.index))
+    width = max((len(r) for r in rows[start - h.header_rows:start]), default=0)
+    report = out.report = FileReport(columns=table_columns(h, width))
     if not h.counters:
         raise ImportRejected(src_name, [Problem("Không nhận ra cột số liệu nào", "No counter column recognised")])
+    for i in h.unread_counts:
+        problems.add(Problem(
+            "Cột có vẻ là số liệu nhưng không nhận ra là chỉ tiêu nào: hãy gán cột này (hoặc đánh dấu bỏ qua) "
+            "trong trang Nhập dữ liệu", "The column looks like a count but names no known counter: map it (or mark "
+            "it as not used) on the import page", column=f"{column_letter(i)} «{h.labels.get(i)}»"))
     data: list[tuple[int, list[object]]] = []
     for n, r in enumerate(rows[start:], start=start + 1):
         if not any(c not in (None, "") for c in r):
@@ -147,17 +217,37 @@ def parse_table(src_name: str, rows: list[list[object]], profile: Profile, force
             elif profile.match_peer(text):
                 p += 1
         out.kind = "peers" if p > u else "report"
-    total_row: CounterRow | None = None
-    seen: dict[tuple[str, date], int] = {}
+    percent_cols = [i for i, (reason, _) in h.left_out.items() if reason == "percent"]
+    new_total_col = next((i for i, (reason, _) in h.left_out.items() if reason == "new_total"), None)
+
+    totals: list[CounterRow] = []
+    section = ""                               # the section row the data rows sit under
+    section_rows: dict[str, list[CounterRow]] = {}
+    skipped: list[tuple[int, str, date, dict]] = []
+    by_key: dict[tuple[str, date], CounterRow] = {}
+    sections_of: dict[tuple[str, date], list[str]] = {}
+    summed: set[tuple[str, date]] = set()
+    pending_subtotal: list[tuple[int, str, date, dict, str]] = []
     for n, r in data:
         ec = _entity_col(h, r)
         text = str(r[ec]).strip() if ec is not None and ec < len(r) and r[ec] not in (None, "") else ""
         if not text:
             continue
-        if _is_section(text):
+        cells = {i: (r[i] if i < len(r) else None) for i in h.counters}
+        if totals and not any(isinstance(v, (int, float)) or (isinstance(v, str) and any(ch.isdigit() for ch in v))
+                              for v in cells.values()):
+            # below a total row and without a figure: the place, date and signatures
             continue
-        is_total = _is_total(text)
-        period = title_period
+        if all(v in (None, "") for v in cells.values()):
+            # no figure at all: a section heading ("Xã, phường, thị trấn", a land report item)
+            # or a unit that reported nothing (unknown, not 0: it gets no row)
+            if profile.match_unit(text) is not None and out.kind == "report":
+                report.notes.append((f"Dòng {n}: «{text}» không có số liệu nào, không nhập",
+                                     f"Row {n}: «{text}» has no figures, not imported"))
+            elif not _is_total(text):
+                section = text
+            continue
+        period = period_of_title
         if h.month_col is not None:
             mv = r[h.month_col] if h.month_col < len(r) else None
             if mv not in (None, ""):
@@ -169,14 +259,20 @@ def parse_table(src_name: str, rows: list[list[object]], profile: Profile, force
                                          expected_en="08/2022, 2022-08, Tháng 8/2022, T8/2022"))
                     continue
         if period is None:
-            problems.add(Problem("Không xác định được kỳ báo cáo (tháng)", "No reporting month found", row=n,
-                                 expected_vi="cột Tháng hoặc dòng «Kỳ báo cáo: Tháng 8 năm 2022»",
-                                 expected_en="a month column or a 'Kỳ báo cáo: Tháng 8 năm 2022' line"))
+            if period_problem is not None:
+                if not any(pr is period_problem for pr in problems.items):
+                    problems.add(period_problem)
+            else:
+                problems.add(Problem("Không xác định được kỳ báo cáo (tháng)", "No reporting month found", row=n,
+                                     expected_vi="cột Tháng hoặc dòng «Kỳ báo cáo: Tháng 8 năm 2022» hoặc "
+                                                 "«(Từ ngày 01/08/2022 đến ngày 31/08/2022)»",
+                                     expected_en="a month column or a 'Kỳ báo cáo: Tháng 8 năm 2022' or "
+                                                 "'(Từ ngày 01/08/2022 đến ngày 31/08/2022)' line"))
             continue
         values: dict[str, int | None] = {}
         bad = False
         for i, cname in h.counters.items():
-            cell = r[i] if i < len(r) else None
+            cell = cells[i]
             ok, v = parse_count(cell)
             if not ok:
                 problems.add(Problem("Số liệu không đọc được", "Unreadable number", row=n,
@@ -187,21 +283,28 @@ def parse_table(src_name: str, rows: list[list[object]], profile: Profile, force
             values[cname] = v
         if bad:
             continue
+        new_total = None
+        if new_total_col is not None:
+            ok, new_total = parse_count(r[new_total_col] if new_total_col < len(r) else None)
+            if ok and new_total is not None:
+                if values.get("received_total") is None and values.get("carried_over") is not None:
+                    values["received_total"] = new_total + values["carried_over"]
         _derive(values)
-        if is_total:
-            total_row = CounterRow(n, text, period, values)
-            # below the total come the place, date and signatures: not data
-            break
+        _check_new_total(problems, n, values, new_total)
+        _check_percents(report, n, r, h, percent_cols, values)
+        if _is_total(text):
+            totals.append(CounterRow(n, text, period, values))
+            continue
         if out.kind == "report":
             ent = profile.match_unit(text)
             if ent is None:
-                if profile.match_peer(text) and profile.match_peer(text).code == profile.code:
+                peer = profile.match_peer(text)
+                if peer is not None and peer.code == profile.code:
                     out.warnings.append(f"row {n}: jurisdiction subtotal «{text}» skipped")
+                    skipped.append((n, text, period, values))
                     continue
-                sugg = ", ".join(profile.suggest_units(text))
-                problems.add(Problem(f"Đơn vị không có trong danh mục; gần nhất: {sugg}",
-                                     f"Unknown unit; closest known: {sugg}", row=n,
-                                     column=h.labels.get(ec), value=text))
+                # not a unit: a subtotal of the rows below it (checked when they are read), or an error
+                pending_subtotal.append((n, text, period, values, section))
                 continue
             code = ent.code
         else:
@@ -217,33 +320,148 @@ def parse_table(src_name: str, rows: list[list[object]], profile: Profile, force
                 out.warnings.append(f"row {n}: own row «{text}» ignored (computed from units)")
                 continue
             code = peer.code
-        if (code, period) in seen:
-            problems.add(Problem(f"Đơn vị xuất hiện hai lần trong cùng tháng (dòng {seen[(code, period)]})",
-                                 f"The same unit twice in one month (row {seen[(code, period)]})",
-                                 row=n, column=h.labels.get(ec), value=text))
-            continue
-        seen[(code, period)] = n
         for total, parts, label in IDENTITIES:
             _check_identity(problems, n, values, total, parts, label)
-        out.rows.append(CounterRow(n, code, period, values))
-    if total_row is not None:
-        for total, parts, label in IDENTITIES:
-            _check_identity(problems, total_row.row, total_row.values, total, parts, label)
-        for cname in out.counters:
-            tv = total_row.values.get(cname)
-            members = [r.values.get(cname) for r in out.rows if r.period == total_row.period]
-            if tv is None or any(v is None for v in members):
+        row = CounterRow(n, code, period, values)
+        section_rows.setdefault(section, []).append(row)
+        k = (code, period)
+        if k in by_key:
+            if section in sections_of[k]:
+                problems.add(Problem(f"Đơn vị xuất hiện hai lần trong cùng tháng (dòng {by_key[k].row})",
+                                     f"The same unit twice in one month (row {by_key[k].row})",
+                                     row=n, column=h.labels.get(ec), value=text))
                 continue
-            if sum(members) != tv:
-                problems.add(Problem(
-                    f"Dòng Tổng cộng ({tv}) khác tổng các đơn vị ({sum(members)})",
-                    f"The total row ({tv}) differs from the sum of the units ({sum(members)})",
-                    row=total_row.row, column=h.labels.get(_col_of(h, cname)), value=str(tv),
-                    expected_vi=str(sum(members)), expected_en=str(sum(members))))
+            # the same unit under another item of the report (a land registry table lists its
+            # branch once under each item): the unit's month is the sum over the items
+            first = by_key[k]
+            first.values = {c: (None if first.values.get(c) is None or values.get(c) is None
+                                else first.values[c] + values[c]) for c in set(first.values) | set(values)}
+            sections_of[k].append(section)
+            summed.add(k)
+            continue
+        by_key[k] = row
+        sections_of[k] = [section]
+        out.rows.append(row)
+
+    # rows whose name is not a unit: a subtotal when the units of its section add up to it
+    for n, text, period, values, sec in pending_subtotal:
+        members = [r.values for r in section_rows.get(text, []) + section_rows.get(sec, []) if r.period == period]
+        if members and _adds_up(values, members):
+            report.notes.append((f"Dòng {n}: «{text}» là dòng cộng của mục, đã đối chiếu, không nhập",
+                                 f"Row {n}: «{text}» is the item's subtotal: checked, not imported"))
+            continue
+        sugg = ", ".join(profile.suggest_units(text))
+        problems.add(Problem(f"Đơn vị không có trong danh mục; gần nhất: {sugg}",
+                             f"Unknown unit; closest known: {sugg}", row=n, value=text))
+    for k in summed:
+        r = by_key[k]
+        report.notes.append((f"«{profile_unit_name(profile, k[0])}» có ở {len(sections_of[k])} mục "
+                             f"({'; '.join(s or '—' for s in sections_of[k])}): số liệu tháng là tổng các mục",
+                             f"«{profile_unit_name(profile, k[0])}» appears under {len(sections_of[k])} items: "
+                             "its month is their sum"))
+        for total, parts, label in IDENTITIES:
+            _check_identity(problems, r.row, r.values, total, parts, label)
+    for t in totals:
+        for total, parts, label in IDENTITIES:
+            _check_identity(problems, t.row, t.values, total, parts, label)
+        _check_total(problems, h, t, out.rows, section_rows, skipped)
     if not out.rows and not problems:
         problems.add(Problem("Không có dòng số liệu nào của đơn vị", "No data row for any unit"))
+    report.unknown_counters = [c for c in COUNTER_NAMES
+                               if not any(r.values.get(c) is not None for r in out.rows)]
     problems.raise_if_any(src_name)
     return out
+
+
+def profile_unit_name(profile: Profile, code: str) -> str:
+    u = next((u for u in profile.units if u.code == code), None)
+    return u.name if u else code
+
+
+def _adds_up(values: dict, members: list[dict]) -> bool:
+    known = [c for c, v in values.items() if v is not None]
+    if not known:
+        return False
+    for c in known:
+        parts = [m.get(c) for m in members]
+        if any(p is None for p in parts) or sum(parts) != values[c]:
+            return False
+    return True
+
+
+def _check_total(problems: ProblemList, h: TableHeader, t: CounterRow, rows: list[CounterRow],
+                 section_rows: dict[str, list[CounterRow]], skipped) -> None:
+    """A total row equals the sum of the units of its month, or of one section (a section's
+    "Cộng"), or of the units and the rows set aside (a jurisdiction subtotal)."""
+    candidates = [[r.values for r in rows if r.period == t.period]]
+    candidates += [[r.values for r in rs if r.period == t.period] for rs in section_rows.values()]
+    candidates.append([r.values for r in rows if r.period == t.period] + [s[3] for s in skipped if s[2] == t.period])
+    for members in candidates:
+        if members and _adds_up({c: v for c, v in t.values.items() if c in h.counters.values()}, members):
+            return
+    members = candidates[0]
+    for cname in sorted(set(h.counters.values()), key=COUNTER_NAMES.index):
+        tv = t.values.get(cname)
+        parts = [m.get(cname) for m in members]
+        if tv is None or any(v is None for v in parts) or sum(parts) == tv:
+            continue
+        problems.add(Problem(
+            f"Dòng Tổng cộng ({tv}) khác tổng các đơn vị ({sum(parts)})",
+            f"The total row ({tv}) differs from the sum of the units ({sum(parts)})",
+            row=t.row, column=h.labels.get(_col_of(h, cname)), value=str(tv),
+            expected_vi=str(sum(parts)), expected_en=str(sum(parts))))
+
+
+def _check_new_total(problems: ProblemList, n: int, v: dict, new_total: int | None) -> None:
+    """The new intake ("Trong kỳ / Tổng số") against its parts and the total."""
+    if new_total is None:
+        return
+    parts = [v.get("received_online"), v.get("received_direct_post")]
+    if all(p is not None for p in parts) and sum(parts) != new_total:
+        problems.add(Problem(f"Tiếp nhận trong kỳ ({new_total}) ≠ trực tuyến + trực tiếp, bưu chính ({sum(parts)})",
+                             f"New intake ({new_total}) ≠ online + in person and post ({sum(parts)})", row=n,
+                             value=str(new_total)))
+    if v.get("received_total") is not None and v.get("carried_over") is not None and \
+            v["received_total"] != new_total + v["carried_over"]:
+        problems.add(Problem(f"Tổng tiếp nhận ({v['received_total']}) ≠ trong kỳ + kỳ trước "
+                             f"({new_total + v['carried_over']})",
+                             f"Received ({v['received_total']}) ≠ new + carried over ({new_total + v['carried_over']})",
+                             row=n, value=str(v["received_total"])))
+
+
+# a percent column is checked against the counts it is made of (never stored): the first
+# reading of its heading that agrees is taken; none agreeing is said (a mapping may be wrong)
+_PERCENT_READINGS = [
+    ("tre han", [("resolved_late", "resolved")]),
+    ("qua han", [("pending_overdue", "pending"), ("resolved_late", "resolved")]),
+    ("dung han", [("resolved_in_time", "resolved")]),
+    ("truoc han", [("resolved_in_time", "resolved"), ("resolved_early", "resolved")]),
+    ("truc tuyen", [("received_online", "received_total")]),
+]
+
+
+def _check_percents(report: FileReport, n: int, r: list[object], h: TableHeader, cols: list[int],
+                    values: dict) -> None:
+    for i in cols:
+        raw = r[i] if i < len(r) else None
+        ok, pct = parse_percent(raw)
+        if not ok or pct is None:
+            continue
+        k = key(h.labels.get(i, ""))
+        readings = [pairs for word, pairs in _PERCENT_READINGS if word in k]
+        tried = [pair for pairs in readings for pair in pairs]
+        fits = False
+        for num, den in tried:
+            a, b = values.get(num), values.get(den)
+            if a is None or not b:
+                continue
+            if abs(100 * a / b - pct) <= 0.051 + (0.5 if float(pct).is_integer() else 0):
+                fits = True
+                break
+        if tried and not fits and any(values.get(num) is not None and values.get(den) for num, den in tried):
+            report.notes.append((f"Dòng {n}, cột {column_letter(i)}: tỷ lệ {raw} không khớp với các số liệu của dòng",
+                                 f"Row {n}, column {column_letter(i)}: the percentage {raw} does not match the "
+                                 "row's counts"))
 
 
 def _col_of(h: TableHeader, cname: str) -> int | None:
@@ -387,6 +605,16 @@ def _parse_events(src_name, rows, start, h: TableHeader, profile: Profile) -> Pa
 
 # --- writing --------------------------------------------------------------------------
 def write(con, parsed: ParsedTable, import_id: int) -> None:
+    if parsed.kind == "official":
+        from ..official import GROUP_KEYS
+
+        for _, level, code, period, scores in parsed.official_rows:
+            con.execute("UPDATE official_scores SET is_current = FALSE WHERE level = ? AND code = ? AND period = ? "
+                        "AND is_current", [level, code, period])
+            con.execute(f"INSERT INTO official_scores (import_id, level, code, period, {', '.join(GROUP_KEYS)}) "
+                        f"VALUES (?, ?, ?, ?, {', '.join('?' for _ in GROUP_KEYS)})",
+                        [import_id, level, code, period, *[scores.get(g) for g in GROUP_KEYS]])
+        return
     if parsed.kind == "accounts":
         for _, unit, period, v in parsed.account_rows:
             con.execute("UPDATE citizen_accounts SET is_current = FALSE WHERE unit_code = ? AND period = ? "
@@ -420,6 +648,18 @@ def write(con, parsed: ParsedTable, import_id: int) -> None:
 def undo(con, kind: str, import_id: int) -> None:
     if kind == "events":
         con.execute("DELETE FROM annotations WHERE import_id = ?", [import_id])
+        return
+    if kind == "official":
+        con.execute("CREATE OR REPLACE TEMP TABLE undo_keys AS SELECT DISTINCT level, code, period FROM "
+                    "official_scores WHERE import_id = ?", [import_id])
+        con.execute("DELETE FROM official_scores WHERE import_id = ?", [import_id])
+        con.execute("""
+            UPDATE official_scores SET is_current = TRUE
+            FROM (SELECT t.level, t.code, t.period, max(t.import_id) AS last_id FROM official_scores t
+                  JOIN undo_keys u USING (level, code, period) GROUP BY ALL) AS last
+            WHERE official_scores.level = last.level AND official_scores.code = last.code
+              AND official_scores.period = last.period AND official_scores.import_id = last.last_id""")
+        con.execute("DROP TABLE IF EXISTS undo_keys")
         return
     table, keys = {"report": ("report_rows", "unit_code, period"), "peers": ("peer_rows", "peer_code, period"),
                    "index": ("peer_index", "peer_code, year"),

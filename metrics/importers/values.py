@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from ..period import last_day  # noqa: F401  (re-exported for the table parser)
 from ..textnorm import key
 
 YES = {"x", "co", "1", "true", "yes", "da", "y", "dung", "2"}
@@ -263,6 +264,37 @@ def month_in_text(text: object) -> date | None:
         if 1 <= month <= 12:
             return date(year, month, 1)
     return None
+
+
+_RANGE = re.compile(r"tu\s*ngay\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})\s*"
+                    r"(?:den|toi)\s*ngay\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})")
+
+
+def range_in_text(text: object) -> tuple[date, date] | None:
+    """The dates of a title line '(Từ ngày 01/08/2022 đến ngày 31/08/2022)'."""
+    if text is None:
+        return None
+    m = _RANGE.search(key_keep_sep(str(text)))
+    if not m:
+        return None
+    try:
+        d1, m1, y1, d2, m2, y2 = (int(g) for g in m.groups())
+        return date(y1, m1, d1), date(y2, m2, d2)
+    except ValueError:
+        return None
+
+
+def parse_percent(raw: object) -> tuple[bool, float | None]:
+    """A percentage as exports write it: '97,5', '97.5%', '97,50 %', 0.975 as a fraction
+    never (a cell below 1 is read as it stands: such columns are checked, not stored)."""
+    if raw is None:
+        return True, None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return True, float(raw)
+    s = str(raw).strip().replace("%", "").replace("\u00a0", "").replace(" ", "")
+    if not s or s in ("-", "–"):
+        return True, None
+    return parse_decimal(s)
 
 
 # --- dates -------------------------------------------------------------------------
