@@ -67,9 +67,14 @@ def cmd_import(args, profile) -> int:
 
     status = 0
     with db.session(args.db, profile) as con:
+        layout = None
+        if args.layout:
+            from .importers import layouts
+
+            layout = layouts.get(con, args.layout)
         for path in args.paths:
             try:
-                r = import_file(con, path, kind=args.kind, profile=profile, dry_run=args.dry_run)
+                r = import_file(con, path, kind=args.kind, profile=profile, dry_run=args.dry_run, layout=layout)
             except ImportRejected as exc:
                 print(exc.report(), file=sys.stderr)
                 status = 1
@@ -110,6 +115,25 @@ def _print_preview(r) -> None:
             if c in KPI_BY_KEY and KPI_BY_KEY[c].is_rate:
                 df[c] = (df[c].astype("Float64") * 100).round(1)
         _frame_out(df, "table")
+
+
+def cmd_layouts(args, profile) -> int:
+    from .importers import layouts
+
+    with db.session(args.db, profile) as con:
+        if args.action == "list":
+            _frame_out(layouts.list_frame(con), args.format)
+        elif args.action == "export":
+            sys.stdout.write(layouts.to_toml(layouts.get(con, args.name)))
+        elif args.action == "import":
+            lay = layouts.read_toml(args.name)
+            layouts.save(con, lay, profile, user=_cli_user())
+            print(f"Đã lưu mẫu tệp «{lay.name}» / layout «{lay.name}» saved")
+        elif args.action == "remove":
+            layouts.remove(con, args.name, user=_cli_user())
+            print(f"Đã xóa mẫu tệp «{args.name}» (nội dung còn trong nhật ký) / layout «{args.name}» removed "
+                  "(its content stays in the audit log)")
+    return 0
 
 
 def cmd_kpis(args, profile) -> int:
@@ -305,7 +329,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", choices=["dossiers", "report", "peers", "index", "accounts", "events", "official"])
     s.add_argument("--dry-run", action="store_true",
                    help="read and check everything, show each column and the figures, write nothing")
+    s.add_argument("--layout", help="read the files with this saved layout (see: layouts list)")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("layouts", parents=[common, fmt],
+                       help="layouts taught to the importer: list, export NAME > F.toml, import F.toml, remove NAME")
+    s.add_argument("action", choices=["list", "export", "import", "remove"])
+    s.add_argument("name", nargs="?", help="layout name (export, remove) or TOML file (import)")
+    s.set_defaults(func=cmd_layouts)
 
     s = sub.add_parser("kpis", parents=[common, fmt], help="counters and KPIs of one month")
     s.add_argument("--period", required=True, help="YYYY-MM")

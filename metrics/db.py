@@ -177,6 +177,13 @@ MIGRATIONS: list[str] = [
         digitisation DOUBLE, total DOUBLE, is_current BOOLEAN NOT NULL DEFAULT TRUE
     );
     """,
+    # 7: layouts a user taught the importer (metrics/importers/layouts.py), by name
+    """
+    CREATE TABLE layouts (
+        name VARCHAR PRIMARY KEY, kind VARCHAR, spec VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR
+    );
+    """,
 ]
 
 

@@ -51,6 +51,10 @@ class Problem:
     value: str | None = None
     expected_vi: str | None = None
     expected_en: str | None = None
+    # what a person can teach the importer to fix it (a layout, metrics/importers/layouts.py):
+    # ("unit", spelling), ("peer", spelling), ("value", field, raw), ("column", index),
+    # ("missing", field); None when only the file can be mended
+    learn: tuple | None = None
 
     def as_dict(self) -> dict:
         return {

@@ -17,7 +17,7 @@ from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import pick, t
 from metrics.importers.core import KIND_LABELS, KINDS, import_file, list_imports, preview, undo_import
 from ui import components as c
-from ui import boot, data, state
+from ui import boot, data, layout_teach, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -31,7 +31,8 @@ st.markdown(t("import_intro", lang))
 
 # .xlsm is a workbook with macros (read as .xlsx); .xls is accepted so that its user reads why
 # it is refused (save as .xlsx, or remove a password) rather than the uploader's bare "not allowed"
-UPLOAD_TYPES = ["csv", "xlsx", "xlsm", "xls", "txt", "tsv"]
+# .xls also stands for the HTML table that most one-stop systems' "Excel" button saves
+UPLOAD_TYPES = ["csv", "xlsx", "xlsm", "xls", "txt", "tsv", "htm", "html"]
 
 
 def user_name() -> str:
@@ -133,7 +134,22 @@ def do_import(records: list[dict], kind: str | None) -> None:
     shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
 
 
+def on_taught(rec: dict, result, layout) -> None:
+    """A file imported with a layout just taught: the same end as an import."""
+    data.clear_caches()
+    st.session_state["_import_results"] = [("ok", rec["name"], result.import_id, None)]
+    st.session_state["_layout_saved"] = layout.name
+    st.session_state.pop("undo_pick", None)
+    st.session_state["_previews"] = {}
+    st.session_state["_uploader_v"] = st.session_state.get("_uploader_v", 0) + 1
+    shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
+    st.rerun()
+
+
 def show_results() -> None:
+    saved = st.session_state.pop("_layout_saved", None)
+    if saved:
+        st.success(t("teach_saved", lang, name=saved), icon=":material/save:")
     for status, name, import_id, exc in st.session_state.pop("_import_results", []):
         if status == "ok":
             st.success(t("import_done", lang, name=name, id=import_id), icon=":material/check_circle:")
@@ -194,10 +210,9 @@ if uploads:
                     st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
                     if exc.total > len(exc.problems):
                         st.caption(t("more_problems", lang, n=fmt.number(exc.total - len(exc.problems), lang)))
-            elif rec["result"] is not None and rec["result"].warnings:
-                with st.expander(t("warnings_of", lang, name=rec["name"])):
-                    for w in rec["result"].warnings:
-                        st.markdown(f"- {w}")
+            if rec["result"] is not None:
+                layout_teach.show_report(rec["name"], rec["result"], lang)
+            layout_teach.teach(rec, kind, lang, prof, user_name(), on_taught)
         ready = [r for r in records if r["error"] is None and not r["duplicate_of"]]
         if ready:
             st.caption(t("nothing_written_yet", lang))

@@ -20,7 +20,9 @@ from . import dossiers as dossier_import
 from . import guard
 from . import tables as table_import
 from .columns import FileReport
-from .headers import map_dossier_header
+from . import layouts
+from .headers import DOSSIER_FIELDS, map_dossier_header
+from .layouts import NOT_USED, Layout
 from .reader import Source, Uncomputed, iter_rows, open_source, reject, uncomputed_problem
 
 KINDS = ("dossiers", "report", "peers", "index", "accounts", "events", "official")
@@ -62,10 +64,12 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _dossier_header(src: Source) -> tuple[int, dict[int, str]] | None:
+def _dossier_header(src: Source, layout: Layout | None = None) -> tuple[int, dict[int, str]] | None:
     best = None
     for i, row in enumerate(src.head):
         m = map_dossier_header(row)
+        if layout is not None and (layout.header_row == i or layout.matches(row)):
+            m = apply_to_dossier_header(layout, row, m)
         # a dossier code and three more fields make a dossier list, even without a received
         # date: the list is then refused naming the missing column and the closest heading
         if "dossier_code" in m.values() and len(m) >= 4:
@@ -74,26 +78,51 @@ def _dossier_header(src: Source) -> tuple[int, dict[int, str]] | None:
     return best
 
 
-def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Profile):
+def apply_to_dossier_header(layout: Layout, row: list[object], m: dict[int, str]) -> dict[int, str]:
+    """The layout's columns over the automatic reading: a field named, or "-" (left out)."""
+    out = dict(m)
+    for i, h in enumerate(row):
+        target = layout.column(h)
+        if target is None:
+            continue
+        if target == NOT_USED:
+            out.pop(i, None)
+        elif target in DOSSIER_FIELDS:
+            for j, f in list(out.items()):
+                if f == target:
+                    del out[j]
+            out[i] = target
+    return dict(sorted(out.items()))
+
+
+def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Profile, layout: Layout | None = None):
     if kind is not None and kind not in KINDS:
         raise InputError(f"Loại dữ liệu không hợp lệ: {kind} (chọn: {', '.join(KINDS)})",
                          f"Unknown kind {kind} (choose: {', '.join(KINDS)})")
     guard.check(path, display_name)
     src = open_source(path, display_name)
     try:
-        return _prepare_source(con, src, kind, display_name, profile)
+        if layout is None:
+            layout = layouts.find_for(con, src.head)
+        profile = layouts.learned_profile(con, profile, layout)
+        k, summary, parsed = _prepare_source(con, src, kind, display_name, profile, layout)
+        if layout is not None and summary.get("report") is not None:
+            summary["report"].notes.insert(0, (f"Đọc theo mẫu tệp «{layout.name}»",
+                                               f"Read with the layout «{layout.name}»"))
+        return k, summary, parsed
     finally:
         # a refusal's traceback keeps src (the import desk keeps the refusal to show it):
         # not the parsed workbook with it
         src.parsed = None
 
 
-def _prepare_source(con, src: Source, kind: str | None, display_name: str, profile: Profile):
-    dh = _dossier_header(src) if kind in (None, "dossiers") else None
+def _prepare_source(con, src: Source, kind: str | None, display_name: str, profile: Profile,
+                    layout: Layout | None = None):
+    dh = _dossier_header(src, layout) if kind in (None, "dossiers") else None
     if dh is not None:
         hidx, mapping = dh
         width = len(src.head[hidx])
-        summary = dossier_import.prepare(con, src, hidx, mapping, width, profile, clock.today())
+        summary = dossier_import.prepare(con, src, hidx, mapping, width, profile, clock.today(), layout)
         return "dossiers", summary, None
     if kind == "dossiers":
         raise reject(display_name, "Không tìm thấy dòng tiêu đề của danh sách hồ sơ (Mã hồ sơ, Ngày tiếp nhận…)",
@@ -108,7 +137,7 @@ def _prepare_source(con, src: Source, kind: str | None, display_name: str, profi
         if len(rows) > MAX_TABLE_ROWS:
             raise reject(display_name, "Bảng quá dài cho một báo cáo", "Too many rows for a report table")
     uncomputed.raise_if_any(display_name)
-    parsed = table_import.parse_table(display_name, rows, profile, kind)
+    parsed = table_import.parse_table(display_name, rows, profile, kind, layout)
     if parsed.kind == "index":
         summary = {"rows": len(parsed.index_rows), "periods": sorted({str(r[2]) for r in parsed.index_rows}),
                    "units": sorted({r[1] for r in parsed.index_rows})}
@@ -132,13 +161,43 @@ def _prepare_source(con, src: Source, kind: str | None, display_name: str, profi
     return parsed.kind, summary, parsed
 
 
+def describe_header(path: str | Path, display_name: str | None = None, kind: str | None = None,
+                    layout: Layout | None = None) -> dict:
+    """The file's header as the importer reads it, for a person to teach it: which row, and
+    per column its heading and what it is read as (None: left out). Where no header is
+    recognised, the row with the most filled cells is offered."""
+    from .tables import find_table_header
+
+    p = Path(path)
+    name = display_name or p.name
+    guard.check(p, name)
+    src = open_source(p, name)
+    src.parsed = None
+    head = src.head
+    dh = _dossier_header(src, layout) if kind in (None, "dossiers") else None
+    if dh is not None:
+        idx, m = dh
+        cols = [(i, " ".join(str(h).split()), m.get(i)) for i, h in enumerate(head[idx]) if h not in (None, "")]
+        return {"kind": "dossiers", "row": idx, "columns": cols, "head": head}
+    found = find_table_header(head) if kind != "dossiers" else None
+    if found is not None:
+        idx, h = found
+        cols = [(i, label, h.columns.get(i)) for i, label in sorted(h.labels.items())]
+        return {"kind": "table", "row": idx, "columns": cols, "head": head}
+    filled = [sum(1 for c in r if c not in (None, "")) for r in head] or [0]
+    idx = filled.index(max(filled))
+    row = head[idx] if head else []
+    cols = [(i, " ".join(str(h).split()), None) for i, h in enumerate(row) if h not in (None, "")]
+    return {"kind": None, "row": idx, "columns": cols, "head": head}
+
+
 def preview(con, path: str | Path, kind: str | None = None, display_name: str | None = None,
-            profile: Profile | None = None) -> ImportResult:
+            profile: Profile | None = None, layout: Layout | None = None) -> ImportResult:
     """Everything an import does short of writing: kind, periods, units, rows, or the errors."""
     p = Path(path)
     name = display_name or p.name
     try:
-        k, summary, parsed = _prepare(con, p, kind, name, profile or load_profile())
+        k, summary, parsed = _prepare(con, p, kind, name, profile or load_profile(), layout)
     finally:
         dossier_import.cleanup(con)
     return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
@@ -148,7 +207,7 @@ def preview(con, path: str | Path, kind: str | None = None, display_name: str | 
 
 def import_file(con, path: str | Path, kind: str | None = None, user: str | None = None,
                 display_name: str | None = None, profile: Profile | None = None,
-                is_demo: bool = False, dry_run: bool = False) -> ImportResult:
+                is_demo: bool = False, dry_run: bool = False, layout: Layout | None = None) -> ImportResult:
     """Import one file in one transaction. With dry_run, everything is done and the figures
     the file would give are computed, then the transaction is rolled back: nothing is kept."""
     p = Path(path)
@@ -163,7 +222,7 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
         return ImportResult(name, same[1], same[2], (same[3] or "").split(","), (same[4] or "").split(","),
                             import_id=same[0], status="unchanged", same_as=same[0])
     try:
-        k, summary, parsed = _prepare(con, p, kind, name, profile)
+        k, summary, parsed = _prepare(con, p, kind, name, profile, layout)
         con.execute("BEGIN TRANSACTION")
         try:
             import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]

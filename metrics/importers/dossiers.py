@@ -164,17 +164,21 @@ def _map_table(con, name: str, pairs: list[tuple], types: str) -> None:
 
 
 def _report_value(con, problems: ProblemList, field: str, header: str, value: str, vi: str, en: str,
-                  exp_vi: str, exp_en: str) -> None:
+                  exp_vi: str, exp_en: str, learn: tuple | None = None) -> None:
     rows = _first_rows(con, field, value)
     total = _count_rows(con, field, value)
     for r in rows:
-        problems.add(Problem(vi, en, row=r, column=header, value=value, expected_vi=exp_vi, expected_en=exp_en))
+        problems.add(Problem(vi, en, row=r, column=header, value=value, expected_vi=exp_vi, expected_en=exp_en,
+                             learn=learn))
     # the remaining rows with the same value count as errors without being listed
     problems.total += max(0, total - len(rows))
 
 
 def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str],
-               problems: ProblemList) -> None:
+               problems: ProblemList, layout=None) -> None:
+    def taught(field: str, raw: object) -> str | None:
+        return layout.value(field, raw) if layout is not None else None
+
     # units
     pairs = []
     for raw in _distinct(con, "unit"):
@@ -184,7 +188,8 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
             _report_value(con, problems, "unit", headers["unit"], raw,
                           f"Đơn vị không có trong danh mục; gần nhất: {sugg}",
                           f"Unknown unit; closest known: {sugg}",
-                          "tên hoặc mã một đơn vị của hồ sơ cấu hình", "a unit name or code of the profile")
+                          "tên hoặc mã một đơn vị của hồ sơ cấu hình", "a unit name or code of the profile",
+                          learn=("unit", raw))
         else:
             pairs.append((raw, u.code))
     _map_table(con, "map_unit", pairs, "raw VARCHAR, code VARCHAR")
@@ -192,12 +197,12 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
     if "channel" in present:
         pairs = []
         for raw in _distinct(con, "channel"):
-            ch = parse_channel(raw)
+            ch = int(taught("channel", raw)) if taught("channel", raw) else parse_channel(raw)
             if ch is None:
                 _report_value(con, problems, "channel", headers["channel"], raw,
                               "Kênh nộp không đọc được", "Unreadable channel",
                               "1/Trực tiếp, 2/Trực tuyến, 3/Bưu chính (BCCI)",
-                              "1/in person, 2/online, 3/post (BCCI)")
+                              "1/in person, 2/online, 3/post (BCCI)", learn=("value", "channel", raw))
             else:
                 pairs.append((raw, ch))
         _map_table(con, "map_channel", pairs, "raw VARCHAR, v TINYINT")
@@ -207,11 +212,12 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
             continue
         pairs = []
         for raw in _distinct(con, f):
-            v = parse_yes_no(raw, allow_code_2=(f == "paid_online"))
+            said = taught(f, raw)
+            v = (said == "yes") if said else parse_yes_no(raw, allow_code_2=(f == "paid_online"))
             if v is None:
                 _report_value(con, problems, f, headers[f], raw, "Giá trị có/không không đọc được",
                               "Unreadable yes/no value", "x, có, 1, đã / trống, 0, không, chưa",
-                              "x, yes, 1 / blank, 0, no")
+                              "x, yes, 1 / blank, 0, no", learn=("value", f, raw))
             else:
                 pairs.append((raw, v))
         _map_table(con, f"map_{f}", pairs, "raw VARCHAR, v BOOLEAN")
@@ -219,12 +225,14 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
     if "fee_payment" in present:
         pairs = []
         for raw in _distinct(con, "fee_payment"):
-            v = parse_fee_payment(raw)
+            said = taught("fee_payment", raw)
+            v = parse_fee_payment(said) if said else parse_fee_payment(raw)
             if v is None:
                 _report_value(con, problems, "fee_payment", headers["fee_payment"], raw,
                               "Tình trạng thanh toán không đọc được", "Unreadable fee state",
                               "0 (không phí), 1 hoặc 2 (đã thanh toán trực tuyến), 3 (có phí, chưa thanh toán "
-                              "trực tuyến)", "0 (no fee), 1 or 2 (paid online), 3 (fee not paid online)")
+                              "trực tuyến)", "0 (no fee), 1 or 2 (paid online), 3 (fee not paid online)",
+                              learn=("value", "fee_payment", raw))
             else:
                 pairs.append((raw, v[0], v[1]))
         _map_table(con, "map_fee_payment", pairs, "raw VARCHAR, has_fee BOOLEAN, paid BOOLEAN")
@@ -246,11 +254,12 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
     if "rating" in present:
         pairs = []
         for raw in _distinct(con, "rating"):
-            ok, v = parse_rating(raw)
+            said = taught("rating", raw)
+            ok, v = (True, None if said == "none" else said) if said else parse_rating(raw)
             if not ok:
                 _report_value(con, problems, "rating", headers["rating"], raw, "Mức đánh giá không đọc được",
                               "Unreadable rating", "Rất hài lòng, Hài lòng, Không hài lòng hoặc để trống",
-                              "Very satisfied, Satisfied, Dissatisfied or blank")
+                              "Very satisfied, Satisfied, Dissatisfied or blank", learn=("value", "rating", raw))
             else:
                 pairs.append((raw, v or ""))
         _map_table(con, "map_rating", pairs, "raw VARCHAR, v VARCHAR")
@@ -454,7 +463,7 @@ STORED_COLUMNS = ["dossier_code"] + CONTENT_COLUMNS + ["is_certification", "is_l
 
 
 def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: int, profile: Profile,
-            today) -> dict:
+            today, layout=None) -> dict:
     """Stage, type and validate; raise ImportRejected listing every problem, or return a summary
     (with the file's column report: what each column was read as, or why it was left out)."""
     head = src.head[header_idx]
@@ -479,10 +488,12 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     if "resolving_unit" in present:
         unit_note = choose_unit_column(con, profile, mapping, headers)
         present.discard("resolving_unit")
+    if layout is not None:
+        _skip_units(con, report, layout)
     if "status" in present:
-        _apply_status(con, report, headers)
+        _apply_status(con, report, headers, layout)
     problems = ProblemList()
-    build_maps(con, profile, present, headers, problems)
+    build_maps(con, profile, present, headers, problems, layout)
     checked = validate(con, present, headers, problems, today)
     problems.raise_if_any(src.display_name)
     # the months came with the checks; formatted here, a dozen of them rather than a million
@@ -504,10 +515,10 @@ def _missing_problem(f: str, head: list[object]) -> Problem:
         return Problem(f"Thiếu cột «{label}»; tiêu đề gần nhất trong tệp: {quoted}",
                        f"No {t('field_' + f, 'en')} column; closest heading in the file: {quoted}",
                        expected_vi="một trong: " + ", ".join(DOSSIER_FIELDS[f][:4]),
-                       expected_en="one of: " + ", ".join(DOSSIER_FIELDS[f][:4]))
+                       expected_en="one of: " + ", ".join(DOSSIER_FIELDS[f][:4]), learn=("missing", f))
     return Problem(f"Thiếu cột «{label}»", f"No {t('field_' + f, 'en')} column",
                    expected_vi="một trong: " + ", ".join(DOSSIER_FIELDS[f][:4]),
-                   expected_en="one of: " + ", ".join(DOSSIER_FIELDS[f][:4]))
+                   expected_en="one of: " + ", ".join(DOSSIER_FIELDS[f][:4]), learn=("missing", f))
 
 
 def choose_unit_column(con, profile: Profile, mapping: dict[int, str], headers: dict[str, str]) -> tuple:
@@ -529,7 +540,23 @@ def choose_unit_column(con, profile: Profile, mapping: dict[int, str], headers: 
     return ("unit", "resolving_unit")
 
 
-def _apply_status(con, report: FileReport, headers: dict[str, str]) -> None:
+def _skip_units(con, report: FileReport, layout) -> None:
+    """Rows of units the layout marks as not ours (a province-wide export) are left out, counted."""
+    rows = con.execute(f"SELECT {_col('unit')}, count(*) FROM stg WHERE {_col('unit')} IS NOT NULL GROUP BY 1"
+                       ).fetchall()
+    skipped = [(raw, n) for raw, n in rows if layout.skips(raw)]
+    if not skipped:
+        return
+    _map_table(con, "skip_unit", [(raw,) for raw, _ in skipped], "raw VARCHAR")
+    con.execute(f"DELETE FROM stg_raw WHERE {_col('unit')} IN (SELECT raw FROM skip_unit)")
+    con.execute("DROP TABLE IF EXISTS skip_unit")
+    what = ", ".join(f"«{raw}» {n}" for raw, n in skipped)
+    total = sum(n for _, n in skipped)
+    report.notes.append((f"{total} hồ sơ của đơn vị không thuộc phạm vi (theo mẫu tệp) được bỏ qua: {what}",
+                         f"{total} dossiers of units that are not ours (per the layout) are left out: {what}"))
+
+
+def _apply_status(con, report: FileReport, headers: dict[str, str], layout=None) -> None:
     """What the status column explains: rows never received (registered online, refused at the
     desk) have no received date and are left out, counted; a finished status without a
     finished date, and a withdrawn or stopped dossier still open, are counted as pending and
@@ -539,7 +566,7 @@ def _apply_status(con, report: FileReport, headers: dict[str, str]) -> None:
     for raw, n in rows:
         if raw is None:
             continue
-        meaning = parse_status(raw)
+        meaning = (layout.value("status", raw) if layout is not None else None) or parse_status(raw)
         if meaning is None:
             unknown.append((raw, n))
         else:

@@ -14,6 +14,7 @@ from ..profile import Profile
 from ..textnorm import key
 from .columns import Column, FileReport, column_letter
 from .headers import TableHeader, group_of, map_header_rows
+from .layouts import NOT_USED
 from .official import official_header, parse_official
 from .values import last_day, month_in_text, parse_count, parse_decimal, parse_month, parse_percent, range_in_text
 
@@ -141,8 +142,11 @@ def title_period(rows: list[list[object]]) -> tuple[date | None, Problem | None]
     return None, None
 
 
-def parse_table(src_name: str, rows: list[list[object]], profile: Profile, forced: str | None = None) -> ParsedTable:
+def parse_table(src_name: str, rows: list[list[object]], profile: Profile, forced: str | None = None,
+                layout=None) -> ParsedTable:
     found = find_table_header(rows[:40])
+    if layout is not None:
+        found = _with_layout(rows, found, layout)
     if found is None and forced in (None, "official") and official_header(rows[:40]) is not None:
         found = (0, None)
     if found is None:
@@ -165,7 +169,7 @@ def parse_table(src_name: str, rows: list[list[object]], profile: Profile, force
         return _parse_accounts(src_name, rows, start, h, profile, period_of_title)
     if forced in (None, "events") and {"@date", "@event"} <= roles:
         return _parse_events(src_name, rows, start, h, profile)
-    return _parse_counters(src_name, rows, start, h, profile, forced, period_of_title, period_problem)
+    return _parse_counters(src_name, rows, start, h, profile, forced, period_of_title, period_problem, layout)
 
 
 def table_columns(h: TableHeader, width: int) -> list[Column]:
@@ -184,8 +188,44 @@ def table_columns(h: TableHeader, width: int) -> list[Column]:
     return out
 
 
+def _with_layout(rows: list[list[object]], found, layout):
+    """The header as the layout reads it: at the row it names (or the first row that is its
+    header), each column it names read as it says, "-" left out."""
+    hidx = layout.header_row if layout.header_row is not None and layout.header_row < len(rows) else None
+    if hidx is None:
+        hidx = next((i for i, r in enumerate(rows[:40]) if layout.matches(r)), None)
+    if hidx is None:
+        return found
+    if found is not None and found[0] <= hidx < found[0] + found[1].header_rows:
+        hidx, depth = found[0], found[1].header_rows
+    else:
+        depth = 1
+    h = map_header_rows(rows[hidx:hidx + depth])
+    for i, label in list(h.labels.items()):
+        leaf = label.split(" / ")[-1]
+        target = layout.column(label) or layout.column(leaf)
+        if target is None:
+            continue
+        h.unread_counts = [j for j in h.unread_counts if j != i]
+        if target == NOT_USED:
+            h.columns.pop(i, None)
+            h.left_out[i] = ("not_used", layout.name)
+            continue
+        for j, c in list(h.columns.items()):
+            if c == target and j != i:
+                del h.columns[j]
+                h.left_out[j] = ("duplicate", column_letter(i))
+        h.columns[i] = target
+        h.left_out.pop(i, None)
+        if target == "@entity":
+            h.entity_col = i
+        elif target == "@month":
+            h.month_col = i
+    return hidx, h
+
+
 def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, forced, period_of_title,
-                    period_problem) -> ParsedTable:
+                    period_problem, layout=None) -> ParsedTable:
     problems = ProblemList()
     out = ParsedTable(kind=forced or "report", counters=sorted(set(h.counters.values()), key=COUNTER_NAMES.index))
     width = max((len(r) for r in rows[start - h.header_rows:start]), default=0)
@@ -196,7 +236,8 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
         problems.add(Problem(
             "Cột có vẻ là số liệu nhưng không nhận ra là chỉ tiêu nào: hãy gán cột này (hoặc đánh dấu bỏ qua) "
             "trong trang Nhập dữ liệu", "The column looks like a count but names no known counter: map it (or mark "
-            "it as not used) on the import page", column=f"{column_letter(i)} «{h.labels.get(i)}»"))
+            "it as not used) on the import page", column=f"{column_letter(i)} «{h.labels.get(i)}»",
+            learn=("column", i)))
     data: list[tuple[int, list[object]]] = []
     for n, r in enumerate(rows[start:], start=start + 1):
         if not any(c not in (None, "") for c in r):
@@ -295,6 +336,11 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
         if _is_total(text):
             totals.append(CounterRow(n, text, period, values))
             continue
+        if layout is not None and layout.skips(text):
+            report.notes.append((f"Dòng {n}: «{text}» không thuộc phạm vi (theo mẫu tệp), không nhập",
+                                 f"Row {n}: «{text}» is not one of ours (per the layout), not imported"))
+            skipped.append((n, text, period, values))
+            continue
         if out.kind == "report":
             ent = profile.match_unit(text)
             if ent is None:
@@ -313,7 +359,7 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
                 sugg = ", ".join(profile.suggest_peers(text))
                 problems.add(Problem(f"Đơn vị so sánh không có trong danh mục; gần nhất: {sugg}",
                                      f"Unknown peer; closest known: {sugg}", row=n,
-                                     column=h.labels.get(ec), value=text))
+                                     column=h.labels.get(ec), value=text, learn=("peer", text)))
                 continue
             if peer.code == profile.code:
                 # the jurisdiction's own row is computed from its units, never imported
@@ -352,7 +398,7 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
             continue
         sugg = ", ".join(profile.suggest_units(text))
         problems.add(Problem(f"Đơn vị không có trong danh mục; gần nhất: {sugg}",
-                             f"Unknown unit; closest known: {sugg}", row=n, value=text))
+                             f"Unknown unit; closest known: {sugg}", row=n, value=text, learn=("unit", text)))
     for k in summed:
         r = by_key[k]
         report.notes.append((f"«{profile_unit_name(profile, k[0])}» có ở {len(sections_of[k])} mục "

@@ -1,0 +1,64 @@
+"""The import page as an office meets a new layout: the columns it read and left out, the
+figures a file cannot give, and teaching a layout once (tried before writing, saved, used by
+itself for the next file)."""
+from __future__ import annotations
+
+import duckdb
+
+from metrics.i18n import t
+from tests import real_exports as rx
+from tests.test_pages import _app_like_a_running_server, assert_clean, open_app, texts  # noqa: F401 (autouse)
+
+
+def upload(at, path, name=None):
+    at.get("file_uploader")[0].set_value([(name or path.name, path.read_bytes(), "application/octet-stream")]).run()
+    assert_clean(at)
+
+
+def test_the_preview_shows_each_column_and_what_the_file_cannot_give(monkeypatch, empty_db, copy_db, tmp_path):
+    db_path = copy_db(empty_db)
+    at = open_app(monkeypatch, db_path, "import_desk")
+    upload(at, rx.one_stop_list(tmp_path / "danh_sach", "html"))        # an HTML table saved as .xls
+    assert at.dataframe[0].value.iloc[0]["Trạng thái"] == "Sẵn sàng nhập"
+    cols = next(df.value for df in at.dataframe if "Tiêu đề" in df.value.columns)
+    why = dict(zip(cols["Tiêu đề"], cols["Đọc là / lý do bỏ qua"]))
+    assert why["Người nộp"] == t("col_reason_personal", "vi")
+    assert why["Ngày nhận"] == "đọc là: ngày tiếp nhận"
+    page = texts(at)
+    assert "Tỷ lệ nộp trực tuyến" in page                               # cannot be computed from this file
+    assert "1 hồ sơ chưa được tiếp nhận" in page
+
+
+def test_a_layout_taught_on_the_page_imports_and_is_used_for_the_next_file(monkeypatch, empty_db, copy_db,
+                                                                           tmp_path):
+    db_path = copy_db(empty_db)
+    at = open_app(monkeypatch, db_path, "import_desk")
+    upload(at, rx.land_table(tmp_path / "dat_dai_t8", "csv", other_branch=True))
+    assert at.dataframe[0].value.iloc[0]["Trạng thái"] == "Bị từ chối"
+    branch = next(s for s in at.selectbox if s.label == "Chi nhánh An Nhơn")
+    branch.set_value("-").run()
+    at.text_input[0].set_value("Biểu đất đai tỉnh").run()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("teach-try-"))).click().run()
+    assert_clean(at)
+    assert t("teach_trial_ok", "vi", rows="1").split(".")[0] in texts(at)
+    con = duckdb.connect(str(db_path))   # the app holds it in this process: same configuration
+    try:
+        assert con.execute("SELECT count(*) FROM report_rows").fetchone()[0] == 0     # a trial writes nothing
+    finally:
+        con.close()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("teach-save-"))).click().run()
+    assert_clean(at)
+    assert any("Biểu đất đai tỉnh" in s.value for s in at.success)
+    # the next month's file of the same layout: ready at once, read with the layout
+    f = rx.land_table(tmp_path / "dat_dai_t9", "csv", other_branch=True)
+    f.write_text(f.read_text(encoding="utf-8-sig").replace("Tháng 8 năm 2022", "Tháng 9 năm 2022"), encoding="utf-8")
+    upload(at, f)
+    assert at.dataframe[0].value.iloc[0]["Trạng thái"] == "Sẵn sàng nhập"
+    assert "Đọc theo mẫu tệp «Biểu đất đai tỉnh»" in texts(at)
+    con = duckdb.connect(str(db_path))   # the app holds it in this process: same configuration
+    try:
+        assert con.execute("SELECT name FROM layouts").fetchall() == [("Biểu đất đai tỉnh",)]
+        assert con.execute("SELECT unit_code, received_total FROM report_rows WHERE is_current").fetchall() == \
+            [("CNVPDK", rx.LAND_EXPECTED["received_total"])]
+    finally:
+        con.close()
