@@ -98,3 +98,19 @@ def comparison(con, period: date, ranking: pd.DataFrame, indicators, code_col: s
     df["official_total"] = pd.to_numeric(df["official_total"], errors="coerce")
     df["official_rank"] = competition_rank(df["official_total"])
     return df
+
+
+def peer_comparison(con, period: date, profile=None) -> pd.DataFrame:
+    """The month's peer ranking by the estimate beside the official table, when one was
+    imported for that month (else empty)."""
+    from .profile import load_profile
+    from .score import peer_ranking
+
+    profile = profile or load_profile()
+    if not official_periods(con, "peer") or period not in official_periods(con, "peer"):
+        return pd.DataFrame()
+    ranking = peer_ranking(con, period, period, profile)
+    if ranking.empty:
+        off = official_table(con, period, "peer")
+        ranking = pd.DataFrame({"peer_code": off.code, "score": float("nan"), "rank": pd.NA})
+    return comparison(con, period, ranking, profile.indicators)

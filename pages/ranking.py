@@ -97,6 +97,46 @@ else:
         c.plot(charts.rank_trend(hist, lang, TARGET, annotations=notes_ui.events(win[0], win[1])), key="rk-trend")
 
 
+# --- 1b. which score this is: the estimate, and the official table beside it when imported -----------
+def official_section() -> None:
+    from metrics.official import GROUPS
+
+    cmp = data.query("peer_comparison", f.end, module="official")
+    if cmp.empty:
+        st.caption(t("official_none", lang))
+        return
+    st.subheader(t("official_title", lang))
+    mine = cmp[cmp.code == prof.code]
+    n = int(cmp.official_total.notna().sum())
+    if len(mine) and not fmt.is_missing(mine.official_total.iloc[0]):
+        r = mine.iloc[0]
+        st.markdown(t("official_shown", lang, name=NAME, rank=int(r.official_rank), n=n,
+                      total=fmt.decimal(r.official_total, lang, 2)))
+        rows = []
+        for g in GROUPS:
+            est, off, err = r[f"estimate_{g.key}"], r[f"official_{g.key}"], r[f"error_{g.key}"]
+            rows.append({t("official_group", lang): g.label(lang),
+                         t("official_max", lang): fmt.number(g.points, lang),
+                         t("official_official", lang): fmt.decimal(off, lang, 2),
+                         t("official_estimate", lang): t("official_not_estimable", lang) if not g.indicators
+                         else fmt.decimal(est, lang, 2),
+                         t("official_error", lang): "" if fmt.is_missing(err) else fmt.signed(
+                             fmt.decimal(err, lang, 2), err)})
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table = cmp.sort_values("official_rank", na_position="last")
+    st.dataframe(pd.DataFrame({
+        t("official_rank", lang): [fmt.number(v, lang) for v in table.official_rank],
+        t("unit", lang): [prof.peer_name(c) for c in table.code],
+        t("official_total", lang): [fmt.decimal(v, lang, 2) for v in table.official_total],
+        t("estimate_rank", lang): [fmt.number(v, lang) for v in table.estimate_rank],
+        t("estimate_score", lang): [fmt.decimal(v, lang, 2) for v in table.estimate_score],
+    }), hide_index=True, width="stretch")
+
+
+with c.guarded(lang):
+    official_section()
+
+
 # --- 2. the road to the target: what it takes ---------------------------------------------------------
 def need_lines(needs: list, place: int) -> None:
     rank = None if fmt.is_missing(me.get("rank")) else int(me["rank"])

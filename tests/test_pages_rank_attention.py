@@ -403,3 +403,26 @@ def test_peer_bars_draw_the_target_cut():
     (cut,) = [s for s in fig.layout.shapes if s.name == "target_cut"]
     assert cut.x0 == cut.x1 == 81.4
     assert any("ngưỡng 81,4 điểm" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_the_ranking_page_says_which_score_it_shows(monkeypatch, sample_db, copy_db, tmp_path):
+    from metrics.importers.core import import_file
+    from tests import real_exports as rx
+
+    db_path = copy_db(sample_db)
+    at = open_app(monkeypatch, db_path, "ranking", p="2022-08")
+    assert t("official_none", "vi") in texts(at)                       # the estimate, and it says so
+    con = db.connect(db_path)
+    try:
+        import_file(con, rx.official_766(tmp_path / "chi_so", "csv"))
+    finally:
+        con.close()
+    at = open_app(monkeypatch, db_path, "ranking", p="2022-08")
+    body = texts(at)
+    # of the four published: Quy Nhơn 80, An Nhơn 74,5, Tuy Phước 73, Phù Cát 67
+    assert t("official_shown", "vi", name="Tuy Phước", rank=3, n=4, total="73,00") in body
+    groups = next(df.value for df in at.dataframe if "Nhóm chỉ số" in df.value.columns)
+    row = groups[groups["Nhóm chỉ số"] == "Tiến độ giải quyết"].iloc[0]
+    assert row["Chính thức"] == "17,50" and row["Điểm tối đa"] == "20"
+    transparency = groups[groups["Nhóm chỉ số"] == "Công khai, minh bạch"].iloc[0]
+    assert transparency["Ước tính"] == t("official_not_estimable", "vi")

@@ -70,9 +70,11 @@ def _dossier_header(src: Source, layout: Layout | None = None) -> tuple[int, dic
         m = map_dossier_header(row)
         if layout is not None and (layout.header_row == i or layout.matches(row)):
             m = apply_to_dossier_header(layout, row, m)
-        # a dossier code and three more fields make a dossier list, even without a received
-        # date: the list is then refused naming the missing column and the closest heading
-        if "dossier_code" in m.values() and len(m) >= 4:
+        # a dossier code, a date and two more fields make a dossier list, even without a
+        # received date: the list is then refused naming the missing column and the closest
+        # heading
+        if "dossier_code" in m.values() and len(m) >= 4 and \
+                {"received_at", "due_at", "finished_at"} & set(m.values()):
             if best is None or len(m) > len(best[1]):
                 best = (i, m)
     return best

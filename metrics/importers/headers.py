@@ -198,7 +198,9 @@ def map_dossier_heading(h: object, exact_only: bool = False) -> str | None:
     best, best_len = None, 0
     for f, keys in _DOSSIER_KEYS.items():
         for a in keys:
-            if len(a) >= 6 and k.startswith(a + " ") and len(a) > best_len:
+            # short headings ("Số hồ sơ", "Lĩnh vực", "Đơn vị") begin report headings too
+            # ("Số hồ sơ nhận giải quyết"): only longer ones name a field by their start
+            if len(a) >= 9 and k.startswith(a + " ") and len(a) > best_len:
                 best, best_len = f, len(a)
     return best
 

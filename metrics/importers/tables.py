@@ -349,8 +349,10 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
                     out.warnings.append(f"row {n}: jurisdiction subtotal «{text}» skipped")
                     skipped.append((n, text, period, values))
                     continue
-                # not a unit: a subtotal of the rows below it (checked when they are read), or an error
+                # not a unit: a section's subtotal ("I. Cấp huyện" with the sum of the units below
+                # it, or "Cộng" after them; checked once they are read), or an error
                 pending_subtotal.append((n, text, period, values, section))
+                section = text
                 continue
             code = ent.code
         else:
@@ -391,8 +393,8 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
 
     # rows whose name is not a unit: a subtotal when the units of its section add up to it
     for n, text, period, values, sec in pending_subtotal:
-        members = [r.values for r in section_rows.get(text, []) + section_rows.get(sec, []) if r.period == period]
-        if members and _adds_up(values, members):
+        blocks = [[r.values for r in section_rows.get(name, []) if r.period == period] for name in (text, sec)]
+        if any(members and _adds_up(values, members) for members in blocks):
             report.notes.append((f"Dòng {n}: «{text}» là dòng cộng của mục, đã đối chiếu, không nhập",
                                  f"Row {n}: «{text}» is the item's subtotal: checked, not imported"))
             continue
