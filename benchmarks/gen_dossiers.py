@@ -4,6 +4,13 @@
     python benchmarks/gen_dossiers.py 100000 /tmp/d100k.xlsx
     python benchmarks/gen_dossiers.py 1000000 /tmp/d1m-v2.csv --variant 2
 
+--messy writes the same kind of dossiers the way real offices' files are written (a quarter's
+export replicated): each date column mixes three formats in about equal shares
+(`2022-08-25 14:30:00`, `25/08/2022`, `25/08/2022 14:30`), units come as codes and as several
+spellings of their names, the channel as a code or a word, yes/no in many spellings.
+
+    python benchmarks/gen_dossiers.py 1000000 /tmp/d1m-messy.csv --messy
+
 --variant 2 writes the same dossier codes with other content (every handler changes), as a
 later export of the same year would: importing it after variant 1 takes the update path
 (every dossier gets a new current version).
@@ -32,6 +39,66 @@ HEADER = ["STT", "Mã hồ sơ", "Họ tên người nộp", "Số CCCD", "Đơn
           "Đánh giá", "Cán bộ xử lý", "Số điện thoại", "Địa chỉ"]
 
 
+# the same units as UNITS, each written the ways real exports write it (names, abbreviations, codes)
+MESSY_UNITS = [
+    ["UBND xã Phước Hưng", "Xã Phước Hưng", "Phước Hưng", "21961", "xã phước hưng"],
+    ["Xã Phước Thắng", "UBND xã Phước Thắng", "21958"], ["Phước Quang", "Xã Phước Quang", "21964"],
+    ["Xã Phước Hòa", "Phước Hoà", "21967"], ["Xã Phước Sơn", "UBND Xã Phước Sơn", "21970"],
+    ["Xã Phước Hiệp", "Phước Hiệp"], ["Xã Phước Lộc", "21976"], ["Xã Phước Nghĩa", "Phước Nghĩa"],
+    ["Xã Phước Thuận", "21982"], ["Xã Phước An", "UBND xã Phước An"], ["Xã Phước Thành", "21988"],
+    ["TT Tuy Phước", "Thị trấn Tuy Phước", "TT. Tuy Phước", "21952"],
+    ["TT. Diêu Trì", "TT Diêu Trì", "Thị trấn Diêu Trì", "21955"],
+    ["Chi nhánh VP ĐKĐĐ", "CN VPĐKĐĐ", "CNVPDK", "Chi nhánh Văn phòng Đăng ký đất đai"],
+    ["Phòng Tư pháp", "P. Tư pháp", "TP"], ["Phòng Tài nguyên và Môi trường", "Phòng TN&MT", "TNMT"],
+    ["Phòng Nội vụ", "NV"], ["Phòng Kinh tế và Hạ tầng", "Phòng KT&HT", "KTHT"],
+    ["Phòng Lao động – Thương binh và Xã hội", "Phòng LĐ-TB&XH", "LDTBXH"], ["Phòng Y tế", "YT"],
+]
+YES = ["x", "X", "Có", "có", "đã", "1"]
+NO = ["", "chưa", "Không", "0"]
+CHANNELS = ["1", "2", "3", "Trực tuyến", "Trực tiếp", "BCCI", "Qua bưu điện", "trực tuyến", "Nộp trực tuyến"]
+
+
+def _list(xs) -> str:
+    return "[" + ", ".join("'" + x.replace("'", "''") + "'" for x in xs) + "]"
+
+
+def _messy_date(ts: str, h: str) -> str:
+    """One of three formats, about a third each, chosen by a hash (another per column)."""
+    return (f"CASE ({h}) % 3 WHEN 0 THEN strftime({ts}, '%Y-%m-%d %H:%M:%S') "
+            f"WHEN 1 THEN strftime({ts}, '%d/%m/%Y') ELSE strftime({ts}, '%d/%m/%Y %H:%M') END")
+
+
+def _yes_no(cond: str, h: str) -> str:
+    return (f"CASE WHEN {cond} THEN {_list(YES)}[1 + ({h}) % {len(YES)}] "
+            f"ELSE {_list(NO)}[1 + ({h}) % {len(NO)}] END")
+
+
+def _messy_columns() -> str:
+    spellings = [sp for group in MESSY_UNITS for sp in group]
+    starts, k = [], 0
+    for group in MESSY_UNITS:
+        starts.append(k)
+        k += len(group)
+    sizes = [len(g) for g in MESSY_UNITS]
+    pick = f"1 + _h % {len(MESSY_UNITS)}"
+    unit = f"{_list(spellings)}[1 + {starts}[{pick}] + (_h2 // 5) % {sizes}[{pick}]]"
+    fin = (f"CASE WHEN _fin IS NULL OR _fin > TIMESTAMP '2022-12-31 17:00:00' THEN '' "
+           f"ELSE {_messy_date('_fin', '_h // 19')} END")
+    return ", ".join([
+        f'{unit} AS "Đơn vị tiếp nhận"',
+        f'{_list(CHANNELS)}[1 + (_h2 // 3) % {len(CHANNELS)}] AS "Kênh nộp"',
+        f'{_messy_date("_recv", "_h // 13")} AS "Ngày tiếp nhận"',
+        f'{_messy_date("_due", "_h2 // 17")} AS "Ngày hẹn trả"',
+        f'{fin} AS "Ngày kết thúc xử lý"',
+        f'{_yes_no("_h % 3 = 0", "_h2 // 23")} AS "Có nghĩa vụ tài chính"',
+        f'{_yes_no("_h % 3 = 0 AND _h2 % 2 = 0", "_h // 29")} AS "Thanh toán trực tuyến"',
+        f'{_yes_no("_h2 % 9 = 0", "_h // 31")} AS "Nhận kết quả qua BCCI"',
+        f'{_yes_no("_h2 % 4 <> 0", "_h // 37")} AS "Số hóa hồ sơ"',
+        f'{_yes_no("_h2 % 5 <> 0", "_h // 41")} AS "Kết quả điện tử"',
+        f'{_yes_no("_h2 % 7 = 0", "_h // 43")} AS "Phiếu xin lỗi"',
+    ])
+
+
 def relation_sql(n: int, variant: int = 1) -> str:
     units = "[" + ", ".join(f"'{u}'" for u in UNITS) + "]"
     pc = "[" + ", ".join(f"'{p[0]}'" for p in PROCS) + "]"
@@ -49,7 +116,7 @@ def relation_sql(n: int, variant: int = 1) -> str:
                     ELSE recv + to_days(CAST(h2 % 12 AS INTEGER)) END AS fin
         FROM g
     )
-    SELECT i + 1 AS "STT",
+    SELECT i + 1 AS "STT", h AS _h, h2 AS _h2, recv AS _recv, due AS _due, fin AS _fin,
            printf('H%08d', i) AS "Mã hồ sơ",
            'Nguyễn Văn ' || (i % 997) AS "Họ tên người nộp",
            printf('0521%08d', i % 99999999) AS "Số CCCD",
@@ -76,17 +143,26 @@ def relation_sql(n: int, variant: int = 1) -> str:
     """
 
 
-def write_csv(n: int, path: Path, variant: int = 1) -> Path:
+
+def export_sql(n: int, variant: int = 1, messy: bool = False) -> str:
+    """The file's rows: the clean columns, or the same dossiers written as real files mix them."""
+    base = relation_sql(n, variant)
+    if messy:
+        base = f"SELECT * REPLACE ({_messy_columns()}) FROM ({base})"
+    return f"SELECT * EXCLUDE (_h, _h2, _recv, _due, _fin) FROM ({base})"
+
+
+def write_csv(n: int, path: Path, variant: int = 1, messy: bool = False) -> Path:
     con = duckdb.connect()
-    con.execute(f"COPY ({relation_sql(n, variant)}) TO '{path}' (HEADER, DELIMITER ',')")
+    con.execute(f"COPY ({export_sql(n, variant, messy)}) TO '{path}' (HEADER, DELIMITER ',')")
     return path
 
 
-def write_xlsx(n: int, path: Path, variant: int = 1) -> Path:
+def write_xlsx(n: int, path: Path, variant: int = 1, messy: bool = False) -> Path:
     import openpyxl
 
     con = duckdb.connect()
-    rows = con.execute(relation_sql(n, variant)).fetchall()
+    rows = con.execute(export_sql(n, variant, messy)).fetchall()
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
     ws.append(["UBND HUYỆN TUY PHƯỚC"])
@@ -98,8 +174,8 @@ def write_xlsx(n: int, path: Path, variant: int = 1) -> Path:
     return path
 
 
-def write(n: int, path: Path, variant: int = 1) -> Path:
-    return (write_xlsx if path.suffix == ".xlsx" else write_csv)(n, path, variant)
+def write(n: int, path: Path, variant: int = 1, messy: bool = False) -> Path:
+    return (write_xlsx if path.suffix == ".xlsx" else write_csv)(n, path, variant, messy)
 
 
 if __name__ == "__main__":
@@ -109,7 +185,7 @@ if __name__ == "__main__":
     ap.add_argument("n", type=int)
     ap.add_argument("path", type=Path)
     ap.add_argument("--variant", type=int, default=1, choices=[1, 2])
+    ap.add_argument("--messy", action="store_true", help="dates, units, channels and yes/no as real files mix them")
     a = ap.parse_args()
-    n, out = a.n, a.path
-    write(n, out, a.variant)
-    print(out, out.stat().st_size // 1024, "KiB")
+    write(a.n, a.path, a.variant, a.messy)
+    print(a.path, a.path.stat().st_size // 1024, "KiB")

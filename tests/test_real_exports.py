@@ -313,3 +313,39 @@ def test_reports_with_shuffled_units_and_title_rows_give_the_same_figures(tmp_pa
     finally:
         con.close()
     assert got == {rx.REPORT_CODES[r[0]]: tuple(r[1:]) for r in rx.REPORT_ROWS}
+
+
+def test_english_and_unaccented_headings_give_the_same_figures(tmp_path, capsys):
+    # the one-stop list with its headings in English, then without diacritics
+    english = ["No.", "Receiving unit", "Procedure name", "Dossier code", "Status", "Address", "Applicant", "Owner",
+               "Submitted", "Received date", "Due date", "Finished date"]
+    plain = ["STT", "Don vi tiep nhan", "Ten thu tuc hanh chinh", "Ma ho so", "Trang thai", "Dia chi", "Nguoi nop",
+             "Chu ho so", "Ngay nop ho so", "Ngay nhan", "Ngay hen tra", "Ngay ket thuc xu ly"]
+    for n, header in enumerate((english, plain)):
+        body = [[i, u, p, code, st_, "x", "y", "z", sub, rec, due, fin]
+                for i, (u, p, code, st_, sub, rec, due, fin) in enumerate(rx.ONE_STOP_ROWS, start=1)]
+        work = tmp_path / str(n)
+        work.mkdir()
+        dbfile, r = imported(work, rx.write(work / "ds", "csv", [], [header] + body))
+        check(kpis(capsys, dbfile), rx.ONE_STOP_EXPECTED, rx.ONE_STOP_KPIS)
+        assert {c.heading: c.reason for c in r.report.columns}[header[6]] in ("personal", "unknown")
+
+
+def test_a_report_with_english_headings(tmp_path):
+    table = [
+        [rx.Span("No.", rows=2), rx.Span("Unit", rows=2), rx.Span("Received", cols=4), rx.Span("Resolved", cols=4),
+         rx.Span("Pending", cols=3)],
+        ["Total", "Online", "In person and post", "Carried over", "Total", "Early", "On time", "Late", "Total",
+         "In time", "Overdue"],
+    ]
+    for n, r in enumerate(rx.REPORT_ROWS, start=1):
+        table.append([n, r[0], *r[1:]])
+    f = rx.write(tmp_path / "report_en", "xlsx", [["Month: 08/2022"], ["Kỳ báo cáo: Tháng 8 năm 2022"]], table)
+    dbfile, r = imported(tmp_path, f)
+    con = duckdb.connect(str(dbfile), read_only=True)
+    try:
+        got = {row[0]: row[1:] for row in con.execute(
+            f"SELECT unit_code, {', '.join(rx.REPORT_COUNTERS)} FROM report_rows WHERE is_current").fetchall()}
+    finally:
+        con.close()
+    assert got == {rx.REPORT_CODES[r[0]]: tuple(r[1:]) for r in rx.REPORT_ROWS}

@@ -147,19 +147,30 @@ def _sum(row, names) -> float | None:
     return None if any(v is None for v in vals) else float(sum(vals))
 
 
+def _shown_parts(names: tuple[str, ...], row) -> tuple[str, ...]:
+    """The counters to list for a numerator: a lone counter that is a sum of others
+    (Counter.sums: early or on time = early + on time) is opened into the parts the row knows."""
+    out: list[str] = []
+    for n in names:
+        alts = [p for p in COUNTER[n].sums if all(_counter_value(row, x) is not None for x in p)]
+        out.extend(alts[0] if alts and len(names) == 1 else (n,))
+    return tuple(out)
+
+
 def parts_table(k: KPI, row, lang: str) -> pd.DataFrame:
     """The counters behind one KPI value: numerator parts, denominator parts, their sums."""
     lines = []
-    for n in k.num:
-        lines.append((t("numerator", lang), COUNTER[n].vi if lang == "vi" else COUNTER[n].en,
-                      fmt.number(_counter_value(row, n), lang)))
+    label = (lambda n: COUNTER[n].vi if lang == "vi" else COUNTER[n].en)
+    num = _shown_parts(k.num, row)
+    for n in num:
+        lines.append((t("numerator", lang), label(n), fmt.number(_counter_value(row, n), lang)))
     if k.is_rate:
-        if len(k.num) > 1:
+        if len(num) > 1:
             lines.append((t("numerator", lang), t("total", lang), fmt.number(_sum(row, k.num), lang)))
-        for n in k.den:
-            lines.append((t("denominator", lang), COUNTER[n].vi if lang == "vi" else COUNTER[n].en,
-                          fmt.number(_counter_value(row, n), lang)))
-        if len(k.den) > 1:
+        den = k.den
+        for n in den:
+            lines.append((t("denominator", lang), label(n), fmt.number(_counter_value(row, n), lang)))
+        if len(den) > 1:
             lines.append((t("denominator", lang), t("total", lang), fmt.number(_sum(row, k.den), lang)))
     return pd.DataFrame(lines, columns=[t("part", lang), t("counter", lang), t("value", lang)])
 

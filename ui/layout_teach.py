@@ -104,7 +104,8 @@ def teach(rec: dict, kind: str | None, lang: str, profile, user: str, on_importe
         grid = st.columns(3)
         for n, (i, label, now) in enumerate(cols):
             with grid[n % 3]:
-                v = st.selectbox(f"{_letter(i)} · {label[:48]}", options, key=f"teach-col-{sha}-{i}",
+                short = label if len(label) <= 48 else "…" + label[-47:]     # the leaf heading matters most
+                v = st.selectbox(f"{_letter(i)} · {short}", options, key=f"teach-col-{sha}-{i}",
                                  format_func=lambda x, now=now: (t("teach_auto", lang) + (
                                      f" ({label_of(now, lang)})" if now else f" ({t('teach_left_out', lang)})"))
                                  if x == AUTO else _target_label(x, lang))

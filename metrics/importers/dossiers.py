@@ -281,19 +281,29 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
                "f VARCHAR, p VARCHAR, is_cert BOOLEAN, is_land BOOLEAN, is_med BOOLEAN")
 
 
-def _hinted_date(field: str, hints: dict[str, str] | None) -> str:
-    full = date_sql(_col(field))
-    fmt = (hints or {}).get(field)
-    if not fmt:
+def _hinted_date(field: str, hints: dict[str, list] | None) -> str:
+    """The date of a cell, parsed by its shape: each shape seen in the column (where digits and
+    separators sit: '99/99/9999 99:99') is read with the one format that reads it, found once
+    on a sample (_date_hints); anything else falls back to the whole list (date_sql).
+
+    Real files mix three or four formats in one column; trying the list on every cell was
+    most of an import's time. A shape costs a length and a few one-character comparisons.
+    The formats come from DATE_FORMATS and the separators from the sample's shapes, checked to
+    be one of a few characters: nothing of the file's text goes into the SQL.
+    """
+    c = _col(field)
+    full = date_sql(c)
+    plan = (hints or {}).get(field)
+    if not plan:
         return full
-    # the format was chosen by our own code from DATE_FORMATS, never from the file. The
-    # CASE around it matters: without it DuckDB prepares the whole fallback (regexes, 18
-    # formats) for every row and the hint saves little; with it a blank cell costs nothing
-    # and the fallback runs only on the cells the hinted format does not read
     # (no trim: every staged cell is trimmed already, by DuckDB's trim for a CSV and by
     # Python's strip, which removes all the same spaces and more, for a workbook)
-    c = _col(field)
-    return f"CASE WHEN {c} IS NULL THEN NULL ELSE coalesce(try_strptime({c}, '{fmt}'), {full}) END"
+    whens = []
+    for shape, fmt in plan:
+        conds = [f"length({c}) = {len(shape)}"]
+        conds += [f"substr({c}, {i + 1}, 1) = '{ch}'" for i, ch in enumerate(shape) if ch != "9"]
+        whens.append(f"WHEN {' AND '.join(conds)} THEN coalesce(try_strptime({c}, '{fmt}'), {full})")
+    return f"CASE WHEN {c} IS NULL THEN NULL {' '.join(whens)} ELSE {full} END"
 
 
 # map_apology holds every distinct apology cell with its yes/no reading (v) and the date it
@@ -384,25 +394,42 @@ CHECKS = [
 ]
 
 
-def _date_hints(con, present: set[str]) -> dict[str, str]:
-    """The format most cells of each date column are written in, from a sample: parsing
-    with one known format first is several times faster than trying the whole list."""
+_SHAPE_CHARS = set("9/-.: ,T")
+
+
+def _shape(v: str) -> str | None:
+    """Where digits and separators sit in a date cell; None if it holds anything else."""
+    out = "".join("9" if ch.isdigit() else ch for ch in v)
+    return out if set(out) <= _SHAPE_CHARS and len(out) <= 26 else None
+
+
+def _date_hints(con, present: set[str]) -> dict[str, list]:
+    """Per date column, the shapes of its cells with the format that reads each (from a sample
+    spread over the file): parsing a cell with the one format of its shape is several times
+    faster than trying the whole list."""
     from .values import DATE_FORMATS
 
-    hints = {}
+    hints: dict[str, list] = {}
     for f in ("received_at", "due_at", "finished_at"):
         if f not in present:
             continue
         sample = [r[0] for r in con.execute(
-            f"SELECT trim({_col(f)}) FROM stg WHERE {_col(f)} IS NOT NULL LIMIT 500").fetchall()]
-        if not sample:
-            continue
-        for fmt in DATE_FORMATS:
-            ok = con.execute("SELECT count(*) FROM (SELECT unnest(?) AS v) WHERE try_strptime(v, ?) IS NOT NULL",
-                             [sample, fmt]).fetchone()[0]
-            if ok == len(sample):
-                hints[f] = fmt
-                break
+            f"SELECT {_col(f)} FROM stg WHERE {_col(f)} IS NOT NULL USING SAMPLE 3000 ROWS").fetchall()]
+        by_shape: dict[str, list[str]] = {}
+        for v in sample:
+            sh = _shape(v)
+            if sh is not None and not sh.replace("9", "") in ("", "."):   # bare numbers: Excel serials
+                by_shape.setdefault(sh, []).append(v)
+        plan = []
+        for sh, values in sorted(by_shape.items(), key=lambda x: -len(x[1])):
+            for fmt in DATE_FORMATS:
+                ok = con.execute("SELECT count(*) FROM (SELECT unnest(?) AS v) WHERE try_strptime(v, ?) IS NOT NULL",
+                                 [values, fmt]).fetchone()[0]
+                if ok == len(values):
+                    plan.append((sh, fmt))
+                    break
+        if plan:
+            hints[f] = plan[:8]
     return hints
 
 

@@ -13,45 +13,45 @@ from ..textnorm import key
 
 # --- dossier exports (domain.md 3.1) ----------------------------------------------------
 DOSSIER_FIELDS: dict[str, list[str]] = {
-    "dossier_code": ["Mã hồ sơ", "Số hồ sơ", "MaHoSo", "Mã số hồ sơ", "Ma HS", "Mã HS"],
+    "dossier_code": ["Mã hồ sơ", "Số hồ sơ", "MaHoSo", "Mã số hồ sơ", "Ma HS", "Mã HS", "Dossier code", "Dossier ID", "Dossier number", "Application code", "Số biên nhận", "Mã biên nhận"],
     # the unit that receives the dossier (at a district, often the one-stop shop itself) ...
-    "unit": ["Đơn vị", "Đơn vị tiếp nhận", "DonVi", "Tên đơn vị", "Nơi tiếp nhận", "Cơ quan tiếp nhận"],
+    "unit": ["Đơn vị", "Đơn vị tiếp nhận", "DonVi", "Tên đơn vị", "Nơi tiếp nhận", "Cơ quan tiếp nhận", "Unit", "Receiving unit", "Agency", "Office"],
     # ... and the one that resolves it: where both are given, the one whose names are units
     # of the profile is read (dossiers.choose_unit_column)
     "resolving_unit": ["Cơ quan giải quyết", "Đơn vị xử lý", "Cơ quan thực hiện", "Đơn vị giải quyết",
                        "DonViXuLy", "Đơn vị/ cá nhân giải quyết", "Đơn vị, cá nhân giải quyết",
-                       "Cơ quan xử lý", "Đơn vị chủ trì giải quyết"],
-    "procedure_code": ["Mã TTHC", "Mã thủ tục", "MaTTHC", "Mã thủ tục hành chính"],
+                       "Cơ quan xử lý", "Đơn vị chủ trì giải quyết", "Resolving unit", "Handling unit", "Processing unit"],
+    "procedure_code": ["Mã TTHC", "Mã thủ tục", "MaTTHC", "Mã thủ tục hành chính", "Procedure code"],
     "procedure_name": ["Tên TTHC", "Tên thủ tục", "Thủ tục", "Tên thủ tục hành chính", "TenTTHC",
-                       "Thủ tục hành chính"],
-    "field": ["Lĩnh vực", "LinhVuc", "Tên lĩnh vực", "TenLinhVuc", "Lĩnh vực thủ tục"],
+                       "Thủ tục hành chính", "Procedure", "Procedure name"],
+    "field": ["Lĩnh vực", "LinhVuc", "Tên lĩnh vực", "TenLinhVuc", "Lĩnh vực thủ tục", "Field", "Sector"],
     "channel": ["Kênh nộp", "Hình thức nộp", "KenhThucHien", "Kênh thực hiện", "Hình thức tiếp nhận",
-                "Kênh nộp hồ sơ", "Hình thức nộp hồ sơ", "Kênh tiếp nhận"],
+                "Kênh nộp hồ sơ", "Hình thức nộp hồ sơ", "Kênh tiếp nhận", "Channel", "Submission channel"],
     "received_at": ["Ngày tiếp nhận", "NgayTiepNhan", "Thời gian tiếp nhận", "Ngày nhận hồ sơ", "Ngày nhận",
-                    "Ngày tiếp nhận hồ sơ"],
+                    "Ngày tiếp nhận hồ sơ", "Received", "Received date", "Date received", "Received at"],
     "due_at": ["Ngày hẹn trả", "Hạn xử lý", "NgayHenTra", "Ngày hẹn trả kết quả", "Hạn giải quyết",
-               "Ngày hẹn"],
+               "Ngày hẹn", "Due", "Due date", "Deadline", "Appointment date"],
     "finished_at": ["Ngày kết thúc xử lý", "Ngày hoàn thành", "Ngày có kết quả", "NgayKetThucXuLy",
-                    "Ngày kết thúc", "Ngày xử lý xong", "Ngày giải quyết xong"],
+                    "Ngày kết thúc", "Ngày xử lý xong", "Ngày giải quyết xong", "Finished", "Finished date", "Completed", "Completion date", "Date finished"],
     # the dossier's state as the system words it (codes 1-10 of the sync record, or their
     # texts): the dates decide the counters; the status explains rows without a received date
     # and is checked against the finished date (dossiers.STATUS_*)
     "status": ["Trạng thái", "Trạng thái hồ sơ", "TrangThaiHoSo", "Tình trạng", "Tình trạng hồ sơ",
-               "Tình trạng xử lý"],
+               "Tình trạng xử lý", "Status", "Dossier status"],
     "has_fee": ["Có nghĩa vụ tài chính", "Có phí/lệ phí", "Có phí lệ phí", "Nghĩa vụ tài chính",
-                "CoPhi"],
-    "paid_online": ["Thanh toán trực tuyến", "Đã thanh toán trực tuyến"],
+                "CoPhi", "Fee", "Has fee", "Fee-bearing"],
+    "paid_online": ["Thanh toán trực tuyến", "Đã thanh toán trực tuyến", "Paid online", "Online payment"],
     # the sync record's coded fee state: 0 no fee, 1 or 2 paid online, 3 fee not paid online
     "fee_payment": ["DuocThanhToanTrucTuyen", "Được thanh toán trực tuyến", "Tình trạng thanh toán"],
     "result_by_post": ["Nhận kết quả qua BCCI", "Trả kết quả qua bưu chính", "Trả kết quả qua BCCI",
-                       "Nhận kết quả qua bưu chính"],
+                       "Nhận kết quả qua bưu chính", "Result by post", "Returned by post"],
     "digitised": ["Số hóa hồ sơ", "Đã số hóa", "Số hoá hồ sơ", "Đã số hoá", "SoHoa",
-                  "HoSoCoThanhPhanSoHoa", "Hồ sơ có thành phần số hóa"],
-    "e_result": ["Kết quả điện tử", "Có kết quả điện tử", "KetQuaDienTu"],
-    "e_certified_copy": ["Chứng thực điện tử", "Bản sao điện tử", "Chứng thực bản sao điện tử"],
-    "apology_sent": ["Phiếu xin lỗi", "Đã xin lỗi", "Ngày xin lỗi", "Văn bản xin lỗi", "Thư xin lỗi"],
-    "rating": ["Đánh giá", "Mức độ hài lòng", "Kết quả đánh giá", "DanhGia"],
-    "handler": ["Cán bộ xử lý", "Người xử lý", "CanBoXuLy", "Cán bộ giải quyết"],
+                  "HoSoCoThanhPhanSoHoa", "Hồ sơ có thành phần số hóa", "Digitised", "Digitized"],
+    "e_result": ["Kết quả điện tử", "Có kết quả điện tử", "KetQuaDienTu", "Electronic result", "E-result"],
+    "e_certified_copy": ["Chứng thực điện tử", "Bản sao điện tử", "Chứng thực bản sao điện tử", "Electronic certified copy", "E-certified copy"],
+    "apology_sent": ["Phiếu xin lỗi", "Đã xin lỗi", "Ngày xin lỗi", "Văn bản xin lỗi", "Thư xin lỗi", "Apology", "Apology letter"],
+    "rating": ["Đánh giá", "Mức độ hài lòng", "Kết quả đánh giá", "DanhGia", "Rating", "Satisfaction"],
+    "handler": ["Cán bộ xử lý", "Người xử lý", "CanBoXuLy", "Cán bộ giải quyết", "Handler", "Official"],
 }
 # Headings that name a field less surely: read only when no column has one of its headings
 # above (the sync record has both NgayKetThucXuLy, the end of processing, and NgayTra, the
@@ -93,11 +93,14 @@ def group_of(heading: str) -> str | None:
     k = key(heading)
     if not k:
         return None
-    if "dang giai quyet" in k or "dang xu ly" in k or "chua giai quyet" in k:
+    if "dang giai quyet" in k or "dang xu ly" in k or "chua giai quyet" in k or k.startswith("pending") \
+            or k in ("in progress", "being resolved", "unresolved"):
         return "pending"
-    if "da giai quyet" in k or "ket qua giai quyet" in k or "da xu ly" in k:
+    if "da giai quyet" in k or "ket qua giai quyet" in k or "da xu ly" in k or k.startswith("resolved") \
+            or k in ("processed", "completed", "settled"):
         return "resolved"
-    if "nhan giai quyet" in k or "tiep nhan" in k or "so ho so nhan" in k or "phai giai quyet" in k:
+    if "nhan giai quyet" in k or "tiep nhan" in k or "so ho so nhan" in k or "phai giai quyet" in k \
+            or k.startswith("received") or k in ("intake", "to be resolved"):
         return "received"
     return None
 
@@ -148,7 +151,7 @@ YEAR_HEADINGS = ["Năm", "Year"]
 SCORE_HEADINGS = ["Điểm", "Chỉ số", "Chỉ số CCHC", "Điểm CCHC", "Tổng điểm", "Score", "Par Index",
                   "Điểm chỉ số"]
 RANK_HEADINGS = ["Xếp hạng", "Thứ hạng", "Hạng", "Rank", "Vị trí"]
-ORDINAL_HEADINGS = ["STT", "TT", "Số thứ tự"]
+ORDINAL_HEADINGS = ["STT", "TT", "Số thứ tự", "No", "No.", "#", "Order"]
 EVENT_DATE_HEADINGS = ["Ngày", "Ngày sự kiện", "Thời điểm", "Date", "event_date"]
 EVENT_TEXT_HEADINGS = ["Nội dung", "Sự kiện", "Sự kiện, hoạt động", "Hoạt động", "Event", "Ghi chú sự kiện", "text"]
 ACCOUNTS_HEADINGS = ["Tài khoản", "Số tài khoản", "Tài khoản được tạo", "Số tài khoản tạo mới",
@@ -335,19 +338,21 @@ def header_paths(rows: list[list[object]]) -> list[list[str]]:
     return paths
 
 
-_TOTAL_WORDS = {"tong so", "tong", "cong", "so ho so", "tong cong", "so luong", "tong so ho so"}
+_TOTAL_WORDS = {"tong so", "tong", "cong", "so ho so", "tong cong", "so luong", "tong so ho so", "total", "all"}
 _NEW_SUBGROUP = ("trong ky", "tiep nhan trong ky", "moi tiep nhan", "nhan moi", "so moi tiep nhan",
                  "tiep nhan moi", "phat sinh trong ky")
 _CARRIED = {"tu ky truoc", "ky truoc", "ky truoc chuyen sang", "ky truoc chuyen qua", "ton ky truoc",
-            "ky truoc chuyen sang ky nay", "so ho so ky truoc chuyen sang", "ton truoc"}
+            "ky truoc chuyen sang ky nay", "so ho so ky truoc chuyen sang", "ton truoc", "carried over",
+            "from the previous period", "previous period", "brought forward"}
 _ONLINE = {"truc tuyen", "qua mang", "nop truc tuyen", "tiep nhan truc tuyen", "dvc truc tuyen",
-           "qua dich vu cong truc tuyen", "truc tuyen toan trinh va mot phan"}
-_DIRECT = {"truc tiep", "tiep nhan truc tiep", "nop truc tiep", "tai bo phan mot cua"}
+           "qua dich vu cong truc tuyen", "truc tuyen toan trinh va mot phan", "online"}
+_DIRECT = {"truc tiep", "tiep nhan truc tiep", "nop truc tiep", "tai bo phan mot cua", "in person", "direct"}
 _POST = {"bcci", "qua bcci", "buu chinh", "qua buu chinh", "buu chinh cong ich", "qua buu chinh cong ich",
-         "dich vu buu chinh cong ich"}
+         "dich vu buu chinh cong ich", "post", "by post", "postal"}
 _IN_TIME_RESOLVED = {"truoc va trong han", "truoc han va dung han", "dung han va truoc han",
                      "truoc han dung han", "som va dung han", "truoc va dung han", "dung va truoc han",
-                     "dung han truoc han", "trong han va truoc han"}
+                     "dung han truoc han", "trong han va truoc han", "early or on time", "on time or early",
+                     "early and on time"}
 _COUNT_WORDS = ("han", "ho so", "truc", "buu", "giai quyet", "tiep nhan", "ky", "so", "cong", "tong")
 
 
@@ -373,7 +378,8 @@ def _group_counter(leaf: str, group: str, is_new: bool) -> str | None:
             return "carried_over"
         if leaf in _POST or "bcci" in leaf:
             return "received_post"
-        if "truc tiep" in leaf and ("buu chinh" in leaf or "buu dien" in leaf):
+        if ("truc tiep" in leaf and ("buu chinh" in leaf or "buu dien" in leaf)) or \
+                ("in person" in leaf and "post" in leaf):
             return "received_direct_post"
         if leaf in _ONLINE or leaf.startswith("truc tuyen"):
             return "received_online"
@@ -385,20 +391,21 @@ def _group_counter(leaf: str, group: str, is_new: bool) -> str | None:
             return "resolved"
         if leaf in _IN_TIME_RESOLVED:
             return "resolved_in_time"
-        if leaf in ("truoc han", "som han", "som hon hen", "giai quyet truoc han"):
+        if leaf in ("truoc han", "som han", "som hon hen", "giai quyet truoc han", "early", "ahead of time"):
             return "resolved_early"
         # the 766 tracking tables call on time "Trong hạn" under the resolved group
-        if leaf in ("dung han", "trong han", "dung hen", "giai quyet dung han"):
+        if leaf in ("dung han", "trong han", "dung hen", "giai quyet dung han", "on time"):
             return "resolved_on_time"
-        if leaf in ("qua han", "tre han", "tre hen", "giai quyet qua han"):
+        if leaf in ("qua han", "tre han", "tre hen", "giai quyet qua han", "late", "overdue"):
             return "resolved_late"
         return None
     if group == "pending":
         if leaf in _TOTAL_WORDS or leaf.startswith("tong so"):
             return "pending"
-        if leaf in ("trong han", "dung han", "chua den han", "chua toi han", "con han"):
+        if leaf in ("trong han", "dung han", "chua den han", "chua toi han", "con han", "in time", "not yet due",
+                    "within the deadline"):
             return "pending_in_time"
-        if leaf in ("qua han", "tre han", "da qua han"):
+        if leaf in ("qua han", "tre han", "da qua han", "overdue", "late"):
             return "pending_overdue"
     return None
 
