@@ -67,6 +67,12 @@ def cmd_import(args, profile) -> int:
 
     status = 0
     with db.session(args.db, profile) as con:
+        if args.replace_demo and not args.dry_run:
+            from .seed import remove_demo
+
+            n = remove_demo(con, user=_cli_user())
+            if n:
+                print(f"Đã xóa dữ liệu mẫu ({n} tệp) trước khi nhập / demo data removed ({n} files) first")
         layout = None
         if args.layout:
             from .importers import layouts
@@ -164,8 +170,14 @@ def cmd_undo(args, profile) -> int:
 
 
 def cmd_demo(args, profile) -> int:
-    from .seed import seed_demo
+    from .seed import remove_demo, seed_demo
 
+    if args.remove:
+        with db.session(args.db, profile) as con:
+            n = remove_demo(con, user=_cli_user())
+        print(f"Đã xóa dữ liệu mẫu: {n} tệp / demo data removed: {n} file(s)" if n else
+              "Không có dữ liệu mẫu / no demo data")
+        return 0
     with db.session(args.db, profile) as con:
         results = seed_demo(con, profile, progress=lambda msg: print(msg))
     changed = sum(1 for r in results if r.status == "imported")
@@ -330,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--dry-run", action="store_true",
                    help="read and check everything, show each column and the figures, write nothing")
     s.add_argument("--layout", help="read the files with this saved layout (see: layouts list)")
+    s.add_argument("--replace-demo", action="store_true",
+                   help="remove the demo data first (real figures are never mixed with it)")
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("layouts", parents=[common, fmt],
@@ -390,7 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=["vi", "en"], default="vi")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("demo", parents=[common], help="seed the built-in demo data (idempotent)")
+    s = sub.add_parser("demo", parents=[common], help="seed the built-in demo data (idempotent); --remove takes it out")
+    s.add_argument("--remove", action="store_true", help="remove every demo file (before the first real import)")
     s.set_defaults(func=cmd_demo)
     return p
 

@@ -34,6 +34,13 @@ class DatabaseBusyError(ReformError):
     title_vi, title_en = "Cơ sở dữ liệu đang bận", "Database busy"
 
 
+class DemoDataPresent(ReformError):
+    """A real file offered to a database that holds the demo data (or the demo to one that
+    holds real data): the two never mix in one set of figures."""
+
+    title_vi, title_en = "Đang có dữ liệu mẫu", "Demo data present"
+
+
 class InputError(ReformError):
     """A bad argument: unknown unit, malformed period, unknown import id."""
 

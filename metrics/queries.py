@@ -239,10 +239,11 @@ def peer_index(con) -> pd.DataFrame:
 
 
 def as_of(con) -> dict:
-    """What the data is and how fresh: for the caption on every page."""
+    """What the data is and how fresh: for the caption on every page. is_demo whenever any
+    demo file is active (the importer keeps demo and real data from mixing: seed.py)."""
     row = con.execute("""
         SELECT max(imported_at), count(*) FILTER (WHERE status = 'active'),
-               bool_and(is_demo) FILTER (WHERE status = 'active')
+               bool_or(is_demo) FILTER (WHERE status = 'active')
         FROM imports""").fetchone()
     # the latest date any current dossier carries: two max() that DuckDB answers in a few ms,
     # the same as max(greatest(received, coalesce(finished, received))) row by row (60 ms at

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from .errors import DemoDataPresent
 from .importers.core import ImportResult, import_file
 from .profile import Profile, load_profile
 
@@ -19,6 +20,13 @@ def seed_demo(con, profile: Profile | None = None, progress=None, out_dir: Path 
     from .db import get_meta, set_meta
 
     profile = profile or load_profile()
+    real = con.execute("SELECT count(*) FROM imports WHERE NOT is_demo AND status = 'active'").fetchone()[0]
+    if real:
+        raise DemoDataPresent(
+            f"Cơ sở dữ liệu đã có {real} tệp số liệu thật: không thêm dữ liệu mẫu vào (hai loại không được lẫn). "
+            "Hãy dùng một cơ sở dữ liệu khác cho dữ liệu mẫu (--db data/demo.duckdb).",
+            f"The database holds {real} real file(s): the demo data is not added to it (the two never mix). "
+            "Use another database for the demo (--db data/demo.duckdb).")
     marker = f"{profile.name}:{DEMO_VERSION}"
     active = con.execute("SELECT count(*) FROM imports WHERE is_demo AND status = 'active'").fetchone()[0]
     seeded = get_meta(con, "demo_seeded")
@@ -38,6 +46,29 @@ def seed_demo(con, profile: Profile | None = None, progress=None, out_dir: Path 
     active = con.execute("SELECT count(*) FROM imports WHERE is_demo AND status = 'active'").fetchone()[0]
     set_meta(con, "demo_seeded", f"{marker}|{active}")
     return results
+
+
+def demo_imports(con) -> list[int]:
+    """The active demo imports, newest first."""
+    return [r[0] for r in con.execute("SELECT id FROM imports WHERE is_demo AND status = 'active' "
+                                      "ORDER BY id DESC").fetchall()]
+
+
+def remove_demo(con, user: str | None = None) -> int:
+    """Take every demo file out in one step (each import undone: its rows deleted, the
+    import log keeps the line), so that real data starts from a clean store. Returns the
+    number of files removed."""
+    from .auth import audit
+    from .db import set_meta
+    from .importers.core import undo_import
+
+    ids = demo_imports(con)
+    for import_id in ids:
+        undo_import(con, import_id, user=user)
+    if ids:
+        set_meta(con, "demo_seeded", "")
+        audit(con, user, "demo_removed", f"{len(ids)} demo files")
+    return len(ids)
 
 
 def is_empty(con) -> bool:

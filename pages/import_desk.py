@@ -169,6 +169,45 @@ def show_results() -> None:
 
 show_results()
 
+# --- the demo data goes before real data comes (the importer refuses to mix them) ---------------
+def demo_gate() -> bool:
+    """True while the store holds the demo data: the question, and the one-step removal."""
+    from metrics.seed import demo_imports, remove_demo
+
+    with data.cursor() as cur:
+        n = len(demo_imports(cur))
+    if not n:
+        return False
+    with st.container(border=True):
+        st.warning(t("demo_present_import", lang, n=n), icon=":material/science:")
+        if not st.session_state.get("_demo_remove_pending"):
+            if st.button(t("demo_remove", lang), icon=":material/delete:", key="demo-remove"):
+                st.session_state["_demo_remove_pending"] = True
+                st.rerun()
+        else:
+            st.markdown(t("demo_remove_confirm", lang, n=n))
+            a, b, _ = st.columns([1, 1, 4])
+            if a.button(t("demo_remove", lang), type="primary", icon=":material/delete:", key="demo-remove-yes"):
+                st.session_state.pop("_demo_remove_pending", None)
+                with data.write_lock():
+                    with data.cursor() as cur:
+                        removed = remove_demo(cur, user=user_name())
+                data.clear_caches()
+                st.session_state["_demo_removed"] = removed
+                st.rerun()
+            if b.button(t("cancel", lang), key="demo-remove-no"):
+                st.session_state.pop("_demo_remove_pending", None)
+                st.rerun()
+    return True
+
+
+removed_now = st.session_state.pop("_demo_removed", None)
+if removed_now:
+    st.success(t("demo_removed", lang, n=removed_now), icon=":material/check_circle:")
+HAS_DEMO = False
+with c.guarded(lang):
+    HAS_DEMO = demo_gate()
+
 # --- upload and preview ------------------------------------------------------------------------
 st.header(t("upload_title", lang))
 kind_choice = st.selectbox(t("import_kind", lang), ["auto", *KINDS], key="import_kind",
@@ -214,7 +253,9 @@ if uploads:
                 layout_teach.show_report(rec["name"], rec["result"], lang)
             layout_teach.teach(rec, kind, lang, prof, user_name(), on_taught)
         ready = [r for r in records if r["error"] is None and not r["duplicate_of"]]
-        if ready:
+        if ready and HAS_DEMO:
+            st.info(t("demo_blocks_import", lang), icon=":material/science:")
+        elif ready:
             st.caption(t("nothing_written_yet", lang))
             if st.button(t("import_confirm", lang, n=len(ready)), type="primary", icon=":material/upload:",
                          key="import-confirm"):

@@ -14,7 +14,7 @@ import duckdb
 
 from .. import clock, counters
 from ..auth import audit
-from ..errors import ImportRejected, InputError, Problem, ProblemList
+from ..errors import DemoDataPresent, ImportRejected, InputError, Problem, ProblemList
 from ..profile import Profile, load_profile
 from . import dossiers as dossier_import
 from . import guard
@@ -217,6 +217,16 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
     profile = profile or load_profile()
     if not p.exists():
         raise InputError(f"Không tìm thấy tệp {p}", f"File not found: {p}")
+    if not is_demo and not dry_run:
+        demo = con.execute("SELECT count(*) FROM imports WHERE is_demo AND status = 'active'").fetchone()[0]
+        if demo:
+            # real figures must never be added to the demo's: the demo goes first, on purpose
+            raise DemoDataPresent(
+                f"Cơ sở dữ liệu đang chứa dữ liệu mẫu ({demo} tệp). Số liệu thật không được nhập lẫn với dữ liệu "
+                "mẫu: hãy xóa dữ liệu mẫu trước (trang Nhập dữ liệu, hoặc python -m metrics demo --remove), "
+                "hoặc nhập với --replace-demo.",
+                f"The database holds the demo data ({demo} files). Real figures are never mixed with it: remove the "
+                "demo data first (import page, or python -m metrics demo --remove), or import with --replace-demo.")
     digest = sha256_of(p)
     same = con.execute("SELECT id, kind, rows, periods, units FROM imports WHERE sha256 = ? AND status = 'active' "
                        "ORDER BY id DESC LIMIT 1", [digest]).fetchone()
