@@ -38,28 +38,62 @@ def _frame_out(df, fmt: str, out=None) -> None:
             out.write(df.astype(object).where(df.notna(), "").to_string(index=False) + "\n")
 
 
-def kpi_frame(con, period: str, unit: str | None, profile):
-    """The `kpis` command's table: counters as integers, KPIs in percent."""
-    import pandas as pd
-
+def kpi_rows(con, period: str, unit: str | None, profile) -> list[dict]:
+    """The `kpis` command's rows: counters as integers, rates in percent (4 decimals), counts
+    of dossiers as integers, unknown as None. Without pandas: its import alone took longer
+    than the rest of the command."""
     from . import queries
 
     p = queries.month(period)
     if unit is not None and unit not in profile.unit_codes and unit != queries.ALL:
         raise InputError(f"Không có đơn vị mã «{unit}»", f"No unit with code «{unit}»")
     units = None if unit in (None, queries.ALL) else [unit]
-    df = queries.kpi_table(con, p, p, units=units, include_total=True, profile=profile)
+    recs = queries.kpi_records(con, p, p, units=units, include_total=True, profile=profile)
     if unit and unit != queries.ALL:
-        df = df[df.unit_code == unit]
-    out = pd.DataFrame({"period": p.strftime("%Y-%m"), "unit_code": df.unit_code, "unit_name": df.unit_name})
+        recs = [r for r in recs if r["unit_code"] == unit]
+    if len(recs) == 1 and recs[0]["unit_code"] == queries.ALL and recs[0]["months"] == 0:
+        return []
+    out = []
+    for r in recs:
+        row = {"period": p.strftime("%Y-%m"), "unit_code": r["unit_code"], "unit_name": r["unit_name"]}
+        for c in COUNTER_NAMES:
+            row[c] = r[c]
+        for k in KPIS:
+            v = r[k.key]
+            row[k.key] = None if v is None else (round(v * 100, 4) if k.is_rate else int(round(v)))
+        out.append(row)
+    return out
+
+
+KPI_COLUMNS = ["period", "unit_code", "unit_name", *COUNTER_NAMES, *[k.key for k in KPIS]]
+
+
+def kpi_frame(con, period: str, unit: str | None, profile):
+    """kpi_rows as a frame (nullable integer and float columns), for the table format."""
+    import pandas as pd
+
+    rows = kpi_rows(con, period, unit, profile)
+    df = pd.DataFrame(rows, columns=KPI_COLUMNS)
     for c in COUNTER_NAMES:
-        out[c] = df[c]
+        df[c] = df[c].astype("Int64")
     for k in KPIS:
-        v = df[k.key].astype("Float64")
-        out[k.key] = (v * 100).round(4) if k.is_rate else v.round(0).astype("Int64")
-    if len(df) == 1 and df.unit_code.iloc[0] == queries.ALL and df.months.iloc[0] == 0:
-        return out.iloc[0:0]
-    return out.reset_index(drop=True)
+        df[k.key] = df[k.key].astype("Float64" if k.is_rate else "Int64")
+    return df
+
+
+def _rows_out(rows: list[dict], columns: list[str], fmt: str, out=None) -> None:
+    """CSV or JSON of plain rows, as _frame_out writes a frame: floats with four decimals."""
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=1, default=str)
+        out.write("\n")
+        return
+    import csv
+
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow(["" if v is None else f"{v:.4f}" if isinstance(v, float) else v for v in r.values()])
 
 
 def cmd_import(args, profile) -> int:
@@ -144,10 +178,14 @@ def cmd_layouts(args, profile) -> int:
 
 def cmd_kpis(args, profile) -> int:
     with db.session(args.db, profile) as con:
-        df = kpi_frame(con, args.period, args.unit, profile)
-    if df.empty:
+        rows = kpi_rows(con, args.period, args.unit, profile)
+        df = kpi_frame(con, args.period, args.unit, profile) if args.format == "table" else None
+    if not rows:
         print(f"Không có dữ liệu cho kỳ {args.period} / no data for {args.period}", file=sys.stderr)
-    _frame_out(df, args.format)
+    if df is not None:
+        _frame_out(df, "table")
+    else:
+        _rows_out(rows, KPI_COLUMNS, args.format)
     return 0
 
 

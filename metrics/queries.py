@@ -7,14 +7,17 @@ percent; formatting is the caller's business.
 from __future__ import annotations
 
 from datetime import date
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .kpis import COUNTER_NAMES, KPIS, aggregate
 from .profile import Profile, load_profile
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and numpy are imported where a frame is built, not here: the CLI's kpis command
+# answers from kpi_records without them (their import alone is most of its start-up)
 ALL = "ALL"
 _COLS = ", ".join(COUNTER_NAMES)
 
@@ -108,6 +111,9 @@ def _roll_up(rows: list[tuple], idx: dict[str, int], key) -> list[dict]:
 
 def _typed(data: dict, recs: list[dict]) -> pd.DataFrame:
     """Nullable columns: counters as Int64, KPIs as Float64 (None stays missing, never 0)."""
+    import numpy as np
+    import pandas as pd
+
     for c in COUNTER_NAMES:
         vals = [r[c] for r in recs]
         missing = np.array([v is None for v in vals], dtype=bool)
@@ -124,11 +130,11 @@ _UM_SELECT = f"SELECT um.unit_code , um.period , {', '.join('um.' + c for c in C
              f"FROM {UNIT_MONTH} um WHERE um.period BETWEEN ? AND ?"
 
 
-def kpi_table(con, start: date, end: date | None = None, units: list[str] | None = None,
-              include_total: bool = True, profile: Profile | None = None) -> pd.DataFrame:
-    """One row per unit that has data in [start, end], plus the ALL row (ratio of sums).
-
-    Columns: unit_code, unit_name, level, months, every counter, every KPI (fractions).
+def kpi_records(con, start: date, end: date | None = None, units: list[str] | None = None,
+                include_total: bool = True, profile: Profile | None = None) -> list[dict]:
+    """One record per unit that has data in [start, end], plus the ALL record (ratio of
+    sums), ALL first then the profile's order: unit_code, unit_name, level, months, every
+    counter, every KPI (fractions; None when unknown).
 
     DuckDB returns the unit-month counter rows of the period (a few dozen to a few hundred,
     however many dossiers there are: they are pre-aggregated at import); kpis.aggregate rolls
@@ -148,26 +154,43 @@ def kpi_table(con, start: date, end: date | None = None, units: list[str] | None
     for rec in recs:
         rec["unit_code"] = rec["_key"]
         rec["months"] = len({r[1] for r in rows}) if rec["_key"] == ALL else len(months[rec["_key"]])
-    return _kpi_frame(con, recs, profile)
+    return _named(con, recs, profile)
 
 
-def _kpi_frame(con, recs: list[dict], profile: Profile, periods: list | None = None) -> pd.DataFrame:
-    """The unit frame: names, levels, ALL first then the profile's order, nullable figures."""
+def kpi_table(con, start: date, end: date | None = None, units: list[str] | None = None,
+              include_total: bool = True, profile: Profile | None = None) -> pd.DataFrame:
+    """kpi_records as a frame: unit_code, unit_name, level, months, every counter (Int64) and
+    every KPI (Float64), unknown values missing, never 0."""
+    return _frame(kpi_records(con, start, end, units, include_total, profile))
+
+
+def _named(con, recs: list[dict], profile: Profile) -> list[dict]:
+    """Names and levels added, ALL first then the profile's order (a stable sort)."""
     units = {u[0]: u[1:] for u in con.execute("SELECT code, name, level, ord FROM units").fetchall()}
-    codes = [r["unit_code"] for r in recs]
-    ords = np.array([-1 if c == ALL else (units[c][2] if c in units else 10_000) for c in codes], dtype="int64")
-    order = np.argsort(ords, kind="stable")
-    recs = [recs[i] for i in order]
-    codes = [codes[i] for i in order]
+
+    def order(rec) -> int:
+        c = rec["unit_code"]
+        return -1 if c == ALL else (units[c][2] if c in units else 10_000)
+
+    out = sorted(recs, key=order)
+    for rec in out:
+        c = rec["unit_code"]
+        rec["unit_name"] = profile.jurisdiction_name if c == ALL else (units[c][0] if c in units else c)
+        rec["level"] = None if c == ALL else (units[c][1] if c in units else None)
+    return out
+
+
+def _frame(recs: list[dict], with_period: bool = False) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     data: dict = {}
-    if periods is not None:
-        data["period"] = pd.Series([periods[i] for i in order], dtype=object)
+    if with_period:
+        data["period"] = pd.Series([r["period"] for r in recs], dtype=object)
     data.update({
-        "unit_code": pd.Series(codes, dtype=object),
-        "unit_name": pd.Series([profile.jurisdiction_name if c == ALL else (units[c][0] if c in units else c)
-                                for c in codes], dtype=object),
-        "level": pd.Series([None if c == ALL else (units[c][1] if c in units else None) for c in codes],
-                           dtype=object),
+        "unit_code": pd.Series([r["unit_code"] for r in recs], dtype=object),
+        "unit_name": pd.Series([r["unit_name"] for r in recs], dtype=object),
+        "level": pd.Series([r["level"] for r in recs], dtype=object),
         "months": np.array([r["months"] for r in recs], dtype="int64"),
     })
     return _typed(data, recs)
@@ -183,8 +206,9 @@ def kpi_series(con, start: date, end: date, units: list[str] | None = None, by_u
     for rec in recs:
         rec["unit_code"] = rec["_key"][1]
         rec["months"] = 1
-    periods = [rec["_key"][0] for rec in recs]
-    df = _kpi_frame(con, recs, profile, periods=periods)
+    for rec in recs:
+        rec["period"] = rec["_key"][0]
+    df = _frame(_named(con, recs, profile), with_period=True)
     return df.sort_values(["period", "unit_code"]).reset_index(drop=True)
 
 
@@ -227,6 +251,9 @@ def peer_table(con, start: date, end: date | None = None, profile: Profile | Non
     for r in rows:
         months.setdefault(r[0], set()).add(r[1])
     codes = [rec["_key"] for rec in recs]
+    import numpy as np
+    import pandas as pd
+
     return _typed({"peer_code": pd.Series(codes, dtype=object),
                    "peer_name": pd.Series([profile.peer_name(c) for c in codes], dtype=object),
                    "months": np.array([len(months[c]) for c in codes], dtype="int64")}, recs)
@@ -377,4 +404,6 @@ def breakdown(con, start: date, end: date | None = None, units: list[str] | None
     rows, idx = _counter_rows(con, sql, params + [start, end], keys=1)
     recs = _roll_up(rows, idx, key=lambda r: r[0])
     recs.sort(key=lambda rec: -(rec["received_total"] or 0))
+    import pandas as pd
+
     return _typed({"item": pd.Series([rec["_key"] for rec in recs], dtype=object)}, recs)

@@ -128,3 +128,18 @@ def test_table_format_shows_every_row_with_unknowns_blank(tmp_path, capsys):
     units = [r.split(",")[1] for r in csv_out.splitlines()[1:]]
     assert [ln.split()[1] for ln in lines[1:]] == units
     assert "nan" not in out.lower() and "<NA>" not in out
+
+
+def test_the_kpis_command_does_not_load_pandas(tmp_path):
+    """Its start-up is most of its time: the CSV answer is written without pandas."""
+    import subprocess
+    import sys
+
+    f = fm.write_csv(tmp_path / "thang8.csv")
+    db = tmp_path / "t.duckdb"
+    assert main(["import", str(f), "--db", str(db)]) == 0
+    code = ("import sys; from metrics.cli import main; rc = main(['kpis', '--period', '2022-08', '--format', 'csv', "
+            f"'--db', {str(db)!r}]); print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS', rc)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert p.stdout.strip().splitlines()[-1] == "NO-PANDAS 0", p.stderr
+    assert "2022-08,21961,Xã Phước Hưng,6," in p.stdout
