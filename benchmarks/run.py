@@ -9,13 +9,15 @@ Sections (each measured side by side with its floor in the same run, repeated, b
   import   `python -m metrics import FILE.csv --db NEW.duckdb` against `python -c` doing a bare
            DuckDB CREATE TABLE t AS SELECT * FROM read_csv(FILE) into a new file database
            (both as processes, Python start-up in both), then the same two in-process
-           (start-up in neither), with the import's phases; target ratio <= 1.5
+           (start-up in neither), with the import's phases; target ratio <= 1.5 (wall), <= 1.8
+           (CPU), peak memory <= 1.2x; on the generator's clean file and on the --messy one
+           (dates in three formats, unit spellings and codes, channels and yes/no as words)
   reimport the same codes again with other content (the update path), against the same floor
-  xlsx     import of 100,000 dossiers from .xlsx: time and peak memory (beside reading the rows
-           alone, with our reader and with openpyxl, for scale)
+  xlsx     import of 100,000 dossiers from .xlsx, clean and messy: time and peak memory beside
+           reading the rows alone with our reader (target <= 1.5x), and openpyxl for scale
   kpis     the month's KPIs for all units: queries.kpi_table and the CLI's kpi_frame as function
            calls (target <= 50 ms), and `python -m metrics kpis --period P --format csv` against
-           a Python that only imports the same modules
+           a Python that only imports duckdb (target <= 1.5x)
   pandas   the same KPIs by a straightforward pandas implementation over the dossiers held in
            memory (benchmarks/pandas_kpis.py); the figures are cross-checked; target >= 10x
   browser  headless Chromium: the overview until its figures show, against a one-line Streamlit
@@ -43,7 +45,7 @@ PY = sys.executable
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-TARGETS = {"import": 1.5, "kpi_ms": 50.0, "pandas": 10.0, "page": 1.5, "change_s": 1.0, "app_mb": 1024.0}
+TARGETS = {"import": 1.5, "import_cpu": 1.8, "import_mem": 1.2, "xlsx": 1.5, "kpi_cli": 1.5, "kpi_ms": 50.0, "pandas": 10.0, "page": 1.5, "change_s": 1.0, "app_mb": 1024.0}
 
 
 # --- measuring a process ------------------------------------------------------------------
@@ -234,14 +236,14 @@ WORKERS = {"bare": w_bare, "import": w_import, "kpis": w_kpis, "pandas": w_panda
 
 
 # --- data -----------------------------------------------------------------------------
-def ensure_file(out: Path, n: int, ext: str, variant: int = 1) -> Path:
+def ensure_file(out: Path, n: int, ext: str, variant: int = 1, messy: bool = False) -> Path:
     import gen_dossiers
 
-    path = out / f"dossiers-{n}{'' if variant == 1 else f'-v{variant}'}.{ext}"
+    path = out / f"dossiers-{n}{'' if variant == 1 else f'-v{variant}'}{'-messy' if messy else ''}.{ext}"
     if not path.exists():
         t = time.perf_counter()
         tmp = path.with_suffix(".part." + ext)
-        gen_dossiers.write(n, tmp, variant)
+        gen_dossiers.write(n, tmp, variant, messy)
         tmp.rename(path)
         print(f"  generated {path.name} ({path.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - t:.1f} s")
     return path
@@ -249,9 +251,17 @@ def ensure_file(out: Path, n: int, ext: str, variant: int = 1) -> Path:
 
 # --- sections -------------------------------------------------------------------------
 def sec_import(a, out: Path, rows: list) -> Path:
-    csv = ensure_file(out, a.rows, "csv")
+    """Clean then messy; the clean store is the one the query sections read."""
+    db = _import_one(a, out, rows, messy=False)
+    _import_one(a, out, rows, messy=True)
+    return db
+
+
+def _import_one(a, out: Path, rows: list, messy: bool) -> Path:
+    kind = "messy" if messy else "clean"
+    csv = ensure_file(out, a.rows, "csv", messy=messy)
     cli_db, bare_db = out / f"import-{a.rows}.duckdb", out / f"bare-{a.rows}.duckdb"
-    print(f"\n== import of {a.rows:,} dossiers from CSV against a bare DuckDB load (load {load()})")
+    print(f"\n== import of {a.rows:,} {kind} dossiers from CSV against a bare DuckDB load (load {load()})")
     bare, ours, ratios = [], [], []
     for i in range(a.repeat):
         b = run_proc([PY, "-c", BARE_CMD, str(fresh(bare_db)), str(csv)])
@@ -259,8 +269,8 @@ def sec_import(a, out: Path, rows: list) -> Path:
         bare.append(b)
         ours.append(o)
         ratios.append(o["wall"] / b["wall"])
-        print(f"  run {i + 1}: bare {b['wall']:.2f} s (cpu {b['cpu']:.2f}), import {o['wall']:.2f} s "
-              f"(cpu {o['cpu']:.2f}), ratio {ratios[-1]:.2f}  [load {load()}]")
+        print(f"  run {i + 1}: bare {b['wall']:.2f} s (cpu {b['cpu']:.2f}, {b['rss_mb']:.0f} MB), import "
+              f"{o['wall']:.2f} s (cpu {o['cpu']:.2f}, {o['rss_mb']:.0f} MB), ratio {ratios[-1]:.2f}  [load {load()}]")
     fb, fo = [], []
     for i in range(a.repeat):
         fb.append(worker(["bare", str(fresh(bare_db)), str(csv)]))
@@ -270,17 +280,23 @@ def sec_import(a, out: Path, rows: list) -> Path:
               f"close {fo[-1]['close']:.2f})  [load {load()}]")
     r_cli = best([o["wall"] for o in ours]) / best([b["wall"] for b in bare])
     r_fn = best([o["fn"] for o in fo]) / best([b["fn"] for b in fb])
-    rows.append(("import", f"CSV {a.rows:,} dossiers, CLI (process)", f"{best([o['wall'] for o in ours]):.2f} s",
+    r_cpu = best([o["cpu"] for o in ours]) / best([b["cpu"] for b in bare])
+    r_mem = max(o["rss_mb"] for o in ours) / max(b["rss_mb"] for b in bare)
+    rows.append(("import", f"CSV {a.rows:,} {kind} dossiers, CLI (process)", f"{best([o['wall'] for o in ours]):.2f} s",
                  f"{best([b['wall'] for b in bare]):.2f} s", f"{r_cli:.2f}× (median of pairs {med(ratios):.2f}×)",
                  "≤ 1.5×", r_cli <= TARGETS["import"]))
-    rows.append(("import", f"CSV {a.rows:,} dossiers, import_file (in-process)", f"{best([o['fn'] for o in fo]):.2f} s",
+    rows.append(("import", f"  {kind}: CPU seconds of the process", f"{best([o['cpu'] for o in ours]):.2f} s",
+                 f"{best([b['cpu'] for b in bare]):.2f} s", f"{r_cpu:.2f}×", "≤ 1.8×", r_cpu <= TARGETS["import_cpu"]))
+    rows.append(("import", f"  {kind}: import_file (in-process)", f"{best([o['fn'] for o in fo]):.2f} s",
                  f"{best([b['fn'] for b in fb]):.2f} s", f"{r_fn:.2f}×", "≤ 1.5×", r_fn <= TARGETS["import"]))
     phases = min(fo, key=lambda x: x["fn"])["phases"]
-    rows.append(("import", "  its phases (best run)", ", ".join(f"{k} {v:.2f}" for k, v in phases.items()), "", "", "", None))
-    rows.append(("import", "  peak memory of the import process", f"{max(o['rss_mb'] for o in ours):.0f} MB",
-                 f"{max(b['rss_mb'] for b in bare):.0f} MB", "", "", None))
-    shutil.copy(cli_db, out / f"db-{a.rows}.duckdb")
-    return out / f"db-{a.rows}.duckdb"
+    rows.append(("import", f"  {kind}: its phases (best run)", ", ".join(f"{k} {v:.2f}" for k, v in phases.items()),
+                 "", "", "", None))
+    rows.append(("import", f"  {kind}: peak memory of the process", f"{max(o['rss_mb'] for o in ours):.0f} MB",
+                 f"{max(b['rss_mb'] for b in bare):.0f} MB", f"{r_mem:.2f}×", "≤ 1.2×", r_mem <= TARGETS["import_mem"]))
+    target = out / f"db-{a.rows}{'-messy' if messy else ''}.duckdb"
+    shutil.copy(cli_db, target)
+    return target
 
 
 def sec_reimport(a, out: Path, rows: list) -> None:
@@ -302,22 +318,39 @@ def sec_reimport(a, out: Path, rows: list) -> None:
                  f"{r:.2f}×", "(not pathological)", None))
 
 
+XLSX_READ_CMD = ("import sys; from pathlib import Path; from metrics.importers.reader import iter_xlsx_rows; "
+                 "sum(1 for _ in iter_xlsx_rows(Path(sys.argv[1])))")
+
+
 def sec_xlsx(a, out: Path, rows: list) -> None:
-    x = ensure_file(out, a.xlsx_rows, "xlsx")
-    db = out / "xlsx.duckdb"
-    print(f"\n== import of {a.xlsx_rows:,} dossiers from XLSX (load {load()})")
-    ours, reads, opx = [], [], []
-    for i in range(a.repeat):
-        reads.append(worker(["xlsx_read", str(x)]))
-        opx.append(worker(["openpyxl", str(x)]))
-        ours.append(run_proc([PY, "-m", "metrics", "import", str(x), "--db", str(fresh(db))]))
-        print(f"  run {i + 1}: import {ours[-1]['wall']:.2f} s, peak {ours[-1]['rss_mb']:.0f} MB; "
-              f"reading the rows alone {reads[-1]['fn']:.2f} s (openpyxl {opx[-1]['fn']:.2f} s)  [load {load()}]")
-    rows.append(("import", f"XLSX {a.xlsx_rows:,} dossiers, CLI: time", f"{best([o['wall'] for o in ours]):.2f} s",
-                 f"{best([r['fn'] for r in reads]):.2f} s reading the rows (calamine); "
-                 f"{best([r['fn'] for r in opx]):.2f} s with openpyxl", "", "", None))
-    rows.append(("import", f"XLSX {a.xlsx_rows:,} dossiers, CLI: peak memory",
-                 f"{max(o['rss_mb'] for o in ours):.0f} MB", "", "", "", None))
+    for messy in (False, True):
+        kind = "messy" if messy else "clean"
+        x = ensure_file(out, a.xlsx_rows, "xlsx", messy=messy)
+        db = out / "xlsx.duckdb"
+        print(f"\n== import of {a.xlsx_rows:,} {kind} dossiers from XLSX (load {load()})")
+        ours, reads, floor, inproc, opx = [], [], [], [], []
+        for i in range(a.repeat):
+            floor.append(run_proc([PY, "-c", XLSX_READ_CMD, str(x)]))
+            ours.append(run_proc([PY, "-m", "metrics", "import", str(x), "--db", str(fresh(db))]))
+            reads.append(worker(["xlsx_read", str(x)]))
+            inproc.append(worker(["import", str(fresh(out / "xfn.duckdb")), str(x)]))
+            if not messy:
+                opx.append(worker(["openpyxl", str(x)]))
+            print(f"  run {i + 1}: import {ours[-1]['wall']:.2f} s, peak {ours[-1]['rss_mb']:.0f} MB, reading the rows "
+                  f"alone {floor[-1]['wall']:.2f} s (processes); in-process import {inproc[-1]['fn']:.2f} s, reading "
+                  f"{reads[-1]['fn']:.2f} s" + (f" (openpyxl {opx[-1]['fn']:.2f} s)" if opx else "")
+                  + f"  [load {load()}]")
+        r = best([o["wall"] for o in ours]) / best([f["wall"] for f in floor])
+        r_fn = best([o["fn"] for o in inproc]) / best([r["fn"] for r in reads])
+        rows.append(("import", f"XLSX {a.xlsx_rows:,} {kind} dossiers, CLI (process)",
+                     f"{best([o['wall'] for o in ours]):.2f} s",
+                     f"{best([f['wall'] for f in floor]):.2f} s reading the rows with our reader (process)"
+                     + (f"; openpyxl {best([r['fn'] for r in opx]):.2f} s" if opx else ""),
+                     f"{r:.2f}×", "≤ 1.5×", r <= TARGETS["xlsx"]))
+        rows.append(("import", f"  XLSX {kind}: import_file (in-process)", f"{best([o['fn'] for o in inproc]):.2f} s",
+                     f"{best([r['fn'] for r in reads]):.2f} s", f"{r_fn:.2f}×", "≤ 1.5×", r_fn <= TARGETS["xlsx"]))
+        rows.append(("import", f"  XLSX {kind}: peak memory", f"{max(o['rss_mb'] for o in ours):.0f} MB",
+                     f"{max(f['rss_mb'] for f in floor):.0f} MB", "", "", None))
 
 
 def sec_kpis(a, out: Path, rows: list, db: Path) -> None:
@@ -329,12 +362,12 @@ def sec_kpis(a, out: Path, rows: list, db: Path) -> None:
               f"median {r['median'] * 1000:.1f} ms ({r['rows']} rows)")
     print(f"  dossiers {w['dossiers']:,}, dossier_counters rows {w['counter_rows']:,}")
     cmd = [PY, "-m", "metrics", "kpis", "--period", a.period, "--db", str(db), "--format", "csv"]
-    floor = [PY, "-c", "import metrics.cli, metrics.db, metrics.queries"]
+    floor = [PY, "-c", "import duckdb"]
     cl, fl = [], []
     for i in range(max(a.repeat, 5)):
         fl.append(run_proc(floor))
         cl.append(run_proc(cmd))
-    print(f"  CLI best {best([c['wall'] for c in cl]) * 1000:.0f} ms, Python importing the same modules "
+    print(f"  CLI best {best([c['wall'] for c in cl]) * 1000:.0f} ms, a Python that only imports duckdb "
           f"{best([f['wall'] for f in fl]) * 1000:.0f} ms  [load {load()}]")
     kt = w["kpi_table"]
     rows.append(("kpis", f"month's KPIs, all units, {a.rows:,} dossiers: queries.kpi_table",
@@ -345,7 +378,8 @@ def sec_kpis(a, out: Path, rows: list, db: Path) -> None:
                  "", "", "≤ 50 ms", kf["median"] * 1000 <= TARGETS["kpi_ms"]))
     c, f = best([c["wall"] for c in cl]), best([f["wall"] for f in fl])
     rows.append(("kpis", "  `python -m metrics kpis --format csv` (process)", f"{c * 1000:.0f} ms",
-                 f"{f * 1000:.0f} ms (Python importing the same modules)", f"+{(c - f) * 1000:.0f} ms", "", None))
+                 f"{f * 1000:.0f} ms (a Python that only imports duckdb)", f"{c / f:.2f}×", "≤ 1.5×",
+                 c / f <= TARGETS["kpi_cli"]))
 
 
 def sec_pandas(a, out: Path, rows: list, db: Path) -> None:

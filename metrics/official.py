@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 GROUP_KEYS = ("transparency", "progress", "online", "online_payment", "satisfaction", "digitisation", "total")
 
@@ -41,6 +43,8 @@ GROUPS = [
 
 def official_table(con, period: date, level: str = "peer") -> pd.DataFrame:
     """The imported official scores of one month (level 'peer' or 'unit')."""
+    import pandas as pd
+
     return con.execute(
         "SELECT code, transparency, progress, online, online_payment, satisfaction, digitisation, total "
         "FROM official_scores WHERE is_current AND level = ? AND period = ? ORDER BY total DESC NULLS LAST, code",
@@ -54,6 +58,8 @@ def official_periods(con, level: str = "peer") -> list[date]:
 
 def estimate_points(row: pd.Series, indicators) -> dict[str, float | None]:
     """Each group's estimate in official points from a score_frame row (value_<indicator>)."""
+    import pandas as pd
+
     by_key = {i.key: i for i in indicators}
     out: dict[str, float | None] = {}
     for g in GROUPS:
@@ -74,6 +80,8 @@ def comparison(con, period: date, ranking: pd.DataFrame, indicators, code_col: s
     """Per member: the official total and rank beside the estimate's score and rank, and per
     group the official points, the estimate and its error (estimate − official). Empty when
     no official table was imported for the month."""
+    import pandas as pd
+
     off = official_table(con, period, level)
     if off.empty or ranking.empty:
         return pd.DataFrame()
@@ -103,6 +111,8 @@ def comparison(con, period: date, ranking: pd.DataFrame, indicators, code_col: s
 def peer_comparison(con, period: date, profile=None) -> pd.DataFrame:
     """The month's peer ranking by the estimate beside the official table, when one was
     imported for that month (else empty)."""
+    import pandas as pd
+
     from .profile import load_profile
     from .score import peer_ranking
 

@@ -7,6 +7,8 @@ have few distinct values: those are read in Python once each and joined back.
 """
 from __future__ import annotations
 
+from operator import itemgetter
+
 import duckdb
 
 from ..errors import ImportRejected, Problem, ProblemList
@@ -96,50 +98,68 @@ DAYS_1900_TO_1904 = 1462
 
 def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> None:
     """A workbook's or an HTML page's rows, read in Python, into stg_raw (row numbers as the
-    sheet shows them)."""
-    import pyarrow as pa  # here, not at the top: a CSV import (and the CLI) need not load it
-
-    names = ["row_no"] + [_col(f) for _, f in fields]
-    schema = pa.schema([("row_no", pa.int64())] + [(n, pa.string()) for n in names[1:]])
-    batches: list[pa.RecordBatch] = []
-    cols: list[list] = [[] for _ in names]
+    sheet shows them). Column by column: a list comprehension per mapped column costs a
+    fraction of a loop over every row and cell (most cells are text already)."""
+    rows = list(iter_rows(src))[header_idx + 1:]
+    first = header_idx + 2                       # the sheet's number of the first data row
     # a date written as a bare serial number (not a date cell, which calamine reads right) in
     # a workbook that counts from 1904 is 1,462 days later than date_sql's 1899 count says
-    shift = {j for j, (_, f) in enumerate(fields) if f in DATE_FIELDS} if src.date1904 else set()
+    shift = {f for _, f in fields if f in DATE_FIELDS} if src.date1904 else set()
     uncomputed = ProblemList()      # formulas without a value in a column the import uses
-    for n, row in enumerate(iter_rows(src), start=1):
-        if n <= header_idx + 1:
-            continue
-        cells = [row[i] if i < len(row) else None for i, _ in fields]
-        for j, v in enumerate(cells):
-            if isinstance(v, Uncomputed):
-                i = fields[j][0]
-                head = src.head[header_idx]
-                uncomputed.add(uncomputed_problem(v, n, str(head[i]) if i < len(head) else fields[j][1]))
-        for j in shift:
-            v = cells[j]
-            if type(v) in (int, float):
-                cells[j] = v + DAYS_1900_TO_1904
-        vals = [cell_text(v) for v in cells]
-        vals = [v.strip() if isinstance(v, str) else v for v in vals]
-        vals = [None if v == "" else v for v in vals]
-        if all(v is None for v in vals):
-            continue
-        cols[0].append(n)
-        for j, v in enumerate(vals, start=1):
-            cols[j].append(v)
-        if len(cols[0]) >= 50_000:
-            batches.append(pa.record_batch(cols, schema=schema))
-            cols = [[] for _ in names]
+    # every mapped column of every row picked in C (itemgetter, zip), then one comprehension
+    # per column: the only Python-level pass over the cells
+    width = max((i for i, _ in fields), default=0) + 1
+    short = [k for k, r in enumerate(rows) if len(r) < width]
+    for k in short:
+        rows[k] = list(rows[k]) + [None] * (width - len(rows[k]))
+    if len(fields) == 1:
+        picked = [[r[fields[0][0]] for r in rows]]
+    else:
+        picked = list(zip(*map(itemgetter(*[i for i, _ in fields]), rows))) if rows else [[] for _ in fields]
+    cols, names = [], []
+    for (i, f), col in zip(fields, picked):
+        if f in shift:
+            col = [v + DAYS_1900_TO_1904 if type(v) in (int, float) else v for v in col]
+        # text cells are most cells; the rest (dates, numbers, a formula without its value) go
+        # through _text_or_none
+        out = [(v.strip() or None) if type(v) is str else (None if v is None else _text_or_none(v)) for v in col]
+        if src.has_uncomputed and any(type(v) is Uncomputed for v in col):
+            head = src.head[header_idx]
+            for k, v in enumerate(col):
+                if type(v) is Uncomputed:
+                    uncomputed.add(uncomputed_problem(v, first + k, str(head[i]) if i < len(head) else f))
+        cols.append(out)
+        names.append(_col(f))
     uncomputed.raise_if_any(src.display_name)
-    if cols[0] or not batches:
-        batches.append(pa.record_batch(cols, schema=schema))
-    table = pa.Table.from_batches(batches, schema=schema)
-    con.register("stg_arrow", table)
+    del rows
+    # handed to DuckDB as a temporary CSV: an Arrow table (and pyarrow's writers) would load
+    # pandas, half a second of a 100,000-row import for nothing
+    import csv
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix="reform-stage-", suffix=".csv")
     try:
-        con.execute("CREATE TEMP TABLE stg_raw AS SELECT * FROM stg_arrow")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["row_no", *names])
+            w.writerows(zip(range(first, first + len(cols[0]) if cols else first), *cols))
+        spec = ", ".join([f"'row_no': 'BIGINT'", *[f"'{n}': 'VARCHAR'" for n in names]])
+        # a row with nothing in any mapped column is a blank line, not a dossier
+        keep = " OR ".join(f"{n} IS NOT NULL" for n in names) or "TRUE"
+        con.execute(f"CREATE TEMP TABLE stg_raw AS SELECT * FROM read_csv(?, header=true, auto_detect=false, "
+                    f"columns={{{spec}}}, delim=',', quote='\"', escape='\"', nullstr='', strict_mode=true) "
+                    f"WHERE {keep} ORDER BY row_no", [tmp])
     finally:
-        con.unregister("stg_arrow")
+        os.unlink(tmp)
+
+
+def _text_or_none(v) -> str | None:
+    t = cell_text(v)
+    if t is None:
+        return None
+    t = t.strip()
+    return t or None
 
 
 # --- mapping categorical values --------------------------------------------------------

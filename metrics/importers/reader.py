@@ -63,6 +63,8 @@ class Source:
     date1904: bool = False
     # html: every row of the page's tables (small enough to hold: html_table.MAX_HTML_BYTES)
     rows: list[list[object]] | None = field(default=None, repr=False)
+    # xlsx: the sheet has formulas saved without their value (cells read as Uncomputed)
+    has_uncomputed: bool = False
 
 
 def cell_text(v: object) -> str | None:
@@ -164,6 +166,8 @@ def _open_xlsx(p: Path, name: str) -> Source:
     rows = []
     try:
         src.parsed = load_xlsx_sheet(p, name)
+        src.has_uncomputed = src.parsed is not None and any(
+            type(v) is Uncomputed for cells in src.parsed.errors.values() for v in cells.values())
         for row in xlsx_rows(src.parsed):
             rows.append(row)
             if len(rows) >= HEAD_ROWS:
