@@ -38,7 +38,8 @@ from pathlib import Path
 
 from .importers.headers import COUNTER_HEADINGS
 from .kpis import KPI_BY_KEY, derive_sums
-from .profile import Profile, Unit, load_profile
+from .workdays import load_calendar
+from .profile import Profile, Unit, _national_holidays, load_profile
 from .textnorm import key
 
 YEAR = 2022
@@ -47,24 +48,15 @@ FIXED_STAMP = datetime(YEAR + 1, 1, 9, 8, 0, 0)       # document properties of e
 ZIP_STAMP = (YEAR + 1, 1, 9, 8, 0, 0)                  # zip entry times of every workbook
 
 # --- the calendar ------------------------------------------------------------------------
-# Public holidays of Vietnam (civil servants' days off, with compensating days) in 2022 and
-# early 2023: due dates run into 2023.
-HOLIDAYS = {
-    date(2022, 1, 3),
-    *(date(2022, 1, 31) + timedelta(days=i) for i in range(5)),    # Tết Nhâm Dần
-    date(2022, 4, 11),                                              # Giỗ Tổ (10/4 was a Sunday)
-    date(2022, 5, 2), date(2022, 5, 3),                             # for 30/4 and 1/5
-    date(2022, 9, 1), date(2022, 9, 2),
-    date(2023, 1, 2),
-    *(date(2023, 1, 20) + timedelta(days=i) for i in range(7)),    # Tết Quý Mão
-    date(2023, 5, 1), date(2023, 5, 2), date(2023, 5, 3),
-}
+# Working days as every figure of the product counts them (metrics/workdays.py): Vietnam's
+# public holidays and compensating days of 2022 and 2023 (due dates run into 2023)
+CALENDAR = load_calendar(None, _national_holidays())
 
 
 def _working_days() -> list[date]:
     d, out = date(YEAR, 1, 1), []
     while d <= date(YEAR + 1, 6, 30):
-        if d.weekday() < 5 and d not in HOLIDAYS:
+        if CALENDAR.is_working(d):
             out.append(d)
         d += timedelta(days=1)
     return out

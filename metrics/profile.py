@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .textnorm import compact, fold, key, similarity, strip_accents
+from .workdays import Calendar, load_calendar
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 DEFAULT_PROFILE = "tuy_phuoc_2022"
@@ -85,6 +86,8 @@ class Profile:
     indicators: list[Indicator]
     goals: dict[str, float]
     digitisation_from: dict[str, date] = field(default_factory=dict)
+    # working days: weekends, public holidays and compensating days (metrics/workdays.py)
+    calendar: "Calendar" = field(default=None)
 
     # -- lookups ---------------------------------------------------------------
     def unit(self, code: str) -> Unit:
@@ -286,6 +289,7 @@ def _load(path: str) -> Profile:
             units=units, peers=peers, indicators=indicators,
             goals={k: float(v) for k, v in raw.get("goals", {}).items()},
             digitisation_from={k: _date(v) for k, v in j.get("digitisation_from", {}).items()},
+            calendar=load_calendar(raw.get("calendar"), _national_holidays()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"Hồ sơ cấu hình {p.name} thiếu hoặc sai mục {exc}",
@@ -297,6 +301,13 @@ def _load(path: str) -> Profile:
     if len(set(codes)) != len(codes):
         raise ConfigError("Mã đơn vị trùng nhau trong hồ sơ cấu hình", "Duplicate unit codes in profile")
     return prof
+
+
+def _national_holidays() -> dict:
+    try:
+        return tomllib.loads((Path(__file__).parent / "calendars" / "holidays_vn.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Không đọc được holidays_vn.toml: {exc}", f"Cannot read holidays_vn.toml: {exc}") from exc
 
 
 def load_profile(name_or_path: str | None = None) -> Profile:
