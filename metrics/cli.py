@@ -176,6 +176,48 @@ def cmd_layouts(args, profile) -> int:
     return 0
 
 
+def cmd_due(args, profile) -> int:
+    """The dossiers about to be late (and those already overdue), as of a date."""
+    from . import queries
+    from .due import COLUMNS, DETAIL_COLUMNS, due_list
+
+    as_of = None
+    if args.as_of:
+        try:
+            from datetime import date as _date
+
+            as_of = _date.fromisoformat(args.as_of)
+        except ValueError:
+            raise InputError(f"Ngày không hợp lệ: «{args.as_of}» (cần YYYY-MM-DD)",
+                             f"Invalid date «{args.as_of}» (expected YYYY-MM-DD)") from None
+    if args.unit is not None and args.unit not in profile.unit_codes:
+        raise InputError(f"Không có đơn vị mã «{args.unit}»", f"No unit with code «{args.unit}»")
+    with db.session(args.db, profile) as con:
+        dl = due_list(con, as_of, args.within, [args.unit] if args.unit else None, profile)
+    cols = COLUMNS + (DETAIL_COLUMNS if args.details else [])
+    rows = []
+    for r in dl.rows:
+        row = {c: r[c] for c in cols}
+        row["as_of"] = r["as_of"].isoformat()
+        for c in ("received_at", "due_at"):
+            row[c] = None if r[c] is None else r[c].isoformat(sep=" ")
+        row["risk"] = None if r["risk"] is None else round(100 * r["risk"], 1)
+        rows.append(row)
+    for y in dl.calendar_gap:
+        print(f"! Chưa có lịch nghỉ lễ năm {y}: chỉ trừ thứ Bảy, Chủ nhật / no holidays configured for {y}: "
+              "weekends only", file=sys.stderr)
+    if args.format == "table":
+        import pandas as pd
+
+        _frame_out(pd.DataFrame(rows, columns=cols), "table")
+    else:
+        _rows_out(rows, cols, args.format)
+    print(f"{len(dl.rows)} hồ sơ ({sum(r['status'] == 'due_soon' for r in dl.rows)} sắp đến hạn, "
+          f"{sum(r['status'] == 'overdue' for r in dl.rows)} quá hạn) tính đến {dl.as_of:%d/%m/%Y} / "
+          f"{len(dl.rows)} dossiers as of {dl.as_of.isoformat()}", file=sys.stderr)
+    return 0
+
+
 def cmd_kpis(args, profile) -> int:
     with db.session(args.db, profile) as con:
         rows = kpi_rows(con, args.period, args.unit, profile)
@@ -389,6 +431,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("action", choices=["list", "export", "import", "remove"])
     s.add_argument("name", nargs="?", help="layout name (export, remove) or TOML file (import)")
     s.set_defaults(func=cmd_layouts)
+
+    s = sub.add_parser("due", parents=[common, fmt],
+                       help="pending dossiers due within N working days, and overdue ones, as of a date")
+    s.add_argument("--as-of", help="YYYY-MM-DD (default: the last date of the data)")
+    s.add_argument("--within", type=int, default=3, help="working days ahead (default 3)")
+    s.add_argument("--unit", help="one unit's dossiers")
+    s.add_argument("--details", action="store_true", help="add risk_cases, risk_basis and handler")
+    s.set_defaults(func=cmd_due)
 
     s = sub.add_parser("kpis", parents=[common, fmt], help="counters and KPIs of one month")
     s.add_argument("--period", required=True, help="YYYY-MM")
