@@ -27,7 +27,8 @@ SECTIONS = {
                         ("ranking", "pages/ranking.py", ":material/leaderboard:"),
                         ("attention", "pages/attention.py", ":material/notification_important:"),
                         ("presentation", "pages/presentation.py", ":material/slideshow:")],
-    "section_work": [("league", "pages/league.py", ":material/table_chart:"),
+    "section_work": [("due_soon", "pages/due_soon.py", ":material/alarm:"),
+                     ("league", "pages/league.py", ":material/table_chart:"),
                      ("unit_detail", "pages/unit_detail.py", ":material/apartment:"),
                      ("dossiers", "pages/dossiers.py", ":material/folder_open:")],
     "section_data": [("import_desk", "pages/import_desk.py", ":material/upload_file:"),
@@ -47,10 +48,14 @@ def menu_keys(user=None) -> dict[str, list[str]]:
 
 
 def pages_for(lang: str, user=None) -> dict[str, list]:
-    """The menu. A unit account starts on its own unit's page (the overview compares units)."""
+    """The menu. A unit account starts on its dossiers about to be late (the overview compares
+    units); every other role on the overview."""
     keys = menu_keys(user)
     flat = [k for ks in keys.values() for k in ks]
-    default = "overview" if "overview" in flat else "unit_detail" if "unit_detail" in flat else flat[0]
+    if user is not None and getattr(user, "role", None) == "unit" and "due_soon" in flat:
+        default = "due_soon"
+    else:
+        default = "overview" if "overview" in flat else "unit_detail" if "unit_detail" in flat else flat[0]
     where = {k: (path, icon) for items in SECTIONS.values() for k, path, icon in items}
     return {t(section, lang): [st.Page(where[k][0], title=t(f"page_{k}", lang), icon=where[k][1], url_path=k,
                                        default=k == default) for k in ks]

@@ -53,21 +53,14 @@ class DueList:
         return out
 
 
-def last_data_date(con) -> date | None:
-    """The newest date the data carries: the as-of date of a morning's export."""
-    return con.execute("SELECT CAST(greatest(max(received_at), max(finished_at)) AS DATE) FROM dossiers "
-                       "WHERE is_current").fetchone()[0]
-
-
-def due_list(con, as_of: date | None = None, within: int = DEFAULT_WITHIN, units: list[str] | None = None,
-             profile: Profile | None = None) -> DueList:
-    """The due-soon and overdue dossiers as of a date, the riskiest first (overdue first)."""
-    profile = profile or load_profile()
+def _prepare(con, as_of: date | None, within: int, units: list[str] | None, profile: Profile):
+    """The as-of date, the query's parameters and unit filter, and the working-day calendar
+    table the queries join (temporary: workcal)."""
     if within < 0 or within > 60:
         raise InputError("Số ngày làm việc phải từ 0 đến 60", "--within must be 0 to 60 working days")
     as_of = as_of or last_data_date(con)
     if as_of is None:
-        return DueList(date.today(), within, [], [])
+        return None, {}, "", []
     span = con.execute("SELECT min(CAST(received_at AS DATE)), max(CAST(due_at AS DATE)) FROM dossiers "
                        "WHERE is_current").fetchone()
     start = min(span[0] or as_of, as_of) - timedelta(days=1)
@@ -81,7 +74,13 @@ def due_list(con, as_of: date | None = None, within: int = DEFAULT_WITHIN, units
     if units:
         unit_filter = "AND c.unit_code IN (" + ", ".join(f"$u{i}" for i in range(len(units))) + ")"
         params.update({f"u{i}": u for i, u in enumerate(units)})
-    rows = con.execute(f"""
+    return as_of, params, unit_filter, gap
+
+
+def _flagged_sql(unit_filter: str) -> str:
+    """CTEs cur (current dossiers), today, open_ (pending at $d with their working days left)
+    and flagged (due soon within $k, or overdue)."""
+    return f"""
         WITH cur AS (
             SELECT x.unit_code, u.name AS unit_name, x.dossier_code, x.procedure_code, x.procedure_name,
                    coalesce(x.procedure_code, x.procedure_name, '') AS proc, x.handler,
@@ -99,7 +98,39 @@ def due_list(con, as_of: date | None = None, within: int = DEFAULT_WITHIN, units
         flagged AS (
             SELECT *, CASE WHEN dd < $d THEN 'overdue' ELSE 'due_soon' END AS status FROM open_
             WHERE dd < $d OR left_ <= $k
-        ),
+        )"""
+
+
+def due_counts(con, as_of: date | None = None, within: int = DEFAULT_WITHIN, units: list[str] | None = None,
+               profile: Profile | None = None) -> tuple[date | None, dict[str, dict[str, int]]]:
+    """Per unit: due_soon, overdue and due_today, without the risk (for the overview)."""
+    profile = profile or load_profile()
+    as_of, params, unit_filter, _ = _prepare(con, as_of, within, units, profile)
+    if as_of is None:
+        return None, {}
+    rows = con.execute(f"""{_flagged_sql(unit_filter)}
+        SELECT unit_code, count(*) FILTER (WHERE status = 'due_soon'), count(*) FILTER (WHERE status = 'overdue'),
+               count(*) FILTER (WHERE status = 'due_soon' AND left_ = 0)
+        FROM flagged GROUP BY unit_code""", params).fetchall()
+    con.execute("DROP TABLE IF EXISTS workcal")
+    return as_of, {u: {"due_soon": a, "overdue": b, "due_today": c} for u, a, b, c in rows}
+
+
+def last_data_date(con) -> date | None:
+    """The newest date the data carries: the as-of date of a morning's export."""
+    return con.execute("SELECT CAST(greatest(max(received_at), max(finished_at)) AS DATE) FROM dossiers "
+                       "WHERE is_current").fetchone()[0]
+
+
+def due_list(con, as_of: date | None = None, within: int = DEFAULT_WITHIN, units: list[str] | None = None,
+             profile: Profile | None = None) -> DueList:
+    """The due-soon and overdue dossiers as of a date, the riskiest first (overdue first)."""
+    profile = profile or load_profile()
+    as_of, params, unit_filter, gap = _prepare(con, as_of, within, units, profile)
+    if as_of is None:
+        return DueList(date.today(), within, [], [])
+    rows = con.execute(f"""
+        {_flagged_sql(unit_filter)},
         hist AS (
             SELECT c.unit_code, c.proc, cd.n - cr.n AS span_,
                    CASE WHEN c.fd > c.dd THEN -1 ELSE cd.n - cf.n END AS j

@@ -137,6 +137,7 @@ def attention() -> None:
     # the attention page's list, in its order (worst first, by unit) and words, the first few
     from ui import attention_parts
 
+    attention_parts.due_line(f)
     attention_parts.short_list(f, limit=8)
 
 

@@ -152,3 +152,41 @@ def test_risk_from_a_history_of_known_shares(tmp_path):
     finally:
         con.close()
     assert order == ["R2", "R1", "R3"]
+
+
+def test_the_due_soon_page(monkeypatch, window_db):
+    from metrics.auth import User
+    from metrics.i18n import t
+    from tests.test_pages import _app_like_a_running_server, assert_clean, open_app  # noqa: F401
+
+    at = open_app(monkeypatch, window_db, "due_soon", asof="2022-08-31", within="3", p="2022-08")
+    assert_clean(at)
+    tables = [df.value for df in at.dataframe]
+    per_unit = next(d for d in tables if t("due_today", "vi") in d.columns)
+    assert per_unit.values.tolist() == [["Xã Phước Hưng", 2, 5, 2], ["Phòng Tư pháp", 1, 1, 0]]
+    listing = next(d for d in tables if t("due_days_left", "vi") in d.columns)
+    assert list(zip(listing[t("col_dossier_code", "vi")], listing[t("due_days_left", "vi")])) == \
+        [(code, left) for code, _, left in EXPECTED]
+    assert listing[t("due_risk", "vi")].iloc[0] == t("due_risk_late_already", "vi")
+    # the link keeps the page's own filters
+    assert (at.query_params["asof"], at.query_params["within"]) == ("2022-08-31", "3")
+    # a commune's account opens here, on its own dossiers only
+    at = open_app(monkeypatch, window_db, None, user=User("ph", "unit", "21961"), asof="2022-08-31")
+    assert_clean(at)
+    assert at.title[0].value == t("page_due_soon", "vi")
+    listing = next(df.value for df in at.dataframe if t("due_days_left", "vi") in df.value.columns)
+    assert set(listing[t("unit", "vi")]) == {"Xã Phước Hưng"}
+
+
+def test_the_overview_names_the_units_with_most_due_and_overdue(monkeypatch, window_db):
+    from metrics.i18n import t
+    from tests.test_pages import _app_like_a_running_server, assert_clean, open_app, texts  # noqa: F401
+
+    at = open_app(monkeypatch, window_db, None, p="2022-09")
+    assert_clean(at)
+    # the newest data is 2/9/2022 (P10 finished that day, so it is no longer pending). Due within
+    # 3 working days of it (5/9, 6/9, 7/9): P2 (due 2/9 itself, 0 left), P3 (5/9), P4 (7/9) and
+    # P9 (received 1/9, due 6/9); overdue: P1, P6, P7 (due 31/8, 30/8, 26/8) and T1 (1/9)
+    line = t("due_overview", "vi", day="02/09/2022", soon="4", late="4",
+             who="Xã Phước Hưng (4 sắp đến hạn, 3 quá hạn), Phòng Tư pháp (0 sắp đến hạn, 1 quá hạn)")
+    assert line in texts(at)

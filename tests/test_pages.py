@@ -15,7 +15,7 @@ from metrics.i18n import t
 from tests.page_html import cards, tables as html_tables
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk", "admin"]
+PAGES = ["overview", "ranking", "attention", "due_soon", "league", "unit_detail", "dossiers", "import_desk", "admin"]
 TIMEOUT = 90
 
 

@@ -111,6 +111,28 @@ def flags_view(flags: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
+def due_line(f, top: int = 3) -> None:
+    """The units with the most dossiers due soon and overdue as of the newest data: the
+    first line of the overview's attention list (the order wants fewer late dossiers)."""
+    lang = f.lang
+    as_of, counts = data.query("due_counts", None, 3, units=list(f.units) if f.units else None, module="due")
+    if as_of is None:
+        return
+    prof = data.profile()
+    names = {u.code: u.name for u in prof.units}
+    worst = sorted(counts.items(), key=lambda x: -(x[1]["due_soon"] + x[1]["overdue"]))[:top]
+    soon = sum(c["due_soon"] for c in counts.values())
+    late = sum(c["overdue"] for c in counts.values())
+    if not soon and not late:
+        st.success(t("due_overview_none", lang, day=fmt.day(as_of, lang)), icon=":material/check_circle:")
+        return
+    who = ", ".join(t("due_overview_unit", lang, name=names.get(u, u), soon=fmt.number(c["due_soon"], lang),
+                      late=fmt.number(c["overdue"], lang)) for u, c in worst)
+    st.markdown(t("due_overview", lang, day=fmt.day(as_of, lang), soon=fmt.number(soon, lang),
+                  late=fmt.number(late, lang), who=who))
+    components.page_button("pages/due_soon.py", t("see_due_soon", lang), ":material/alarm:", key="to-due")
+
+
 def short_list(f, limit: int = 8) -> None:
     """The overview's attention list: the same flags, in the same order, as the attention
     page, the first few of them."""

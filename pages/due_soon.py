@@ -1,0 +1,123 @@
+"""Sắp đến hạn — the pending dossiers that will be late unless someone acts, as of a day:
+due today or within a few working days, and those already overdue; per unit, with the risk
+from each unit's own history and the official who handles it. A unit account opens here."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from metrics import due, fmt
+from metrics.i18n import t
+from ui import components as c
+from ui import boot, data, downloads, state
+from ui.attention_parts import allowed
+
+boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
+
+f = state.filters()
+lang = f.lang
+st.title(t("page_due_soon", lang))
+if c.needs_data(f):
+    boot.end_page()
+
+STATUS = ("all", "due_soon", "overdue")
+last = data.query("last_data_date", module="due")
+
+# the page's own filters live in the link too (?asof=2022-08-31&within=3&due=overdue)
+qp = st.query_params
+if not st.session_state.get("_due_seeded"):
+    st.session_state["_due_seeded"] = True
+    try:
+        if "asof" in qp:
+            st.session_state.setdefault("due_asof", date.fromisoformat(qp["asof"]))
+    except ValueError:
+        pass
+    if qp.get("within", "").isdigit():
+        st.session_state.setdefault("due_within", min(30, int(qp["within"])))
+    if qp.get("due") in STATUS:
+        st.session_state.setdefault("due_status", qp["due"])
+st.session_state.setdefault("due_asof", last)
+st.session_state.setdefault("due_within", due.DEFAULT_WITHIN)
+st.session_state.setdefault("due_status", "all")
+
+cols = st.columns([2, 2, 3])
+with cols[0]:
+    as_of = st.date_input(t("due_as_of", lang), key="due_asof", format="DD/MM/YYYY",
+                          help=t("due_as_of_help", lang)) or last
+with cols[1]:
+    within = st.number_input(t("due_within", lang), min_value=0, max_value=30, key="due_within",
+                             help=t("due_within_help", lang))
+with cols[2]:
+    status = st.pills(t("status", lang), STATUS, key="due_status",
+                      format_func=lambda s: t(f"due_status_{s}", lang)) or "all"
+qp["asof"] = as_of.isoformat() if as_of else ""
+qp["within"] = str(within)
+qp["due"] = status
+
+st.caption(t("due_definition", lang, n=within))
+
+with c.guarded(lang):
+    dl = data.query("due_list", as_of, int(within), units=list(f.units) if f.units else None, module="due")
+    for y in dl.calendar_gap:
+        st.warning(t("due_calendar_gap", lang, year=y), icon=":material/event_busy:")
+    counts = dl.counts()
+    prof = data.profile()
+    if not dl.rows:
+        st.success(t("due_none", lang, day=fmt.day(dl.as_of, lang), n=within), icon=":material/check_circle:")
+        boot.end_page()
+
+    # --- per unit: where to act first -----------------------------------------------------------
+    st.subheader(t("due_per_unit", lang))
+    per_unit = pd.DataFrame([{
+        t("unit", lang): next((u.name for u in prof.units if u.code == code), code),
+        t("due_today", lang): n["due_today"],
+        t("due_status_due_soon", lang): n["due_soon"],
+        t("due_status_overdue", lang): n["overdue"],
+    } for code, n in sorted(counts.items(), key=lambda x: -(x[1]["due_soon"] + x[1]["overdue"]))])
+    st.dataframe(per_unit, hide_index=True, width="stretch", height=min(38 * len(per_unit) + 40, 360))
+
+    # --- the list, the riskiest first ------------------------------------------------------------
+    rows = [r for r in dl.rows if status == "all" or r["status"] == status]
+    show_handler = allowed("see_officials") or getattr(st.session_state.get("user"), "role", None) == "unit"
+
+    def risk_text(r) -> str:
+        if r["status"] == "overdue":
+            return t("due_risk_late_already", lang)
+        if r["risk"] is None:
+            return t("due_risk_thin", lang, n=r["risk_cases"])
+        basis = t(f"due_basis_{r['risk_basis']}", lang)
+        return f"{fmt.percent(r['risk'], lang)} ({t('due_cases', lang, n=fmt.number(r['risk_cases'], lang))}, {basis})"
+
+    def frame(rows) -> pd.DataFrame:
+        out = pd.DataFrame({
+            t("unit", lang): [r["unit_name"] for r in rows],
+            t("col_dossier_code", lang): [r["dossier_code"] for r in rows],
+            t("col_procedure_name", lang): [r["procedure_name"] or r["procedure_code"] or "" for r in rows],
+            t("col_received_at", lang): [fmt.day(r["received_at"], lang) for r in rows],
+            t("col_due_at", lang): [fmt.day(r["due_at"], lang) for r in rows],
+            t("col_status", lang): [t(f"due_status_{r['status']}", lang) for r in rows],
+            t("due_days_left", lang): [r["working_days_left"] for r in rows],
+            t("due_risk", lang): [risk_text(r) for r in rows],
+        })
+        if show_handler:
+            out[t("due_handler", lang)] = [r["handler"] or "" for r in rows]
+        return out
+
+    st.subheader(t("due_list_title", lang, n=fmt.number(len(rows), lang), day=fmt.day(dl.as_of, lang)))
+    view = frame(rows)
+    st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 40, 560))
+    name = f"sap-den-han_{dl.as_of.isoformat()}_{within}"
+    d1, d2, _ = st.columns([1, 1, 3])
+    with d1:
+        st.download_button(t("download_csv", lang), downloads.audited(lambda: downloads.csv_bytes(view), f"{name}.csv"),
+                           file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", on_click="ignore",
+                           key="due-dl-csv")
+    with d2:
+        st.download_button(t("download_xlsx", lang),
+                           downloads.audited(lambda: downloads.xlsx_bytes({t("page_due_soon", lang)[:31]: view}, lang),
+                                             f"{name}.xlsx"),
+                           file_name=f"{name}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:", on_click="ignore", key="due-dl-xlsx")
