@@ -90,7 +90,7 @@ def audit_log(con, limit: int = 500):
 
 
 def add_user(con, name: str, role: str, password: str, unit_code: str | None = None, by: str | None = None,
-             profile: Profile | None = None) -> User:
+             profile: Profile | None = None, email: str | None = None) -> User:
     profile = profile or load_profile()
     name = (name or "").strip()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
@@ -107,10 +107,29 @@ def add_user(con, name: str, role: str, password: str, unit_code: str | None = N
         raise InputError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự", f"Passwords need {MIN_PASSWORD}+ characters")
     if con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
         raise InputError(f"Tài khoản «{name}» đã có", f"User «{name}» exists already")
-    con.execute("INSERT INTO users (name, role, unit_code, pw_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                [name, role, unit_code, hash_password(password), clock.now()])
+    email = _email(email)
+    con.execute("INSERT INTO users (name, role, unit_code, pw_hash, created_at, email) VALUES (?, ?, ?, ?, ?, ?)",
+                [name, role, unit_code, hash_password(password), clock.now(), email])
     audit(con, by, "user_add", f"{name} ({role}{', ' + unit_code if unit_code else ''})")
     return User(name, role, unit_code)
+
+
+def _email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 200 or email.count("@") != 1 or any(c.isspace() or c in "<>,;\"" for c in email) \
+            or "." not in email.split("@")[1]:
+        raise InputError(f"Địa chỉ thư không hợp lệ: {email}", f"Invalid e-mail address: {email}")
+    return email
+
+
+def set_email(con, name: str, email: str | None, by: str | None = None) -> None:
+    """The address the unit's morning digest goes to (None: none)."""
+    if not con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
+        raise InputError(f"Không có tài khoản «{name}»", f"No user «{name}»")
+    con.execute("UPDATE users SET email = ? WHERE name = ?", [_email(email), name])
+    audit(con, by, "user_email", name)
 
 
 def set_password(con, name: str, password: str, by: str | None = None) -> None:
@@ -132,7 +151,7 @@ def remove_user(con, name: str, by: str | None = None) -> None:
 
 
 def list_users(con):
-    return con.execute("SELECT name, role, unit_code, created_at, last_login, failed_count, locked_until "
+    return con.execute("SELECT name, role, unit_code, email, created_at, last_login, failed_count, locked_until "
                        "FROM users ORDER BY name").df()
 
 

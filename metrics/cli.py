@@ -218,6 +218,50 @@ def cmd_due(args, profile) -> int:
     return 0
 
 
+def cmd_digest(args, profile) -> int:
+    """The morning digest: a page per unit (XLSX and PDF) and the district's summary, written
+    to --out and, with --send, mailed (each failure reported and the exit code non-zero)."""
+    from datetime import date as _date
+
+    from .digest import SmtpSettings, send_digest, write_digest, write_log
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = _date.fromisoformat(args.as_of)
+        except ValueError:
+            raise InputError(f"Ngày không hợp lệ: «{args.as_of}» (cần YYYY-MM-DD)",
+                             f"Invalid date «{args.as_of}» (expected YYYY-MM-DD)") from None
+    out = Path(args.out)
+    settings = SmtpSettings.from_profile(profile) if args.send else None
+    if args.send and settings is None:
+        raise InputError("Chưa cấu hình máy chủ thư: đặt [digest] smtp_host trong hồ sơ cấu hình hoặc REFORM_SMTP_HOST",
+                         "No mail server configured: set [digest] smtp_host in the profile or REFORM_SMTP_HOST")
+    with db.session(args.db, profile) as con:
+        dl, files = write_digest(con, out, as_of, args.within, profile, args.lang)
+        print(f"{len(files.units)} đơn vị, {len(dl.rows)} hồ sơ, tính đến {dl.as_of:%d/%m/%Y}: {out} / "
+              f"{len(files.units)} units, {len(dl.rows)} dossiers as of {dl.as_of.isoformat()}")
+        if not args.send:
+            return 0
+        deliveries = send_digest(con, dl, files, settings, profile, attempts=args.attempts, pause=args.pause,
+                                 lang=args.lang)
+        from .auth import audit
+
+        audit(con, _cli_user(), "digest", f"{dl.as_of.isoformat()}: " + ", ".join(
+            f"{d.unit} {d.status}" for d in deliveries))
+    log = write_log(out, deliveries, dl.as_of)
+    failed = [d for d in deliveries if d.status != "sent"]
+    for d in deliveries:
+        mark = "✓" if d.status == "sent" else "✗"
+        print(f"  {mark} {d.unit}: {d.status}" + (f" → {d.to}" if d.to else "") +
+              (f" ({d.attempts} lần thử / attempts)" if d.attempts > 1 else "") + (f" — {d.error}" if d.error else ""))
+    print(f"Nhật ký gửi / delivery log: {log}")
+    if failed:
+        print(f"{len(failed)} thư chưa gửi được / {len(failed)} not delivered", file=sys.stderr)
+        return 3
+    return 0
+
+
 def cmd_kpis(args, profile) -> int:
     with db.session(args.db, profile) as con:
         rows = kpi_rows(con, args.period, args.unit, profile)
@@ -325,11 +369,15 @@ def cmd_users(args, profile) -> int:
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
             if not password:
                 raise InputError("Cần mật khẩu qua --password-stdin", "A password is needed (--password-stdin)")
-            u = auth.add_user(con, args.name, args.role, password, args.unit, by=_cli_user(), profile=profile)
+            u = auth.add_user(con, args.name, args.role, password, args.unit, by=_cli_user(), profile=profile,
+                              email=args.email)
             print(f"Đã tạo tài khoản {u.name} ({u.role}) / user created")
         elif args.users_command == "remove":
             auth.remove_user(con, args.name, by=_cli_user())
             print(f"Đã xóa tài khoản {args.name} / user removed")
+        elif args.users_command == "email":
+            auth.set_email(con, args.name, args.address, by=_cli_user())
+            print(f"Đã đặt địa chỉ thư của {args.name} / e-mail set")
         elif args.users_command == "passwd":
             password = sys.stdin.readline().rstrip("\n")
             auth.set_password(con, args.name, password, by=_cli_user())
@@ -440,6 +488,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--details", action="store_true", help="add risk_cases, risk_basis and handler")
     s.set_defaults(func=cmd_due)
 
+    s = sub.add_parser("digest", parents=[common],
+                       help="morning digest: a page per unit (XLSX, PDF) and a summary; --send mails them")
+    s.add_argument("--as-of", help="YYYY-MM-DD (default: the last date of the data)")
+    s.add_argument("--within", type=int, default=3, help="working days ahead (default 3)")
+    s.add_argument("--out", required=True, help="folder for the files")
+    s.add_argument("--send", action="store_true", help="mail each unit its page and the office the summary")
+    s.add_argument("--attempts", type=int, default=3, help="tries per message before it is reported failed")
+    s.add_argument("--pause", type=float, default=2.0, help="seconds between tries (growing)")
+    s.add_argument("--lang", choices=["vi", "en"], default="vi")
+    s.set_defaults(func=cmd_digest)
+
     s = sub.add_parser("kpis", parents=[common, fmt], help="counters and KPIs of one month")
     s.add_argument("--period", required=True, help="YYYY-MM")
     s.add_argument("--unit", help="unit code (default: all units and the ALL row)")
@@ -468,9 +527,13 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--role", required=True, choices=["admin", "leader", "officer", "unit"])
     a.add_argument("--unit", help="unit code (role unit)")
     a.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    a.add_argument("--email", help="address for the unit's morning digest")
     a = us.add_parser("list", parents=[common, fmt])
     a = us.add_parser("remove", parents=[common])
     a.add_argument("name")
+    a = us.add_parser("email", parents=[common], help="set an account's e-mail (empty: none)")
+    a.add_argument("name")
+    a.add_argument("address", nargs="?", default="")
     a = us.add_parser("passwd", parents=[common], help="new password from standard input")
     a.add_argument("name")
     s.set_defaults(func=cmd_users)

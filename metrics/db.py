@@ -184,6 +184,10 @@ MIGRATIONS: list[str] = [
         created_by VARCHAR
     );
     """,
+    # 8: an account's e-mail (the morning digest is sent to the unit's accounts)
+    """
+    ALTER TABLE users ADD COLUMN email VARCHAR;
+    """,
 ]
 
 

@@ -88,6 +88,8 @@ class Profile:
     digitisation_from: dict[str, date] = field(default_factory=dict)
     # working days: weekends, public holidays and compensating days (metrics/workdays.py)
     calendar: "Calendar" = field(default=None)
+    # the morning digest's mail settings and addresses ([digest]; metrics/digest.py)
+    digest: dict = field(default_factory=dict)
 
     # -- lookups ---------------------------------------------------------------
     def unit(self, code: str) -> Unit:
@@ -290,6 +292,7 @@ def _load(path: str) -> Profile:
             goals={k: float(v) for k, v in raw.get("goals", {}).items()},
             digitisation_from={k: _date(v) for k, v in j.get("digitisation_from", {}).items()},
             calendar=load_calendar(raw.get("calendar"), _national_holidays()),
+            digest=dict(raw.get("digest", {})),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"Hồ sơ cấu hình {p.name} thiếu hoặc sai mục {exc}",

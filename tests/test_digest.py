@@ -1,0 +1,115 @@
+"""The morning digest: a page per unit and the summary, written and mailed to a local SMTP
+server the test starts (never a real address); a refused address is retried, reported per
+unit and makes the command fail, the other units still get theirs."""
+from __future__ import annotations
+
+import email
+import socket
+from pathlib import Path
+
+import pytest
+
+from metrics import auth, db
+from metrics.cli import main
+from tests.test_due import window_db  # noqa: F401 (the fixture)
+
+
+class Inbox:
+    """aiosmtpd handler: keeps the messages; refuses the recipients in `refuse`."""
+
+    def __init__(self, refuse=()):
+        self.messages: list[email.message.Message] = []
+        self.refuse = set(refuse)
+        self.tries: dict[str, int] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.tries[address] = self.tries.get(address, 0) + 1
+        if address in self.refuse:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    started = []
+
+    def start(refuse=()):
+        inbox = Inbox(refuse)
+        c = Controller(inbox, hostname="127.0.0.1", port=port)
+        c.start()
+        started.append(c)
+        return inbox, port
+
+    yield start
+    for c in started:
+        c.stop()
+
+
+def test_the_digest_is_written_and_mailed(window_db, smtp, tmp_path, monkeypatch, capsys):  # noqa: F811
+    inbox, port = smtp(refuse={"tuphap@tuyphuoc.example"})
+    con = db.connect(window_db)
+    try:
+        auth.add_user(con, "phuochung", "unit", "mat-khau-xa-ph-1", "21961", email="phuochung@tuyphuoc.example")
+        auth.add_user(con, "tuphap", "unit", "mat-khau-tu-phap-1", "TP", email="tuphap@tuyphuoc.example")
+    finally:
+        con.close()
+    monkeypatch.setenv("REFORM_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("REFORM_SMTP_PORT", str(port))
+    monkeypatch.setenv("REFORM_SMTP_SENDER", "cchc@tuyphuoc.example")
+    monkeypatch.setenv("REFORM_DIGEST_OFFICE", "vanphong@tuyphuoc.example")
+    out = tmp_path / "digest"
+    code = main(["digest", "--as-of", "2022-08-31", "--out", str(out), "--send", "--attempts", "2", "--pause", "0",
+                 "--db", str(window_db)])
+    printed = capsys.readouterr()
+    # one page per unit with dossiers due soon or overdue (Phước Hưng, Tư pháp) and the summary
+    assert sorted(p.name for p in out.glob("*.xlsx")) == ["sap-den-han_2022-08-31_21961.xlsx",
+                                                          "sap-den-han_2022-08-31_TP.xlsx",
+                                                          "sap-den-han_2022-08-31_tong-hop.xlsx"]
+    assert len(list(out.glob("*.pdf"))) == 3
+    # Tư pháp's address is refused: tried twice, reported, the command fails; the others are sent
+    assert code == 3
+    assert inbox.tries["tuphap@tuyphuoc.example"] == 2
+    assert "✗ TP: failed → tuphap@tuyphuoc.example (2 lần thử / attempts)" in printed.out
+    got = {m["To"]: m for m in inbox.messages}
+    assert set(got) == {"phuochung@tuyphuoc.example", "vanphong@tuyphuoc.example"}
+    unit_mail = got["phuochung@tuyphuoc.example"]
+    names = sorted(part.get_filename() for part in unit_mail.walk() if part.get_filename())
+    assert names == ["sap-den-han_2022-08-31_21961.pdf", "sap-den-han_2022-08-31_21961.xlsx"]
+    body = next(p for p in unit_mail.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+    assert "5 hồ sơ sắp đến hạn (trong đó 2 hồ sơ hạn hôm nay) và 2 hồ sơ đã quá hạn" in body.decode("utf-8")
+    office = got["vanphong@tuyphuoc.example"].as_string()
+    assert "sap-den-han_2022-08-31_tong-hop.xlsx" in office
+    # the log keeps each delivery
+    log = (out / "digest_log_2022-08-31.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert log[0] == "unit,to,status,attempts,error"
+    assert any(line.startswith("TP,tuphap@tuyphuoc.example,failed,2,") for line in log)
+    assert any(line.startswith("21961,phuochung@tuyphuoc.example,sent,1,") for line in log)
+
+
+def test_the_digest_workbook_lists_the_unit_s_dossiers(window_db, tmp_path, capsys):  # noqa: F811
+    import openpyxl
+
+    assert main(["digest", "--as-of", "2022-08-31", "--out", str(tmp_path), "--db", str(window_db)]) == 0
+    wb = openpyxl.load_workbook(tmp_path / "sap-den-han_2022-08-31_21961.xlsx")
+    ws = wb.active
+    rows = list(ws.iter_rows(values_only=True))
+    codes = [r[1] for r in rows[1:]]
+    # Phước Hưng's part of the hand-worked list, in the same order
+    assert codes == ["P7", "P6", "P1", "P2", "P3", "P10", "P4"]
+    assert not Path(tmp_path / "digest_log_2022-08-31.csv").exists()          # nothing sent, nothing logged
+
+
+def test_send_without_a_server_says_so(window_db, tmp_path, monkeypatch, capsys):  # noqa: F811
+    monkeypatch.delenv("REFORM_SMTP_HOST", raising=False)
+    assert main(["digest", "--out", str(tmp_path), "--send", "--db", str(window_db)]) == 2
+    assert "REFORM_SMTP_HOST" in capsys.readouterr().err
