@@ -190,3 +190,34 @@ def test_the_overview_names_the_units_with_most_due_and_overdue(monkeypatch, win
     line = t("due_overview", "vi", day="02/09/2022", soon="4", late="4",
              who="Xã Phước Hưng (4 sắp đến hạn, 3 quá hạn), Phòng Tư pháp (0 sắp đến hạn, 1 quá hạn)")
     assert line in texts(at)
+
+
+def test_a_daily_export_updates_its_dossiers_and_leaves_earlier_months_alone(tmp_path):
+    """Monday's export, then Tuesday's (the same dossiers, one finished since, one new): the
+    new as-of date follows the data; July's figures do not move; the finished one leaves
+    the list."""
+    monday = [
+        ["J1", "Xã Phước Hưng", "A", "Thủ tục A", "05/07/2022", "12/07/2022", "11/07/2022"],
+        ["J2", "Xã Phước Hưng", "A", "Thủ tục A", "20/07/2022", "27/07/2022", "29/07/2022"],
+        ["M1", "Xã Phước Hưng", "A", "Thủ tục A", "29/08/2022", "31/08/2022", ""],
+        ["M2", "Xã Phước Hưng", "A", "Thủ tục A", "30/08/2022", "05/09/2022", ""],
+    ]
+    tuesday = [r if r[0] != "M1" else ["M1", "Xã Phước Hưng", "A", "Thủ tục A", "29/08/2022", "31/08/2022",
+                                       "31/08/2022"] for r in monday]
+    tuesday.append(["N1", "Xã Phước Hưng", "A", "Thủ tục A", "31/08/2022", "06/09/2022", ""])
+    path = tmp_path / "t.duckdb"
+    con = db.connect(path)
+    try:
+        import_file(con, write(tmp_path / "monday.csv", monday))
+        july = con.execute("SELECT * FROM dossier_counters WHERE period = DATE '2022-07-01'").fetchall()
+        first = due_list(con)
+        import_file(con, write(tmp_path / "tuesday.csv", tuesday))
+        assert con.execute("SELECT * FROM dossier_counters WHERE period = DATE '2022-07-01'").fetchall() == july
+        assert con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0] == 5
+        second = due_list(con)
+    finally:
+        con.close()
+    assert first.as_of == date(2022, 8, 30) and second.as_of == date(2022, 8, 31)
+    assert [r["dossier_code"] for r in first.rows] == ["M1", "M2"]
+    # on 31/8 M1 was finished on its due date; M2 (5/9) and N1 (6/9) have 1 and 2 working days left
+    assert [(r["dossier_code"], r["working_days_left"]) for r in second.rows] == [("M2", 1), ("N1", 2)]
