@@ -24,14 +24,23 @@ from .profile import Profile, load_profile
 ROLES = ("admin", "leader", "officer", "unit")
 ROLE_LABELS = {"admin": ("Quản trị", "Administrator"), "leader": ("Lãnh đạo", "Leader"),
                "officer": ("Chuyên viên CCHC", "Reform officer"), "unit": ("Đơn vị", "Unit")}
-SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}       # ~50 ms a check here: 20 sign-ins at once take ~0.5 s of CPU
+# Failed sign-ins slow the (name, client) that failed, never lock the account: after FREE_FAILURES
+# the next attempt from that client for that name must wait 2, 4, 8 … seconds, at most MAX_DELAY.
+# A client that has not failed (the real user on their own machine) is not slowed by others'
+# failures; the right password from the failing client works again after at most MAX_DELAY.
+FREE_FAILURES = 3
+MAX_DELAY = 30
+MAX_FAILURES = FREE_FAILURES     # (kept for old callers: failures before a delay begins)
 MIN_PASSWORD = 8
 
 
 class AuthError(ReformError):
     title_vi, title_en = "Đăng nhập", "Sign-in"
+
+    def __init__(self, vi: str, en: str | None = None, retry_after: int | None = None):
+        super().__init__(vi, en)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -155,32 +164,69 @@ def list_users(con):
                        "FROM users ORDER BY name").df()
 
 
-def login(con, name: str, password: str) -> User:
-    """The user, or AuthError. Repeated failures lock the account for a while, so guessing
-    a password costs hours, not seconds."""
-    row = con.execute("SELECT name, role, unit_code, pw_hash, failed_count, locked_until FROM users WHERE name = ?",
-                      [(name or "").strip()]).fetchone()
+def throttle_delay(failures: int) -> int:
+    """Seconds a (name, client) must wait after this many failures in a row."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(MAX_DELAY, 2 ** (failures - FREE_FAILURES + 1))
+
+
+def login(con, name: str, password: str, client: str = "local") -> User:
+    """The user, or AuthError. Repeated failures from one client for one name slow that
+    client down (throttle_delay), they do not lock the account: anyone knowing the chairman's
+    account name could otherwise keep the chairman out. Every failure, throttled attempt and
+    unlock is in the audit log."""
+    uname_in = (name or "").strip()
+    client = (client or "unknown")[:100]
     now = clock.now()
+    thr = con.execute("SELECT failures, next_at FROM login_throttle WHERE name = ? AND client = ?",
+                      [uname_in, client]).fetchone()
+    if thr is not None and thr[1] is not None and thr[1] > now:
+        wait = max(1, int((thr[1] - now).total_seconds() + 0.999))
+        audit(con, uname_in, "login_throttled", f"client {client}, {thr[0]} failures, wait {wait} s")
+        raise AuthError(f"Đăng nhập sai nhiều lần: hãy thử lại sau {wait} giây",
+                        f"Too many failed sign-ins: try again in {wait} seconds", retry_after=wait)
+    row = con.execute("SELECT name, role, unit_code, pw_hash FROM users WHERE name = ?", [uname_in]).fetchone()
+    ok = False
     if row is None:
         # same work as a real check, so timing does not reveal which names exist
         verify_password(password or "", hash_password("x" * MIN_PASSWORD))
-        audit(con, name, "login_failed", "unknown user")
+    else:
+        ok = verify_password(password or "", row[3])
+    if not ok:
+        failures = (thr[0] if thr else 0) + 1
+        delay = throttle_delay(failures)
+        con.execute("INSERT OR REPLACE INTO login_throttle VALUES (?, ?, ?, ?)",
+                    [uname_in, client, failures, now + timedelta(seconds=delay) if delay else None])
+        audit(con, uname_in, "login_failed",
+              f"{'unknown user, ' if row is None else ''}client {client}, failure {failures}"
+              + (f", next attempt in {delay} s" if delay else ""))
         raise AuthError("Sai tên đăng nhập hoặc mật khẩu", "Wrong user name or password")
-    uname, role, unit_code, pw_hash, failed, locked_until = row
-    if locked_until is not None and locked_until > now:
-        audit(con, uname, "login_locked", None)
-        raise AuthError(f"Tài khoản tạm khóa đến {locked_until:%H:%M} do đăng nhập sai nhiều lần",
-                        f"Account locked until {locked_until:%H:%M} after repeated failures")
-    if not verify_password(password or "", pw_hash):
-        failed += 1
-        lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_FAILURES else None
-        con.execute("UPDATE users SET failed_count = ?, locked_until = ? WHERE name = ?",
-                    [0 if lock else failed, lock, uname])
-        audit(con, uname, "login_failed", f"failure {failed}")
-        raise AuthError("Sai tên đăng nhập hoặc mật khẩu", "Wrong user name or password")
+    uname, role, unit_code, _ = row
+    con.execute("DELETE FROM login_throttle WHERE name = ? AND client = ?", [uname, client])
     con.execute("UPDATE users SET failed_count = 0, locked_until = NULL, last_login = ? WHERE name = ?", [now, uname])
-    audit(con, uname, "login", None)
+    audit(con, uname, "login", f"client {client}")
     return User(uname, role, unit_code)
+
+
+def unlock(con, name: str, by: str | None = None) -> int:
+    """Clear every client's delay for a name (the administrator's unlock); audited."""
+    n = con.execute("SELECT count(*) FROM login_throttle WHERE name = ?", [name]).fetchone()[0]
+    con.execute("DELETE FROM login_throttle WHERE name = ?", [name])
+    con.execute("UPDATE users SET failed_count = 0, locked_until = NULL WHERE name = ?", [name])
+    audit(con, by, "unlock", f"{name}: {n} client(s)")
+    return n
+
+
+def throttled(con):
+    """Names and clients slowed down now, for the administrator."""
+    return con.execute("SELECT name, client, failures, next_at FROM login_throttle WHERE next_at > ? "
+                       "ORDER BY next_at DESC", [clock.now()]).df()
+
+
+def audit_since(con, since, limit: int = 5000):
+    return con.execute('SELECT id, "at", user_name, action, detail FROM audit WHERE "at" >= ? ORDER BY id',
+                       [since]).fetchall()[:limit]
 
 
 def ensure_admin(con) -> str | None:

@@ -262,6 +262,33 @@ def cmd_digest(args, profile) -> int:
     return 0
 
 
+def cmd_audit(args, profile) -> int:
+    """The audit log since a date or time (sign-ins, failures, delays, unlocks, imports…)."""
+    from datetime import datetime as _dt
+
+    from .auth import audit_since
+
+    try:
+        since = _dt.fromisoformat(args.since)
+    except ValueError:
+        raise InputError(f"Thời điểm không hợp lệ: «{args.since}» (YYYY-MM-DD hoặc YYYY-MM-DDTHH:MM)",
+                         f"Invalid time «{args.since}» (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+    with db.session(args.db, profile) as con:
+        rows = audit_since(con, since)
+    out = [{"id": r[0], "at": r[1].isoformat(sep=" ", timespec="seconds"), "user": r[2], "action": r[3],
+            "detail": r[4]} for r in rows]
+    cols = ["id", "at", "user", "action", "detail"]
+    if args.action:
+        out = [r for r in out if r["action"] == args.action]
+    if args.format == "table":
+        import pandas as pd
+
+        _frame_out(pd.DataFrame(out, columns=cols), "table")
+    else:
+        _rows_out(out, cols, args.format)
+    return 0
+
+
 def cmd_kpis(args, profile) -> int:
     with db.session(args.db, profile) as con:
         rows = kpi_rows(con, args.period, args.unit, profile)
@@ -375,6 +402,9 @@ def cmd_users(args, profile) -> int:
         elif args.users_command == "remove":
             auth.remove_user(con, args.name, by=_cli_user())
             print(f"Đã xóa tài khoản {args.name} / user removed")
+        elif args.users_command == "unlock":
+            n = auth.unlock(con, args.name, by=_cli_user())
+            print(f"Đã bỏ làm chậm đăng nhập của {args.name} ({n} máy) / sign-in delay lifted ({n} clients)")
         elif args.users_command == "email":
             auth.set_email(con, args.name, args.address, by=_cli_user())
             print(f"Đã đặt địa chỉ thư của {args.name} / e-mail set")
@@ -499,6 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=["vi", "en"], default="vi")
     s.set_defaults(func=cmd_digest)
 
+    s = sub.add_parser("audit", parents=[common, fmt], help="the audit log since a date (sign-ins, imports, …)")
+    s.add_argument("--since", required=True, help="YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+    s.add_argument("--action", help="only this action (login_failed, login_throttled, unlock, import, …)")
+    s.set_defaults(func=cmd_audit)
+
     s = sub.add_parser("kpis", parents=[common, fmt], help="counters and KPIs of one month")
     s.add_argument("--period", required=True, help="YYYY-MM")
     s.add_argument("--unit", help="unit code (default: all units and the ALL row)")
@@ -530,6 +565,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--email", help="address for the unit's morning digest")
     a = us.add_parser("list", parents=[common, fmt])
     a = us.add_parser("remove", parents=[common])
+    a.add_argument("name")
+    a = us.add_parser("unlock", parents=[common], help="lift the sign-in delay of a name (every client)")
     a.add_argument("name")
     a = us.add_parser("email", parents=[common], help="set an account's e-mail (empty: none)")
     a.add_argument("name")

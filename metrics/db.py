@@ -188,6 +188,15 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE users ADD COLUMN email VARCHAR;
     """,
+    # 9: failed sign-ins slow the client that failed, per name (metrics/auth.py), instead of
+    # locking the account for everyone
+    """
+    CREATE TABLE login_throttle (
+        name VARCHAR NOT NULL, client VARCHAR NOT NULL, failures INTEGER NOT NULL, next_at TIMESTAMP,
+        PRIMARY KEY (name, client)
+    );
+    UPDATE users SET locked_until = NULL, failed_count = 0;
+    """,
 ]
 
 

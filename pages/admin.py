@@ -20,7 +20,9 @@ tab_users, tab_audit = st.tabs([t("admin_users", lang), t("admin_audit", lang)])
 with tab_users:
     with data.cursor() as cur:
         users = auth.list_users(cur)
-    roles = list(auth.ROLES)
+        slowed = auth.throttled(cur)
+    # the least privilege first: a new account is a unit's unless the administrator says otherwise
+    roles = ["unit", "officer", "leader", "admin"]
     view = pd.DataFrame({
         t("admin_name", lang): users.name,
         t("admin_role", lang): [auth.ROLE_LABELS[r][0 if lang == "vi" else 1] for r in users.role],
@@ -28,9 +30,21 @@ with tab_users:
                                 for u in users.unit_code],
         t("admin_col_created", lang): [fmt.timestamp(x, lang) for x in users.created_at],
         t("admin_col_last_login", lang): [fmt.timestamp(x, lang) if pd.notna(x) else "" for x in users.last_login],
-        t("admin_col_locked", lang): [fmt.timestamp(x, lang) if pd.notna(x) else "" for x in users.locked_until],
+        t("admin_email", lang): users.email.fillna(""),
+        t("admin_col_slowed", lang): [", ".join(f"{c} → {fmt.timestamp(at, lang)}" for c, at in
+                                                zip(slowed.client[slowed.name == n], slowed.next_at[slowed.name == n]))
+                                      for n in users.name],
     })
     st.dataframe(view, hide_index=True, width="stretch")
+    if not slowed.empty:
+        st.caption(t("admin_slowed_help", lang))
+        c1, c2 = st.columns([3, 1])
+        who = c1.selectbox(t("admin_unlock", lang), sorted(set(slowed.name)), key="admin_unlock_pick")
+        if c2.button(t("admin_unlock", lang), key="admin_unlock_go"):
+            with data.write_lock(), data.cursor() as cur:
+                auth.unlock(cur, who, by=me.name)
+            st.success(t("admin_unlocked", lang, name=who))
+            st.rerun()
 
     with st.form("add_user", clear_on_submit=True):
         st.subheader(t("admin_add", lang))
@@ -41,10 +55,11 @@ with tab_users:
         unit = c1.selectbox(t("admin_unit", lang), [""] + prof.unit_codes,
                             format_func=lambda c: "—" if not c else prof.unit(c).name)
         password = c2.text_input(t("admin_password", lang), type="password")
+        email = c1.text_input(t("admin_email", lang), help=t("admin_email_help", lang))
         if st.form_submit_button(t("admin_create", lang), type="primary"):
             try:
                 with data.write_lock(), data.cursor() as cur:
-                    auth.add_user(cur, name, role, password, unit or None, by=me.name, profile=prof)
+                    auth.add_user(cur, name, role, password, unit or None, by=me.name, profile=prof, email=email)
                 st.success(t("admin_created", lang, name=name))
                 st.rerun()
             except ReformError as exc:

@@ -28,15 +28,52 @@ def test_passwords_are_scrypt_hashed_and_verified(con):
         auth.login(con, "khong_co", "sai")
 
 
-def test_lock_after_repeated_failures(con):
-    auth.add_user(con, "u1", "officer", "dung-mat-khau")
-    for _ in range(auth.MAX_FAILURES):
-        with pytest.raises(auth.AuthError):
-            auth.login(con, "u1", "sai")
-    # locked: even the right password is refused for a while
+def test_failures_slow_the_failing_client_and_never_lock_the_account(con, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from metrics import clock
+
+    now = [datetime(2022, 9, 5, 8, 0, 0)]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    auth.add_user(con, "chutich", "leader", "mat-khau-chu-tich")
+    # thirty wrong passwords from one client, each as soon as it is allowed
+    wrong = refused_fast = 0
+    while wrong < 30:
+        try:
+            auth.login(con, "chutich", "doan-mo", client="10.0.0.66")
+        except auth.AuthError as exc:
+            if exc.retry_after:
+                refused_fast += 1
+                now[0] += timedelta(seconds=exc.retry_after)
+            else:
+                wrong += 1
+    assert refused_fast == 30 - auth.FREE_FAILURES     # every try after the third failure had to wait
+    # the delay grows 2, 4, 8, 16 s and stays at 30 s
+    assert [auth.throttle_delay(n) for n in (1, 2, 3, 4, 5, 6, 7, 30)] == [0, 0, 2, 4, 8, 16, 30, 30]
+    # the chairman, from another machine, is not slowed at all
+    assert auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.5").role == "leader"
+    # from the attacker's machine the right password waits at most 30 s
     with pytest.raises(auth.AuthError) as e:
-        auth.login(con, "u1", "dung-mat-khau")
-    assert "khóa" in e.value.vi
+        auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.66")
+    assert 0 < e.value.retry_after <= auth.MAX_DELAY
+    now[0] += timedelta(seconds=auth.MAX_DELAY)
+    assert auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.66").name == "chutich"
+    # failures and delays are in the audit log
+    actions = [a for a, in con.execute("SELECT action FROM audit WHERE user_name = 'chutich'").fetchall()]
+    assert "login_failed" in actions and "login_throttled" in actions
+
+
+def test_an_administrator_lifts_a_delay(con):
+    auth.add_user(con, "u1", "officer", "dung-mat-khau")
+    for _ in range(4):
+        with pytest.raises(auth.AuthError):
+            auth.login(con, "u1", "sai", client="c1")
+    with pytest.raises(auth.AuthError) as e:
+        auth.login(con, "u1", "dung-mat-khau", client="c1")
+    assert e.value.retry_after
+    assert auth.unlock(con, "u1", by="admin") == 1
+    assert auth.login(con, "u1", "dung-mat-khau", client="c1").name == "u1"
+    assert con.execute("SELECT detail FROM audit WHERE action = 'unlock'").fetchone()[0] == "u1: 1 client(s)"
 
 
 def test_first_start_creates_admin_once(con):

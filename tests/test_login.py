@@ -29,6 +29,16 @@ def login_db(tmp_path_factory, sample_db):
     return path
 
 
+@pytest.fixture(autouse=True)
+def _no_delay_left_by_another_test(login_db):
+    # the module's tests share one store: a wrong password tried by one must not slow the next
+    con = dbm.connect(login_db)
+    try:
+        con.execute("DELETE FROM login_throttle")
+    finally:
+        con.close()
+
+
 def everything(at: AppTest) -> str:
     parts = [str(x.value) for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
                                        "success", "error", "text") for x in getattr(at, kind)]
