@@ -298,12 +298,39 @@ def wanted_marker(path: str | os.PathLike) -> Path:
 
 def someone_waits(path: str | os.PathLike, fresh: float = 3.0) -> bool:
     """True while another process waits for the file: its marker was touched in the last
-    `fresh` seconds (a waiting process touches it every 0.2 s; a killed one's goes stale)."""
+    `fresh` seconds (a waiting process touches it every 0.2 s) by a process that is still
+    alive (it writes its pid into it). A marker left by a killed process is removed."""
+    marker = wanted_marker(path)
     try:
-        age = time.time() - os.stat(wanted_marker(path)).st_mtime
+        st = os.stat(marker)
+        text = marker.read_text(encoding="ascii", errors="replace").strip()
     except OSError:
         return False
-    return 0 <= age < fresh         # a marker dated in the future (a clock set back) is not trusted
+    age = time.time() - st.st_mtime
+    pid = int(text) if text.isdigit() else None
+    alive = pid is None or _alive(pid)
+    if not alive or age >= fresh or age < -fresh:
+        # stale (its process is gone, or it has not been touched for a while): clean it
+        try:
+            marker.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return False
+    return True                          # (a marker dated a little in the future: clock skew, counts)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
 
 
 def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
@@ -322,7 +349,7 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                     break
                 try:
-                    marker.touch()
+                    marker.write_text(str(os.getpid()), encoding="ascii")   # also touches it
                     marked = True
                 except OSError:
                     pass

@@ -76,5 +76,36 @@ def test_a_stale_or_future_marker_does_not_count_as_a_waiting_process(tmp_path):
     now = time.time()
     os.utime(marker, (now - 10, now - 10))          # left by a killed command
     assert not dbm.someone_waits(path)
+    assert not marker.exists()                      # and cleaned
+    marker.touch()
     os.utime(marker, (now + 600, now + 600))        # a clock set back
     assert not dbm.someone_waits(path)
+
+
+def test_a_killed_waiting_import_leaves_no_marker_that_counts(tmp_path):
+    """An import waiting for the file is killed: its marker names a process that is gone, so
+    nobody waits any more (a running dashboard would otherwise keep letting go of the file)
+    and the marker is removed."""
+    import signal
+
+    from metrics import db as dbm
+    from tests import fixture_month as fm
+
+    path = tmp_path / "k.duckdb"
+    holder = dbm.connect(path)                      # this process holds the file, as a dashboard does
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "metrics", "import", str(fm.write_csv(tmp_path / "a.csv")),
+                                 "--db", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env={**os.environ, "REFORM_DB_WAIT": "60"})
+        marker = dbm.wanted_marker(path)
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists() and dbm.someone_waits(path)
+        assert marker.read_text().strip() == str(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        assert not dbm.someone_waits(path)          # its process is gone: at once, not after 3 s
+        assert not marker.exists()
+    finally:
+        holder.close()
