@@ -97,9 +97,12 @@ def _rows_out(rows: list[dict], columns: list[str], fmt: str, out=None) -> None:
 
 
 def cmd_import(args, profile) -> int:
-    from .importers.core import import_file
+    """Each file is read and checked apart from the store, which is held only for its final
+    write: a dashboard serving the same store keeps answering meanwhile."""
+    from .importers.core import import_file_apart
 
     status = 0
+    layout = None
     with db.session(args.db, profile) as con:
         if args.replace_demo and not args.dry_run:
             from .seed import remove_demo
@@ -107,29 +110,29 @@ def cmd_import(args, profile) -> int:
             n = remove_demo(con, user=_cli_user())
             if n:
                 print(f"Đã xóa dữ liệu mẫu ({n} tệp) trước khi nhập / demo data removed ({n} files) first")
-        layout = None
         if args.layout:
             from .importers import layouts
 
             layout = layouts.get(con, args.layout)
-        for path in args.paths:
-            try:
-                r = import_file(con, path, kind=args.kind, profile=profile, dry_run=args.dry_run, layout=layout)
-            except ImportRejected as exc:
-                print(exc.report(), file=sys.stderr)
-                status = 1
-                continue
-            if r.status == "preview":
-                _print_preview(r)
-                continue
-            if r.status == "unchanged":
-                print(f"{r.file_name}: đã nhập trước đó (lần nhập {r.same_as}), không thay đổi / "
-                      f"already imported (import {r.same_as}), nothing changed")
-            else:
-                print(f"{r.file_name}: đã nhập / imported — id {r.import_id}, kind {r.kind}, {r.rows} rows, "
-                      f"periods {', '.join(r.periods)}, units {len(r.units)}")
-            for w in r.warnings:
-                print(f"  ! {w}")
+    for path in args.paths:
+        try:
+            r = import_file_apart(args.db, path, kind=args.kind, profile=profile, dry_run=args.dry_run,
+                                  layout=layout)
+        except ImportRejected as exc:
+            print(exc.report(), file=sys.stderr)
+            status = 1
+            continue
+        if r.status == "preview":
+            _print_preview(r)
+            continue
+        if r.status == "unchanged":
+            print(f"{r.file_name}: đã nhập trước đó (lần nhập {r.same_as}), không thay đổi / "
+                  f"already imported (import {r.same_as}), nothing changed")
+        else:
+            print(f"{r.file_name}: đã nhập / imported — id {r.import_id}, kind {r.kind}, {r.rows} rows, "
+                  f"periods {', '.join(r.periods)}, units {len(r.units)}")
+        for w in r.warnings:
+            print(f"  ! {w}")
     return status
 
 

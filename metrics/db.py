@@ -333,18 +333,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def _waiting(path: Path, wait: float, attempt):
+    """attempt() until it does not fail on the file's lock, for up to `wait` seconds, saying
+    meanwhile (the .wanted marker) that this process waits, so that a dashboard lets go of
+    the file at once (ui/data.py); the lock error as a plain DatabaseBusyError at the end."""
     last = None
-    # another process holds the file for the length of one command (or, for the dashboard,
-    # a few seconds after its last page): wait a little, and say we are waiting, so that the
-    # dashboard lets go of it at once (ui/data.py)
     deadline = time.monotonic() + wait
     marker, marked = wanted_marker(path), False
     try:
         while True:
             try:
-                return duckdb.connect(str(path), read_only=read_only)
-            except duckdb.IOException as exc:
+                return attempt()
+            except (duckdb.IOException, duckdb.BinderException) as exc:
                 last = exc
                 if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                     break
@@ -369,6 +369,31 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
             "Try again in a moment.") from last
     raise ConfigError(f"Không mở được cơ sở dữ liệu {path}: {msg}",
                       f"Cannot open the database {path}: {msg}") from last
+
+
+def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    # another process holds the file for the length of one command (or, for the dashboard,
+    # a few seconds after its last page): wait a little, and say we are waiting
+    return _waiting(path, wait, lambda: duckdb.connect(str(path), read_only=read_only))
+
+
+def attach(con, path: str | os.PathLike, alias: str = "store", wait: float | None = None) -> None:
+    """Attach the store to a working connection (an import read and checked in memory) and
+    make it the default catalog, waiting for the file as connect() does. The store is held
+    only from here to detach(): the length of the final write, not of the whole import."""
+    p = db_path(path)
+    _waiting(p, WAIT_SECONDS if wait is None else wait,
+             lambda: con.execute(f"ATTACH '{_quoted(p)}' AS {alias}"))
+    con.execute(f"USE {alias}")
+
+
+def detach(con, alias: str = "store") -> None:
+    con.execute("USE memory")
+    con.execute(f"DETACH {alias}")
+
+
+def _quoted(p: Path) -> str:
+    return str(p).replace("'", "''")
 
 
 WAIT_SECONDS = float(os.environ.get("REFORM_DB_WAIT", "15"))

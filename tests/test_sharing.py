@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tests import fixture_month as fm
 
@@ -109,3 +110,53 @@ def test_a_killed_waiting_import_leaves_no_marker_that_counts(tmp_path):
         assert not marker.exists()
     finally:
         holder.close()
+
+
+def test_the_store_stays_readable_while_a_cli_import_reads_its_file(tmp_path):
+    """A CLI import reads and checks its file apart from the store and holds the store only
+    for the final write: another process (a dashboard) opens it and reads the figures as
+    they stood for most of the import, and sees the new ones once it has landed."""
+    import duckdb
+
+    from metrics import db as dbm
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import gen_dossiers
+
+    big = gen_dossiers.write(300_000, tmp_path / "big.csv", messy=True)
+    path = tmp_path / "s.duckdb"
+    dbm.connect(path).close()
+    proc = subprocess.Popen([sys.executable, "-m", "metrics", "import", str(big), "--db", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reads, seen_before, seen_after = 0, 0, 0
+    started = time.monotonic()
+    while proc.poll() is None:
+        if dbm.someone_waits(path):                # the import wants the file: let it have it
+            time.sleep(0.02)
+            continue
+        try:
+            c = duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException:
+            time.sleep(0.02)
+            continue
+        try:
+            n = c.execute("SELECT count(*) FROM imports").fetchone()[0]
+        finally:
+            c.close()
+        reads += 1
+        # a second in, the import has read the store's state and is reading its file
+        if n == 0 and time.monotonic() - started > 1.0:
+            seen_before += 1
+        elif n:
+            seen_after += 1
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    # the store answered, with the figures as they stood, while the import read its file (a
+    # command that held the store from its start to its end would have let nobody in)
+    assert seen_before >= 5, (reads, seen_before, seen_after)
+    c = duckdb.connect(str(path), read_only=True)
+    try:
+        assert c.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0] == 300_000
+    finally:
+        c.close()

@@ -97,7 +97,8 @@ def apply_to_dossier_header(layout: Layout, row: list[object], m: dict[int, str]
     return dict(sorted(out.items()))
 
 
-def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Profile, layout: Layout | None = None):
+def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Profile, layout: Layout | None = None,
+             known: list[Layout] | None = None):
     if kind is not None and kind not in KINDS:
         raise InputError(f"Loại dữ liệu không hợp lệ: {kind} (chọn: {', '.join(KINDS)})",
                          f"Unknown kind {kind} (choose: {', '.join(KINDS)})")
@@ -105,8 +106,8 @@ def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Prof
     src = open_source(path, display_name)
     try:
         if layout is None:
-            layout = layouts.find_for(con, src.head)
-        profile = layouts.learned_profile(con, profile, layout)
+            layout = layouts.find_for(con, src.head, known)
+        profile = layouts.learned_profile(con, profile, layout, known)
         k, summary, parsed = _prepare_source(con, src, kind, display_name, profile, layout)
         if layout is not None and summary.get("report") is not None:
             summary["report"].notes.insert(0, (f"Đọc theo mẫu tệp «{layout.name}»",
@@ -212,9 +213,59 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
                 is_demo: bool = False, dry_run: bool = False, layout: Layout | None = None) -> ImportResult:
     """Import one file in one transaction. With dry_run, everything is done and the figures
     the file would give are computed, then the transaction is rolled back: nothing is kept."""
-    p = Path(path)
-    name = display_name or p.name
-    profile = profile or load_profile()
+    p, name, profile = Path(path), display_name or Path(path).name, profile or load_profile()
+    digest, same = _before(con, p, name, is_demo, dry_run)
+    if same is not None:
+        return same
+    try:
+        k, summary, parsed = _prepare(con, p, kind, name, profile, layout)
+        return _write(con, name, digest, k, summary, parsed, profile, user, is_demo, dry_run)
+    except duckdb.Error as exc:
+        raise _refusal(name, exc) from exc
+    finally:
+        dossier_import.cleanup(con)
+
+
+def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: str | None = None,
+                      display_name: str | None = None, profile: Profile | None = None, is_demo: bool = False,
+                      dry_run: bool = False, layout: Layout | None = None, wait: float | None = None) -> ImportResult:
+    """The same import, read and checked in a database of its own in memory: the store is
+    opened for a moment before (the demo and same-file checks, the saved layouts) and held
+    only for the final write. A dashboard serving the store meanwhile answers from it, as it
+    stood, while the file is read and checked (most of an import's time)."""
+    from .. import db
+
+    p, name, profile = Path(path), display_name or Path(path).name, profile or load_profile()
+    with db.session(db_file, profile) as con:
+        digest, same = _before(con, p, name, is_demo, dry_run)
+        if same is not None:
+            return same
+        known = layouts.all_layouts(con)
+    work = duckdb.connect()
+    try:
+        try:
+            k, summary, parsed = _prepare(work, p, kind, name, profile, layout, known)
+        except duckdb.Error as exc:
+            raise _refusal(name, exc) from exc
+        db.attach(work, db_file, wait=wait)
+        try:
+            # the same file may have been imported while this one was read
+            _, same = _before(work, p, name, is_demo, dry_run, digest)
+            if same is not None:
+                return same
+            return _write(work, name, digest, k, summary, parsed, profile, user, is_demo, dry_run)
+        except duckdb.Error as exc:
+            raise _refusal(name, exc) from exc
+        finally:
+            db.detach(work)
+    finally:
+        dossier_import.cleanup(work)
+        work.close()
+
+
+def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest: str | None = None):
+    """The checks against the store before a file is read: it exists, no demo data under real
+    figures, the same file not imported already. Returns (digest, result if unchanged)."""
     if not p.exists():
         raise InputError(f"Không tìm thấy tệp {p}", f"File not found: {p}")
     if not is_demo and not dry_run:
@@ -227,50 +278,53 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
                 "hoặc nhập với --replace-demo.",
                 f"The database holds the demo data ({demo} files). Real figures are never mixed with it: remove the "
                 "demo data first (import page, or python -m metrics demo --remove), or import with --replace-demo.")
-    digest = sha256_of(p)
+    digest = digest or sha256_of(p)
     same = con.execute("SELECT id, kind, rows, periods, units FROM imports WHERE sha256 = ? AND status = 'active' "
                        "ORDER BY id DESC LIMIT 1", [digest]).fetchone()
     if same:
-        return ImportResult(name, same[1], same[2], (same[3] or "").split(","), (same[4] or "").split(","),
-                            import_id=same[0], status="unchanged", same_as=same[0])
+        return digest, ImportResult(name, same[1], same[2], (same[3] or "").split(","), (same[4] or "").split(","),
+                                    import_id=same[0], status="unchanged", same_as=same[0])
+    return digest, None
+
+
+def _refusal(name: str, exc: Exception) -> ImportRejected:
+    # anything DuckDB refuses about the content is a refusal of the file, not a crash
+    return ImportRejected(name, [Problem(f"Không nhập được: {exc}".splitlines()[0][:300],
+                                         f"Cannot import: {exc}".splitlines()[0][:300])])
+
+
+def _write(con, name: str, digest: str, k: str, summary: dict, parsed, profile: Profile, user: str | None,
+           is_demo: bool, dry_run: bool) -> ImportResult:
+    """The import's one transaction: the log line, the rows, the counters (rolled back after
+    the figures are computed, for a dry run)."""
+    con.execute("BEGIN TRANSACTION")
     try:
-        k, summary, parsed = _prepare(con, p, kind, name, profile, layout)
-        con.execute("BEGIN TRANSACTION")
+        import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        warnings = _warnings(parsed, summary)
+        con.execute(
+            "INSERT INTO imports (id, file_name, sha256, kind, rows, periods, units, imported_at, user_name, "
+            "is_demo, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [import_id, name, digest, k, summary["rows"], ",".join(summary["periods"]),
+             ",".join(summary["units"]), clock.now(), user or _user(), is_demo,
+             "\n".join(warnings) or None])
+        if k == "dossiers":
+            dossier_import.write(con, import_id, summary.get("repeats", True))
+            counters.rebuild(con)
+        else:
+            table_import.write(con, parsed, import_id)
+        if dry_run:
+            figures = _figures(con, k, summary, profile)
+            con.execute("ROLLBACK")
+            return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
+                                status="preview", warnings=warnings, report=summary.get("report"), figures=figures)
+        audit(con, user or _user(), "import", f"{name}: id {import_id}, {k}, {summary['rows']} rows")
+        con.execute("COMMIT")
+    except BaseException:
         try:
-            import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
-            warnings = _warnings(parsed, summary)
-            con.execute(
-                "INSERT INTO imports (id, file_name, sha256, kind, rows, periods, units, imported_at, user_name, "
-                "is_demo, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, name, digest, k, summary["rows"], ",".join(summary["periods"]),
-                 ",".join(summary["units"]), clock.now(), user or _user(), is_demo,
-                 "\n".join(warnings) or None])
-            if k == "dossiers":
-                dossier_import.write(con, import_id, summary.get("repeats", True))
-                counters.rebuild(con)
-            else:
-                table_import.write(con, parsed, import_id)
-            if dry_run:
-                figures = _figures(con, k, summary, profile)
-                con.execute("ROLLBACK")
-            else:
-                audit(con, user or _user(), "import", f"{name}: id {import_id}, {k}, {summary['rows']} rows")
-                con.execute("COMMIT")
-        except BaseException:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:        # a dry run's own ROLLBACK had run already
-                pass
-            raise
-    except duckdb.Error as exc:
-        # anything DuckDB refuses about the content is a refusal of the file, not a crash
-        raise ImportRejected(name, [Problem(f"Không nhập được: {exc}".splitlines()[0][:300],
-                                            f"Cannot import: {exc}".splitlines()[0][:300])]) from exc
-    finally:
-        dossier_import.cleanup(con)
-    if dry_run:
-        return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
-                            status="preview", warnings=warnings, report=summary.get("report"), figures=figures)
+            con.execute("ROLLBACK")
+        except duckdb.Error:        # a dry run's own ROLLBACK had run already
+            pass
+        raise
     return ImportResult(name, k, summary["rows"], list(summary["periods"]), list(summary["units"]),
                         import_id=import_id, warnings=warnings, report=summary.get("report"))
 

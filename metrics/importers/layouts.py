@@ -144,9 +144,10 @@ def list_frame(con):
     return con.execute("SELECT name, kind, created_at, created_by FROM layouts ORDER BY name").df()
 
 
-def find_for(con, head: list[list[object]]) -> Layout | None:
-    """The saved layout whose header row is one of the file's first rows."""
-    for lay in all_layouts(con):
+def find_for(con, head: list[list[object]], known: list[Layout] | None = None) -> Layout | None:
+    """The saved layout whose header row is one of the file's first rows (`known`: the saved
+    layouts read beforehand, for an import read apart from the store)."""
+    for lay in (known if known is not None else all_layouts(con)):
         if lay.header_row is not None and lay.header_row < len(head) and lay.matches(head[lay.header_row]):
             return lay
         if any(lay.matches(r) for r in head):
@@ -154,12 +155,13 @@ def find_for(con, head: list[list[object]]) -> Layout | None:
     return None
 
 
-def learned_profile(con, profile: Profile, layout: Layout | None = None) -> Profile:
+def learned_profile(con, profile: Profile, layout: Layout | None = None,
+                    known: list[Layout] | None = None) -> Profile:
     """The profile with the unit spellings learned in saved layouts (and in `layout`, not
     saved yet) added to its units' aliases: one matcher for both."""
     extra: dict[str, list[str]] = {}
     peers_extra: dict[str, list[str]] = {}
-    layouts = all_layouts(con) if con is not None else []
+    layouts = known if known is not None else (all_layouts(con) if con is not None else [])
     if layout is not None:
         layouts = [lay for lay in layouts if lay.name != layout.name] + [layout]
     unit_codes = set(profile.unit_codes)
