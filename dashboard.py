@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.errors import DatabaseBusyError
 from metrics.i18n import t
 from ui import boot, components, data, login, state
 
@@ -109,6 +110,27 @@ def main() -> None:
                 state.draw_filters(filters)
 
 
+def busy() -> None:
+    """The store is held by a command finishing an import (its final write takes seconds):
+    say so plainly, and come back by ourselves once it is free."""
+    lang = st.session_state.get("lang", "vi")
+    st.info(t("db_busy_wait", lang), icon=":material/hourglass_top:")
+
+    st.session_state["_busy_checks"] = 0
+
+    @st.fragment(run_every=2)
+    def retry() -> None:
+        # not in the run that drew the message (it has just waited): from the next tick on
+        st.session_state["_busy_checks"] = st.session_state.get("_busy_checks", 0) + 1
+        if st.session_state["_busy_checks"] > 1 and data.store_free():
+            st.rerun(scope="app")
+
+    retry()
+
+
 if __name__ == "__main__":     # Streamlit runs the entry point as __main__; tests import it
     with boot.entry():
-        main()
+        try:
+            main()
+        except DatabaseBusyError:
+            busy()

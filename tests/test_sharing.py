@@ -160,3 +160,36 @@ def test_the_store_stays_readable_while_a_cli_import_reads_its_file(tmp_path):
         assert c.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0] == 300_000
     finally:
         c.close()
+
+
+def test_a_page_says_plainly_when_a_command_holds_the_store_and_comes_back(monkeypatch, tmp_path, sample_db):
+    """While another process holds the store, a page answers within a few seconds with a
+    plain message (no spinner for a minute, no traceback) and retries by itself."""
+    import shutil
+
+    from metrics.auth import User
+    from metrics.i18n import t
+    from tests.test_pages import assert_clean, open_app  # noqa: F401
+
+    path = tmp_path / "held.duckdb"
+    shutil.copy(sample_db, path)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(8)", str(path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    try:
+        from streamlit.testing.v1 import AppTest
+
+        from tests.test_pages import ROOT
+        monkeypatch.setenv("REFORM_DB", str(path))
+        monkeypatch.setenv("REFORM_AUTO_DEMO", "0")
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.session_state["user"] = User("tester", "admin")
+        started = time.monotonic()
+        at.run()
+        took = time.monotonic() - started
+        assert not at.exception
+        assert any(t("db_busy_wait", "vi") in i.value for i in at.info)
+        assert took < 6, took
+    finally:
+        holder.kill()
+        holder.wait()

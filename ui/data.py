@@ -50,7 +50,9 @@ def profile() -> Profile:
 IDLE_SECONDS = float(os.environ.get("REFORM_DB_IDLE", "10"))
 WANTED_IDLE = 0.2           # idle that long while another process waits: let go
 POLL_SECONDS = 0.25
-PAGE_WAIT = 8.0
+# a page waits this long for a command's final write (an import holds the store only for
+# that: seconds), then says plainly that the store is busy and retries by itself
+PAGE_WAIT = float(os.environ.get("REFORM_PAGE_WAIT", "2"))
 
 
 class _Store:
@@ -134,6 +136,16 @@ def connection() -> _Store:
 def cursor(path: str | None = None):
     with _store(path or db_key()).cursor() as cur:
         yield cur
+
+
+def store_free() -> bool:
+    """Can the store be opened now (no command holds it)? For the busy page's retry."""
+    try:
+        with cursor() as cur:
+            cur.execute("SELECT 1").fetchone()
+        return True
+    except ReformError:
+        return False
 
 
 def optional_module(name: str):

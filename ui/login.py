@@ -11,7 +11,7 @@ from datetime import timedelta
 import streamlit as st
 
 from metrics import auth, clock
-from metrics.errors import ReformError
+from metrics.errors import DatabaseBusyError, ReformError
 from metrics.i18n import t
 
 from . import data
@@ -118,6 +118,8 @@ def gate(lang: str, requested: str | None = None) -> auth.User:
     once the visitor has signed in."""
     try:
         _first_admin(data.db_key())
+    except DatabaseBusyError:
+        raise                          # the entry point says it and retries (dashboard.busy)
     except ReformError as exc:
         st.error(f"**{exc.title_vi if lang == 'vi' else exc.title_en}**: {exc.text(lang)}")
         st.stop()
