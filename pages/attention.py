@@ -78,7 +78,9 @@ def flags_section() -> None:
             "overflow: visible !important; text-overflow: clip !important; }</style>")
     cols = st.container(key="att-counts").columns(len(counts))
     for col, (flag, n) in zip(cols, sorted(counts.items(), key=lambda x: -ap.severity(x[0]))):
-        col.metric(ap.flag_label(flag, lang), fmt.number(n, lang), help=t("flag_units_help", lang), border=True)
+        # a count of units, not of dossiers (beside the overview's dossier counts): say so
+        col.metric(ap.flag_label(flag, lang), t("n_units_value", lang, n=fmt.number(n, lang)),
+                   help=t("flag_units_help", lang), border=True)
     st.caption(t("flags_count", lang, n=fmt.number(len(flags), lang),
                  units=fmt.number(flags.unit_code.nunique(), lang)) + " · " + t("flags_order_note", lang))
     opened = st.session_state.setdefault(OPEN, set())

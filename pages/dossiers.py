@@ -35,15 +35,27 @@ def options(by: str) -> list[str]:
     return [x for x in table["item"] if x and x != "?"]
 
 
+# the page's own filters in the link too: a shared link opens the same list
+state.from_url("dossier_channel", "ch", 0, int, CHANNELS)
+state.from_url("dossier_field", "field", "")
+state.from_url("dossier_procedure", "proc", "")
+state.from_url("dossier_search", "q", "")
+state.from_url("dossier_status", "status", "all", str, STATUSES)
 cols = st.columns([2, 2, 2, 2])
 with cols[0]:
     channel = st.selectbox(t("channel", lang), CHANNELS, key="dossier_channel",
                            format_func=lambda x: t(f"channel_{x}", lang))
 with cols[1]:
-    field = st.selectbox(t("field", lang), [""] + options("field"), key="dossier_field",
+    field_opts = [""] + options("field")
+    if st.session_state.get("dossier_field") not in field_opts:      # a stale link
+        st.session_state["dossier_field"] = ""
+    field = st.selectbox(t("field", lang), field_opts, key="dossier_field",
                          format_func=lambda x: x or t("any", lang))
 with cols[2]:
-    procedure = st.selectbox(t("procedure", lang), [""] + options("procedure"), key="dossier_procedure",
+    proc_opts = [""] + options("procedure")
+    if st.session_state.get("dossier_procedure") not in proc_opts:
+        st.session_state["dossier_procedure"] = ""
+    procedure = st.selectbox(t("procedure", lang), proc_opts, key="dossier_procedure",
                              format_func=lambda x: x or t("any", lang))
 with cols[3]:
     search = st.text_input(t("search", lang), key="dossier_search", placeholder=t("search_hint", lang)).strip()
@@ -61,6 +73,9 @@ if st.session_state.get("dossier_status") not in STATUSES:
 status = st.pills(t("status", lang), STATUSES, key="dossier_status", required=True,
                   format_func=lambda s: f"{t(f'status_{s}', lang)} ({fmt.number(counts.get(s), lang)})")
 status = status or "all"
+for param, value, default in (("ch", channel, 0), ("field", field, ""), ("proc", procedure, ""), ("q", search, ""),
+                              ("status", status, "all")):
+    state.to_url(param, value, default)
 st.caption(t(f"status_help_{status}", lang))
 
 DISPLAY = ["dossier_code", "unit_name", "procedure_name", "field", "channel", "received_at", "due_at",

@@ -93,7 +93,9 @@ with bar.popover(t("pres_downloads", lang), icon=":material/download:"):
 with bar:
     st.toggle(t("pres_show_sidebar", lang), key=SHOW_SIDEBAR)
 if bar.button(t("pres_exit", lang), key="pres-exit", icon=":material/close:", type="tertiary"):
-    state.switch("pages/overview.py")
+    # back to the user's first page: a unit account has no overview (it compares units)
+    _user = st.session_state.get("user")
+    state.switch("pages/overview.py" if _user is None or _user.can("see_all_units") else "pages/due_soon.py")
 
 # keyboard only: a presenter's clicker sends PageDown / PageUp
 with st.container(key="pres-keys"):

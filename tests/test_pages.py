@@ -356,3 +356,14 @@ def test_import_desk_names_what_is_wrong_with_a_workbook(monkeypatch, empty_db, 
     assert "Excel" in formula["Lỗi"]
     assert "mật khẩu" in problems[1].iloc[0]["Lỗi"]
     assert not [b for b in at.button if b.key == "import-confirm"]
+
+
+def test_a_shared_link_to_the_late_dossiers_keeps_its_filter(monkeypatch, sample_db):
+    # the link a colleague sends: the late dossiers of one unit in one month
+    at = open_app(monkeypatch, sample_db, "dossiers", p="2022-08", u="21955", status="late")
+    assert at.session_state["dossier_status"] == "late"
+    lists = [df.value for df in at.dataframe if t("col_dossier_code", "vi") in df.value.columns]
+    assert lists and set(lists[0][t("col_status", "vi")]) == {t("status_late", "vi")}
+    # and the page writes its filters back into the link
+    at.pills(key="dossier_status").set_value("overdue").run()
+    assert at.query_params["status"] == "overdue"

@@ -23,8 +23,9 @@ NEW_PAGES = ["ranking", "attention", "presentation"]
 
 
 def plotly_specs(at) -> list[str]:
-    """The JSON of every plotly figure the run drew."""
-    return [el.proto.spec for el in at.get("plotly_chart")]
+    """The JSON of every plotly figure the run drew, parsed and written again with its
+    Vietnamese letters as they are (without orjson, Plotly's encoder escapes them: \u1eaf)."""
+    return [json.dumps(json.loads(el.proto.spec), ensure_ascii=False) for el in at.get("plotly_chart")]
 
 
 # --- every new page, with and without data, in both languages ---------------------------------------

@@ -53,10 +53,9 @@ def _cookie_token() -> str | None:
 def _write_cookie(value: str, max_age: int) -> None:
     """Set or clear the sign-in cookie in the browser. Streamlit has no cookie API; a
     component's iframe shares the app's origin, so its script can write the cookie."""
-    from streamlit.components.v1 import html
-
-    html(f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict';</script>",
-         height=0)
+    # the token is ours (secrets.token_urlsafe), never text from a user
+    st.iframe(f"<script>document.cookie = '{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict';</script>",
+              height=1)
 
 
 def signed_in() -> auth.User | None:

@@ -143,6 +143,32 @@ def switch(page: str, **changes) -> None:
     st.switch_page(page, query_params=query)
 
 
+def from_url(key: str, param: str, default, parse=str, valid=None) -> None:
+    """A page's own widget (`key`) takes its value from the link (`param`) the first time
+    the session draws it, so that a shared link opens the same view (?status=late)."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get(param)
+    value = default
+    if raw not in (None, ""):
+        try:
+            value = parse(raw)
+        except (TypeError, ValueError):
+            value = default
+    if valid is not None and value not in valid:
+        value = default
+    st.session_state[key] = value
+
+
+def to_url(param: str, value, default) -> None:
+    """Write a page's widget value into the link (left out while it is the default)."""
+    if value in (None, "") or value == default:
+        if param in st.query_params:
+            del st.query_params[param]
+    else:
+        st.query_params[param] = str(value)
+
+
 def switch_later(page: str) -> None:
     """A button's on_click: open `page` (with the filters) at the start of the next run,
     before anything of the current page runs again (the entry point calls
