@@ -19,6 +19,7 @@ boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot
 f = state.filters()
 lang = f.lang
 st.title(t("page_due_soon", lang))
+st.caption(f.selection_label)
 if c.needs_data(f):
     boot.end_page()
 

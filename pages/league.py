@@ -121,17 +121,18 @@ def league_table() -> None:
     order = (["_group"] if rank_by == SCORE else []) + [t("rank", lang)]
     view = view.sort_values(order, na_position="last", kind="stable").reset_index(drop=True)
 
-    styler = view.drop(columns=["_code", "_group"]).style
-    for key in shown:
-        label = label_of[key]
-        if key == SCORE:
-            formatter = lambda v: fmt.decimal(v, lang, 1)  # noqa: E731
-        else:
-            formatter = lambda v, k=KPI_BY_KEY[key]: fmt.kpi_value(k, v, lang, short=True)  # noqa: E731
-        # na_rep: the formatter never sees a missing value; "–" is "no data" (see the legend)
-        styler = styler.format(formatter, subset=[label], na_rep=fmt.no_data(lang, short=True))
-        styler = styler.apply(lambda col, key=key: colour_cells(list(col), key), subset=[label])
-    styler = styler.format(lambda v: str(int(v)), subset=[t("rank", lang)], na_rep="")
+    def styled(part: pd.DataFrame):
+        styler = part.drop(columns=["_code", "_group"]).style
+        for key in shown:
+            label = label_of[key]
+            if key == SCORE:
+                formatter = lambda v: fmt.decimal(v, lang, 1)  # noqa: E731
+            else:
+                formatter = lambda v, k=KPI_BY_KEY[key]: fmt.kpi_value(k, v, lang, short=True)  # noqa: E731
+            # na_rep: the formatter never sees a missing value; "–" is "no data" (see the legend)
+            styler = styler.format(formatter, subset=[label], na_rep=fmt.no_data(lang, short=True))
+            styler = styler.apply(lambda col, key=key: colour_cells(list(col), key), subset=[label])
+        return styler.format(lambda v: str(int(v)), subset=[t("rank", lang)], na_rep="")
 
     st.caption(t("league_legend", lang) + (" " + t("league_score_note", lang) if rank_by == SCORE else ""))
     total = c.total_row(cur)
@@ -140,18 +141,28 @@ def league_table() -> None:
                      value=fmt.kpi_value(KPI_BY_KEY[rank_by], total.get(rank_by), lang),
                      kpi=KPI_BY_KEY[rank_by].short(lang)))
     version = st.session_state.get("_league_v", 0)
-    # placeholder: Streamlit draws a missing cell itself (the Styler's na_rep is ignored)
-    event = st.dataframe(styler, hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key=f"league_table_{version}",
-                         placeholder=fmt.no_data(lang, short=True),
-                         height=min(38 * len(view) + 42, 720))
+    # by score, departments and communes are ranked each among themselves: two rankings, two tables
+    if rank_by == SCORE:
+        parts = [(g, view[view._group == g].reset_index(drop=True)) for g in (0, 1) if (view._group == g).any()]
+    else:
+        parts = [(None, view)]
+    chosen = None
+    for g, part in parts:
+        if g is not None:
+            st.subheader(t("league_group_departments" if g == 0 else "league_group_communes", lang))
+        # placeholder: Streamlit draws a missing cell itself (the Styler's na_rep is ignored)
+        event = st.dataframe(styled(part), hide_index=True, width="stretch", on_select="rerun",
+                             selection_mode="single-row", key=f"league_table_{version}_{g}",
+                             placeholder=fmt.no_data(lang, short=True),
+                             height=min(38 * len(part) + 42, 720))
+        rows = event.selection.rows if event is not None else []
+        if rows:
+            chosen = part["_code"].iloc[rows[0]]
     st.caption(t("league_click_hint", lang))
-    rows = event.selection.rows if event is not None else []
-    if rows:
-        code = view["_code"].iloc[rows[0]]
+    if chosen is not None:
         # a fresh table next time: a remembered selection would jump to the detail again
         st.session_state["_league_v"] = version + 1
-        state.switch("pages/unit_detail.py", u=code)
+        state.switch("pages/unit_detail.py", u=chosen)
 
 
 with c.guarded(lang):

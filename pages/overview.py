@@ -143,3 +143,24 @@ def attention() -> None:
 
 with c.guarded(lang):
     attention()
+
+
+# --- 5. the month's report, from here too (not only from the presentation) -----------------------
+def monthly_files() -> None:
+    from metrics.export import MIME, file_name
+    from ui import downloads
+    from ui.attention_parts import allowed
+
+    if not allowed("export"):
+        return
+    st.subheader(t("overview_files", lang, month=fmt.month(f.end, lang, long=True)))
+    cols = st.columns(3)
+    for col, (fmt_name, label) in zip(cols, (("pptx", "pres_pptx"), ("xlsx", "pres_xlsx"), ("pdf", "pres_pdf"))):
+        name = file_name(data.profile(), f.end, fmt_name, f.unit)
+        col.download_button(t(label, lang), downloads.audited(downloads.month_file(fmt_name, f.end, lang, f.unit), name),
+                            file_name=name, mime=MIME[fmt_name], icon=":material/download:", on_click="ignore",
+                            key=f"ov-dl-{fmt_name}")
+
+
+with c.guarded(lang):
+    monthly_files()

@@ -26,13 +26,19 @@ def pick_unit() -> str:
     if f.unit:
         return f.unit
     choices = list(f.units) if f.units else [u.code for u in prof.current_units()]
-    # start on a unit that has figures in the period, not on an empty page
+    # start on the unit that most needs attention in the period (the most dossiers late and
+    # overdue), never on an empty page
+    need: dict[str, int] = {}
     try:
         table = data.query("kpi_table", f.start, f.end, units=choices, include_total=False)
-        with_data = set(table.unit_code[table.months > 0])
+        for code, months, late, overdue in zip(table.unit_code, table.months, table.resolved_late,
+                                               table.pending_overdue):
+            if months > 0:
+                need[code] = (0 if late is pd.NA else int(late)) + (0 if overdue is pd.NA else int(overdue))
     except ReformError:
-        with_data = set()
-    first = next((i for i, x in enumerate(choices) if x in with_data), 0)
+        pass
+    ranked = sorted((c for c in choices if c in need), key=lambda c: -need[c])
+    first = choices.index(ranked[0]) if ranked else 0
     code = st.selectbox(t("choose_unit", lang), choices, index=first, key="detail_unit_pick",
                         format_func=lambda x: state.selection_label(prof, x, lang))
     st.button(t("keep_unit", lang), on_click=state.request, kwargs={"u": code}, icon=":material/push_pin:",

@@ -31,7 +31,7 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = os.environ.get("REFORM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
-PAGES = ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk"]
+PAGES = ["overview", "ranking", "attention", "due_soon", "league", "unit_detail", "dossiers", "import_desk"]
 PASSWORD = "mat-khau-kiem-thu"
 ACCOUNTS = [("tester", "admin", None), ("xa21961", "unit", "21961"), ("lanhdao", "leader", None)]
 # a page must be ready within this time (the demo's first page load warms the caches)
@@ -300,8 +300,8 @@ def test_a_commune_account_sees_only_itself(server):
                 assert not leaked, (label, leaked)
                 check_page(page, f"unit21961_{label}")
 
-            keys = {t(f"page_{k}", "vi"): k for k in ("overview", "ranking", "attention", "presentation", "league",
-                                                      "unit_detail", "dossiers", "import_desk", "admin")}
+            keys = {t(f"page_{k}", "vi"): k for k in ("overview", "ranking", "attention", "presentation", "due_soon",
+                                                      "league", "unit_detail", "dossiers", "import_desk", "admin")}
             for link in links:
                 # by its link (the presentation page hides the menu)
                 goto(page, f"{server}/{keys[link]}?p=2022-08", "xa21961")

@@ -396,3 +396,19 @@ def test_frames_workbook_keeps_formula_like_text_as_text():
     assert ws["A2"].value == INJECTION and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
     assert ws["B2"].value == 3 and ws["B3"].value is None
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+
+
+def test_downloaded_tables_keep_numbers_as_numbers():
+    """The dossier list's days late (a nullable Int64 column) are numbers in the workbook,
+    not text: a spreadsheet sorts and sums them."""
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from metrics.export.xlsx import frames_workbook
+
+    df = pd.DataFrame({"Mã hồ sơ": ["A", "B", "C"], "Số ngày trễ": pd.array([3, None, 12], dtype="Int64")})
+    ws = openpyxl.load_workbook(io.BytesIO(frames_workbook({"HS": df}))).active
+    assert [ws.cell(row=r, column=2).value for r in (2, 3, 4)] == [3, None, 12]
+    assert ws.cell(row=2, column=2).data_type == "n"

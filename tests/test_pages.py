@@ -224,9 +224,15 @@ def test_a_month_without_data_explains_itself(monkeypatch, sample_db):
 
 def test_league_ranks_units_and_shows_the_heatmap(monkeypatch, sample_db):
     at = open_app(monkeypatch, sample_db, "league", p="2022-08")
-    table = at.dataframe[0].value
-    assert {"Thứ hạng", "Thay đổi hạng", "Đơn vị"} <= set(table.columns)
-    assert len(table) >= 6
+    # by score, each group is ranked among itself: two tables under their own headings, each from 1
+    depts, communes = at.dataframe[0].value, at.dataframe[1].value
+    assert {"Thứ hạng", "Thay đổi hạng", "Đơn vị"} <= set(depts.columns)
+    assert [h.value for h in at.subheader][:2] == [t("league_group_departments", "vi"),
+                                                   t("league_group_communes", "vi")]
+    assert set(depts["Đơn vị"].str.lstrip("► ")) == {"Phòng Nội vụ", "Phòng Tư pháp", "Phòng Tài nguyên và Môi trường",
+                                                    "Chi nhánh Văn phòng Đăng ký đất đai huyện Tuy Phước"}
+    assert set(communes["Đơn vị"].str.lstrip("► ")) == {"Thị trấn Diêu Trì", "Xã Phước Hưng", "Xã Phước Thành"}
+    assert min(depts["Thứ hạng"]) == 1 and min(communes["Thứ hạng"]) == 1
     at.selectbox(key="league_rank_by").set_value("late_count").run()
     assert_clean(at)
     table = at.dataframe[0].value
@@ -367,3 +373,9 @@ def test_a_shared_link_to_the_late_dossiers_keeps_its_filter(monkeypatch, sample
     # and the page writes its filters back into the link
     at.pills(key="dossier_status").set_value("overdue").run()
     assert at.query_params["status"] == "overdue"
+
+
+def test_unit_detail_opens_on_the_unit_that_most_needs_attention(monkeypatch, sample_db):
+    # the communes in 08/2022: Diêu Trì 3 late, Phước Hưng 1, Phước Thành 1, none overdue
+    at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="communes")
+    assert at.selectbox(key="detail_unit_pick").value == "21955"

@@ -19,6 +19,7 @@ figures as one made in the app does.
 """
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import threading
@@ -92,7 +93,25 @@ class _Store:
                     self.idle_since = time.monotonic()
                     self._arm()
 
+    def shut(self) -> None:
+        """At interpreter exit: no timer left to run DuckDB's close in a dying thread (a
+        daemon thread killed inside DuckDB's code aborts the process: "FATAL: exception not
+        rethrown"), the connection closed here, in the main thread."""
+        with self.lock:
+            self.closing = True
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            if self.con is not None:
+                try:
+                    self.con.close()
+                except Exception:  # noqa: BLE001 - exiting anyway
+                    pass
+                self.con = None
+
     def _arm(self) -> None:
+        if getattr(self, "closing", False):
+            return
         self.generation += 1
         self.timer = threading.Timer(POLL_SECONDS, self._close_if_idle, args=(self.generation,))
         self.timer.daemon = True
@@ -111,9 +130,20 @@ class _Store:
                 self._arm()
 
 
+_STORES: list[_Store] = []
+
+
 @st.cache_resource(show_spinner=False)
 def _store(path: str) -> _Store:
-    return _Store(path)
+    store = _Store(path)
+    _STORES.append(store)
+    return store
+
+
+@atexit.register
+def _shut_stores() -> None:
+    for store in _STORES:
+        store.shut()
 
 
 @st.cache_resource(show_spinner=False)

@@ -51,3 +51,20 @@ def audited(build, what: str):
         return blob
 
     return run
+
+
+def month_file(fmt_name: str, period, lang: str, unit: str | None):
+    """A callable building the month's PPTX, XLSX or PDF on click (in another thread: no
+    Streamlit caches there, so the store and the profile are taken now)."""
+    from metrics.export import export
+
+    from . import data
+
+    root = data.connection()
+    prof = data.profile()
+
+    def build() -> bytes:
+        with root.cursor() as cur:
+            return export(cur, period, prof, fmt_name, lang, unit)
+
+    return build

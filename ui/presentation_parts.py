@@ -154,15 +154,7 @@ def footer_text(b, index: int, total: int, lang: str, demo_label: str) -> str:
 
 
 def exporter(fmt_name: str, period: date, lang: str, unit: str | None):
-    """A callable building the month's file on click (in another thread: no Streamlit
-    caches there, so the store and the profile are taken now)."""
-    from metrics.export import export
+    """The month's file built on click (ui/downloads.month_file)."""
+    from .downloads import month_file
 
-    root = data.connection()
-    prof = data.profile()
-
-    def build() -> bytes:
-        with root.cursor() as cur:
-            return export(cur, period, prof, fmt_name, lang, unit)
-
-    return build
+    return month_file(fmt_name, period, lang, unit)

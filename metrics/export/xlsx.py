@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -437,7 +438,9 @@ def frames_workbook(frames: dict[str, pd.DataFrame], lang: str = "vi") -> bytes:
                     ws.write_blank(i, j, None)
                 elif isinstance(v, bool):
                     book.text(ws, i, j, _yes_no(v, lang))
-                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                elif isinstance(v, numbers.Number) and not isinstance(v, (bool, complex)):
+                    # numpy's integers (a nullable Int64 column's values) are numbers too: the
+                    # days late were written as text
                     book.number(ws, i, j, v, "General")
                 elif isinstance(v, (datetime, date)) or hasattr(v, "to_pydatetime"):
                     book.when(ws, i, j, v, NUMBER_FORMATS["datetime"])
