@@ -23,7 +23,11 @@ boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot
 f = state.filters()
 lang = f.lang
 prof = data.profile()
-c.page_header(f, "page_ranking")
+# the rank is the jurisdiction's among its peers, whatever unit is selected: say whose it is
+# (a commune's account read the commune's name above the district's rank as its own)
+st.title(t("page_ranking", lang))
+st.caption(t("ranking_whose", lang, name=prof.jurisdiction_name, period=f.period_label())
+           + ("" if f.selection == "all" else " " + t("ranking_not_unit", lang, unit=f.selection_label)))
 if c.needs_data(f):
     boot.end_page()
 
