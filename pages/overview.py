@@ -27,6 +27,66 @@ if c.needs_data(f):
 
 HEADLINE = [k.key for k in KPIS if k.headline]
 
+# --- 0. the chairman's question first: where do we rank, how far from the target, what gains most
+def first_screen() -> None:
+    from metrics.whatif import value_for_gain
+    from ui import ranking_parts as rp
+
+    if not data.has("score", "peer_ranking"):
+        return
+    ranking = data.query("peer_ranking", f.end, f.end, module="score")
+    me = rp.self_of(ranking)
+    if me is None or fmt.is_missing(me.get("rank")):
+        return
+    rank, n = int(me["rank"]), int(ranking.score.notna().sum())
+    target, stretch = prof.target_rank, prof.stretch_rank
+    on_target = rank <= target
+    month = fmt.month(f.end, lang, long=True)
+    rank_card = cards.card(t("first_rank", lang, month=month), f"{rank} / {n}",
+                           status="good" if on_target else "bad", key="first-rank",
+                           body=inline_charts.badge(t("target_rank_badge", lang, rank=target, stretch=stretch),
+                                                    "good" if on_target else "bad"))
+    lines = []
+    nxt = rp.gap_to(ranking, rank - 1) if rank > 1 else None
+    if nxt is not None and not nxt["inside"]:
+        lines.append(t("first_next", lang, place=rank - 1, points=fmt.decimal(nxt["points"], lang, 2),
+                       name=nxt["name"]))
+    tgt = rp.gap_to(ranking, target)
+    if tgt is not None:
+        if tgt["inside"]:
+            if tgt["points"] is not None:
+                lines.append(t("first_hold", lang, target=target, points=fmt.decimal(tgt["points"], lang, 2),
+                               name=tgt["name"], place=tgt["place"]))
+        else:
+            lines.append(t("first_to_target", lang, target=target, points=fmt.decimal(tgt["points"], lang, 2)))
+    gap_card = cards.card(t("first_gap", lang), "", status=None, key="first-gap",
+                          body="".join(f'<div class="kc-line">{escape(x)}</div>' for x in lines))
+    # the actions that gain most: the indicators losing the most points, and how far each must
+    # go to close the gap to the next place (or to hold the margin) on its own
+    want = nxt["points"] if nxt is not None and not nxt["inside"] else \
+        (tgt["points"] if tgt is not None and not tgt["inside"] else None)
+    lost = sorted(((ind, me.get(f"points_{ind.key}")) for ind in prof.indicators
+                   if not fmt.is_missing(me.get(f"points_{ind.key}")) and me.get(f"points_{ind.key}") > 0.05),
+                  key=lambda x: -x[1])[:2]
+    actions = []
+    for ind, pts in lost:
+        k = KPI_BY_KEY[ind.kpi]
+        cur = me.get(f"value_{ind.key}")
+        need = value_for_gain(me, prof.indicators, ind.key, want) if want else None
+        if need is not None:
+            actions.append(t("first_action_to", lang, label=k.label(lang), now=fmt.percent(cur, lang),
+                             need=fmt.percent(need, lang), points=fmt.decimal(want, lang, 2)))
+        else:
+            actions.append(t("first_action_lost", lang, label=k.label(lang), now=fmt.percent(cur, lang),
+                             points=fmt.decimal(pts, lang, 1)))
+    act_card = cards.card(t("first_actions", lang), "", status=None, key="first-actions",
+                          body="".join(f'<div class="kc-line">{escape(x)}</div>' for x in actions))
+    st.html('<div class="kc-first">' + cards.columns([rank_card, gap_card, act_card], [1, 1.3, 1.7]) + "</div>")
+
+
+with c.guarded(lang):
+    first_screen()
+
 # --- 1. KPI cards -------------------------------------------------------------------------
 with c.guarded(lang):
     c.kpi_cards(f, HEADLINE, f.unit_list, per_row=3)

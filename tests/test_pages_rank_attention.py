@@ -14,6 +14,7 @@ import pytest
 
 from metrics import charts, db, fmt
 from metrics.auth import User
+from metrics.kpis import KPI_BY_KEY
 from metrics.i18n import t
 from tests.page_html import tables as html_tables
 from tests.test_pages import (  # noqa: F401
@@ -427,3 +428,41 @@ def test_the_ranking_page_says_which_score_it_shows(monkeypatch, sample_db, copy
     assert row["Chính thức"] == "17,50" and row["Điểm tối đa"] == "20"
     transparency = groups[groups["Nhóm chỉ số"] == "Công khai, minh bạch"].iloc[0]
     assert transparency["Ước tính"] == t("official_not_estimable", "vi")
+
+
+def test_the_overview_answers_the_chairman_first(monkeypatch, demo_db):
+    """Before the KPI cards: the rank among the peers with the target, the points to the next
+    place and the margin on the target place, and what gains most — its figures from the
+    ranking itself and from what_it_takes's search (an independent way to the same values)."""
+    from metrics import score, whatif
+    from metrics.profile import load_profile
+    from tests.page_html import cards as html_cards
+
+    prof = load_profile()
+    con = db.connect(demo_db)
+    try:
+        ranking = score.peer_ranking(con, date(2022, 8, 1), profile=prof)
+        search = {n.indicator: n for n in whatif.what_it_takes(con, date(2022, 8, 1), target_rank=4, profile=prof)}
+    finally:
+        con.close()
+    ordered = ranking.sort_values("score", ascending=False).reset_index(drop=True)
+    me = ordered[ordered.is_self].index[0]
+    mine, fourth, sixth = ordered.score[me], ordered.score[3], ordered.score[5]
+    at = open_app(monkeypatch, demo_db, None, p="2022-08")
+    first = [c for c in html_cards(at) if c.key.startswith("first-")]
+    assert [c.key for c in first] == ["first-rank", "first-gap", "first-actions"]     # before the KPI cards
+    assert first[0].value == f"{me + 1} / 11"
+    gap = first[1].text
+    assert t("first_next", "vi", place=me, points=fmt.decimal(fourth - mine, "vi", 2), name=ordered.peer_name[3]) in gap
+    assert t("first_hold", "vi", target=5, points=fmt.decimal(mine - sixth, "vi", 2), name=ordered.peer_name[5],
+             place=6) in gap
+    # each action's value, by the score's own formula, is the one the rank search finds for
+    # place 4 (within a rounding of the ranks' two decimals)
+    shown = {label: float(v.replace(",", ".")) / 100 for label, v in
+             re.findall(r"(Tỷ lệ [^:]+): từ [\d,]+ % lên ([\d,]+) %", first[2].text)}
+    assert len(shown) == 2
+    kpi_of = {i.key: i.kpi for i in prof.indicators}
+    for key, need in search.items():
+        label = KPI_BY_KEY[kpi_of[key]].label("vi")
+        if label in shown:
+            assert need.needed is not None and abs(shown[label] - need.needed) <= 0.002, (label, shown[label], need)

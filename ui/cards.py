@@ -162,4 +162,7 @@ CSS = """
 .kc-table td { border-bottom: 1px solid #d5dae0; padding: 0.3rem 0.5rem; vertical-align: top; }
 .kc-table td.num { text-align: right; white-space: nowrap; }
 .kc-table caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
+.kc-value:empty { display: none; }
+.kc-line { font-size: 1.02rem; line-height: 1.4; margin: 0.35rem 0 0.1rem 0; }
+.kc-first .kc { height: 100%; margin-bottom: 0; }
 """
