@@ -179,20 +179,25 @@ def cmd_layouts(args, profile) -> int:
     return 0
 
 
+def _day(text: str | None):
+    """An --as-of date (YYYY-MM-DD), or None when not given."""
+    if not text:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"Ngày không hợp lệ: «{text}» (cần YYYY-MM-DD)",
+                         f"Invalid date «{text}» (expected YYYY-MM-DD)") from None
+
+
 def cmd_due(args, profile) -> int:
     """The dossiers about to be late (and those already overdue), as of a date."""
     from . import queries
     from .due import COLUMNS, DETAIL_COLUMNS, due_list
 
-    as_of = None
-    if args.as_of:
-        try:
-            from datetime import date as _date
-
-            as_of = _date.fromisoformat(args.as_of)
-        except ValueError:
-            raise InputError(f"Ngày không hợp lệ: «{args.as_of}» (cần YYYY-MM-DD)",
-                             f"Invalid date «{args.as_of}» (expected YYYY-MM-DD)") from None
+    as_of = _day(args.as_of)
     if args.unit is not None and args.unit not in profile.unit_codes:
         raise InputError(f"Không có đơn vị mã «{args.unit}»", f"No unit with code «{args.unit}»")
     with db.session(args.db, profile) as con:
@@ -224,17 +229,9 @@ def cmd_due(args, profile) -> int:
 def cmd_digest(args, profile) -> int:
     """The morning digest: a page per unit (XLSX and PDF) and the district's summary, written
     to --out and, with --send, mailed (each failure reported and the exit code non-zero)."""
-    from datetime import date as _date
-
     from .digest import SmtpSettings, send_digest, write_digest, write_log
 
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = _date.fromisoformat(args.as_of)
-        except ValueError:
-            raise InputError(f"Ngày không hợp lệ: «{args.as_of}» (cần YYYY-MM-DD)",
-                             f"Invalid date «{args.as_of}» (expected YYYY-MM-DD)") from None
+    as_of = _day(args.as_of)
     out = Path(args.out)
     settings = SmtpSettings.from_profile(profile) if args.send else None
     if args.send and settings is None:

@@ -38,13 +38,8 @@ def show_report(name: str, result, lang: str) -> None:
         return
     with st.expander(t("columns_of", lang, name=name)):
         st.dataframe(report_frame(report, lang), hide_index=True, width="stretch")
-        if report.unknown_counters:
-            st.markdown(t("col_report_unknown_counters", lang) + " "
-                        + ", ".join(label_of(n, lang) for n in report.unknown_counters))
-        kp = report.unknown_kpis
-        if kp:
-            st.markdown(t("col_report_unknown_kpis", lang) + " "
-                        + ", ".join(KPI_BY_KEY[k].label(lang) for k in kp))
+        for line in report.cannot_give(lang):
+            st.markdown(line)
         for vi, en in report.notes:
             st.markdown("- " + (vi if lang == "vi" else en))
 

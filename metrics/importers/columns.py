@@ -114,17 +114,23 @@ class FileReport:
     def unknown_kpis(self) -> list[str]:
         return kpis_unknown(self.unknown_counters)
 
+    def cannot_give(self, lang: str = "vi") -> list[str]:
+        """The sentences that say which counters the file does not give, and so which KPIs."""
+        out = []
+        if self.unknown_counters:
+            out.append(t("col_report_unknown_counters", lang) + " "
+                       + ", ".join(label_of(n, lang) for n in self.unknown_counters))
+        kp = self.unknown_kpis
+        if kp:
+            out.append(t("col_report_unknown_kpis", lang) + " "
+                       + ", ".join(next(k.label(lang) for k in KPIS if k.key == key) for key in kp))
+        return out
+
     def lines(self, lang: str = "vi") -> list[str]:
         out = [t("col_report_title", lang)]
         for c in self.columns:
             out.append(f"  {c.letter:>3}  {c.heading[:60]:<60}  {c.describe(lang)}")
-        if self.unknown_counters:
-            out.append(t("col_report_unknown_counters", lang) + " "
-                       + ", ".join(label_of(n, lang) for n in self.unknown_counters))
-            kp = self.unknown_kpis
-            if kp:
-                out.append(t("col_report_unknown_kpis", lang) + " "
-                           + ", ".join(next(k.label(lang) for k in KPIS if k.key == key) for key in kp))
+        out += self.cannot_give(lang)
         for vi, en in self.notes:
             out.append("  • " + (vi if lang == "vi" else en))
         return out
