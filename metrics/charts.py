@@ -231,15 +231,17 @@ def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "l
                                font=dict(size=FONT_SIZE - 3, color=EVENT), bgcolor="rgba(255,255,255,0.9)")
             continue
         fig.add_shape(type="line", x0=label, x1=label, y0=0, y1=1, yref="paper", name="event",
-                      line=dict(color=EVENT, width=2, dash="dot"), layer="above")
-        # written up along its line: events of neighbouring months never sit on each other,
-        # and a narrow chart keeps its room
-        fig.add_annotation(x=label, y=1, yref="paper", yanchor="top", xanchor="left", xshift=1, textangle=-90,
-                           text=short, showarrow=False, hovertext=hover, name="event",
-                           font=dict(size=FONT_SIZE - 4, color=EVENT), bgcolor="rgba(255,255,255,0.8)",
-                           borderpad=1)
+                      line=dict(color=EVENT, width=2, dash="dot"), layer="below")
+        # a marker above the plot area (never over a data or goal label) with the event's short
+        # text beside it, the full text on hover
+        fig.add_annotation(x=label, y=1, yref="paper", yanchor="bottom", text=f"◆ {short}" if len(marks) == 1
+                           else f"◆{n + 1}", showarrow=False, hovertext=f"◆{n + 1} " + hover if len(marks) > 1
+                           else hover, name="event", font=dict(size=FONT_SIZE - 3, color=EVENT))
     if mode == "column":
         fig.update_layout(margin=dict(b=44 + (22 if len(marks) > 1 else 0)))
+        return fig
+    margin = fig.layout.margin
+    fig.update_layout(margin=dict(t=max(margin.t or 0, 36)))
     return fig
 
 

@@ -277,9 +277,12 @@ def test_events_are_drawn_on_a_kpi_over_time():
     fig = charts.figure_for("on_time_rate", series(), "vi", goal=1.0, annotations=EVENTS)
     marks = [s for s in fig.layout.shapes if s.name == "event"]
     assert len(marks) == 1 and marks[0].x0 == "03/2022"                  # two events, one month, one mark
-    (label,) = event_texts(fig)
-    assert label == "Xe tuyên truyền lưu động (+1)"
-    hover = [a.hovertext for a in fig.layout.annotations if a.name == "event"][0]
+    # a marker above the plot area (never over a data or goal label), its short text beside it
+    # (one month marked) and the whole on hover
+    assert event_texts(fig) == ["◆ Xe tuyên truyền lưu động (+1)"]
+    marker = [a for a in fig.layout.annotations if a.name == "event"][0]
+    assert (marker.y, marker.yanchor, marker.textangle) == (1, "bottom", None)
+    hover = marker.hovertext
     assert "15/03/2022: Xe tuyên truyền lưu động" in hover and "Bưu điện" in hover
     assert "ngoài khung" not in json.dumps(fig.to_plotly_json(), ensure_ascii=False)   # outside: left out
     assert [x for x in fig.layout.xaxis.categoryarray or []] == [] and list(fig.data[0].x)[2] == "03/2022"
