@@ -431,9 +431,13 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
         return empty_figure(lang, t("needs_peer_data", lang), 300, title)
     names = list(df.peer_name)
     labels = list(df.label)
+    # the label inside the end of its bar: beside the bar it was cut off at the column's edge
+    # on a 1280-wide projector; a bar too short for it gets it outside, in ink
     fig = go.Figure(go.Bar(x=list(df.score), y=names, orientation="h", marker_color=list(df.colour), text=labels,
-                           textposition="outside", cliponaxis=False, hoverinfo="text+y", hovertext=labels,
-                           textfont=dict(size=FONT_SIZE)))
+                           textposition="auto", insidetextanchor="end", cliponaxis=False,
+                           hoverinfo="text+y", hovertext=labels, textfont=dict(size=FONT_SIZE),
+                           insidetextfont=dict(size=FONT_SIZE, color="white"),
+                           outsidetextfont=dict(size=FONT_SIZE, color=INK)))
     band = min(target_rank, len(names))
     if band:
         # the places that meet the target, drawn behind the bars; the cut (the score of the
@@ -450,7 +454,7 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
     if stretch_rank and stretch_rank < band:
         fig.add_hline(y=stretch_rank - 0.5, line=dict(color=GOOD, width=1.5, dash="dot"))
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(range=[0, 112], title=t("score_axis", lang))
+    fig.update_xaxes(range=[0, 102], title=t("score_axis", lang))
     return style(fig, lang, title, height=max(260, 40 * len(names) + 100))
 
 
@@ -470,11 +474,13 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
                                textposition="top center", line=dict(width=3, color=SELF), marker=dict(size=10),
                                hovertext=hover, hoverinfo="text"))
     fig.add_hrect(y0=0.5, y1=target_rank + 0.5, fillcolor=BAND, line_width=0, layer="below")
-    title = f"{title} <span style='font-size:{FONT_SIZE - 2}px'>({t('target_band', lang, rank=target_rank)})</span>"
+    # the band's note on a line of its own: after the title it ran past a half-width column
+    title = f"{title}<br><span style='font-size:{FONT_SIZE - 2}px'>{t('target_band', lang, rank=target_rank)}</span>"
     fig.update_yaxes(autorange=False, range=[max(n, target_rank) + 0.5, 0.5], dtick=1, title=t("rank", lang))
     fig.update_xaxes(type="category")
     add_events(fig, list(df.period), annotations, lang)
-    return style(fig, lang, title, height=300)
+    style(fig, lang, title, height=330)
+    return fig.update_layout(margin=dict(t=96 if fig.layout.annotations else 80))
 
 
 def quartile_band(value, values: list, lower_is_better: bool) -> int | None:

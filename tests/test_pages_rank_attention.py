@@ -410,6 +410,16 @@ def test_peer_bars_draw_the_target_cut():
     assert any("ngưỡng 81,4 điểm" in (a.text or "") for a in fig.layout.annotations)
 
 
+def test_peer_bar_labels_stay_inside_the_plot():
+    # beside the bar, "87,3 · #1" ran past a half-width column at 1280×720 and was cut
+    ranking = pd.DataFrame({"peer_name": ["A", "B", "C"], "is_self": [False, False, True],
+                            "score": [99.6, 80.0, 12.0], "rank": pd.array([1, 2, 3], "Int64")})
+    (bar,) = charts.peer_bars(ranking, "vi", target_rank=2).data
+    assert bar.textposition == "auto" and bar.insidetextanchor == "end"     # inside the end of a long bar
+    assert bar.insidetextfont.color == "white" and bar.outsidetextfont.color == charts.INK
+    assert list(bar.text) == ["99,6 · #1", "80,0 · #2", "12,0 · #3"]
+
+
 def test_the_ranking_page_says_which_score_it_shows(monkeypatch, sample_db, copy_db, tmp_path):
     from metrics.importers.core import import_file
     from tests import real_exports as rx
