@@ -151,7 +151,13 @@ def league_table() -> None:
         if g is not None:
             st.subheader(t("league_group_departments" if g == 0 else "league_group_communes", lang))
         # placeholder: Streamlit draws a missing cell itself (the Styler's na_rep is ignored)
-        event = st.dataframe(styled(part), hide_index=True, width="stretch", on_select="rerun",
+        if g is not None:
+            # the heading names the block: its level column only took the KPIs' room at 1280×720
+            part = part.drop(columns=[t("level", lang)])
+        narrow = {t("rank", lang): st.column_config.Column(width="small"),
+                  t("rank_change", lang): st.column_config.Column(width="small"),
+                  t("level", lang): st.column_config.Column(width="small")}
+        event = st.dataframe(styled(part), hide_index=True, width="stretch", on_select="rerun", column_config=narrow,
                              selection_mode="single-row", key=f"league_table_{version}_{g}",
                              placeholder=fmt.no_data(lang, short=True),
                              height=min(38 * len(part) + 42, 720))

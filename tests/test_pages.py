@@ -234,9 +234,11 @@ def test_league_ranks_units_and_shows_the_heatmap(monkeypatch, sample_db):
                                                     "Chi nhánh Văn phòng Đăng ký đất đai huyện Tuy Phước"}
     assert set(communes["Đơn vị"].str.lstrip("► ")) == {"Thị trấn Diêu Trì", "Xã Phước Hưng", "Xã Phước Thành"}
     assert min(depts["Thứ hạng"]) == 1 and min(communes["Thứ hạng"]) == 1
+    assert "Cấp" not in depts.columns and "Cấp" not in communes.columns   # the heading names the block
     at.selectbox(key="league_rank_by").set_value("late_count").run()
     assert_clean(at)
     table = at.dataframe[0].value
+    assert "Cấp" in table.columns                  # one table of both blocks: the level tells them apart
     late = table["Trễ hạn"].astype(float)
     assert list(late.dropna()) == sorted(late.dropna())          # fewest late first
     at.selectbox(key="league_heat_kpi").set_value("online_rate").run()
