@@ -217,6 +217,7 @@ def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "l
     or an outline around the month's column of a heatmap ("column"). An event in a month
     the figure does not show is left out (it would add a stray category). Markers and
     labels are named "event" (tests and exports find them)."""
+    periods = list(periods)
     marks = event_marks(periods, events, lang)
     if not marks:
         return fig
@@ -225,10 +226,13 @@ def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "l
         if mode == "column":
             fig.add_shape(type="rect", x0=i - 0.5, x1=i + 0.5, y0=0, y1=1, yref="paper", name="event",
                           line=dict(color=EVENT, width=3), fillcolor="rgba(0,0,0,0)", layer="above")
-            # under the grid, every other one a line lower: neighbouring months keep apart
-            fig.add_annotation(x=label, y=0, yref="paper", yanchor="top", yshift=-4 - 22 * (n % 2),
-                               text="▲ " + short, showarrow=False, hovertext=hover, name="event", xanchor="center",
-                               font=dict(size=FONT_SIZE - 3, color=EVENT), bgcolor="rgba(255,255,255,0.9)")
+            # under the grid; numbered when several (names of neighbouring months ran into each
+            # other), the full text on hover as on the line charts
+            fig.add_annotation(x=label, y=0, yref="paper", yanchor="top", yshift=-4,
+                               text=f"▲ {short}" if len(marks) == 1 else f"▲{n + 1}", showarrow=False,
+                               hovertext=f"▲{n + 1} " + hover if len(marks) > 1 else hover, name="event",
+                               xanchor="center", font=dict(size=FONT_SIZE - 3, color=EVENT),
+                               bgcolor="rgba(255,255,255,0.9)")
             continue
         fig.add_shape(type="line", x0=label, x1=label, y0=0, y1=1, yref="paper", name="event",
                       line=dict(color=EVENT, width=2, dash="dot"), layer="below")
@@ -237,8 +241,11 @@ def add_events(fig: go.Figure, periods, events, lang: str = "vi", mode: str = "l
         fig.add_annotation(x=label, y=1, yref="paper", yanchor="bottom", text=f"◆ {short}" if len(marks) == 1
                            else f"◆{n + 1}", showarrow=False, hovertext=f"◆{n + 1} " + hover if len(marks) > 1
                            else hover, name="event", font=dict(size=FONT_SIZE - 3, color=EVENT))
+    # plotly widens an autoranged axis to keep every annotation's text in view: one long event
+    # name squeezed a year of heatmap columns into a sixth of the plot; hold the months' range
+    fig.update_xaxes(range=[-0.5, len(periods) - 0.5], autorange=False)
     if mode == "column":
-        fig.update_layout(margin=dict(b=44 + (22 if len(marks) > 1 else 0)))
+        fig.update_layout(margin=dict(b=44))
         return fig
     margin = fig.layout.margin
     fig.update_layout(margin=dict(t=max(margin.t or 0, 36)))
@@ -322,7 +329,9 @@ def league_heatmap(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=Non
         for m in months:
             v = cell.get((n, m))
             row_z.append(None if fmt.is_missing(v) else (float(v) * 100 if k.is_rate else float(v)))
-            row_t.append(fmt.kpi_value(k, v, lang, short=True).replace(" %", "").replace("%", ""))
+            # "100" not "100,0": the widest number of a rate column, the one that overran its cell
+            full = k.is_rate and not fmt.is_missing(v) and float(v) >= 1
+            row_t.append("100" if full else fmt.kpi_value(k, v, lang, short=True).replace(" %", "").replace("%", ""))
         z.append(row_z)
         text.append(row_t)
     scale = SCALE_UP if not k.lower_is_better else [[1 - p, c] for p, c in reversed(SCALE_UP)]

@@ -311,6 +311,27 @@ def test_events_on_counts_rank_heatmap_and_the_new_figures():
     assert event_texts(figures.apology_bars(ap, "vi", annotations=EVENTS))
 
 
+def test_event_names_never_squeeze_the_months():
+    # plotly widens an autoranged axis to keep annotations in view: a long event name squeezed
+    # the demo's heatmap into a sixth of its width; the axis holds the months, the names are
+    # numbered when several (they ran into each other), in full on hover
+    events = pd.DataFrame({"event_date": [date(2022, 2, 1), date(2022, 3, 1)],
+                           "text": ["Xe tuyên truyền lưu động về dịch vụ công trực tuyến " * 2, "Bưu điện"]})
+    heat = series().assign(unit_code="TP", unit_name="Phòng Tư pháp")
+    for fig in (charts.league_heatmap(heat, "on_time_rate", "vi", annotations=events),
+                charts.figure_for("on_time_rate", series(), "vi", annotations=events)):
+        assert tuple(fig.layout.xaxis.range) == (-0.5, 3.5) and fig.layout.xaxis.autorange is False
+    heat_fig = charts.league_heatmap(heat, "on_time_rate", "vi", annotations=events)
+    assert event_texts(heat_fig) == ["▲1", "▲2"]
+    assert "Bưu điện" in [a for a in heat_fig.layout.annotations if a.name == "event"][1].hovertext
+    assert not charts.league_heatmap(heat, "on_time_rate", "vi").layout.xaxis.range   # no events: autorange
+
+
+def test_heatmap_writes_a_full_rate_as_100():
+    heat = series(values=(1.0, 0.9987, None, 0.5)).assign(unit_code="TP", unit_name="Phòng Tư pháp")
+    assert list(charts.league_heatmap(heat, "on_time_rate", "vi").data[0].text[0]) == ["100", "99,9", "–", "50,0"]
+
+
 def test_event_rows_accept_lists_and_skip_blanks():
     rows = charts.event_rows([(date(2022, 1, 2), "  a   b "), (None, "x"), (date(2022, 1, 3), "")])
     assert rows == [(date(2022, 1, 2), "a b")]
