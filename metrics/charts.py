@@ -443,7 +443,7 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
     # the label inside the end of its bar: beside the bar it was cut off at the column's edge
     # on a 1280-wide projector; a bar too short for it gets it outside, in ink
     fig = go.Figure(go.Bar(x=list(df.score), y=names, orientation="h", marker_color=list(df.colour), text=labels,
-                           textposition="auto", insidetextanchor="end", cliponaxis=False,
+                           textposition="auto", insidetextanchor="end", cliponaxis=False, constraintext="none",
                            hoverinfo="text+y", hovertext=labels, textfont=dict(size=FONT_SIZE),
                            insidetextfont=dict(size=FONT_SIZE, color="white"),
                            outsidetextfont=dict(size=FONT_SIZE, color=INK)))

@@ -119,7 +119,7 @@ with st.container(key="slide"):
         with left, st.container(key="slide-bullets"):
             st.markdown(bullets)
         with right:
-            c.plot(pp.enlarge(s.chart.figure, height=560), key=f"pres-chart-{s.key}")
+            c.plot(pp.enlarge(s.chart.figure), key=f"pres-chart-{s.key}")
     else:
         if bullets:
             with st.container(key="slide-bullets"):

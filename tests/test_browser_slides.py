@@ -60,6 +60,12 @@ def test_slides_with_the_keyboard_and_the_downloads(server):
                 press(page, "ArrowRight")
             assert page.query_selector(".st-key-slide .main-svg")
             check_page(page, "presentation_rank")
+            # on a 1280×720 projector the whole chart is on the screen (at 600 px its axis fell below)
+            page.set_viewport_size({"width": 1280, "height": 720})
+            time.sleep(0.5)
+            bottom = page.eval_on_selector(".st-key-slide .main-svg", "e => e.getBoundingClientRect().bottom")
+            assert bottom <= 720, bottom
+            page.set_viewport_size({"width": 1600, "height": 900})
             # the month's files, built on click
             page.get_by_role("button", name=t("pres_downloads", "vi")).click()
             time.sleep(0.3)

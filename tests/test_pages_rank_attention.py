@@ -500,3 +500,17 @@ def test_the_overview_answers_the_chairman_first(monkeypatch, demo_db):
         label = KPI_BY_KEY[kpi_of[key]].label("vi")
         if label in shown:
             assert need.needed is not None and abs(shown[label] - need.needed) <= 0.002, (label, shown[label], need)
+
+
+def test_a_slide_chart_fits_the_projector_and_keeps_its_labels():
+    from ui import presentation_parts as pp
+
+    ranking = pd.DataFrame({"peer_name": ["A", "B"], "is_self": [False, True], "score": [90.0, 80.0],
+                            "rank": pd.array([1, 2], "Int64")})
+    peers = pp.enlarge(charts.peer_bars(ranking, "vi", 1), scale=1.5)
+    assert peers.layout.height == pp.SLIDE_CHART_HEIGHT <= 450          # under the title on 1280×720
+    assert peers.data[0].insidetextfont.size == peers.data[0].outsidetextfont.size == round(charts.FONT_SIZE * 1.5)
+    bars = charts.room_for_labels(charts.style(go.Figure(go.Bar(x=[358], y=["A"], orientation="h"))), ["358 (88,4 %)"])
+    before = bars.layout.margin.r
+    assert pp.enlarge(bars, scale=1.5).layout.margin.r == round(before * 1.5)   # the label's room grows with it
+    assert bars.layout.margin.r == before                                        # the deck's figure is untouched

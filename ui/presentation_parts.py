@@ -124,7 +124,13 @@ def table_html(table) -> str:
     return f'<table class="slide-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def enlarge(fig: go.Figure, scale: float = 1.45, height: int = 600) -> go.Figure:
+# The chart's height on a slide: what is left of a 1280×720 projector under the toolbar, the
+# title, the lead line and the footer. At 600 px the bottom bars and the axis fell below the
+# screen; a 1920×1080 screen shows the same slide with room to spare.
+SLIDE_CHART_HEIGHT = 430
+
+
+def enlarge(fig: go.Figure, scale: float = 1.3, height: int = SLIDE_CHART_HEIGHT) -> go.Figure:
     """A copy of a slide's figure with every text enlarged for the projector."""
     fig = copy.deepcopy(fig)
     base = fig.layout.font.size or 16
@@ -138,9 +144,16 @@ def enlarge(fig: go.Figure, scale: float = 1.45, height: int = 600) -> go.Figure
         tf = getattr(tr, "textfont", None)
         if tf is not None:
             tr.textfont.size = round((tf.size or base) * scale)
+        for name in ("insidetextfont", "outsidetextfont"):      # bars set these apart (peer_bars)
+            font = getattr(tr, name, None)
+            if font is not None and font.size:
+                font.size = round(font.size * scale)
     for a in fig.layout.annotations or ():
         if a.font is not None:
             a.font.size = round((a.font.size or base) * scale)
+    # the room kept for values written after bars (charts.room_for_labels) grows with their type
+    if fig.layout.margin is not None and fig.layout.margin.r:
+        fig.layout.margin.r = round(fig.layout.margin.r * scale)
     return fig
 
 
