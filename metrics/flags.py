@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from . import fmt, queries
+from .period import last_day
 from .profile import Profile, load_profile
 
 FLAGS = ["late_streak", "apology_missing", "land_at_commune", "priority_not_honoured", "overdue_backlog"]
@@ -95,9 +96,7 @@ def flags_for(con, period: date, profile: Profile | None = None) -> pd.DataFrame
 def _apology_missing(con, period: date) -> list[tuple[str, int, int]]:
     """Per unit: late dossiers resolved in the month without an apology, and those whose
     export said nothing about apologies (not counted as missing: we do not know)."""
-    import calendar
-
-    end = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
+    end = last_day(period)
     return con.execute("""
         SELECT unit_code, count(*) FILTER (WHERE apology_sent = FALSE),
                count(*) FILTER (WHERE apology_sent IS NULL)
@@ -110,10 +109,8 @@ def _apology_missing(con, period: date) -> list[tuple[str, int, int]]:
 def apology_status(con, start: date, end: date | None = None, units: list[str] | None = None) -> pd.DataFrame:
     """Each late dossier resolved in the period: apology sent in time (no later than 1 day
     before the due date, Decree 61/2018), sent late, sent without a date, or missing."""
-    import calendar
-
     end = end or start
-    end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+    end_of = last_day(end)
     flt = ""
     params: list = [start, end_of]
     if units:
@@ -146,9 +143,7 @@ def handler_streaks(con, period: date, min_months: int = 2) -> pd.DataFrame:
     """Late streaks per handling official (the order speaks of individuals): consecutive
     months up to `period` in which the official resolved at least one dossier late.
     Shown only to leader and officer roles."""
-    import calendar
-
-    end = date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
+    end = last_day(period)
     start = queries.add_months(period, -60)
     rows = con.execute("""
         SELECT unit_code, handler, CAST(date_trunc('month', finished_at) AS DATE) AS m, count(*) AS late

@@ -13,6 +13,7 @@ import pandas as pd
 from . import clock, queries
 from .errors import InputError
 from .kpis import KPI_BY_KEY
+from .period import last_day
 from .profile import Profile, load_profile
 
 MAX_TEXT = 500
@@ -113,9 +114,7 @@ def annotations(con, start: date, end: date, unit_code: str | None = None,
                 all_units: bool = False) -> pd.DataFrame:
     """Events in [start, end's month]: the jurisdiction's own, and the unit's when one is
     given (every unit's with all_units, for the list of events)."""
-    import calendar
-
-    end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+    end_of = last_day(end)
     params: list = [start, end_of]
     flt = " AND unit_code IS NULL"
     if all_units:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .kpis import COUNTER_NAMES, KPIS, aggregate
+from .period import add_months, last_day, month_start  # noqa: F401  (add_months: callers use queries.add_months)
 from .profile import Profile, load_profile
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ UNIT_MONTH = f"""(
 def month(value: str | date) -> date:
     """'2022-08' (or a date) -> date(2022, 8, 1); anything else is an InputError."""
     if isinstance(value, date):
-        return date(value.year, value.month, 1)
+        return month_start(value)
     s = str(value).strip()
     try:
         y, m = s.split("-")[:2]
@@ -53,11 +54,6 @@ def month(value: str | date) -> date:
     except ValueError:
         raise InputError(f"Kỳ không hợp lệ: «{s}» (cần dạng YYYY-MM, ví dụ 2022-08)",
                          f"Invalid period «{s}» (expected YYYY-MM, e.g. 2022-08)") from None
-
-
-def add_months(d: date, n: int) -> date:
-    k = d.year * 12 + d.month - 1 + n
-    return date(k // 12, k % 12 + 1, 1)
 
 
 def comparison_period(d: date, mode: str) -> tuple[date, date] | None:
@@ -304,11 +300,9 @@ DOSSIER_COLUMNS = ["dossier_code", "unit_code", "unit_name", "procedure_code", "
 
 def _dossier_where(start: date, end: date, units, status: str, procedure: str | None, channel: int | None,
                    field: str | None, search: str | None) -> tuple[str, list]:
-    import calendar
-
     if status not in _STATUS_SQL:
         raise InputError(f"Trạng thái không hợp lệ: {status}", f"Unknown status {status}")
-    end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+    end_of = last_day(end)
     where = ["x.is_current"]
     params: list = []
     # a dossier belongs to the period if it was open at some time in it
@@ -370,9 +364,7 @@ def dossier_list(con, start: date, end: date | None = None, units: list[str] | N
     FROM ({_DOSSIER_BASE}) x
     WHERE {where}
     ORDER BY received_at DESC, dossier_code{lim}"""
-    import calendar
-
-    end_of = date(end.year, end.month, calendar.monthrange(end.year, end.month)[1])
+    end_of = last_day(end)
     sql = sql.replace("$end_of", "CAST(? AS DATE)")
     # the status column's two placeholders come before the WHERE clause's
     return con.execute(sql, [end_of, end_of] + params).df()

@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..flags import FLAG_LABELS, SEVERITY
 from ..i18n import pick
 from ..kpis import KPI, KPI_BY_KEY, KPIS
+from ..period import last_day
 from ..profile import LEVEL_LABELS, Profile
 from ..score import GROUPS
 from . import figures
@@ -428,7 +429,7 @@ def title_slide(m: Month) -> Slide:
         bullets.append(m.profile.jurisdiction_name + (f", {m.profile.province}" if m.profile.province else ""))
     last = m.as_of.get("last_date")
     if last:
-        bullets.append(tx("as_of", lang, date=fmt.day(min(last, _month_end(m.period)), lang)))
+        bullets.append(tx("as_of", lang, date=fmt.day(min(last, last_day(m.period)), lang)))
     notes = [tx("deck_title", lang, month=month_words(m.period, lang)) + f" — {m.subject}."]
     if m.row:
         for k in HEADLINE:
@@ -439,12 +440,6 @@ def title_slide(m: Month) -> Slide:
         notes.append(tx("demo", lang) + ".")
     return Slide("title", title=tx("deck_title", lang, month=month_words(m.period, lang)),
                  lead=m.subject, bullets=bullets, notes="\n".join(notes), empty=not m.has_data)
-
-
-def _month_end(d: date) -> date:
-    import calendar
-
-    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
 
 
 def _no_data_text(m: Month) -> str:
@@ -884,7 +879,7 @@ def build(con, period: date, profile: Profile, lang: str = "vi", unit: str | Non
                     jurisdiction=profile.jurisdiction_name, province=profile.province,
                     issuing_body=profile.issuing_body, place=profile.place,
                     is_demo=bool(m.as_of.get("is_demo")),
-                    as_of=min(last, _month_end(m.period)) if last else None, slides=slides, month=m)
+                    as_of=min(last, last_day(m.period)) if last else None, slides=slides, month=m)
 
 
 def level_label(level: str | None, lang: str) -> str:

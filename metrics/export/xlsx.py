@@ -23,6 +23,7 @@ import pandas as pd
 from .. import clock, fmt, queries
 from ..i18n import pick, t
 from ..kpis import COUNTER, KPI_BY_KEY, KPIS
+from ..period import last_day
 from ..profile import Profile
 from . import briefing as bf
 from .common import looks_like_formula, month_words, tx
@@ -328,7 +329,7 @@ _BOOL = {"has_fee", "paid_online", "result_by_post", "digitised", "e_result", "a
 def _dossier_sheet(book: _Book, m: bf.Month, sub: str, status: str) -> int:
     lang = m.lang
     df = m.dossiers(status, limit=MAX_DOSSIER_ROWS)
-    end = bf._month_end(m.period)
+    end = last_day(m.period)
     headers = {"unit_code": tx("unit_code", lang),
                "procedure_code": "Mã TTHC" if lang == "vi" else "Procedure code",
                "apology_at": "Ngày xin lỗi" if lang == "vi" else "Apology date",
@@ -376,7 +377,7 @@ def _info_sheet(book: _Book, m: bf.Month, sub: str, counts: dict[str, int]) -> N
         ("Đơn vị báo cáo" if vi else "Subject", m.subject),
         ("Kỳ báo cáo" if vi else "Period", month_words(m.period, lang)),
         ("Số liệu đến ngày" if vi else "Figures up to",
-         fmt.day(min(last, bf._month_end(m.period)), lang) if last else ""),
+         fmt.day(min(last, last_day(m.period)), lang) if last else ""),
         ("Lập lúc" if vi else "Prepared at", fmt.timestamp(clock.now(), lang)),
         ("Nguồn số liệu" if vi else "Data", tx("demo", lang) if m.as_of.get("is_demo") else
          ("Số liệu đã nhập vào hệ thống" if vi else "Figures imported into the system")),
