@@ -200,15 +200,19 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def _from_a_newer_release(current: int) -> ConfigError:
+    return ConfigError(
+        f"Cơ sở dữ liệu này do một phiên bản mới hơn của ứng dụng ghi (lược đồ {current}, "
+        f"phiên bản này biết đến {len(MIGRATIONS)}). Hãy cập nhật ứng dụng; tệp không bị thay đổi.",
+        f"This database was written by a newer release of the app (schema {current}; this "
+        f"release knows up to {len(MIGRATIONS)}). Update the app; the file was not changed.")
+
+
 def _apply_migrations(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMP)")
     current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
     if current > len(MIGRATIONS):
-        raise ConfigError(
-            f"Cơ sở dữ liệu này do một phiên bản mới hơn của ứng dụng ghi (lược đồ {current}, "
-            f"phiên bản này biết đến {len(MIGRATIONS)}). Hãy cập nhật ứng dụng; tệp không bị thay đổi.",
-            f"This database was written by a newer release of the app (schema {current}; this "
-            f"release knows up to {len(MIGRATIONS)}). Update the app; the file was not changed.")
+        raise _from_a_newer_release(current)
     for version in range(current + 1, len(MIGRATIONS) + 1):
         con.execute("BEGIN")
         try:
@@ -225,31 +229,61 @@ def sync_counter_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     a counter is one registry entry and an older database takes it. A counter derived from
     dossiers is then computed for the dossiers already stored (the counters are rebuilt);
     reported counters stay unknown (NULL) for the reports already imported, which is what
-    they are: those files did not carry them. Returns the counters added."""
+    they are: those files did not carry them. Returns the counters added.
+
+    One transaction: were the rebuild to fail after the columns were added, the next open
+    would find the columns and never fill them (the KPIs built on them unknown for good)."""
+    missing = _missing_counter_columns(con)
+    if not missing:
+        return []
     added: list[str] = []
+    con.execute("BEGIN")
+    try:
+        for table, name in missing:
+            # the name comes from our registry (identifiers only), never from input
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" BIGINT')
+            if table == "dossier_counters":
+                added.append(name)
+            else:
+                _backfill_sums(con, table, name)
+        if added and con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0]:
+            from .counters import rebuild
+
+            rebuild(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return added
+
+
+def _missing_counter_columns(con) -> list[tuple[str, str]]:
+    """(table, counter) for every registry counter a counter table lacks."""
+    out = []
     for table in COUNTER_TABLES:
         have = {r[0] for r in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
             "AND table_schema = 'main'", [table]).fetchall()}
-        for name in COUNTER_NAMES:
-            if name not in have:
-                # the name comes from our registry (identifiers only), never from input
-                con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" BIGINT')
-                if table == "dossier_counters":
-                    added.append(name)
-                else:
-                    _backfill_sums(con, table, name)
-    if added and con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0]:
-        from .counters import rebuild
+        out += [(table, name) for name in COUNTER_NAMES if name not in have]
+    return out
 
-        con.execute("BEGIN")
-        try:
-            rebuild(con)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-    return added
+
+def _check_read_only(con) -> None:
+    """A read-only open cannot migrate: a file an older release wrote (or one from a newer
+    release) is refused with what to do, not left to fail on a missing column later."""
+    try:
+        current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    except duckdb.CatalogException:
+        current = 0
+    if current == len(MIGRATIONS) and not _missing_counter_columns(con):
+        return
+    if current > len(MIGRATIONS):
+        raise _from_a_newer_release(current)
+    raise ConfigError(
+        "Cơ sở dữ liệu này do một phiên bản cũ hơn ghi và cần được nâng cấp: hãy mở nó một lần "
+        "ở chế độ ghi (ví dụ chạy bảng điều khiển hoặc một lệnh nhập); chế độ chỉ đọc không nâng cấp.",
+        "This database was written by an older release and needs upgrading: open it once with "
+        "write access (run the dashboard or any import command); a read-only open does not upgrade.")
 
 
 def _backfill_sums(con, table: str, name: str) -> None:
@@ -407,14 +441,16 @@ def connect(path: str | os.PathLike | None = None, profile: Profile | None = Non
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
     con = _open(p, read_only, WAIT_SECONDS if wait is None else wait)
-    if not read_only:
-        try:
+    try:
+        if read_only:
+            _check_read_only(con)
+        else:
             _apply_migrations(con)
             sync_profile(con, profile or load_profile())
             sync_counter_columns(con)
-        except Exception:
-            con.close()
-            raise
+    except Exception:
+        con.close()
+        raise
     return con
 
 

@@ -197,3 +197,37 @@ def test_a_new_counter_is_one_registry_entry_and_an_old_database_takes_it(old_db
     # of the three dossiers, one online dossier was resolved in 12/2022 (UPG-1)
     assert rows[0]["resolved_online"] == "1"
     assert rows[0]["resolved"] == "2"
+
+
+def test_an_upgrade_cut_short_is_finished_at_the_next_open(old_db, monkeypatch):
+    # the counters' rebuild fails once (a crash, a full disk): nothing of the upgrade stays, so
+    # the next open adds the columns again and fills them; before, the columns stayed and
+    # resolved_in_time (the on-time rate's numerator) was unknown for good
+    from metrics import counters
+
+    real = counters.rebuild
+
+    def fails(con):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(counters, "rebuild", fails)
+    with pytest.raises(RuntimeError):
+        db.connect(old_db)
+    monkeypatch.setattr(counters, "rebuild", real)
+    con = db.connect(old_db)
+    try:
+        unknown, resolved = con.execute("SELECT count(*) FILTER (WHERE resolved_in_time IS NULL), "
+                                        "count(*) FROM dossier_counters").fetchone()
+        assert resolved > 0 and unknown == 0
+        early_on_time = con.execute("SELECT sum(resolved_early + resolved_on_time), sum(resolved_in_time) "
+                                    "FROM dossier_counters").fetchone()
+        assert early_on_time[0] == early_on_time[1]
+    finally:
+        con.close()
+
+
+def test_a_read_only_open_of_an_old_database_says_to_upgrade(old_db):
+    with pytest.raises(ConfigError, match="older release|cũ hơn"):
+        db.connect(old_db, read_only=True)
+    db.connect(old_db).close()                       # one writable open upgrades it
+    db.connect(old_db, read_only=True).close()
