@@ -190,6 +190,40 @@ def test_official_scores_beside_the_estimate(tmp_path, sample_db, copy_db):
     assert cmp.loc["550", "official_transparency"] == 15.0 and pd_isna(cmp.loc["550", "error_transparency"])
 
 
+@pytest.mark.parametrize("with_total", [True, False])
+def test_official_online_payment_printed_apart_joins_its_group(tmp_path, with_total):
+    # the portal may print online payment (10 points) beside online submission (12): the
+    # estimate's online group is both (22), so "online" is stored as their sum; compared
+    # with submission alone its error was off by the payment's points
+    head = ["STT", "Đơn vị", "Công khai, minh bạch", "Tiến độ giải quyết", "Dịch vụ công trực tuyến",
+            "Thanh toán trực tuyến", "Mức độ hài lòng", "Số hóa hồ sơ"] + (["Tổng điểm"] if with_total else [])
+    # Tuy Phước: 15 + 17,5 + (7,4 + 5,0) + 15,5 + 12,6 = 73,0; Quy Nhơn 16,5 + 18,2 + (9 + 6) + 16 + 14,3 = 80
+    rows = [[1, "Huyện Tuy Phước", "15,0", "17,5", "7,4", "5,0", "15,5", "12,6"] + (["73,0"] if with_total else []),
+            [2, "TP Quy Nhơn", "16,5", "18,2", "9,0", "6,0", "16,0", "14,3"] + (["80,0"] if with_total else [])]
+    f = rx.write(tmp_path / "chi_so_766_tt", "csv", [["CHỈ SỐ 766"], ["Tháng 8 năm 2022"]], [head] + rows)
+    dbfile, r = imported(tmp_path, f)
+    con = duckdb.connect(str(dbfile), read_only=True)
+    try:
+        got = dict(con.execute("SELECT code, online FROM official_scores WHERE is_current").fetchall())
+    finally:
+        con.close()
+    assert got == {"550": pytest.approx(12.4), "540": pytest.approx(15.0)}
+
+
+def test_official_online_payment_inside_its_group_is_not_added_twice(tmp_path):
+    # a breakdown column: online (22-point group) 15,0 already holds payment 6,0 (the total says so)
+    head = ["STT", "Đơn vị", "Công khai, minh bạch", "Tiến độ giải quyết", "Dịch vụ công trực tuyến",
+            "Thanh toán trực tuyến", "Mức độ hài lòng", "Số hóa hồ sơ", "Tổng điểm"]
+    rows = [[1, "TP Quy Nhơn", "16,5", "18,2", "15,0", "6,0", "16,0", "14,3", "80,0"]]
+    f = rx.write(tmp_path / "chi_so_766_in", "csv", [["CHỈ SỐ 766"], ["Tháng 8 năm 2022"]], [head] + rows)
+    dbfile, r = imported(tmp_path, f)
+    con = duckdb.connect(str(dbfile), read_only=True)
+    try:
+        assert con.execute("SELECT online FROM official_scores WHERE is_current").fetchone()[0] == 15.0
+    finally:
+        con.close()
+
+
 def pd_isna(v) -> bool:
     import pandas as pd
 

@@ -143,12 +143,18 @@ def parse_official(src_name: str, rows: list[list[object]], found, profile: Prof
         if bad:
             continue
         parts = [scores[g] for g in GROUP_KEYS if g not in ("total", "online_payment")]
-        if scores.get("total") is not None and all(p is not None for p in parts):
-            payment_inside = scores.get("online_payment") or 0.0
+        payment = scores.get("online_payment")
+        known = all(p is not None for p in parts)
+        if scores.get("total") is not None and known:
+            payment_inside = payment or 0.0
             if abs(sum(parts) - scores["total"]) > 0.06 and abs(sum(parts) + payment_inside - scores["total"]) > 0.06:
                 report.notes.append((f"Dòng {n}: tổng điểm {scores['total']} khác tổng các nhóm {round(sum(parts), 2)}",
                                      f"Row {n}: the total {scores['total']} differs from the sum of the groups "
                                      f"{round(sum(parts), 2)}"))
+        if payment is not None and scores.get("online") is not None and _payment_apart(scores, parts, known):
+            # "online" is stored as the whole group (22 points: submission 12 + payment 10),
+            # the group the estimate is compared with; the payment column stays as printed
+            scores["online"] = scores["online"] + payment
         k = (level, code, period)
         if k in seen:
             problems.add(Problem(f"Đơn vị xuất hiện hai lần trong cùng tháng (dòng {seen[k]})",
@@ -160,6 +166,16 @@ def parse_official(src_name: str, rows: list[list[object]], found, profile: Prof
         problems.add(Problem("Không có dòng điểm nào", "No score rows"))
     problems.raise_if_any(src_name)
     return out
+
+
+def _payment_apart(scores: dict, parts: list, known: bool) -> bool:
+    """Whether a row's online-payment points are a group of their own beside "online"
+    (online then holds submission only, at most 12) rather than a breakdown inside it.
+    The total decides when it is given; else an online score above 12 can only hold both."""
+    total = scores.get("total")
+    if total is not None and known:
+        return abs(sum(parts) + scores["online_payment"] - total) <= 0.06 < abs(sum(parts) - total)
+    return scores["online"] <= 12 + 1e-9
 
 
 def _row_period(r: list[object], by: dict[str, int], title: date | None) -> date | None:
