@@ -300,9 +300,10 @@ def _num(v: int) -> str:
     return f"{v:,}".replace(",", ".")
 
 
-def report_06a(path: Path, fmt: str) -> Path:
+def report_06a(path: Path, fmt: str, pasted_twice: bool = False) -> Path:
     """The 06a/06 layout of the one-stop systems: three heading rows, no numbering row,
-    section rows, the total at the end with an empty STT, the period as a date range."""
+    section rows, the total at the end with an empty STT, the period as a date range.
+    pasted_twice: Phòng Nội vụ's row again under the communes, the total counting it twice."""
     title = [
         [Span("UBND HUYỆN TUY PHƯỚC", cols=5), Span("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
                                                     cols=8)],
@@ -323,7 +324,11 @@ def report_06a(path: Path, fmt: str) -> Path:
         table.append([n, r[0], *[_num(v) for v in r[1:]]])
     table.append([Span("Xã, phường, thị trấn", cols=13)])
     table.append([2, REPORT_ROWS[2][0], *[_num(v) for v in REPORT_ROWS[2][1:]]])
-    table.append([None, REPORT_TOTAL[0], *[_num(v) for v in REPORT_TOTAL[1:]]])
+    total = list(REPORT_TOTAL)
+    if pasted_twice:
+        table.append([3, REPORT_ROWS[1][0], *[_num(v) for v in REPORT_ROWS[1][1:]]])
+        total[1:] = [a + b for a, b in zip(total[1:], REPORT_ROWS[1][1:])]
+    table.append([None, total[0], *[_num(v) for v in total[1:]]])
     return write(path, fmt, title, table, header_rows=3)
 
 

@@ -230,6 +230,14 @@ def pd_isna(v) -> bool:
     return v is None or pd.isna(v)
 
 
+def test_a_unit_pasted_under_two_level_sections_is_refused(tmp_path):
+    # sections by level (districts' offices, communes) with one office pasted again under the
+    # communes and the total counting it twice: a row pasted twice, not items to add up
+    with pytest.raises(ImportRejected) as e:
+        imported(tmp_path, rx.report_06a(tmp_path / "bieu06_hai_lan", "csv", pasted_twice=True))
+    assert "The same unit twice in one month (row" in e.value.report()
+
+
 def test_a_quarterly_report_is_refused_with_its_dates(tmp_path):
     f = rx.report_06a(tmp_path / "quy", "csv")
     f.write_text(f.read_text(encoding="utf-8-sig").replace("31/08/2022", "30/09/2022"), encoding="utf-8")

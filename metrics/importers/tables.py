@@ -267,7 +267,7 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
     skipped: list[tuple[int, str, date, dict]] = []
     by_key: dict[tuple[str, date], CounterRow] = {}
     sections_of: dict[tuple[str, date], list[str]] = {}
-    summed: set[tuple[str, date]] = set()
+    again: list[tuple[CounterRow, str, str, str | None]] = []
     pending_subtotal: list[tuple[int, str, date, dict, str]] = []
     for n, r in data:
         ec = _entity_col(h, r)
@@ -379,13 +379,9 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
                                      f"The same unit twice in one month (row {by_key[k].row})",
                                      row=n, column=h.labels.get(ec), value=text))
                 continue
-            # the same unit under another item of the report (a land registry table lists its
-            # branch once under each item): the unit's month is the sum over the items
-            first = by_key[k]
-            first.values = {c: (None if first.values.get(c) is None or values.get(c) is None
-                                else first.values[c] + values[c]) for c in set(first.values) | set(values)}
+            # the same unit under another section: decided below, once every row is read
+            again.append((row, section, text, h.labels.get(ec)))
             sections_of[k].append(section)
-            summed.add(k)
             continue
         by_key[k] = row
         sections_of[k] = [section]
@@ -401,6 +397,7 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
         sugg = ", ".join(profile.suggest_units(text))
         problems.add(Problem(f"Đơn vị không có trong danh mục; gần nhất: {sugg}",
                              f"Unknown unit; closest known: {sugg}", row=n, value=text, learn=("unit", text)))
+    summed = _sum_over_items(problems, by_key, sections_of, again)
     for k in summed:
         r = by_key[k]
         report.notes.append((f"«{profile_unit_name(profile, k[0])}» có ở {len(sections_of[k])} mục "
@@ -419,6 +416,31 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
                                if not any(r.values.get(c) is not None for r in out.rows)]
     problems.raise_if_any(src_name)
     return out
+
+
+def _sum_over_items(problems, by_key: dict, sections_of: dict, again: list) -> set:
+    """Units listed under more than one section. A land registry table lists each branch once
+    under every item (procedure): most of its units repeat, and a unit's month is the sum over
+    the items. Where most units appear once (sections by level: "Cấp huyện", "Cấp xã"), a
+    repeated unit is a row pasted twice: refused, never added up in silence."""
+    if not again:
+        return set()
+    repeated = {row.entity for row, *_ in again}
+    if len(repeated) * 2 <= len({k[0] for k in by_key}):
+        for row, _section, text, column in again:
+            first = by_key[(row.entity, row.period)]
+            problems.add(Problem(f"Đơn vị xuất hiện hai lần trong cùng tháng (dòng {first.row})",
+                                 f"The same unit twice in one month (row {first.row})",
+                                 row=row.row, column=column, value=text))
+        return set()
+    summed = set()
+    for row, *_ in again:
+        k = (row.entity, row.period)
+        first = by_key[k]
+        first.values = {c: (None if first.values.get(c) is None or row.values.get(c) is None
+                            else first.values[c] + row.values[c]) for c in set(first.values) | set(row.values)}
+        summed.add(k)
+    return summed
 
 
 def profile_unit_name(profile: Profile, code: str) -> str:
