@@ -137,8 +137,16 @@ def do_import(records: list[dict], kind: str | None) -> None:
             except Exception as exc:  # noqa: BLE001
                 log.exception("import failed for %s", rec["name"])
                 results.append(("error", rec["name"], None, exc))
+    finish_import(results)
+
+
+def finish_import(results: list, layout_name: str | None = None) -> None:
+    """The end of an import, from the button or from a layout just taught: the results to
+    show, fresh caches and a fresh uploader."""
     data.clear_caches()
     st.session_state["_import_results"] = results
+    if layout_name:
+        st.session_state["_layout_saved"] = layout_name
     # the undo picker goes back to its first choice, the newest import: it kept the one
     # picked before, so "undo" right after a wrong import would have undone another file
     st.session_state.pop("undo_pick", None)
@@ -149,13 +157,7 @@ def do_import(records: list[dict], kind: str | None) -> None:
 
 def on_taught(rec: dict, result, layout) -> None:
     """A file imported with a layout just taught: the same end as an import."""
-    data.clear_caches()
-    st.session_state["_import_results"] = [("ok", rec["name"], result.import_id, None)]
-    st.session_state["_layout_saved"] = layout.name
-    st.session_state.pop("undo_pick", None)
-    st.session_state["_previews"] = {}
-    st.session_state["_uploader_v"] = st.session_state.get("_uploader_v", 0) + 1
-    shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
+    finish_import([("ok", rec["name"], result.import_id, None)], layout.name)
     st.rerun()
 
 

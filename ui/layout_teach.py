@@ -4,6 +4,7 @@ counter, spelling → unit, code → meaning; tried on the file (the figures it 
 written), then saved by name and used for this file and the next ones of its layout."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -13,12 +14,14 @@ from metrics import fmt
 from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import t
 from metrics.importers import layouts
-from metrics.importers.columns import label_of
+from metrics.importers.columns import column_letter, label_of
 from metrics.importers.core import describe_header, import_file
 from metrics.importers.headers import DOSSIER_FIELDS, clean_heading
 from metrics.importers.layouts import MEANINGS, NOT_USED, YES_NO, Layout
 from metrics.kpis import COUNTER_NAMES, KPI_BY_KEY
 from ui import data
+
+log = logging.getLogger("dashboard.import")
 
 AUTO = "@auto"
 
@@ -80,10 +83,17 @@ def teach(rec: dict, kind: str | None, lang: str, profile, user: str, on_importe
     sha = rec["sha"][:12]
     with st.expander(t("teach_title", lang, name=rec["name"]), expanded=bool(learn)):
         st.caption(t("teach_intro", lang))
-        try:
-            head = describe_header(rec["path"], rec["name"], kind)
-        except ReformError as e:
-            st.error(e.text(lang))
+        # read once per file: the expander's body runs on every rerun of the page, opened or
+        # not, and a large export takes seconds to read
+        cached = st.session_state.setdefault("_teach_heads", {})
+        if (rec["sha"], kind) not in cached:
+            try:
+                cached[(rec["sha"], kind)] = describe_header(rec["path"], rec["name"], kind)
+            except ReformError as e:
+                cached[(rec["sha"], kind)] = e
+        head = cached[(rec["sha"], kind)]
+        if isinstance(head, ReformError):
+            st.error(head.text(lang))
             return
         name = st.text_input(t("teach_name", lang), value=Path(rec["name"]).stem, key=f"teach-name-{sha}")
         rows = head["head"]
@@ -100,7 +110,7 @@ def teach(rec: dict, kind: str | None, lang: str, profile, user: str, on_importe
         for n, (i, label, now) in enumerate(cols):
             with grid[n % 3]:
                 short = label if len(label) <= 48 else "…" + label[-47:]     # the leaf heading matters most
-                v = st.selectbox(f"{_letter(i)} · {short}", options, key=f"teach-col-{sha}-{i}",
+                v = st.selectbox(f"{column_letter(i)} · {short}", options, key=f"teach-col-{sha}-{i}",
                                  format_func=lambda x, now=now: (t("teach_auto", lang) + (
                                      f" ({label_of(now, lang)})" if now else f" ({t('teach_left_out', lang)})"))
                                  if x == AUTO else _target_label(x, lang))
@@ -143,30 +153,36 @@ def teach(rec: dict, kind: str | None, lang: str, profile, user: str, on_importe
             _show_trial(trial, lang)
         if b.button(t("teach_save_import", lang), key=f"teach-save-{sha}", type="primary", icon=":material/save:"):
             try:
-                with data.write_lock():
-                    with data.cursor() as cur:
-                        lay.validate(profile)
-                        r = import_file(cur, rec["path"], kind=kind, user=user, display_name=rec["name"],
-                                        layout=lay, profile=profile, dry_run=True)
-                        layouts.save(cur, lay, profile, user=user)
-                        r = import_file(cur, rec["path"], kind=kind, user=user, display_name=rec["name"],
-                                        layout=lay, profile=profile)
-                on_imported(rec, r, lay)
-            except ImportRejected as e:
-                st.session_state[f"_teach_result_{sha}"] = ("error", e)
+                with data.write_lock(), data.cursor() as cur:
+                    lay.validate(profile)
+                    # the import first: a file the layout cannot read (or the demo still in the
+                    # store) leaves no layout saved behind it
+                    r = import_file(cur, rec["path"], kind=kind, user=user, display_name=rec["name"],
+                                    layout=lay, profile=profile)
+                    layouts.save(cur, lay, profile, user=user)
+            except Exception as e:  # noqa: BLE001 - a file must never crash the page
+                st.session_state[f"_teach_result_{sha}"] = _failed(e, rec)
                 st.rerun()
-            except ReformError as e:
-                st.error(e.text(lang))
+            on_imported(rec, r, lay)
 
 
 def _trial(rec, kind, lay: Layout, profile):
     try:
-        with data.cursor() as cur:
+        # a dry run writes and rolls back: through the one writer, as an import does
+        with data.write_lock(), data.cursor() as cur:
             lay.validate(profile)
             return ("ok", import_file(cur, rec["path"], kind=kind, display_name=rec["name"], layout=lay,
                                       profile=profile, dry_run=True))
-    except ReformError as e:
-        return ("error", e)
+    except Exception as e:  # noqa: BLE001
+        return _failed(e, rec)
+
+
+def _failed(e: Exception, rec) -> tuple:
+    if not isinstance(e, ReformError):
+        log.exception("teaching failed for %s", rec["name"])
+        e = ReformError("Không đọc được tệp theo mẫu này; chi tiết đã ghi vào nhật ký.",
+                        "The file could not be read with this layout; the details are in the log.")
+    return ("error", e)
 
 
 def _show_trial(trial, lang: str) -> None:
@@ -193,12 +209,6 @@ def _show_trial(trial, lang: str) -> None:
         st.dataframe(df, hide_index=True, width="stretch")
     if what.report is not None:
         st.dataframe(report_frame(what.report, lang), hide_index=True, width="stretch")
-
-
-def _letter(i: int) -> str:
-    from metrics.importers.columns import column_letter
-
-    return column_letter(i)
 
 
 def _unit_name(profile, code: str) -> str:
