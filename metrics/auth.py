@@ -31,7 +31,14 @@ SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}       # ~50 ms a check here: 20 sign-ins
 # failures; the right password from the failing client works again after at most MAX_DELAY.
 FREE_FAILURES = 3
 MAX_DELAY = 30
-MAX_FAILURES = FREE_FAILURES     # (kept for old callers: failures before a delay begins)
+# A name guessed at from many clients (a new address per try escapes the per-client delay):
+# after NAME_FREE failures on the name within NAME_WINDOW, a client that never signed in as
+# that name waits 2, 4 … seconds after the name's last failure, at most NAME_MAX_DELAY. The
+# real user on a device they signed in from before is not slowed; on a new device they wait
+# at most NAME_MAX_DELAY (an administrator's unlock clears it).
+NAME_FREE = 10
+NAME_MAX_DELAY = 300
+NAME_WINDOW = timedelta(hours=1)
 MIN_PASSWORD = 8
 
 
@@ -160,8 +167,9 @@ def remove_user(con, name: str, by: str | None = None) -> None:
 
 
 def list_users(con):
-    return con.execute("SELECT name, role, unit_code, email, created_at, last_login, failed_count, locked_until "
-                       "FROM users ORDER BY name").df()
+    # failed_count / locked_until of the old lock-out stay in the table (old databases) but
+    # mean nothing now: who is slowed down is throttled()
+    return con.execute("SELECT name, role, unit_code, email, created_at, last_login FROM users ORDER BY name").df()
 
 
 def throttle_delay(failures: int) -> int:
@@ -181,16 +189,20 @@ def login(con, name: str, password: str, client: str = "local") -> User:
     now = clock.now()
     thr = con.execute("SELECT failures, next_at FROM login_throttle WHERE name = ? AND client = ?",
                       [uname_in, client]).fetchone()
-    if thr is not None and thr[1] is not None and thr[1] > now:
-        wait = max(1, int((thr[1] - now).total_seconds() + 0.999))
-        audit(con, uname_in, "login_throttled", f"client {client}, {thr[0]} failures, wait {wait} s")
+    until = thr[1] if thr is not None and thr[1] is not None and thr[1] > now else None
+    if until is None:
+        until = _name_wait(con, uname_in, client, now)
+    if until is not None:
+        wait = max(1, int((until - now).total_seconds() + 0.999))
+        audit(con, uname_in, "login_throttled", f"client {client}, "
+              f"{thr[0] if thr else 0} failures, wait {wait} s")
         raise AuthError(f"Đăng nhập sai nhiều lần: hãy thử lại sau {wait} giây",
                         f"Too many failed sign-ins: try again in {wait} seconds", retry_after=wait)
     row = con.execute("SELECT name, role, unit_code, pw_hash FROM users WHERE name = ?", [uname_in]).fetchone()
     ok = False
     if row is None:
         # same work as a real check, so timing does not reveal which names exist
-        verify_password(password or "", hash_password("x" * MIN_PASSWORD))
+        verify_password(password or "", _dummy_hash())
     else:
         ok = verify_password(password or "", row[3])
     if not ok:
@@ -207,6 +219,36 @@ def login(con, name: str, password: str, client: str = "local") -> User:
     con.execute("UPDATE users SET failed_count = 0, locked_until = NULL, last_login = ? WHERE name = ?", [now, uname])
     audit(con, uname, "login", f"client {client}")
     return User(uname, role, unit_code)
+
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A stored-hash stand-in for unknown names, made once (making it is a second scrypt run,
+    which made an unknown name slower to refuse than a known one)."""
+    if not _DUMMY:
+        _DUMMY.append(hash_password("x" * MIN_PASSWORD))
+    return _DUMMY[0]
+
+
+def _name_wait(con, name: str, client: str, now):
+    """Until when a client that never signed in as `name` must wait because the name itself
+    is being guessed at (NAME_FREE failures within NAME_WINDOW, since the last unlock); None
+    when it need not. Read from the audit log: the failures and sign-ins are there already."""
+    since = con.execute("SELECT max(\"at\") FROM audit WHERE action = 'unlock' AND starts_with(detail, ?)",
+                        [name + ":"]).fetchone()[0]
+    since = max(since, now - NAME_WINDOW) if since is not None else now - NAME_WINDOW
+    n, last = con.execute("SELECT count(*), max(\"at\") FROM audit WHERE action = 'login_failed' "
+                          "AND user_name = ? AND \"at\" > ?", [name, since]).fetchone()
+    if n < NAME_FREE:
+        return None
+    known = con.execute("SELECT 1 FROM audit WHERE action = 'login' AND user_name = ? AND detail = ? LIMIT 1",
+                        [name, f"client {client}"]).fetchone()
+    if known:
+        return None
+    until = last + timedelta(seconds=min(NAME_MAX_DELAY, 2 ** (n - NAME_FREE + 1)))
+    return until if until > now else None
 
 
 def unlock(con, name: str, by: str | None = None) -> int:

@@ -36,6 +36,7 @@ def test_failures_slow_the_failing_client_and_never_lock_the_account(con, monkey
     now = [datetime(2022, 9, 5, 8, 0, 0)]
     monkeypatch.setattr(clock, "now", lambda: now[0])
     auth.add_user(con, "chutich", "leader", "mat-khau-chu-tich")
+    auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.5")     # the chairman's own machine
     # thirty wrong passwords from one client, each as soon as it is allowed
     wrong = refused_fast = 0
     while wrong < 30:
@@ -47,20 +48,64 @@ def test_failures_slow_the_failing_client_and_never_lock_the_account(con, monkey
                 now[0] += timedelta(seconds=exc.retry_after)
             else:
                 wrong += 1
-    assert refused_fast == 30 - auth.FREE_FAILURES     # every try after the third failure had to wait
+    # every try after the third failure had to wait (from the tenth on, also for the name)
+    assert refused_fast >= 30 - auth.FREE_FAILURES
     # the delay grows 2, 4, 8, 16 s and stays at 30 s
     assert [auth.throttle_delay(n) for n in (1, 2, 3, 4, 5, 6, 7, 30)] == [0, 0, 2, 4, 8, 16, 30, 30]
     # the chairman, from another machine, is not slowed at all
     assert auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.5").role == "leader"
-    # from the attacker's machine the right password waits at most 30 s
+    # from the attacker's machine the right password waits (at most the name's ceiling)
     with pytest.raises(auth.AuthError) as e:
         auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.66")
-    assert 0 < e.value.retry_after <= auth.MAX_DELAY
-    now[0] += timedelta(seconds=auth.MAX_DELAY)
+    assert 0 < e.value.retry_after <= auth.NAME_MAX_DELAY
+    now[0] += timedelta(seconds=auth.NAME_MAX_DELAY)
     assert auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.66").name == "chutich"
     # failures and delays are in the audit log
     actions = [a for a, in con.execute("SELECT action FROM audit WHERE user_name = 'chutich'").fetchall()]
     assert "login_failed" in actions and "login_throttled" in actions
+
+
+def test_a_name_guessed_at_from_new_addresses_is_slowed_but_its_owner_is_not(con, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from metrics import clock
+
+    now = [datetime(2022, 9, 5, 8, 0, 0)]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    auth.add_user(con, "chutich", "leader", "mat-khau-chu-tich")
+    auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.5")
+    # a new address for every try escapes the per-client delay; the name's own counts
+    failures, waits = 0, []
+    for i in range(200):
+        if failures == 20:
+            break
+        try:
+            auth.login(con, "chutich", "doan-mo", client=f"203.0.113.{i}")
+        except auth.AuthError as exc:
+            if exc.retry_after:
+                waits.append(exc.retry_after)
+                now[0] += timedelta(seconds=exc.retry_after)
+            else:
+                failures += 1
+    # ten free tries, then 2, 4 … seconds before each next one, at most five minutes
+    assert waits == [2, 4, 8, 16, 32, 64, 128, 256] + [auth.NAME_MAX_DELAY] * 2
+    # the chairman's own machine is not slowed; a new machine of theirs waits at most the ceiling
+    assert auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.5").role == "leader"
+    with pytest.raises(auth.AuthError) as e:
+        auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.9")
+    assert 0 < e.value.retry_after <= auth.NAME_MAX_DELAY
+    auth.unlock(con, "chutich", by="admin")                         # or the administrator lifts it
+    assert auth.login(con, "chutich", "mat-khau-chu-tich", client="10.0.0.9").role == "leader"
+
+
+def test_an_unknown_name_costs_one_password_check(con, monkeypatch):
+    calls = []
+    real = auth.hashlib.scrypt
+    monkeypatch.setattr(auth.hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for _ in range(3):
+        with pytest.raises(auth.AuthError):
+            auth.login(con, "khong-co-ai", "sai-mat-khau")
+    assert len(calls) <= 3 + 1        # one check per try (the stand-in hash made once)
 
 
 def test_an_administrator_lifts_a_delay(con):

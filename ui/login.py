@@ -6,6 +6,7 @@ so a hand-made link cannot widen them.
 """
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import streamlit as st
@@ -164,20 +165,26 @@ def gate(lang: str, requested: str | None = None) -> auth.User:
 
 
 def client_id() -> str:
-    """Who is trying to sign in, as far as the server can tell: the browser's address (the
-    last proxy's view of it when behind one)."""
+    """Who is trying to sign in, as far as the server can tell: the connection's address.
+    X-Forwarded-For is believed only from a proxy named in REFORM_TRUSTED_PROXIES: anyone
+    can send the header, and a new value per attempt would escape the per-client delay."""
     try:
         ip = st.context.ip_address
     except Exception:  # noqa: BLE001 - an older Streamlit or a test run without a context
         ip = None
-    forwarded = None
-    try:
-        forwarded = st.context.headers.get("X-Forwarded-For")
-    except Exception:  # noqa: BLE001
-        pass
-    if isinstance(forwarded, str) and forwarded:
-        ip = forwarded.split(",")[-1].strip() or ip
+    if isinstance(ip, str) and ip in trusted_proxies():
+        forwarded = None
+        try:
+            forwarded = st.context.headers.get("X-Forwarded-For")
+        except Exception:  # noqa: BLE001
+            pass
+        if isinstance(forwarded, str) and forwarded:
+            ip = forwarded.split(",")[-1].strip() or ip
     return ip if isinstance(ip, str) and ip else "local"
+
+
+def trusted_proxies() -> set[str]:
+    return {p.strip() for p in os.environ.get("REFORM_TRUSTED_PROXIES", "").split(",") if p.strip()}
 
 
 def sidebar_account(user: auth.User, lang: str) -> None:
