@@ -78,8 +78,9 @@ def flags_section() -> None:
             "overflow: visible !important; text-overflow: clip !important; }</style>")
     cols = st.container(key="att-counts").columns(len(counts))
     for col, (flag, n) in zip(cols, sorted(counts.items(), key=lambda x: -ap.severity(x[0]))):
-        # a count of units, not of dossiers (beside the overview's dossier counts): say so
-        col.metric(ap.flag_label(flag, lang), t("n_units_value", lang, n=fmt.number(n, lang)),
+        # a count of units, not of dossiers (beside the overview's dossier counts): said in the
+        # label, which wraps; in the value "3 đơn vị" was cut to "3 đ…" in a fifth of 1280 px
+        col.metric(t("n_units_label", lang, label=ap.flag_label(flag, lang)), fmt.number(n, lang),
                    help=t("flag_units_help", lang), border=True)
     st.caption(t("flags_count", lang, n=fmt.number(len(flags), lang),
                  units=fmt.number(flags.unit_code.nunique(), lang)) + " · " + t("flags_order_note", lang))

@@ -116,6 +116,9 @@ def test_what_if_changes_score_and_rank(monkeypatch, demo_db):
 # --- attention: flags, dossiers, roles -------------------------------------------------------------------
 def test_a_flag_opens_its_dossiers(monkeypatch, demo_db):
     at = open_app(monkeypatch, demo_db, "attention", p="2022-08")
+    # the cards count units: said in the label (it wraps), the value a bare number (it is cut)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards and all(label.endswith("(số đơn vị)") and value.isdigit() for label, value in cards.items())
     tables = len(at.dataframe)
     at.button(key="att-flag-CNVPDK-apology_missing").click().run()
     assert_clean(at)
