@@ -229,7 +229,8 @@ def cmd_due(args, profile) -> int:
 def cmd_digest(args, profile) -> int:
     """The morning digest: a page per unit (XLSX and PDF) and the district's summary, written
     to --out and, with --send, mailed (each failure reported and the exit code non-zero)."""
-    from .digest import SmtpSettings, send_digest, write_digest, write_log
+    from .digest import SmtpSettings, send_digest, unit_addresses, write_digest, write_log
+    from .due import due_list
 
     as_of = _day(args.as_of)
     out = Path(args.out)
@@ -237,16 +238,21 @@ def cmd_digest(args, profile) -> int:
     if args.send and settings is None:
         raise InputError("Chưa cấu hình máy chủ thư: đặt [digest] smtp_host trong hồ sơ cấu hình hoặc REFORM_SMTP_HOST",
                          "No mail server configured: set [digest] smtp_host in the profile or REFORM_SMTP_HOST")
+    # the store is held only to read (the list, the addresses) and to audit: never while the
+    # PDFs are drawn or a mail server is retried, when the dashboard would wait on it
     with db.session(args.db, profile) as con:
-        dl, files = write_digest(con, out, as_of, args.within, profile, args.lang)
-        print(f"{len(files.units)} đơn vị, {len(dl.rows)} hồ sơ, tính đến {dl.as_of:%d/%m/%Y}: {out} / "
-              f"{len(files.units)} units, {len(dl.rows)} dossiers as of {dl.as_of.isoformat()}")
-        if not args.send:
-            return 0
-        deliveries = send_digest(con, dl, files, settings, profile, attempts=args.attempts, pause=args.pause,
-                                 lang=args.lang)
-        from .auth import audit
+        dl = due_list(con, as_of, args.within, None, profile)
+        addresses = unit_addresses(con, profile, settings) if args.send else {}
+    files = write_digest(dl, out, profile, args.lang)
+    print(f"{len(files.units)} đơn vị, {len(dl.rows)} hồ sơ, tính đến {dl.as_of:%d/%m/%Y}: {out} / "
+          f"{len(files.units)} units, {len(dl.rows)} dossiers as of {dl.as_of.isoformat()}")
+    if not args.send:
+        return 0
+    deliveries = send_digest(addresses, dl, files, settings, profile, attempts=args.attempts, pause=args.pause,
+                             lang=args.lang)
+    from .auth import audit
 
+    with db.session(args.db, profile) as con:
         audit(con, _cli_user(), "digest", f"{dl.as_of.isoformat()}: " + ", ".join(
             f"{d.unit} {d.status}" for d in deliveries))
     log = write_log(out, deliveries, dl.as_of)

@@ -24,7 +24,7 @@ from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 
-from .due import DueList, due_list
+from .due import DueList
 from .errors import ConfigError
 from .profile import Profile, load_profile
 
@@ -175,12 +175,12 @@ class DigestFiles:
     summary: tuple[Path, Path]
 
 
-def write_digest(con, out: Path, as_of: date | None = None, within: int = 3, profile: Profile | None = None,
-                 lang: str = "vi") -> tuple[DueList, DigestFiles]:
+def write_digest(dl: DueList, out: Path, profile: Profile | None = None, lang: str = "vi") -> DigestFiles:
+    """The files of a due list (due.due_list): no database needed, so the store is not held
+    while the PDFs are drawn."""
     from .i18n import t
 
     profile = profile or load_profile()
-    dl = due_list(con, as_of, within, None, profile)
     out.mkdir(parents=True, exist_ok=True)
     stamp = dl.as_of.isoformat()
     files: dict[str, tuple[Path, Path]] = {}
@@ -195,7 +195,7 @@ def write_digest(con, out: Path, as_of: date | None = None, within: int = 3, pro
     sp = out / f"sap-den-han_{stamp}_tong-hop.pdf"
     sx.write_bytes(unit_xlsx(dl, None, lang))
     sp.write_bytes(unit_pdf(dl, None, t("digest_summary_title", lang, name=profile.jurisdiction_name), lang))
-    return dl, DigestFiles(dl.as_of, files, (sx, sp))
+    return DigestFiles(dl.as_of, files, (sx, sp))
 
 
 # --- sending --------------------------------------------------------------------------------
@@ -243,13 +243,14 @@ def _send_one(settings: SmtpSettings, msg: EmailMessage, attempts: int, pause: f
     return False, attempts, err
 
 
-def send_digest(con, dl: DueList, files: DigestFiles, settings: SmtpSettings, profile: Profile,
-                attempts: int = 3, pause: float = 2.0, lang: str = "vi") -> list[Delivery]:
+def send_digest(addresses: dict[str, str], dl: DueList, files: DigestFiles, settings: SmtpSettings,
+                profile: Profile, attempts: int = 3, pause: float = 2.0, lang: str = "vi") -> list[Delivery]:
+    """Mail each unit its files and the office the summary (addresses from unit_addresses,
+    read before: no database is held through the retries)."""
     from . import fmt
     from .i18n import t
 
     names = {u.code: u.name for u in profile.units}
-    addresses = unit_addresses(con, profile, settings)
     out: list[Delivery] = []
     counts = dl.counts()
     day = fmt.day(dl.as_of, lang)

@@ -113,3 +113,35 @@ def test_send_without_a_server_says_so(window_db, tmp_path, monkeypatch, capsys)
     monkeypatch.delenv("REFORM_SMTP_HOST", raising=False)
     assert main(["digest", "--out", str(tmp_path), "--send", "--db", str(window_db)]) == 2
     assert "REFORM_SMTP_HOST" in capsys.readouterr().err
+
+
+def test_the_store_is_free_while_mail_is_sent(window_db, smtp, tmp_path, monkeypatch):  # noqa: F811
+    # a slow mail server (retries, timeouts) must not hold the database: the dashboard reads
+    # it meanwhile. Each message's arrival checks that another process can open the store now.
+    import subprocess
+    import sys
+
+    inbox, port = smtp()
+    opened: list[int] = []
+    real = inbox.handle_DATA
+
+    async def check_then_accept(server, session, envelope):
+        p = subprocess.run([sys.executable, "-c", "import sys; from metrics import db; "
+                            "db.connect(sys.argv[1], wait=0).close()", str(window_db)],
+                           cwd=Path(__file__).resolve().parent.parent, capture_output=True, timeout=60)
+        opened.append(p.returncode)
+        return await real(server, session, envelope)
+
+    inbox.handle_DATA = check_then_accept
+    con = db.connect(window_db)
+    try:
+        auth.add_user(con, "phuochung", "unit", "mat-khau-xa-ph-1", "21961", email="phuochung@tuyphuoc.example")
+    finally:
+        con.close()
+    monkeypatch.setenv("REFORM_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("REFORM_SMTP_PORT", str(port))
+    monkeypatch.setenv("REFORM_SMTP_SENDER", "cchc@tuyphuoc.example")
+    monkeypatch.setenv("REFORM_DIGEST_OFFICE", "vanphong@tuyphuoc.example")
+    main(["digest", "--as-of", "2022-08-31", "--out", str(tmp_path / "d"), "--send", "--pause", "0",
+          "--db", str(window_db)])
+    assert opened and all(code == 0 for code in opened), opened
