@@ -63,8 +63,11 @@ def _prepare(con, as_of: date | None, within: int, units: list[str] | None, prof
         return None, {}, "", []
     span = con.execute("SELECT min(CAST(received_at AS DATE)), max(CAST(due_at AS DATE)) FROM dossiers "
                        "WHERE is_current").fetchone()
-    start = min(span[0] or as_of, as_of) - timedelta(days=1)
-    end = max(span[1] or as_of, as_of) + timedelta(days=7 * (within + 2) + 30)
+    # the days the data spans, within bounds a mistyped date (a due date in 2099) cannot
+    # stretch: a due date beyond them is never due soon, a dossier received before them is
+    # older than any history the risk needs
+    start = max(min(span[0] or as_of, as_of), as_of - timedelta(days=366 * 20)) - timedelta(days=1)
+    end = min(max(span[1] or as_of, as_of), as_of + timedelta(days=366 * 2)) + timedelta(days=7 * (within + 2) + 30)
     cal = profile.calendar
     calendar_sql(con, cal, start, end)
     gap = sorted({y for y in range(as_of.year, (as_of + timedelta(days=7 * (within + 2))).year + 1)

@@ -40,12 +40,36 @@ def test_working_days_around_the_national_day():
     assert CAL.working_days_between(d, date(2022, 9, 7)) == 3
     assert CAL.working_days_between(date(2022, 8, 26), d) == 3        # Mon 29, Tue 30, Wed 31
     assert CAL.working_days_between(d, date(2022, 8, 26)) == -3
-    assert CAL.add(d, 1) == date(2022, 9, 5)
     # Tết Nhâm Dần: the five days 31/1-4/2/2022 are off
     assert CAL.working_days_between(date(2022, 1, 28), date(2022, 2, 7)) == 1
     # a Saturday worked in exchange is a working day
     cal = Calendar(frozenset(), frozenset({date(2022, 9, 3)}))
     assert cal.working_days_between(date(2022, 9, 2), date(2022, 9, 5)) == 2
+
+
+def test_the_sql_calendar_counts_the_same_days():
+    import duckdb
+
+    from metrics.workdays import calendar_sql
+
+    con = duckdb.connect()
+    calendar_sql(con, CAL, date(2021, 12, 1), date(2024, 1, 31))
+    rows = con.execute("SELECT d, working, n FROM workcal ORDER BY d").fetchall()
+    assert [w for _, w, _ in rows] == [CAL.is_working(d) for d, _, _ in rows]
+    n = dict((d, k) for d, _, k in rows)
+    for a, b in [(date(2022, 8, 31), date(2022, 9, 7)), (date(2022, 1, 28), date(2022, 2, 7)),
+                 (date(2023, 1, 1), date(2023, 12, 31))]:
+        assert n[b] - n[a] == CAL.working_days_between(a, b)
+
+
+def test_a_local_holiday_does_not_make_a_year_covered():
+    # one commune's day off in 2026 is not 2026's national list: Tết would count as working
+    from metrics.profile import _national_holidays
+    from metrics.workdays import load_calendar
+
+    cal = load_calendar({"holidays": ["2026-09-03"]}, _national_holidays())
+    assert not cal.covers(2026) and not cal.is_working(date(2026, 9, 3))
+    assert load_calendar({"holidays": ["2026-09-03"], "years": [2026]}, _national_holidays()).covers(2026)
 
 
 # as of Wednesday 31/8/2022, within 3 working days (5/9, 6/9, 7/9)
