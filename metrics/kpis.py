@@ -72,8 +72,8 @@ COUNTERS: list[Counter] = [
     # is_certification / is_land are unknown (NULL) when the export has no field column: the
     # counters are then unknown, not 0
     Counter("certified", "Hồ sơ chứng thực", "Certification dossiers", NEW, "d.is_certification"),
-    Counter("e_certified", "Chứng thực bản sao điện tử", "Electronic certified copies",
-            f"{NEW} AND d.is_certification", "d.e_certified_copy"),
+    Counter("e_certified", "Chứng thực bản sao điện tử", "Electronic certified copies", NEW,
+            "d.is_certification AND d.e_certified_copy"),
     Counter("land_violation", "Hồ sơ đất đai sai thẩm quyền ở xã", "Land dossiers at a commune",
             f"{NEW} AND d.is_commune", "d.is_land AND NOT d.is_land_mediation"),
     Counter("priority_resolved", "Đã giải quyết (trực tuyến + BCCI)", "Resolved (online + BCCI)",

@@ -91,6 +91,19 @@ def test_one_stop_list_with_field_and_resolving_unit(tmp_path, capsys, fmt):
     assert rows["TP"]["e_certified"] == ""
 
 
+def test_e_copies_without_a_field_column_are_unknown(tmp_path, capsys):
+    # the e-copy column says yes/no, but with no field column nobody knows which dossiers are
+    # certifications: e-certified copies are unknown, as certified is, never 0
+    f = tmp_path / "ban_sao.csv"
+    f.write_text("Mã hồ sơ,Đơn vị,Tên TTHC,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Bản sao điện tử\n"
+                 "BS1,Phòng Tư pháp,Chứng thực bản sao,01/08/2022,03/08/2022,02/08/2022,Có\n"
+                 "BS2,Phòng Tư pháp,Chứng thực chữ ký,02/08/2022,04/08/2022,03/08/2022,Không\n", encoding="utf-8")
+    dbfile, _ = imported(tmp_path, f)
+    rows = kpis(capsys, dbfile)
+    assert rows["TP"]["received_total"] == "2"
+    assert rows["TP"]["certified"] == "" and rows["TP"]["e_certified"] == ""
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_national_sync_record(tmp_path, capsys, fmt):
     dbfile, r = imported(tmp_path, rx.sync_record(tmp_path / "dong_bo", fmt))
