@@ -251,6 +251,22 @@ def test_a_unit_pasted_under_two_level_sections_is_refused(tmp_path):
     assert "The same unit twice in one month (row" in e.value.report()
 
 
+def test_resolved_split_two_ways_gives_the_on_time_rate(tmp_path, capsys):
+    # "Số hồ sơ đã giải quyết" split into Trong hạn / Quá hạn only: Trong hạn holds the early
+    # ones too (resolved_in_time); early and on time alone stay unknown
+    Span = rx.Span
+    table = [[Span("STT", rows=2), Span("Đơn vị", rows=2), Span("Số hồ sơ nhận giải quyết", rows=2),
+              Span("Số hồ sơ đã giải quyết", cols=3), Span("Số hồ sơ đang giải quyết", rows=2)],
+             ["Tổng số", "Trong hạn", "Quá hạn"],
+             [1, "Phòng Tư pháp", 50, 40, 36, 4, 10]]
+    f = rx.write(tmp_path / "bieu_2_cot", "csv", [["BÁO CÁO THÁNG 8 NĂM 2022"]], table, header_rows=2)
+    dbfile, _ = imported(tmp_path, f)
+    tp = kpis(capsys, dbfile)["TP"]
+    assert (tp["resolved"], tp["resolved_in_time"], tp["resolved_late"]) == ("40", "36", "4")
+    assert tp["resolved_early"] == "" and tp["resolved_on_time"] == ""
+    assert float(tp["on_time_rate"]) == pytest.approx(90.0)                # 36 / 40
+
+
 def test_a_quarterly_report_is_refused_with_its_dates(tmp_path):
     f = rx.report_06a(tmp_path / "quy", "csv")
     f.write_text(f.read_text(encoding="utf-8-sig").replace("31/08/2022", "30/09/2022"), encoding="utf-8")

@@ -489,6 +489,14 @@ def map_header_rows(rows: list[list[object]]) -> TableHeader:
         i = assigned.pop("received_direct")
         columns[i] = "received_direct_post"
         assigned["received_direct_post"] = i
+    # resolved split two ways only, "Đúng hạn"/"Trong hạn" beside "Quá hạn" with no "Trước
+    # hạn": the first is every dossier resolved by its due date (early ones included), which
+    # is resolved_in_time; read as on time alone, the on-time rate would be unknown
+    if "resolved_on_time" in assigned and "resolved_late" in assigned and \
+            "resolved_early" not in assigned and "resolved_in_time" not in assigned:
+        i = assigned.pop("resolved_on_time")
+        columns[i] = "resolved_in_time"
+        assigned["resolved_in_time"] = i
     return TableHeader(columns, entity_col, month_col, depth, labels, left_out, unread)
 
 
