@@ -91,6 +91,24 @@ def test_one_stop_list_with_field_and_resolving_unit(tmp_path, capsys, fmt):
     assert rows["TP"]["e_certified"] == ""
 
 
+def test_personal_columns_are_known_by_their_words(tmp_path):
+    # headings the list of personal headings does not spell out are still personal
+    f = tmp_path / "ca_nhan.csv"
+    f.write_text("Mã hồ sơ,Đơn vị,Tên TTHC,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Số CCCD,SĐT người nộp,"
+                 "Địa chỉ thường trú\n"
+                 "CN1,Phòng Tư pháp,Chứng thực,01/08/2022,03/08/2022,02/08/2022,052090001234,0905123456,"
+                 "thôn Vinh Thạnh\n", encoding="utf-8")
+    dbfile, r = imported(tmp_path, f)
+    cols = {c.heading: c for c in r.report.columns}
+    assert [cols[h].reason for h in ("Số CCCD", "SĐT người nộp", "Địa chỉ thường trú")] == ["personal"] * 3
+    con = duckdb.connect(str(dbfile), read_only=True)
+    try:
+        text = str(con.execute("SELECT * FROM dossiers").fetchall())
+    finally:
+        con.close()
+    assert "052090001234" not in text and "0905123456" not in text and "Vinh Thạnh" not in text
+
+
 def test_e_copies_without_a_field_column_are_unknown(tmp_path, capsys):
     # the e-copy column says yes/no, but with no field column nobody knows which dossiers are
     # certifications: e-certified copies are unknown, as certified is, never 0

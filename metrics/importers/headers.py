@@ -179,6 +179,16 @@ def clean_heading(h: object) -> str:
 _DOSSIER_KEYS = {f: _keyset(a) for f, a in DOSSIER_FIELDS.items()}
 _FALLBACK_KEYS = {f: _keyset(a) for f, a in FALLBACK_FIELDS.items()}
 _PERSONAL_KEYS = _keyset(PERSONAL_HEADINGS)
+# words that make any heading personal wherever they stand in it ("Số CCCD", "SĐT người nộp",
+# "Địa chỉ thường trú"): such a column is never read, and never offered for mapping
+_PERSONAL_WORDS = re.compile(r"\b(cccd|cmnd|can cuoc|chung minh nhan dan|dien thoai|sdt|dia chi|ho ten|ho va ten|"
+                             r"ngay sinh|email|e mail|dinh danh|gioi tinh|nguoi nop|chu ho so|giay to)\b")
+
+
+def is_personal(k: str) -> bool:
+    """A cleaned heading (clean_heading) that names personal data."""
+    return k in _PERSONAL_KEYS or any(k.startswith(p + " ") for p in _PERSONAL_KEYS if len(p) >= 6) or \
+        bool(_PERSONAL_WORDS.search(k))
 _UNUSED_KEYS = {k: _keyset(a) for k, a in KNOWN_UNUSED.items()}
 # Headings that begin like a known one but mean something else: never mapped by prefix
 NOT_FIELDS = _keyset(["Đơn vị tính", "Ngày nhận kết quả", "Ngày trả kết quả thực tế cho công dân",
@@ -195,7 +205,7 @@ def map_dossier_heading(h: object, exact_only: bool = False) -> str | None:
             return f
     if exact_only or k in NOT_FIELDS or any(k.startswith(n + " ") for n in NOT_FIELDS):
         return None
-    if k in _PERSONAL_KEYS or any(k in keys for keys in _UNUSED_KEYS.values()):
+    if is_personal(k) or any(k in keys for keys in _UNUSED_KEYS.values()):
         return None
     # a heading that starts with a known one: "Ngày hẹn trả kết quả cho công dân"
     best, best_len = None, 0
@@ -238,7 +248,7 @@ def dossier_left_out_reason(h: object) -> str:
     k = clean_heading(h)
     if not k:
         return "empty"
-    if k in _PERSONAL_KEYS or any(k.startswith(p + " ") for p in _PERSONAL_KEYS if len(p) >= 6):
+    if is_personal(k):
         return "personal"
     for reason, keys in _UNUSED_KEYS.items():
         if k in keys:
