@@ -185,19 +185,3 @@ def points_by_unit(con, start: date, end: date | None = None, profile: Profile |
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
 
-
-def value_for_gain(row, indicators, key: str, gain: float) -> float | None:
-    """The indicator's KPI value that adds `gain` points to a member's own score, the others
-    held (a row of score.score_frame: value_<key>, indicators_used): the score's own formula
-    solved for one indicator, no search. None when the indicator alone cannot give that much
-    (it would pass its full mark) or is not scored for this member."""
-    used = [i for i in indicators if i.key in str(row.get("indicators_used") or "").split(",")]
-    ind = next((i for i in used if i.key == key), None)
-    cur = row.get(f"value_{key}")
-    if ind is None or cur is None or cur is pd.NA or (isinstance(cur, float) and cur != cur):
-        return None
-    total_w = sum(i.weight for i in used)
-    share = min(1.0, float(cur) / ind.full_mark) + gain * total_w / (100.0 * ind.weight)
-    if share > 1.0 + 1e-12:
-        return None
-    return share * ind.full_mark

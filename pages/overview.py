@@ -29,7 +29,6 @@ HEADLINE = [k.key for k in KPIS if k.headline]
 
 # --- 0. the chairman's question first: where do we rank, how far from the target, what gains most
 def first_screen() -> None:
-    from metrics.whatif import value_for_gain
     from ui import ranking_parts as rp
 
     if not data.has("score", "peer_ranking"):
@@ -62,9 +61,13 @@ def first_screen() -> None:
     gap_card = cards.card(t("first_gap", lang), "", status=None, key="first-gap",
                           body="".join(f'<div class="kc-line">{escape(x)}</div>' for x in lines))
     # the actions that gain most: the indicators losing the most points, and how far each must
-    # go to close the gap to the next place (or to hold the margin) on its own
-    want = nxt["points"] if nxt is not None and not nxt["inside"] else \
-        (tgt["points"] if tgt is not None and not tgt["inside"] else None)
+    # go on its own to reach the next place — what_it_takes, the ranking page's own answer
+    # (a second formula here gave 50,8 % where that page said 50,7 %)
+    want = nxt["points"] if nxt is not None and not nxt["inside"] else None
+    needed = {}
+    if want:
+        needed = {n.indicator: n.needed for n in
+                  data.query("what_it_takes", f.start, f.end, target_rank=rank - 1, module="whatif")}
     lost = sorted(((ind, me.get(f"points_{ind.key}")) for ind in prof.indicators
                    if not fmt.is_missing(me.get(f"points_{ind.key}")) and me.get(f"points_{ind.key}") > 0.05),
                   key=lambda x: -x[1])[:2]
@@ -72,7 +75,7 @@ def first_screen() -> None:
     for ind, pts in lost:
         k = KPI_BY_KEY[ind.kpi]
         cur = me.get(f"value_{ind.key}")
-        need = value_for_gain(me, prof.indicators, ind.key, want) if want else None
+        need = needed.get(ind.key)
         if need is not None:
             actions.append(t("first_action_to", lang, label=k.label(lang), now=fmt.percent(cur, lang),
                              need=fmt.percent(need, lang), points=fmt.decimal(want, lang, 2)))
