@@ -438,7 +438,9 @@ def _date_hints(con, present: set[str]) -> dict[str, list]:
         by_shape: dict[str, list[str]] = {}
         for v in sample:
             sh = _shape(v)
-            if sh is not None and not sh.replace("9", "") in ("", "."):   # bare numbers: Excel serials
+            # Excel serials (44805, 44805.5) take their own path; longer bare digits are dates
+            # written without separators (the sync record's yyyyMMddHHmmss, yyyymmdd)
+            if sh is not None and not (sh.replace("9", "") in ("", ".") and len(sh.split(".")[0]) <= 5):
                 by_shape.setdefault(sh, []).append(v)
         plan = []
         for sh, values in sorted(by_shape.items(), key=lambda x: -len(x[1])):
