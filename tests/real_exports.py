@@ -232,7 +232,9 @@ SYNC_HEADER = ["MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "KenhTh
                "NgayTra", "TrangThaiHoSo", "HinhThuc", "DonViXuLy", "DuocThanhToanTrucTuyen",
                "HoSoCoThanhPhanSoHoa"]
 SYNC_ROWS = [
-    # 21961 online, finished 2/8 before due 3/8: early; no fee; digitised
+    # fee state (DuocThanhToanTrucTuyen): 1 and 2 are paid online; 0 (the exporters' default) and
+    # 3 are not paid online but do not say whether a fee is due: fee-bearing stays unknown
+    # 21961 online, finished 2/8 before due 3/8: early; code 0; digitised
     ("000.00.21.H08-220801-0001", "1.001193", "Đăng ký khai sinh", "G09-HT", "Hộ tịch", "2",
      "20220801073000", "20220801080000", "20220803170000", "20220802100000", "20220803090000", "10", "0",
      "UBND xã Phước Hưng", "0", "1"),
@@ -240,7 +242,7 @@ SYNC_ROWS = [
     ("000.00.21.H08-220805-0002", "2.000815", "Chứng thực bản sao từ bản chính", "G09-CT", "Chứng thực", "1",
      "20220805080000", "20220805080000", "20220805170000", "20220805110000", "20220805113000", "10", "0",
      "UBND xã Phước Hưng", "1", "0"),
-    # 21961 by post, finished 25/8 after due 20/8: late; fee not paid online; land at a commune
+    # 21961 by post, finished 25/8 after due 20/8: late; code 3, not paid online; land at a commune
     ("000.00.21.H08-220810-0003", "1.004227", "Đăng ký biến động đất đai", "G09-DD", "Đất đai", "3",
      "20220809160000", "20220810080000", "20220820170000", "20220825090000", "20220826080000", "10", "1",
      "UBND xã Phước Hưng", "3", "1"),
@@ -258,17 +260,19 @@ SYNC_ROWS = [
 SYNC_EXPECTED = {
     "21961": dict(received_total=4, received_online=2, received_direct=1, received_post=1, received_direct_post=2,
                   carried_over=0, resolved=3, resolved_early=1, resolved_on_time=1, resolved_late=1,
-                  resolved_in_time=2, pending=1, pending_in_time=1, pending_overdue=0, fee_dossiers=2,
+                  resolved_in_time=2, pending=1, pending_in_time=1, pending_overdue=0,
                   paid_online=1, digitised=2, certified=1, land_violation=1, priority_resolved=2,
                   priority_early=1, direct_resolved=1, direct_early=0),
     "21958": dict(received_total=1, received_online=0, received_direct=1, received_post=0, resolved=1,
-                  resolved_early=1, pending=0, fee_dossiers=0, paid_online=0, digitised=0, certified=0,
+                  resolved_early=1, pending=0, paid_online=0, digitised=0, certified=0,
                   land_violation=0),
 }
-SYNC_KPIS = {"21961": dict(online_rate=50.0, online_payment_rate=50.0, digitisation_rate=200 / 3,
+SYNC_KPIS = {"21961": dict(online_rate=50.0, digitisation_rate=200 / 3,
                            on_time_rate=200 / 3, progress_766=75.0)}
-# HinhThuc's meaning is not known (left out, said): the post return and everything rated stay unknown
-SYNC_UNKNOWN = ["result_by_post", "rated", "satisfied", "e_result", "apologised", "e_certified"]
+# HinhThuc's meaning is not known (left out, said): the post return and everything rated stay
+# unknown; so do fee-bearing dossiers (codes 0 and 3) and with them the online-payment rate
+SYNC_UNKNOWN = ["result_by_post", "rated", "satisfied", "e_result", "apologised", "e_certified", "fee_dossiers",
+                "online_payment_rate"]
 
 
 def sync_record(path: Path, fmt: str) -> Path:

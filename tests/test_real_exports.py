@@ -130,11 +130,32 @@ def test_national_sync_record(tmp_path, capsys, fmt):
     rows = kpis(capsys, dbfile)
     for name in rx.SYNC_UNKNOWN:
         assert rows["21961"][name] == "", name
+    assert rows["21958"]["fee_dossiers"] == ""
+    assert "fee_dossiers" in r.report.unknown_counters and "online_payment_rate" in r.report.unknown_kpis
+    # five dossiers kept, one paid online (code 1): four say nothing of a fee
+    assert any(vi.startswith("4 hồ sơ có tình trạng thanh toán 0, 3") for vi, _ in r.report.notes)
     cols = {c.heading: c for c in r.report.columns}
     assert cols["HinhThuc"].reason == "meaning_unknown"
     assert cols["NgayTra"].reason == "duplicate" and cols["NgayTra"].note == "M"   # NgayKetThucXuLy is read
     assert cols["DuocThanhToanTrucTuyen"].read_as == "fee_payment"
     assert {cols[h].reason for h in ("ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai")} == {"personal"}
+
+
+def test_a_fee_state_in_words_or_taught_gives_the_fee_bearing_count(tmp_path, capsys):
+    # words say whether a fee is due; 1 and 2 are paid online whatever else the file says
+    f = tmp_path / "phi.csv"
+    f.write_text("Mã hồ sơ,Đơn vị,Tên TTHC,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Tình trạng thanh toán\n"
+                 "P1,Phòng Tư pháp,Chứng thực,01/08/2022,03/08/2022,02/08/2022,Không có phí\n"
+                 "P2,Phòng Tư pháp,Chứng thực,01/08/2022,03/08/2022,02/08/2022,Chưa thanh toán\n"
+                 "P3,Phòng Tư pháp,Chứng thực,01/08/2022,03/08/2022,02/08/2022,2\n"
+                 "P4,Phòng Tư pháp,Chứng thực,01/08/2022,03/08/2022,02/08/2022,Đã thanh toán trực tuyến\n",
+                 encoding="utf-8")
+    dbfile, r = imported(tmp_path, f)
+    rows = kpis(capsys, dbfile)
+    # fee-bearing: P2, P3, P4 (3); paid online: P3, P4 (2); rate 2/3
+    assert (rows["TP"]["fee_dossiers"], rows["TP"]["paid_online"]) == ("3", "2")
+    assert float(rows["TP"]["online_payment_rate"]) == pytest.approx(200 / 3)
+    assert "fee_dossiers" not in r.report.unknown_counters
 
 
 def current_report_rows(dbfile) -> dict:

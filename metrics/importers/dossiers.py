@@ -12,6 +12,7 @@ from operator import itemgetter
 import duckdb
 
 from ..errors import ImportRejected, Problem, ProblemList
+from ..fmt import number
 from ..i18n import t
 from ..profile import Profile
 from ..textnorm import key
@@ -246,12 +247,13 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
         pairs = []
         for raw in _distinct(con, "fee_payment"):
             said = taught("fee_payment", raw)
-            v = parse_fee_payment(said) if said else parse_fee_payment(raw)
+            v = parse_fee_payment(said, taught=True) if said else parse_fee_payment(raw)
             if v is None:
                 _report_value(con, problems, "fee_payment", headers["fee_payment"], raw,
                               "Tình trạng thanh toán không đọc được", "Unreadable fee state",
-                              "0 (không phí), 1 hoặc 2 (đã thanh toán trực tuyến), 3 (có phí, chưa thanh toán "
-                              "trực tuyến)", "0 (no fee), 1 or 2 (paid online), 3 (fee not paid online)",
+                              "1 hoặc 2 (đã thanh toán trực tuyến), 0 hoặc 3 (chưa thanh toán trực tuyến), "
+                              "«Không có phí», «Chưa thanh toán»", "1 or 2 (paid online), 0 or 3 (not paid "
+                              "online), «Không có phí» (no fee), «Chưa thanh toán» (not paid)",
                               learn=("value", "fee_payment", raw))
             else:
                 pairs.append((raw, v[0], v[1]))
@@ -362,7 +364,8 @@ def typed_sql(present: set[str], hints: dict[str, str] | None = None, only: set[
                                                          "apology_sent") if f in present]
     if "fee_payment" in present:
         # the coded fee state gives both flags, unless the export has their own columns too
-        coded = {"has_fee": "coalesce(mfp.has_fee, FALSE)", "paid_online": "coalesce(mfp.paid, FALSE)"}
+        # has_fee NULL (unknown) for a code that does not say; a blank cell is not paid online
+        coded = {"has_fee": "mfp.has_fee", "paid_online": "coalesce(mfp.paid, FALSE)"}
         cols = [(n, coded[n], "mfp") if n in coded and n not in present else (n, e, a) for n, e, a in cols]
     if only is not None:
         cols = [c for c in cols if c[0] in only]
@@ -551,8 +554,30 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
                         f"({typed_sql(present, checked['hints'], only={'unit_code'})})").fetchone()[0]
     report.columns = column_report(head, mapping, unit_note)
     report.unknown_counters = counters_unknown_without(present)
+    if "fee_payment" in present and "has_fee" not in present:
+        _fee_unknown(con, report)
     return {"rows": checked["codes"], "periods": periods, "units": units, "present": sorted(present),
             "repeats": checked["repeats"], "report": report}
+
+
+def _fee_unknown(con, report: FileReport) -> None:
+    """A coded fee state (0, 3 or blank) says "not paid online" but not whether a fee is due:
+    the fee-bearing count, the online-payment rate's denominator, is then unknown, said."""
+    n = con.execute("SELECT count(*) FROM stg s LEFT JOIN map_fee_payment mfp ON mfp.raw = s.f_fee_payment "
+                    "WHERE mfp.has_fee IS NULL").fetchone()[0]
+    if not n:
+        return
+    if "fee_dossiers" not in report.unknown_counters:
+        report.unknown_counters.append("fee_dossiers")
+    report.notes.append((
+        f"{number(n)} hồ sơ có tình trạng thanh toán 0, 3 hoặc để trống: chưa thanh toán trực tuyến, nhưng tệp không "
+        "cho biết hồ sơ có phí hay không (phần mềm xuất ghi 0 cho mọi hồ sơ chưa thanh toán; hồ sơ có phí lấy từ "
+        "CSDL quốc gia về TTHC). Số hồ sơ có phí và tỷ lệ thanh toán trực tuyến để trống; dạy mẫu tệp nếu "
+        "mã 0 của hệ thống mình nghĩa là «không có phí».",
+        f"{number(n, 'en')} dossiers have fee state 0, 3 or blank: not paid online, but the file does not say whether a fee "
+        "is due (exporters write 0 for every dossier not paid online; fee-bearing comes from the national "
+        "procedure catalogue). Fee-bearing dossiers and the online-payment rate are left unknown; teach the "
+        "layout if your system's 0 means «no fee»."))
 
 
 def _missing_problem(f: str, head: list[object]) -> Problem:

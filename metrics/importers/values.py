@@ -72,21 +72,28 @@ def parse_channel(raw: object) -> int | None:
     return None
 
 
-# The sync record's fee state (DuocThanhToanTrucTuyen): 0 no fee (the exporter's default),
-# 1 paid online on the national portal, 2 paid online through the province's gateway, 3 a
-# fee not paid online. Returned as (has_fee, paid_online).
-FEE_CODES = {"0": (False, False), "1": (True, True), "2": (True, True), "3": (True, False)}
+# The sync record's fee state (DuocThanhToanTrucTuyen): 1 paid online on the national portal,
+# 2 paid online through the province's gateway. Every other code (0, the exporters' default
+# written whatever the fee, and 3) says only "not paid online": whether the dossier bears a
+# fee comes from the national procedure catalogue, not from this column, so it stays unknown.
+# Returned as (has_fee, paid_online); has_fee None is unknown.
+FEE_CODES = {"0": (None, False), "1": (True, True), "2": (True, True), "3": (None, False)}
+# what a user says a code means when teaching a layout (the meanings offered in the form)
+FEE_MEANINGS = {"0": (False, False), "1": (True, True), "3": (True, False)}
 
 
-def parse_fee_payment(raw: object) -> tuple[bool, bool] | None:
-    """(has_fee, paid_online) from a coded or worded fee state; None if unreadable."""
+def parse_fee_payment(raw: object, taught: bool = False) -> tuple[bool | None, bool] | None:
+    """(has_fee, paid_online) from a coded or worded fee state; None if unreadable.
+    `taught`: raw is a meaning the user picked (FEE_MEANINGS), not a cell of the file."""
     if raw is None:
-        return (False, False)
+        return (None, False)
     k = key(raw)
+    if taught and k in FEE_MEANINGS:
+        return FEE_MEANINGS[k]
     if k.endswith(" 0") and k[:-2] in FEE_CODES:
         k = k[:-2]
     if k == "":
-        return (False, False)
+        return (None, False)
     if k in FEE_CODES:
         return FEE_CODES[k]
     if k.startswith(("khong co phi", "khong thu phi", "mien phi", "khong phat sinh", "khong co nghia vu")):
