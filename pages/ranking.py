@@ -14,7 +14,7 @@ from metrics.export import figures as export_figures
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY
 from ui import components as c
-from ui import boot, data, figures, notes_ui, state
+from ui import boot, cards, data, figures, inline_charts, notes_ui, state
 from ui import ranking_parts as rp
 from ui.attention_parts import allowed
 
@@ -85,20 +85,37 @@ def standing() -> None:
                 st.caption(t("gap_behind", lang, rank=place, name=gap["name"]))
 
 
-st.header(t("rank_standing_title", lang, peers=PEERS))
-if not HAS_PEERS:
+# One section at a time: the page held nine charts and six tables (3.3 s to draw at 1280×720,
+# most of it below the screen); each section is a click away and in the link (?sec=whatif).
+SECTIONS = ("standing", "points", "whatif", "projection", "leagues", "index")
+state.from_url("rk_section", "sec", "standing", str, SECTIONS)
+section = st.segmented_control(t("rank_sections", lang), SECTIONS, key="rk_section", required=True,
+                               format_func=lambda k: t(f"rank_section_{k}", lang), label_visibility="collapsed")
+state.to_url("sec", section, "standing")
+
+
+def shown(name: str) -> bool:
+    return section == name
+
+
+if shown("standing"):
+    st.header(t("rank_standing_title", lang, peers=PEERS))
+if not shown("standing"):
+    pass
+elif not HAS_PEERS:
     c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
     st.page_link("pages/import_desk.py", label=t("page_import_desk", lang), icon=":material/upload_file:")
 else:
     with c.guarded(lang):
         standing()
-    left, right = st.columns([1, 1])
-    with left, c.guarded(lang):
-        c.plot(charts.peer_bars(ranking, lang, TARGET, STRETCH), key="rk-peers")
-    with right, c.guarded(lang):
+    # the overview's light charts (ui/inline_charts.py), drawn with the page: no chart library
+    # to load before the first section shows
+    with c.guarded(lang):
         win = f.trend_window(12)
         hist = data.query("rank_history", win[0], win[1], module="score")
-        c.plot(charts.rank_trend(hist, lang, TARGET, annotations=notes_ui.events(win[0], win[1])), key="rk-trend")
+        st.html(cards.columns([inline_charts.peer_bars(ranking, lang, TARGET, STRETCH),
+                               inline_charts.rank_trend(hist, lang, TARGET,
+                                                        annotations=notes_ui.events(win[0], win[1]))], [1, 1]))
 
 
 # --- 1b. which score this is: the estimate, and the official table beside it when imported -----------
@@ -137,8 +154,9 @@ def official_section() -> None:
     }), hide_index=True, width="stretch")
 
 
-with c.guarded(lang):
-    official_section()
+if shown("standing"):
+    with c.guarded(lang):
+        official_section()
 
 
 # --- 2. the road to the target: what it takes ---------------------------------------------------------
@@ -164,7 +182,7 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-if HAS_PEERS and data.has("whatif", "what_it_takes"):
+if shown("standing") and HAS_PEERS and data.has("whatif", "what_it_takes"):
     st.header(t("road_title", lang, stretch=STRETCH, target=TARGET))
     st.caption(t("road_help", lang))
     cols = st.columns(2)
@@ -202,7 +220,9 @@ def points_section() -> None:
         st.caption(t("points_by_unit_help", lang, name=NAME))
 
 
-if HAS_PEERS:
+if shown("points") and not HAS_PEERS:
+    c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
+if shown("points") and HAS_PEERS:
     st.header(t("points_title_page", lang))
     with c.guarded(lang):
         points_section()
@@ -310,7 +330,9 @@ def state_counter(name: str) -> str:
     return COUNTER[name].vi.lower() if lang == "vi" else COUNTER[name].en.lower()
 
 
-if HAS_PEERS and data.has("whatif", "simulate"):
+if shown("whatif") and not HAS_PEERS:
+    c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
+if shown("whatif") and HAS_PEERS and data.has("whatif", "simulate"):
     st.header(t("whatif_title", lang))
     tab_ind, tab_unit = st.tabs([t("whatif_by_indicator", lang, name=NAME), t("whatif_by_unit", lang)])
     with tab_ind, c.guarded(lang):
@@ -360,7 +382,9 @@ def projection_section() -> None:
                  n=proj.months_used))
 
 
-if HAS_PEERS and data.has("projection", "project"):
+if shown("projection") and not HAS_PEERS:
+    c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
+if shown("projection") and HAS_PEERS and data.has("projection", "project"):
     st.header(t("projection_title", lang))
     with c.guarded(lang):
         projection_section()
@@ -395,8 +419,11 @@ def league(group: str) -> None:
         st.caption(t("league_score_note", lang))
 
 
-st.header(t("leagues_title", lang))
-if not allowed("see_all_units"):
+if shown("leagues"):
+    st.header(t("leagues_title", lang))
+if not shown("leagues"):
+    pass
+elif not allowed("see_all_units"):
     st.info(t("not_for_unit_role", lang), icon=":material/lock:")
 elif data.has("score", "unit_league"):
     tab_c, tab_d = st.tabs([t("group_communes", lang), t("group_departments", lang)])
@@ -434,6 +461,7 @@ def index_section() -> None:
     st.caption(t("index_help", lang))
 
 
-st.header(t("index_title", lang))
-with c.guarded(lang):
-    index_section()
+if shown("index"):
+    st.header(t("index_title", lang))
+    with c.guarded(lang):
+        index_section()

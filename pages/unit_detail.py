@@ -70,27 +70,33 @@ with c.guarded(lang):
 with c.guarded(lang):
     notes_ui.unit_review(f, unit)
 
-tabs = st.tabs([t("tab_trends", lang), t("tab_measures", lang), t("tab_procedures", lang), t("tab_fields", lang),
-                t("tab_reconciliation", lang)])
+# One view at a time, not tabs: tabs draw every tab's charts (a dozen trends, the measures, two
+# breakdowns: 4 s at 1280×720) before the first one shows; the view is in the link (?view=fields).
+VIEWS = ("trends", "measures", "procedures", "fields", "reconciliation")
+state.from_url("ud_view", "view", "trends", str, VIEWS)
+view_name = st.segmented_control(t("unit_views", lang), VIEWS, key="ud_view", required=True,
+                                 format_func=lambda k: t(f"tab_{k}", lang), label_visibility="collapsed")
+state.to_url("view", view_name, "trends")
 
-with tabs[0], c.guarded(lang):
+
+def trends() -> None:
     start, end = f.trend_window(12)
     series = data.query("kpi_series", start, end, units=[unit])
     if series.empty:
         c.empty_state(lang, "no_data_unit_window", None, unit=u.name)
-    else:
-        st.caption(t("trend_caption", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
-        known = [k for k in KPIS if series[k.key].notna().any()]
-        unknown = [k for k in KPIS if k not in known]
-        for i in range(0, len(known), 2):
-            cols = st.columns(2)
-            for col, k in zip(cols, known[i:i + 2]):
-                with col:
-                    c.plot(charts.figure_for(k.key, series, lang, prof.goals.get(k.key), height=300,
-                                             annotations=notes_ui.events(start, end, unit)),
-                           key=f"ud-trend-{k.key}")
-        if unknown:
-            st.caption(t("kpis_without_data", lang, names=", ".join(k.short(lang) for k in unknown)))
+        return
+    st.caption(t("trend_caption", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
+    known = [k for k in KPIS if series[k.key].notna().any()]
+    unknown = [k for k in KPIS if k not in known]
+    for i in range(0, len(known), 2):
+        cols = st.columns(2)
+        for col, k in zip(cols, known[i:i + 2]):
+            with col:
+                c.plot(charts.figure_for(k.key, series, lang, prof.goals.get(k.key), height=300,
+                                         annotations=notes_ui.events(start, end, unit)),
+                       key=f"ud-trend-{k.key}")
+    if unknown:
+        st.caption(t("kpis_without_data", lang, names=", ".join(k.short(lang) for k in unknown)))
 
 
 def breakdown(by: str) -> None:
@@ -116,17 +122,11 @@ def breakdown(by: str) -> None:
     st.dataframe(view, hide_index=True, width="stretch")
 
 
-with tabs[1], c.guarded(lang):
-    notes_ui.measures_block(f, [unit], unit, key="ud")
-with tabs[2], c.guarded(lang):
-    breakdown("procedure")
-with tabs[3], c.guarded(lang):
-    breakdown("field")
-
 RECON = ["received_total", "received_online", "resolved", "resolved_early", "resolved_on_time", "resolved_late",
          "pending", "pending_in_time", "pending_overdue"]
 
-with tabs[4], c.guarded(lang):
+
+def reconciliation() -> None:
     rec = data.query("reconciliation", f.start, f.end, unit=unit)
     if rec.empty:
         c.empty_state(lang, "no_reconciliation", None, unit=u.name, period=f.period_label())
@@ -145,3 +145,14 @@ with tabs[4], c.guarded(lang):
             st.dataframe(view.style.apply(
                 lambda col: ["background-color: #fcd9a8" if not fmt.is_missing(d) and d != 0 else "" for d in diffs],
                 subset=[t("difference", lang)]), hide_index=True, width="stretch")
+
+
+with c.guarded(lang):
+    if view_name == "trends":
+        trends()
+    elif view_name == "measures":
+        notes_ui.measures_block(f, [unit], unit, key="ud")
+    elif view_name in ("procedures", "fields"):
+        breakdown(view_name[:-1])
+    else:
+        reconciliation()

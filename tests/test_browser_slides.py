@@ -95,7 +95,7 @@ def test_ranking_what_if_and_attention_in_the_browser(server):
             page = browser.new_page(viewport={"width": 1600, "height": 2400})
             page.on("console", lambda m: console.append(f"{m.text} @ {(m.location or {}).get('url')}")
                     if m.type == "error" and not _known_noise(m) else None)
-            goto(page, server + "/ranking?p=2022-08")
+            goto(page, server + "/ranking?p=2022-08&sec=whatif")
             took = wait_ready(page)
             assert took < 20
             assert page.inner_text("h1") == t("page_ranking", "vi")

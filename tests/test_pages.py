@@ -249,9 +249,15 @@ def test_unit_detail_breakdowns_and_reconciliation(monkeypatch, sample_db):
     at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="TP")
     body = texts(at)
     assert "Phòng Tư pháp" in body
-    # the sample has a II.06a report for TP in 08/2022 beside its dossiers
+    # one view at a time: the trends first, nothing of the other views drawn
+    assert not [df for df in at.dataframe if "Báo cáo II.06a" in df.value.columns]
+    # the sample has a II.06a report for TP in 08/2022 beside its dossiers; the link keeps the view
+    at.segmented_control(key="ud_view").set_value("reconciliation").run()
+    assert_clean(at)
+    assert at.query_params["view"] == "reconciliation"
     recon = [df.value for df in at.dataframe if "Báo cáo II.06a" in df.value.columns]
     assert recon and list(recon[0]["Báo cáo II.06a"])[0] == "10"
+    at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="TP", view="procedures")
     procs = [df.value for df in at.dataframe if "Thủ tục" in df.value.columns]
     assert procs and len(procs[0]) >= 2
 

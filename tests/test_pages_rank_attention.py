@@ -41,12 +41,19 @@ def test_new_pages_render_with_the_demo_data(monkeypatch, demo_db, page):
         m = metrics(at)
         assert "/" in m[t("rank", "vi")]
         assert t("road_title", "vi", stretch=4, target=5) in body
-        assert t("projection_title", "vi") in body
-        assert len(plotly_specs(at)) >= 6
+        # one section at a time: the standing's two light charts (no Plotly to load), the
+        # projection a click away
+        assert not plotly_specs(at) and t("projection_title", "vi") not in body
+        charts_html = " ".join(h.proto.body for h in at.get("html"))
+        assert t("rank_trend", "vi") in charts_html and "Tuy Phước" in charts_html
         # what it takes, in plain words: rank 5 in 08/2022 in the demo, so inside the
         # target; the road to 4 indicator by indicator, or "not enough on its own"
         assert t("road_inside", "vi", rank=5, place=5) in body
         assert " lên " in body and "không đủ nếu chỉ cải thiện chỉ số này" in body
+        at.segmented_control(key="rk_section").set_value("projection").run()
+        assert_clean(at)
+        assert t("projection_title", "vi") in texts(at) and at.query_params["sec"] == "projection"
+        assert t("road_title", "vi", stretch=4, target=5) not in texts(at)
     if page == "attention":
         assert t("attention_title", "vi", month="Tháng 8/2022") in body
         assert t("streaks_title", "vi") in body                      # an administrator sees the officials
@@ -80,16 +87,20 @@ def test_ranking_without_peer_figures_says_so(monkeypatch, sample_db):
     at = open_app(monkeypatch, sample_db, "ranking", p="2022-03")
     body = texts(at)
     assert t("needs_peer_data", "vi") in body
-    # what needs no peers still shows: the units' leagues
-    assert t("leagues_title", "vi") in body
+    # what needs no peers still shows: the units' leagues, one click away
+    at.segmented_control(key="rk_section").set_value("leagues").run()
+    assert_clean(at)
+    assert t("leagues_title", "vi") in texts(at) and t("needs_peer_data", "vi") not in texts(at)
 
 
 # --- what-if ---------------------------------------------------------------------------------------------
 def test_what_if_changes_score_and_rank(monkeypatch, demo_db):
     at = open_app(monkeypatch, demo_db, "ranking", p="2022-08")
+    now = metrics(at)[t("service_score", "vi")]
+    at.segmented_control(key="rk_section").set_value("whatif").run()
     before = metrics(at)
     score_label, rank_label = t("whatif_score", "vi"), t("whatif_rank", "vi")
-    assert before[score_label] == before[t("service_score", "vi")]         # untouched sliders change nothing
+    assert before[score_label] == now                                      # untouched sliders change nothing
     slider = next(s for s in at.select_slider if s.key.startswith("rk-wi-online_payment-"))
     slider.set_value(100.0).run()
     assert_clean(at)
@@ -209,7 +220,10 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     svg = base64.b64decode(re.search(r'base64,([^"]+)"', trend[0]).group(1)).decode()
     assert "Xe tuyên truyền lưu động" in svg and "Xe tuyên truyền lưu động" in trend[0]
     at.switch_page("pages/ranking.py").run()
-    assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) >= 2
+    trend = [h.proto.body for h in at.get("html") if "Thứ hạng qua các tháng" in h.proto.body]
+    assert trend and "Xe tuyên truyền lưu động" in trend[0]                            # the rank trend
+    at.segmented_control(key="rk_section").set_value("projection").run()
+    assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) == 1        # the projection
     at.sidebar.selectbox(key="u").set_value("TP").run()
     at.switch_page("pages/unit_detail.py").run()
     assert_clean(at)
