@@ -36,8 +36,13 @@ SHOWN = 200
 if f.is_range:
     st.caption(t("attention_range_note", lang, month=MONTH_LABEL))
 
-tabs = st.tabs([t("att_tab_flags", lang), t("att_tab_apology", lang), t("att_tab_commitments", lang),
-                t("att_tab_measures", lang), t("att_tab_events", lang)])
+# One view at a time, not tabs: tabs drew every tab (the measures' charts, the apology chart, two
+# forms) before the flags showed; the view is in the link (?view=apology).
+VIEWS = ("flags", "apology", "commitments", "measures", "events")
+state.from_url("att_view", "view", "flags", str, VIEWS)
+VIEW = st.segmented_control(t("att_views", lang), VIEWS, key="att_view", required=True,
+                            format_func=lambda k: t(f"att_tab_{k}", lang), label_visibility="collapsed")
+state.to_url("view", VIEW, "flags")
 
 
 # --- 1. flags, grouped by unit, worst first -----------------------------------------------------
@@ -104,12 +109,12 @@ def flags_section() -> None:
                         flag_dossiers(unit, r["flag"])
 
 
-with tabs[0]:
+if VIEW == "flags":
     with c.guarded(lang):
         flags_section()
 
     # officials with late dossiers in consecutive months: leaders, officers and admins only
-    if ap.allowed("see_officials") and data.has("flags", "handler_streaks"):
+    if VIEW == "flags" and ap.allowed("see_officials") and data.has("flags", "handler_streaks"):
         st.subheader(t("streaks_title", lang))
         with c.guarded(lang):
             streaks = data.query("handler_streaks", MONTH, module="flags")
@@ -178,14 +183,15 @@ def apology_section() -> None:
                 st.caption(t("shown_first", lang, n=fmt.number(SHOWN, lang)))
 
 
-with tabs[1], c.guarded(lang):
-    if data.has("flags", "apology_status"):
-        apology_section()
-    else:
-        st.info(t("flags_coming", lang), icon=":material/construction:")
+if VIEW == "apology":
+    with c.guarded(lang):
+        if data.has("flags", "apology_status"):
+            apology_section()
+        else:
+            st.info(t("flags_coming", lang), icon=":material/construction:")
 
 # --- 3. commitments ------------------------------------------------------------------------------------
-with tabs[2]:
+if VIEW == "commitments":
     st.subheader(t("review_title", lang, month=fmt.month(MONTH, lang, long=True)))
     with c.guarded(lang):
         notes_ui.review_block(f, f.unit_list, key="att")
@@ -194,13 +200,13 @@ with tabs[2]:
         notes_ui.commitments_block(f, key="att")
 
 # --- 4. the order's measures ----------------------------------------------------------------------
-with tabs[3]:
+if VIEW == "measures":
     st.subheader(t("measures_title", lang, unit=f.selection_label))
     with c.guarded(lang):
         notes_ui.measures_block(f, f.unit_list, f.unit, key="att")
 
 # --- 5. events on the charts --------------------------------------------------------------------------
-with tabs[4]:
+if VIEW == "events":
     st.subheader(t("events_title", lang))
     with c.guarded(lang):
         notes_ui.events_block(f, key="att")

@@ -12,7 +12,7 @@ from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI_BY_KEY, KPIS
 from metrics.profile import LEVEL_LABELS
 from ui import components as c
-from ui import boot, data, notes_ui, state
+from ui import boot, cards, data, inline_charts, notes_ui, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -88,13 +88,16 @@ def trends() -> None:
     st.caption(t("trend_caption", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
     known = [k for k in KPIS if series[k.key].notna().any()]
     unknown = [k for k in KPIS if k not in known]
-    for i in range(0, len(known), 2):
-        cols = st.columns(2)
-        for col, k in zip(cols, known[i:i + 2]):
-            with col:
-                c.plot(charts.figure_for(k.key, series, lang, prof.goals.get(k.key), height=300,
-                                         annotations=notes_ui.events(start, end, unit)),
-                       key=f"ud-trend-{k.key}")
+    # light SVG charts (ui/inline_charts.py), two a row in one element: a dozen Plotly charts took
+    # three seconds to draw at 1280×720
+    series = series.sort_values("period")
+    events = notes_ui.events(start, end, unit)
+    drawn = [inline_charts.kpi_trend(list(series.period), list(series[k.key]), k.key, lang, prof.goals.get(k.key),
+                                     annotations=events, legend=False) for k in known]
+    # the events numbered as on every chart, once above them
+    st.html(inline_charts.event_legend(list(series.period), events, lang)
+            + "".join(cards.columns(drawn[i:i + 2] + [""] * (2 - len(drawn[i:i + 2])))
+                      for i in range(0, len(drawn), 2)))
     if unknown:
         st.caption(t("kpis_without_data", lang, names=", ".join(k.short(lang) for k in unknown)))
 

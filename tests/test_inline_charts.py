@@ -171,3 +171,21 @@ def test_a_kpi_sparkline_draws_rates_in_percent_against_the_goal():
     late = _svg_of(ic.kpi_sparkline(months, [4, 2, 0], "late_count", "vi", goal=0))
     assert f'stroke="{charts.GOOD}" stroke-width="8"' in late          # none late: the goal is met
     assert ic.kpi_sparkline(months, [None, None, 0.9], "on_time_rate", "vi") == ""
+
+
+def test_a_unit_kpi_trend_writes_each_month_its_goal_and_its_events():
+    months = [date(2022, 6, 1), date(2022, 7, 1), date(2022, 8, 1)]
+    events = pd.DataFrame({"event_date": [date(2022, 7, 15)], "text": ["Xe tuyên truyền <lưu động>"]})
+    html = ic.kpi_trend(months, [0.9, None, 0.955], "on_time_rate", "vi", goal=0.95, title="Đúng hạn",
+                        annotations=events)
+    svg = _svg_of(html)
+    # a rate: one line through the known months (July unknown: no point, no label), values written
+    assert re.findall(r'class="v">([^<]*)</text>', svg) == ["90,0 %", "95,5 %"]
+    assert svg.count("<circle") == 2 and "<polyline" in svg
+    assert "≥ 95,0 %" in svg                                                    # the goal line, labelled
+    # the event: a numbered mark on the chart, its words under it and in the alt text
+    assert "①" in svg and "&lt;lưu động&gt;" in html and "<lưu động>" not in html
+    # a count: bars from zero in their goal colour
+    bars = ic.kpi_trend(months, [3, 0, 5], "late_count", "vi", goal=0)
+    assert _svg_of(bars).count("<rect") == 3
+    assert ic.kpi_trend(months, [None, None, None], "on_time_rate", "vi").count("ic-empty") == 1

@@ -169,7 +169,7 @@ def add_commitment(at, unit: str, text: str, kpi: str | None = None, target: flo
 
 def test_a_commitment_shows_next_month_kept_or_not(monkeypatch, demo_db, copy_db):
     path = copy_db(demo_db)
-    at = open_app(monkeypatch, path, "attention", p="2022-07")
+    at = open_app(monkeypatch, path, "attention", p="2022-07", view="commitments")
     add_commitment(at, "21961", "Giải quyết dứt điểm hồ sơ quá hạn", "on_time_rate", 90)
     assert any(t("commit_added", "vi", unit="Xã Phước Hưng", month="Tháng 8/2022") in s.value for s in at.success)
     assert "Giải quyết dứt điểm hồ sơ quá hạn" in texts(at)               # listed for July
@@ -193,7 +193,7 @@ def test_a_commitment_shows_next_month_kept_or_not(monkeypatch, demo_db, copy_db
 
 def test_an_empty_commitment_is_refused_without_writing(monkeypatch, demo_db, copy_db):
     path = copy_db(demo_db)
-    at = open_app(monkeypatch, path, "attention", p="2022-07")
+    at = open_app(monkeypatch, path, "attention", p="2022-07", view="commitments")
     at.form_submit_button[0].click().run()
     assert_clean(at)
     assert t("commit_text_missing", "vi") in texts(at)
@@ -202,15 +202,19 @@ def test_an_empty_commitment_is_refused_without_writing(monkeypatch, demo_db, co
 
 def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db, copy_db):
     path = copy_db(demo_db)
-    at = open_app(monkeypatch, path, "attention", p="2022-08")
+    at = open_app(monkeypatch, path, "attention", p="2022-08", view="events")
     at.date_input(key="att-e-date").set_value(date(2022, 6, 15))
     at.text_input(key="att-e-text").input("Xe tuyên truyền lưu động")
-    at.form_submit_button[1].click().run()
+    at.form_submit_button[0].click().run()
     assert_clean(at)
     assert any(t("events_added", "vi") in s.value for s in at.success)
     assert "Xe tuyên truyền lưu động" in texts(at)
-    # on the attention page's own time series (measures, apology letters) …
-    assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) >= 5
+    # on the attention page's own time series: every measure's chart, the apology letters' …
+    at.segmented_control(key="att_view").set_value("measures").run()
+    measures = plotly_specs(at)
+    assert measures and all("Xe tuyên truyền lưu động" in s for s in measures)
+    at.segmented_control(key="att_view").set_value("apology").run()
+    assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) == 1
     # … on the overview's rank trend, every trend of a unit and the ranking page
     at.switch_page("pages/overview.py").run()
     # (the overview draws its rank trend as an SVG image, ui/inline_charts.py: a dotted line
@@ -227,8 +231,14 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     at.sidebar.selectbox(key="u").set_value("TP").run()
     at.switch_page("pages/unit_detail.py").run()
     assert_clean(at)
-    specs = plotly_specs(at)
-    assert sum("Xe tuyên truyền lưu động" in s for s in specs) >= 5
+    # every trend of the unit (light SVG charts, two a row): the event numbered on each, its
+    # words once above them
+    trends = [h.proto.body for h in at.get("html") if 'class="ic-chart"' in h.proto.body]
+    charts = trends[0].split('<div class="ic-chart">')[1:] if trends else []
+    assert len(charts) >= 5
+    assert all("Xe tuyên truyền lưu động" in c for c in charts)                    # in each one's alt text
+    legend = trends[0].split('<div class="kc-cols"')[0]                             # once, above the charts
+    assert "Xe tuyên truyền lưu động" in legend and 'class="ic-event"' in legend
 
 
 # --- presentation -----------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ CSS = """
 .ic-badge { display: inline-block; border-radius: 4px; padding: 1px 7px; font-size: 0.875rem; }
 .ic-note { color: #6b7280; font-size: 0.875rem; margin-top: 0.3rem; }
 .ic-svg { display: block; width: 100%; height: auto; }
+.ic-event { font-size: 0.9rem; color: #6d28d9; margin: 0.1rem 0 0 0.2rem; }
 </style>
 """
 

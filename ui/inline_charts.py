@@ -230,3 +230,95 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" '
            f'height="{h:.0f}">{"".join(parts)}</svg>')
     return f'<div class="ic-chart">{_title(title)}{as_image(svg, " · ".join(alt), "ic-svg")}</div>'
+
+
+_NUMBERS = "①②③④⑤⑥⑦⑧⑨"
+
+
+def _number(no: int) -> str:
+    return _NUMBERS[no - 1] if no <= len(_NUMBERS) else str(no)
+
+
+def event_legend(periods, annotations, lang: str = "vi") -> str:
+    """The events of kpi_trend's marks, numbered as on the charts: once under a grid of them."""
+    marks = charts.event_marks(list(periods), annotations, lang)
+    return "".join(f'<div class="ic-event" title="{_esc(" · ".join(lines))}">{_number(no)} {_esc(label)}: '
+                   f'{_esc(short)}</div>' for no, (_, label, short, lines) in enumerate(marks, start=1))
+
+
+def kpi_trend(periods, values, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
+              annotations=None, legend: bool = True) -> str:
+    """charts.figure_for for one unit as an SVG image: the KPI per month (a line for a rate,
+    bars in their goal colour for a count), every value written, the goal as a dashed line,
+    events as dotted violet lines numbered ①② with their text under the chart (`legend`;
+    event_legend gives it once for a grid of charts); the months and values in words in its
+    alt text."""
+    k = charts.kpi_of(kpi_key)
+    title = title if title is not None else k.label(lang)
+    rows = [(p, v) for p, v in zip(periods, values)]
+    if not rows or all(fmt.is_missing(v) for _, v in rows):
+        return empty(t("no_data_period", lang), title)
+    scaled = charts.in_drawing_unit(k, [None if fmt.is_missing(v) else v for _, v in rows])
+    goal_at = None if fmt.is_missing(goal) else charts.in_drawing_unit(k, [goal])[0]
+    known = [float(s) for s in scaled if s is not None and not fmt.is_missing(s)]
+    lo, hi = min(known + ([goal_at] if goal_at is not None else [])), max(known + ([goal_at] if goal_at is not None
+                                                                                 else []))
+    if not k.is_rate:
+        lo = 0.0
+    span = (hi - lo) or max(1.0, abs(hi))
+    lo, hi = (lo - span * 0.15 if k.is_rate else lo), hi + span * 0.22
+    w, h, left, right, top, bottom = 640.0, 250.0, 16.0, 16.0, 10.0, 30.0
+    n = len(rows)
+    slot = (w - left - right) / n
+
+    def x(i: int) -> float:
+        return left + slot * (i + 0.5)
+
+    def y(v: float) -> float:
+        return top + (hi - v) / (hi - lo) * (h - top - bottom)
+
+    parts = [f'<style>text{{font-family:"Source Sans Pro",Arial,"DejaVu Sans",sans-serif}}'
+             f'.a{{font-size:12px;fill:{charts.INK}}}.v{{font-size:13px;font-weight:700;fill:{charts.INK}}}'
+             f'.g{{font-size:11px;fill:{charts.INK}}}.e{{font-size:12px;font-weight:700;fill:{charts.EVENT}}}</style>',
+             f'<line x1="{left}" x2="{w - right}" y1="{h - bottom}" y2="{h - bottom}" stroke="{charts.GRID}"/>']
+    alt = [title]
+    marks = charts.event_marks([p for p, _ in rows], annotations, lang)
+    for no, (i, label, short, lines) in enumerate(marks, start=1):
+        alt += lines
+        parts.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top}" y2="{h - bottom}" stroke="{charts.EVENT}" '
+                     f'stroke-width="2" stroke-dasharray="2 3"/><text x="{x(i) + 3:.1f}" y="{top + 11}" '
+                     f'class="e">{_number(no)}</text>')
+    if goal_at is not None:
+        parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(goal_at):.1f}" y2="{y(goal_at):.1f}" '
+                     f'stroke="{charts.INK}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+                     f'<text x="{w - right}" y="{y(goal_at) - 4:.1f}" text-anchor="end" class="g">'
+                     f'{_esc(fmt.goal_text(k, goal, lang))}</text>')
+    every = max(1, -(-n // 8))
+    for i, (p, _) in enumerate(rows):
+        if i % every == 0 or i == n - 1:
+            parts.append(f'<text x="{x(i):.1f}" y="{h - 10}" text-anchor="middle" class="a">'
+                         f'{_esc(fmt.month(p, lang))}</text>')
+    points = [(i, float(s)) for i, s in enumerate(scaled) if s is not None and not fmt.is_missing(s)]
+    if k.is_rate:
+        if len(points) > 1:
+            parts.append(f'<polyline points="{" ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in points)}" fill="none" '
+                         f'stroke="{charts.BLUE}" stroke-width="3" stroke-linejoin="round"/>')
+        for i, v in points:
+            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4.5" fill="{charts.BLUE}"/>')
+    else:
+        bw = min(40.0, slot * 0.6)
+        for i, v in points:
+            colour = charts.STATUS_COLOUR[charts.goal_status(k, rows[i][1], goal)] if goal_at is not None \
+                else charts.BLUE
+            parts.append(f'<rect x="{x(i) - bw / 2:.1f}" y="{y(v):.1f}" width="{bw:.1f}" '
+                         f'height="{max(0.0, y(lo) - y(v)):.1f}" fill="{colour}"/>')
+    # every value written above its point; at most twelve, so they fit their slots
+    for i, v in points:
+        text = fmt.kpi_value(k, rows[i][1], lang, short=True)
+        alt.append(f"{fmt.month(rows[i][0], lang, long=True)}: {fmt.kpi_value(k, rows[i][1], lang)}")
+        if n <= 12:
+            parts.append(f'<text x="{x(i):.1f}" y="{y(v) - 8:.1f}" text-anchor="middle" class="v">{_esc(text)}</text>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" '
+           f'height="{h:.0f}">{"".join(parts)}</svg>')
+    below = event_legend([p for p, _ in rows], annotations, lang) if legend else ""
+    return f'<div class="ic-chart">{_title(title)}{as_image(svg, " · ".join(alt), "ic-svg")}{below}</div>'
