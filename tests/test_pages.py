@@ -3,6 +3,7 @@ database: no exception, no "unexpected error" box, figures that follow the filte
 language switch, empty states, and the import desk from upload to undo."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +38,12 @@ def _app_like_a_running_server(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def plotly_specs(at) -> list[str]:
+    """The JSON of every plotly figure the run drew, parsed and written again with its
+    Vietnamese letters as they are (without orjson, Plotly's encoder escapes them: \u1eaf)."""
+    return [json.dumps(json.loads(el.proto.spec), ensure_ascii=False) for el in at.get("plotly_chart")]
 
 
 def open_app(monkeypatch, db_path, page: str | None = None, user=None, **query) -> AppTest:
@@ -241,8 +248,15 @@ def test_league_ranks_units_and_shows_the_heatmap(monkeypatch, sample_db):
     assert "Cấp" in table.columns                  # one table of both blocks: the level tells them apart
     late = table["Trễ hạn"].astype(float)
     assert list(late.dropna()) == sorted(late.dropna())          # fewest late first
+    # the heatmap: a click away, in the link, the tables not drawn under it
+    assert not plotly_specs(at)
+    at.segmented_control(key="league_view").set_value("heatmap").run()
+    assert_clean(at)
+    assert at.query_params["view"] == "heatmap" and not at.dataframe and len(plotly_specs(at)) == 1
     at.selectbox(key="league_heat_kpi").set_value("online_rate").run()
     assert_clean(at)
+    heat = json.loads(plotly_specs(at)[0])
+    assert heat["data"][0]["type"] == "heatmap" and "Xã Phước Hưng" in heat["data"][0]["y"]
 
 
 def test_unit_detail_breakdowns_and_reconciliation(monkeypatch, sample_db):

@@ -18,15 +18,9 @@ from metrics.kpis import KPI_BY_KEY
 from metrics.i18n import t
 from tests.page_html import tables as html_tables
 from tests.test_pages import (  # noqa: F401
-    _app_like_a_running_server, assert_clean, figures, metrics, open_app, sidebar_order, texts)
+    _app_like_a_running_server, assert_clean, figures, metrics, open_app, plotly_specs, sidebar_order, texts)
 
 NEW_PAGES = ["ranking", "attention", "presentation"]
-
-
-def plotly_specs(at) -> list[str]:
-    """The JSON of every plotly figure the run drew, parsed and written again with its
-    Vietnamese letters as they are (without orjson, Plotly's encoder escapes them: \u1eaf)."""
-    return [json.dumps(json.loads(el.proto.spec), ensure_ascii=False) for el in at.get("plotly_chart")]
 
 
 # --- every new page, with and without data, in both languages ---------------------------------------
