@@ -174,7 +174,11 @@ def measure(db: Path | None, repeat: int, size: str, port: int = 8611) -> list[s
                 for k in range(min(repeat, 3)):
                     box.click()
                     opts = page.get_by_role("option")
-                    opts.first.wait_for(timeout=10_000)
+                    try:
+                        opts.first.wait_for(timeout=2_000)
+                    except Exception:  # the click only focused the box (a scrolled sidebar): open it
+                        box.press("ArrowDown")
+                        opts.first.wait_for(timeout=10_000)
                     option = opts.nth(k + 1)
                     page.evaluate("""() => { window.__clickAt = null; document.addEventListener('pointerdown',
                         () => { window.__clickAt = Date.now(); }, {capture: true, once: true}); }""")

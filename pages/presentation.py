@@ -134,6 +134,12 @@ with st.container(key="slide"):
     with st.container(key="slide-foot"):
         st.markdown(pp.footer_text(b, i, n, lang, t("demo_data", lang)))
 
+# the chart library loaded while a slide without a chart is shown (after it, never before): the
+# first chart slide then shows within the key press's half second, not after a 1.5 s load
+if s.chart is None and any(x.chart is not None for x in slides):
+    with st.container(key="pres-warm"):
+        c.plot(pp.WARM_FIGURE, key="pres-warm-chart")
+
 with st.expander(t("pres_notes", lang), icon=":material/description:"):
     st.markdown("  \n".join(pp.md(line) for line in (s.notes or "").splitlines()) or "–")
 st.caption(t("pres_keys_help", lang))

@@ -19,32 +19,33 @@ from metrics import fmt
 
 from . import components, data, inline_charts
 
-# the house style for a projector: black on white, very large type, one idea per slide
+# the house style for a projector: black on white, very large type, one idea per slide; the type
+# follows the screen's height (vh) up to the projector sizes, so that a slide fits 1280×720 whole
 CSS = """
 <style>
-.st-key-slide-title h2 { font-size: 3.1rem !important; line-height: 1.15; font-weight: 800; color: #111;
+.st-key-slide-title h2 { font-size: clamp(1.9rem, 5.4vh, 3.1rem) !important; line-height: 1.15; font-weight: 800; color: #111;
   padding: 0.2rem 0 0.4rem 0; }
-.st-key-slide-lead p { font-size: 2.1rem !important; line-height: 1.3; font-weight: 600; color: #0b4f9c; }
-.st-key-slide-bullets li, .st-key-slide-bullets p { font-size: 1.85rem !important; line-height: 1.35; color: #111; }
-.st-key-slide-bullets li { margin-bottom: 0.5rem; }
+.st-key-slide-lead p { font-size: clamp(1.3rem, 3.6vh, 2.1rem) !important; line-height: 1.3; font-weight: 600; color: #0b4f9c; }
+.st-key-slide-bullets li, .st-key-slide-bullets p { font-size: clamp(1.15rem, 3.1vh, 1.85rem) !important; line-height: 1.35; color: #111; }
+.st-key-slide-bullets li { margin-bottom: 0.8vh; }
 .st-key-slide-empty p { font-size: 2rem !important; color: #374151; }
 .st-key-slide-foot p { font-size: 1.05rem !important; color: #374151; }
 .st-key-pres-top h1 { font-size: 1.2rem !important; padding: 0 !important; margin: 0 !important; color: #374151; }
 .st-key-slide { background: #fff; }
-.slide-cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.2rem; margin: 0.6rem 0 1rem 0; }
-.slide-card { border: 2px solid #d0d4da; border-left: 14px solid #9ca3af; border-radius: 8px; padding: 0.8rem 1.1rem;
+.slide-cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 1.4vh 1.2rem; margin: 0.4rem 0 0.6rem 0; }
+.slide-card { border: 2px solid #d0d4da; border-left: 14px solid #9ca3af; border-radius: 8px; padding: 0.8vh 1.1rem;
   background: #fff; color: #111; }
 .slide-card.good { border-left-color: #1a7f37; }
 .slide-card.bad { border-left-color: #c62828; }
-.slide-card .label { font-size: 1.5rem; font-weight: 700; }
-.slide-card .value { font-size: 3.6rem; font-weight: 800; line-height: 1.1; margin: 0.2rem 0; }
-.slide-card .goal { font-size: 1.25rem; font-weight: 600; }
+.slide-card .label { font-size: clamp(1.05rem, 2.5vh, 1.5rem); font-weight: 700; }
+.slide-card .value { font-size: clamp(2rem, 5.2vh, 3.6rem); font-weight: 800; line-height: 1.05; margin: 0.1rem 0; }
+.slide-card .goal { font-size: clamp(0.95rem, 2.1vh, 1.25rem); font-weight: 600; }
 .slide-card.good .goal { color: #1a7f37; } .slide-card.bad .goal { color: #c62828; }
-.slide-card .small { font-size: 1.15rem; color: #374151; }
-.slide-card .slide-spark { display: block; width: 100%; height: 60px; margin-top: 0.4rem; }
-table.slide-table { width: 100%; border-collapse: collapse; font-size: 1.6rem; color: #111; margin-top: 0.6rem; }
-table.slide-table th { background: #0b4f9c; color: #fff; text-align: left; padding: 0.45rem 0.7rem; }
-table.slide-table td { border-bottom: 2px solid #d0d4da; padding: 0.45rem 0.7rem; vertical-align: top; }
+.slide-card .small { font-size: clamp(0.9rem, 1.9vh, 1.15rem); color: #374151; }
+.slide-card .slide-spark { display: block; width: 100%; height: clamp(24px, 4vh, 60px); margin-top: 0.4rem; }
+table.slide-table { width: 100%; border-collapse: collapse; font-size: clamp(1.05rem, 2.6vh, 1.6rem); color: #111; margin-top: 0.6rem; }
+table.slide-table th { background: #0b4f9c; color: #fff; text-align: left; padding: 0.6vh 0.7rem; }
+table.slide-table td { border-bottom: 2px solid #d0d4da; padding: 0.6vh 0.7rem; vertical-align: top; }
 table.slide-table td.r, table.slide-table th.r { text-align: right; }
 table.slide-table tr:nth-child(even) td { background: #f3f5f8; }
 </style>
@@ -61,8 +62,12 @@ CHROME_CSS = """
   [data-testid="stElementContainer"]:has([data-testid="stAlertContentWarning"]) { display: none !important; }
 </style>
 """
-# buttons that only carry a keyboard shortcut (a presenter's clicker sends PageUp/PageDown)
-KEYS_CSS = "<style>.st-key-pres-keys { display: none !important; }</style>"
+# buttons that only carry a keyboard shortcut (a presenter's clicker sends PageUp/PageDown); the
+# chart that loads the chart library early, drawn out of sight (display:none would keep it from
+# drawing, and the library from loading)
+KEYS_CSS = ("<style>.st-key-pres-keys { display: none !important; } .st-key-pres-warm { position: absolute; "
+            "left: -10000px; width: 10px; height: 10px; overflow: hidden; }</style>")
+WARM_FIGURE = go.Figure(go.Scatter(x=[0], y=[0]), layout=dict(width=10, height=10, margin=dict(l=0, r=0, t=0, b=0)))
 
 
 def _build(con, period: date, lang: str, unit: str | None):
