@@ -26,6 +26,8 @@ from metrics.i18n import t
 from metrics.kpis import KPIS
 from metrics.profile import load_profile
 
+pytestmark = pytest.mark.slow          # a real browser / many generated files: CI, not the fast run
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM = os.environ.get("REFORM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -99,20 +101,44 @@ def server(demo_db, tmp_path_factory):
         log.close()
 
 
+# done: the script not running, the page's main block drawn, no placeholder, every chart drawn;
+# and, after rerun_after armed it, only once the script has started again
+_READY_JS = """() => {
+  if (window.__ran === false) return false;
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const main = document.querySelector('[data-testid=stMain]');
+  if (!main || main.querySelectorAll('[data-testid=stElementContainer]').length < 2) return false;
+  if (document.querySelector('[data-testid=stSkeleton]')) return false;
+  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'));
+}"""
+_ARM_JS = """() => {
+  window.__ran = false;
+  const app = document.querySelector('[data-testid=stApp]');
+  new MutationObserver((_, obs) => {
+    if (app.getAttribute('data-test-script-state') === 'running') { window.__ran = true; obs.disconnect(); }
+  }).observe(app, {attributes: true});
+}"""
+
+
 def wait_ready(page, seconds: float = PAGE_SECONDS) -> float:
-    """Until the script has finished, no placeholder is left and every chart is drawn."""
+    """Until the script has finished, no placeholder is left and every chart is drawn: a
+    condition checked inside the page, no fixed sleep. Returns the seconds it took."""
     start = time.time()
-    page.wait_for_selector('[data-testid="stApp"]', timeout=seconds * 1000)
-    time.sleep(0.3)
-    while time.time() - start < seconds:
-        state = page.evaluate(
-            "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')")
-        charts = page.query_selector_all('[data-testid="stPlotlyChart"]')
-        if (state == "notRunning" and not page.query_selector_all('[data-testid="stSkeleton"]')
-                and all(c.query_selector(".main-svg") for c in charts)):
-            return time.time() - start
-        time.sleep(0.25)
-    raise AssertionError(f"page not ready after {seconds} s: {page.url}")
+    try:
+        page.wait_for_function(_READY_JS, polling=100, timeout=seconds * 1000)
+    except Exception as exc:  # noqa: BLE001 - Playwright's timeout, said in our words
+        raise AssertionError(f"page not ready after {seconds} s: {page.url}") from exc
+    return time.time() - start
+
+
+def rerun_after(page, act, seconds: float = PAGE_SECONDS) -> float:
+    """act() (a click, a key) that makes the script run again, then wait_ready once it has
+    started again: a wait on a condition, where a fixed sleep could read the page before the
+    run began."""
+    page.evaluate(_ARM_JS)
+    act()
+    return wait_ready(page, seconds)
 
 
 def check_page(page, name: str) -> None:
@@ -136,8 +162,7 @@ def _known_noise(msg) -> bool:
 def sign_in(page, name: str, password: str = None) -> None:
     page.get_by_label(t("login_user", "vi")).fill(name)
     page.get_by_label(t("login_password", "vi")).fill(password or PASSWORD)
-    page.get_by_role("button", name=t("login_submit", "vi")).click()
-    time.sleep(0.5)
+    rerun_after(page, lambda: page.get_by_role("button", name=t("login_submit", "vi")).click())
     wait_ready(page, 60)
 
 
@@ -184,27 +209,21 @@ def test_every_page_in_a_real_browser(server):
             goto(page, server + "/?p=2022-08")
             nav = page.get_by_test_id("stSidebarNavItems")
             for name in PAGES + ["admin"]:
-                nav.get_by_role("link", name=t(f"page_{name}", "vi"), exact=True).click()
-                took = wait_ready(page)
+                took = rerun_after(page, nav.get_by_role("link", name=t(f"page_{name}", "vi"), exact=True).click)
                 assert page.inner_text("h1") == t(f"page_{name}", "vi"), name
                 assert "p=2022-08" in page.url, (name, page.url)
                 assert took < PAGE_SECONDS
                 check_page(page, name)
 
             # a click on a unit in the league opens its detail, the period kept
-            nav.get_by_role("link", name=t("page_league", "vi"), exact=True).click()
-            wait_ready(page)
+            rerun_after(page, lambda: nav.get_by_role("link", name=t("page_league", "vi"), exact=True).click())
             grid = page.get_by_test_id("stDataFrame").first.bounding_box()
-            page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)       # the first row's selector
-            time.sleep(0.5)
-            wait_ready(page)
+            rerun_after(page, lambda: page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17))  # the first row
             assert page.inner_text("h1") == t("page_unit_detail", "vi")
             assert "u=" in page.url and "p=2022-08" in page.url, page.url
             unit_name = page.inner_text("h2")
             # … and from there its late dossiers, downloadable
-            page.get_by_role("button", name=t("see_dossiers_late", "vi"), exact=True).click()
-            time.sleep(0.5)
-            wait_ready(page)
+            rerun_after(page, lambda: page.get_by_role("button", name=t("see_dossiers_late", "vi"), exact=True).click())
             assert page.inner_text("h1") == t("page_dossiers", "vi")
             assert unit_name in page.inner_text("body")
             if page.get_by_role("button", name=t("download_csv", "vi")).count():
@@ -218,12 +237,10 @@ def test_every_page_in_a_real_browser(server):
             check_page(page, "unit_late_dossiers")
 
             # the English switch keeps the page and the filters
-            page.get_by_text("English", exact=True).click()
-            wait_ready(page)
+            rerun_after(page, lambda: page.get_by_text("English", exact=True).click())
             assert page.inner_text("h1") == t("page_dossiers", "en")
             assert "lang=en" in page.url and "p=2022-08" in page.url
-            nav.get_by_role("link", name=t("page_overview", "en"), exact=True).click()
-            wait_ready(page)
+            rerun_after(page, lambda: nav.get_by_role("link", name=t("page_overview", "en"), exact=True).click())
             assert page.inner_text("h1") == "Overview"
             overview_cards = page.query_selector_all('[data-kpi-value]')
             assert len(overview_cards) >= 6
@@ -237,13 +254,11 @@ def test_every_page_in_a_real_browser(server):
             assert not tip.is_visible()
             check_page(page, "overview_en")
             # the overview's link to the units' league keeps the filters
-            page.get_by_role("button", name=t("see_league", "en")).click()
-            wait_ready(page)
+            rerun_after(page, lambda: page.get_by_role("button", name=t("see_league", "en")).click())
             assert page.inner_text("h1") == t("page_league", "en") and "p=2022-08" in page.url
 
             # signing out: the login form, and a reload does not sign in again (cookie gone)
-            page.get_by_test_id("stSidebar").get_by_role("button", name=t("logout", "en")).click()
-            wait_ready(page)
+            rerun_after(page, page.get_by_test_id("stSidebar").get_by_role("button", name=t("logout", "en")).click)
             assert page.inner_text("h1") == t("login_title", "en")
             page.reload()
             wait_ready(page, 60)
@@ -326,7 +341,8 @@ def test_a_leader_sees_every_commune(server):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 2400})
-            goto(page, server + "/league?p=2022-08&u=communes", "lanhdao")
+            # the heatmap view: its unit names are text (the table draws them on a canvas)
+            goto(page, server + "/league?p=2022-08&u=communes&view=heatmap", "lanhdao")
             assert page.inner_text("h1") == t("page_league", "vi")
             body = page.inner_text("body") + page.content()
             communes = [u.name for u in load_profile().units if u.is_commune]

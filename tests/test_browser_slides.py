@@ -5,11 +5,15 @@ while presenting, the month's files download; the what-if slider moves the score
 opens its dossiers. Screenshots go to tests/screenshots/."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
+import pytest
+
 from metrics.i18n import t
-from tests.test_browser import ARGS, CHROMIUM, _known_noise, check_page, goto, server, wait_ready  # noqa: F401
+from tests.test_browser import (  # noqa: F401
+    ARGS, CHROMIUM, _known_noise, check_page, goto, rerun_after, server, wait_ready)
+
+pytestmark = pytest.mark.slow          # a real browser / many generated files: CI, not the fast run
 
 
 def slide_title(page) -> str:
@@ -17,9 +21,8 @@ def slide_title(page) -> str:
 
 
 def press(page, key: str) -> None:
-    page.keyboard.press(key)
-    time.sleep(0.4)
-    wait_ready(page)
+    """A key that changes the slide: done once the script has run again and the page is drawn."""
+    rerun_after(page, lambda: page.keyboard.press(key))
 
 
 def test_slides_with_the_keyboard_and_the_downloads(server):
@@ -63,7 +66,7 @@ def test_slides_with_the_keyboard_and_the_downloads(server):
             check_page(page, "presentation_rank")
             # on a 1280×720 projector the whole chart is on the screen (at 600 px its axis fell below)
             page.set_viewport_size({"width": 1280, "height": 720})
-            time.sleep(0.5)
+            page.wait_for_function("() => window.innerHeight === 720")
             bottom = page.eval_on_selector(".st-key-slide .main-svg", "e => e.getBoundingClientRect().bottom")
             assert bottom <= 720, bottom
             # … and every slide whole, down to its footer (the demo label is there): from the first
@@ -82,16 +85,14 @@ def test_slides_with_the_keyboard_and_the_downloads(server):
             page.set_viewport_size({"width": 1600, "height": 900})
             # the month's files, built on click
             page.get_by_role("button", name=t("pres_downloads", "vi")).click()
-            time.sleep(0.3)
+            page.get_by_role("button", name=t("pres_xlsx", "vi")).wait_for()
             for label, magic in (("pres_xlsx", b"PK"), ("pres_pptx", b"PK")):
                 with page.expect_download(timeout=90_000) as dl:
                     page.get_by_role("button", name=t(label, "vi")).click()
                 assert Path(dl.value.path()).read_bytes()[:2] == magic, label
             # leaving the presentation brings the menu back
             page.keyboard.press("Escape")
-            page.get_by_role("button", name=t("pres_exit", "vi")).click()
-            time.sleep(0.5)
-            wait_ready(page)
+            rerun_after(page, lambda: page.get_by_role("button", name=t("pres_exit", "vi")).click())
             assert page.inner_text("h1") == t("page_overview", "vi")
             assert page.get_by_test_id("stSidebar").is_visible()
         finally:
@@ -117,10 +118,12 @@ def test_ranking_what_if_and_attention_in_the_browser(server):
             before = score.inner_text()
             # the first slider of the what-if: one step to the right with the keyboard
             page.get_by_role("slider").first.focus()
-            for _ in range(6):
-                page.keyboard.press("ArrowRight")
-            time.sleep(0.6)
-            wait_ready(page)
+
+            def six_steps() -> None:
+                for _ in range(6):
+                    page.keyboard.press("ArrowRight")
+
+            rerun_after(page, six_steps)
             after = page.get_by_test_id("stMetric").filter(has_text=t("whatif_score", "vi")).first.inner_text()
             assert after != before
             check_page(page, "ranking_whatif")
@@ -128,9 +131,8 @@ def test_ranking_what_if_and_attention_in_the_browser(server):
             goto(page, server + "/attention?p=2022-08")
             assert page.inner_text("h1") == t("page_attention", "vi")
             tables = page.get_by_test_id("stDataFrame").count()
-            page.locator(".st-key-att-unit-CNVPDK").get_by_role("button", name=t("show_dossiers", "vi")).first.click()
-            time.sleep(0.5)
-            wait_ready(page)
+            show = page.locator(".st-key-att-unit-CNVPDK").get_by_role("button", name=t("show_dossiers", "vi")).first
+            rerun_after(page, show.click)
             assert page.get_by_test_id("stDataFrame").count() == tables + 1
             check_page(page, "attention_flag_dossiers")
         finally:

@@ -7,6 +7,7 @@ import io
 import unicodedata
 from datetime import date, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,8 @@ from metrics.importers.values import (parse_channel, parse_count, parse_date, pa
                                       parse_yes_no)
 from metrics.profile import load_profile
 from tests import fixture_month as fm
+
+pytestmark = pytest.mark.slow          # a real browser / many generated files: CI, not the fast run
 
 PROFILE = load_profile()
 cells = st.one_of(st.none(), st.text(max_size=40), st.integers(-10**9, 10**9),

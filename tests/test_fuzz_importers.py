@@ -8,6 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,8 @@ from metrics.errors import ImportRejected
 from metrics.importers.core import import_file
 from tests import fixture_month as fm
 from tests import report_fixtures as rf
+
+pytestmark = pytest.mark.slow          # a real browser / many generated files: CI, not the fast run
 
 # The same 2,000 files on every run (CI must not fail on a new random find); REFORM_FUZZ_RANDOM=1
 # explores new ones, REFORM_FUZZ_CASES=20000 explores more.

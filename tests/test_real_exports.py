@@ -367,6 +367,7 @@ SYNONYMS = {
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(seed=st.integers(0, 10 ** 6), titles=st.integers(0, 4), fmt=st.sampled_from(FORMATS),
        split=st.booleans())
 def test_shuffled_renamed_and_split_one_stop_lists_give_the_same_figures(tmp_path_factory, capsys, seed, titles,
@@ -399,6 +400,7 @@ def test_shuffled_renamed_and_split_one_stop_lists_give_the_same_figures(tmp_pat
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 @given(seed=st.integers(0, 10 ** 6), fmt=st.sampled_from(FORMATS), titles=st.integers(0, 3))
 def test_reports_with_shuffled_units_and_title_rows_give_the_same_figures(tmp_path_factory, seed, fmt, titles):
     rnd = random.Random(seed)

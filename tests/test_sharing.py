@@ -153,8 +153,10 @@ def test_the_store_stays_readable_while_a_cli_import_reads_its_file(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     # the store answered, with the figures as they stood, while the import read its file (a
-    # command that held the store from its start to its end would have let nobody in)
-    assert seen_before >= 5, (reads, seen_before, seen_after)
+    # command that held the store from its start to its end would have let nobody in). Two
+    # reads, not more: on a loaded shared machine each read takes a good part of a second
+    # (one CI run saw 3 in 24)
+    assert seen_before >= 2, (reads, seen_before, seen_after)
     c = duckdb.connect(str(path), read_only=True)
     try:
         assert c.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0] == 300_000
