@@ -26,22 +26,11 @@ if c.needs_data(f):
 STATUS = ("all", "due_soon", "overdue")
 last = data.query("last_data_date", module="due")
 
-# the page's own filters live in the link too (?asof=2022-08-31&within=3&due=overdue)
-qp = st.query_params
-if not st.session_state.get("_due_seeded"):
-    st.session_state["_due_seeded"] = True
-    try:
-        if "asof" in qp:
-            st.session_state.setdefault("due_asof", date.fromisoformat(qp["asof"]))
-    except ValueError:
-        pass
-    if qp.get("within", "").isdigit():
-        st.session_state.setdefault("due_within", min(30, int(qp["within"])))
-    if qp.get("due") in STATUS:
-        st.session_state.setdefault("due_status", qp["due"])
-st.session_state.setdefault("due_asof", last)
-st.session_state.setdefault("due_within", due.DEFAULT_WITHIN)
-st.session_state.setdefault("due_status", "all")
+# the page's own filters live in the link too (?asof=2022-08-31&within=5&due=overdue), left out
+# while they are the defaults
+state.from_url("due_asof", "asof", last, date.fromisoformat)
+state.from_url("due_within", "within", due.DEFAULT_WITHIN, int, range(0, 31))
+state.from_url("due_status", "due", "all", str, STATUS)
 
 cols = st.columns([2, 2, 3])
 with cols[0]:
@@ -53,9 +42,9 @@ with cols[1]:
 with cols[2]:
     status = st.pills(t("status", lang), STATUS, key="due_status",
                       format_func=lambda s: t(f"due_status_{s}", lang)) or "all"
-qp["asof"] = as_of.isoformat() if as_of else ""
-qp["within"] = str(within)
-qp["due"] = status
+state.to_url("asof", as_of.isoformat() if as_of else None, last.isoformat() if last else None)
+state.to_url("within", int(within), due.DEFAULT_WITHIN)
+state.to_url("due", status, "all")
 
 st.caption(t("due_definition", lang, n=within))
 
@@ -71,8 +60,9 @@ with c.guarded(lang):
 
     # --- per unit: where to act first -----------------------------------------------------------
     st.subheader(t("due_per_unit", lang))
+    names = {u.code: u.name for u in prof.units}
     per_unit = pd.DataFrame([{
-        t("unit", lang): next((u.name for u in prof.units if u.code == code), code),
+        t("unit", lang): names.get(code, code),
         t("due_today", lang): n["due_today"],
         t("due_status_due_soon", lang): n["due_soon"],
         t("due_status_overdue", lang): n["overdue"],
@@ -91,19 +81,25 @@ with c.guarded(lang):
         basis = t(f"due_basis_{r['risk_basis']}", lang)
         return f"{fmt.percent(r['risk'], lang)} ({t('due_cases', lang, n=fmt.number(r['risk_cases'], lang))}, {basis})"
 
+    one_unit = f.unit is not None
+
     def frame(rows) -> pd.DataFrame:
+        # what to act on first, left: days left, status, due day, risk; then which dossier (at
+        # 1280×720 the unit and procedure names took the screen and these fell off its edge)
         out = pd.DataFrame({
-            t("unit", lang): [r["unit_name"] for r in rows],
-            t("col_dossier_code", lang): [r["dossier_code"] for r in rows],
-            t("col_procedure_name", lang): [r["procedure_name"] or r["procedure_code"] or "" for r in rows],
-            t("col_received_at", lang): [fmt.day(r["received_at"], lang) for r in rows],
-            t("col_due_at", lang): [fmt.day(r["due_at"], lang) for r in rows],
-            t("col_status", lang): [t(f"due_status_{r['status']}", lang) for r in rows],
             t("due_days_left", lang): [r["working_days_left"] for r in rows],
+            t("col_status", lang): [t(f"due_status_{r['status']}", lang) for r in rows],
+            t("col_due_at", lang): [fmt.day(r["due_at"], lang) for r in rows],
             t("due_risk", lang): [risk_text(r) for r in rows],
+            t("col_dossier_code", lang): [r["dossier_code"] for r in rows],
+            t("col_procedure_name", lang): [r["procedure_name"] or r["procedure_code"] or fmt.no_data(lang, short=True)
+                                            for r in rows],
         })
+        if not one_unit:     # one unit selected: its name is the page's caption
+            out[t("unit", lang)] = [r["unit_name"] for r in rows]
+        out[t("col_received_at", lang)] = [fmt.day(r["received_at"], lang) for r in rows]
         if show_handler:
-            out[t("due_handler", lang)] = [r["handler"] or "" for r in rows]
+            out[t("due_handler", lang)] = [r["handler"] or fmt.no_data(lang, short=True) for r in rows]
         return out
 
     st.subheader(t("due_list_title", lang, n=fmt.number(len(rows), lang), day=fmt.day(dl.as_of, lang)))

@@ -185,6 +185,7 @@ def test_the_due_soon_page(monkeypatch, window_db):
 
     at = open_app(monkeypatch, window_db, "due_soon", asof="2022-08-31", within="3", p="2022-08")
     assert_clean(at)
+    assert at.date_input(key="due_asof").value == date(2022, 8, 31) and at.number_input(key="due_within").value == 3
     tables = [df.value for df in at.dataframe]
     per_unit = next(d for d in tables if t("due_today", "vi") in d.columns)
     assert per_unit.values.tolist() == [["Xã Phước Hưng", 2, 5, 2], ["Phòng Tư pháp", 1, 1, 0]]
@@ -192,14 +193,24 @@ def test_the_due_soon_page(monkeypatch, window_db):
     assert list(zip(listing[t("col_dossier_code", "vi")], listing[t("due_days_left", "vi")])) == \
         [(code, left) for code, _, left in EXPECTED]
     assert listing[t("due_risk", "vi")].iloc[0] == t("due_risk_late_already", "vi")
-    # the link keeps the page's own filters
-    assert (at.query_params["asof"], at.query_params["within"]) == ("2022-08-31", "3")
+    # what to act on comes first: days left, then the status
+    assert list(listing.columns[:2]) == [t("due_days_left", "vi"), t("col_status", "vi")]
+    # the link keeps the page's own filters, those that are not the defaults (3 working days)
+    assert at.query_params["asof"] == "2022-08-31" and "within" not in at.query_params
+    at.number_input(key="due_within").set_value(5).run()
+    at.pills(key="due_status").set_value("overdue").run()
+    assert_clean(at)
+    assert (at.query_params["within"], at.query_params["due"]) == ("5", "overdue")
+    listing = next(df.value for df in at.dataframe if t("due_days_left", "vi") in df.value.columns)
+    assert list(listing[t("col_dossier_code", "vi")]) == ["P7", "P6"]                # the two overdue ones
     # a commune's account opens here, on its own dossiers only
     at = open_app(monkeypatch, window_db, None, user=User("ph", "unit", "21961"), asof="2022-08-31")
     assert_clean(at)
     assert at.title[0].value == t("page_due_soon", "vi")
     listing = next(df.value for df in at.dataframe if t("due_days_left", "vi") in df.value.columns)
-    assert set(listing[t("unit", "vi")]) == {"Xã Phước Hưng"}
+    # its own dossiers only (P…, not Phòng Tư pháp's T1); one unit: no unit column
+    assert t("unit", "vi") not in listing.columns
+    assert list(listing[t("col_dossier_code", "vi")]) == [code for code, _, _ in EXPECTED if code.startswith("P")]
 
 
 def test_the_overview_names_the_units_with_most_due_and_overdue(monkeypatch, window_db):
