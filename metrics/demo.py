@@ -40,6 +40,7 @@ from .importers.headers import COUNTER_HEADINGS
 from .kpis import KPI_BY_KEY, derive_sums
 from .workdays import load_calendar
 from .profile import Profile, Unit, _national_holidays, load_profile
+from .score import rank_among
 from .textnorm import key
 
 YEAR = 2022
@@ -812,10 +813,6 @@ def score_of(c: dict[str, int], profile: Profile) -> float | None:
         num += ind.weight * min(1.0, v / ind.full_mark)
         den += ind.weight
     return 100 * num / den if den else None
-
-
-def rank_of(own: float, others: list[float]) -> int:
-    return 1 + sum(1 for s in others if round(s, 2) > round(own, 2))
 
 
 # --- peers ------------------------------------------------------------------------------------
@@ -1601,7 +1598,7 @@ def generate_with_summary(out_dir: Path, profile: Profile | None = None, seed: i
             "payment": c["paid_online"] / c["fee_dossiers"] if c["fee_dossiers"] else None,
             "satisfaction": c["satisfied"] / c["rated"] if c["rated"] else None,
             "score": own_scores[m],
-            "rank": rank_of(own_scores[m], others) if others else None,
+            "rank": rank_among(own_scores[m], others) if others else None,
         }
     return DemoSummary(files, rows, monthly, repeats)
 

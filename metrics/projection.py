@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import queries
 from .profile import Profile, load_profile
-from .score import peer_ranking, target_cut
+from .score import peer_ranking, rank_among, target_cut
 
 METHOD_VI = ("Mỗi đơn vị: đường thẳng bình phương nhỏ nhất qua điểm các tháng trong năm, kéo dài đến "
              "tháng 12; khoảng tin cậy 95 % từ độ phân tán của các tháng quanh đường thẳng.")
@@ -80,7 +80,7 @@ def project(con, upto: date, profile: Profile | None = None) -> Projection | Non
         return _clamp(i + s * m)
 
     def rank_of(value: float, m: int) -> int:
-        return 1 + sum(1 for c in fits if c != profile.code and round(at(c, m), 2) > round(value, 2))
+        return rank_among(value, [at(c, m) for c in fits if c != profile.code])
 
     def target_score(m: int) -> float | None:
         # what our score must reach in month m to hold the target place

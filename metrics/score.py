@@ -86,13 +86,18 @@ def score_frame(frame: pd.DataFrame, indicators: list[Indicator],
     return out
 
 
+def rank_among(own: float, others) -> int:
+    """The rank rule, the one place it is written: 1 + how many others score more, scores
+    compared to 2 decimals (1, 2, 2, 4: equal scores share the best rank). `others` leaves
+    out the one ranked and any without a score."""
+    mine = round(float(own), 2)
+    return 1 + sum(1 for s in others if round(float(s), 2) > mine)
+
+
 def competition_rank(scores: pd.Series) -> pd.Series:
-    """1, 2, 2, 4: equal scores to 2 decimals share the best rank; no score, no rank."""
-    rounded = scores.round(2)
-    ranks = []
-    valid = rounded.dropna()
-    for v in rounded:
-        ranks.append(pd.NA if pd.isna(v) else int((valid > v).sum()) + 1)
+    """rank_among for every score of a column; no score, no rank."""
+    valid = [float(v) for v in scores.dropna()]
+    ranks = [pd.NA if pd.isna(v) else rank_among(v, valid) for v in scores]
     return pd.Series(ranks, index=scores.index, dtype="Int64")
 
 

@@ -55,6 +55,18 @@ def test_indicator_missing_for_one_peer_is_dropped_for_all_and_zero_denominator_
     assert math.isclose(out.loc["A", pts].astype(float).fillna(0).sum(), 100 - out.score["A"])
 
 
+def test_one_rank_rule_for_a_peer_a_projection_and_the_demo():
+    from metrics import demo, projection
+    from metrics.score import rank_among
+
+    # 1 + how many others score more at 2 decimals: 95 is ahead, 90.001 ties with 90.004
+    assert rank_among(90.004, [90.001, 80.0, 95.0]) == 2
+    assert rank_among(79.99, [80.0, 80.0]) == 3
+    # the projection and the demo's story rank with it, not with a copy of the rule
+    assert projection.rank_among is rank_among and demo.rank_among is rank_among
+    assert not hasattr(demo, "rank_of")
+
+
 def test_competition_rank_rounds_to_two_decimals():
     r = competition_rank(pd.Series([90.004, 90.001, 80.0, float("nan"), 95.0]))
     assert list(r) == [2, 2, 4, pd.NA, 1]
