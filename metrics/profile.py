@@ -22,6 +22,9 @@ DEFAULT_PROFILE = "tuy_phuoc_2022"
 
 LEVELS = ("department", "land_branch", "commune", "township")
 COMMUNE_LEVELS = ("commune", "township")
+# the two groups a district's units are ranked and filtered in, by level (one definition: the
+# league, the score's unit ranking and the filter "Khối …" all read it)
+UNIT_GROUPS = {"departments": ("department", "land_branch"), "communes": COMMUNE_LEVELS}
 LEVEL_LABELS = {
     "department": ("Phòng, ban cấp huyện", "District departments"),
     "land_branch": ("Chi nhánh VP Đăng ký đất đai", "Land registration branch"),

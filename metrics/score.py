@@ -13,12 +13,9 @@ import pandas as pd
 
 from . import queries
 from .kpis import KPI_BY_KEY
-from .profile import COMMUNE_LEVELS, Indicator, Profile, load_profile
+from .profile import UNIT_GROUPS, Indicator, Profile, load_profile
 
-GROUPS = {
-    "communes": COMMUNE_LEVELS,
-    "departments": ("department", "land_branch"),
-}
+GROUPS = UNIT_GROUPS
 
 
 def _ratio(row, names) -> float | None:

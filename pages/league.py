@@ -9,7 +9,7 @@ import streamlit as st
 from metrics import charts, fmt
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
-from metrics.profile import LEVEL_LABELS
+from metrics.profile import LEVEL_LABELS, UNIT_GROUPS
 from ui import components as c
 from ui import boot, data, state
 
@@ -109,7 +109,7 @@ def league_table() -> None:
     level_names = {k: (v[0] if lang == "vi" else v[1]) for k, v in LEVEL_LABELS.items()}
     view = pd.DataFrame({
         "_code": per_unit.unit_code,
-        "_group": [0 if lv in ("department", "land_branch") else 1 for lv in per_unit.level],
+        "_group": [0 if lv in UNIT_GROUPS["departments"] else 1 for lv in per_unit.level],
         t("rank", lang): now_rank,
         t("rank_change", lang): [rank_change(r, before.get(u)) for r, u in zip(now_rank, per_unit.unit_code)],
         t("unit", lang): [("► " if u == f.unit else "") + n for u, n in zip(per_unit.unit_code, per_unit.unit_name)],

@@ -22,15 +22,11 @@ import streamlit as st
 
 from metrics import fmt, queries
 from metrics.i18n import DEFAULT_LANG, LANGS, t
-from metrics.profile import COMMUNE_LEVELS, Profile
+from metrics.profile import UNIT_GROUPS, Profile
 
 from . import boot, data
 
-GROUPS = {
-    "all": None,
-    "departments": ("department", "land_branch"),
-    "communes": COMMUNE_LEVELS,
-}
+GROUPS = {"all": None, **UNIT_GROUPS}
 CMP_MODES = ("prev", "yoy")
 _URL_KEYS = ("lang", "p", "p2", "u", "cmp")
 _FILTERS = "_filters"
