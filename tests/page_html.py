@@ -20,7 +20,7 @@ class Card:
     tables: list[pd.DataFrame] = field(default_factory=list)
 
 
-class _Reader(HTMLParser):
+class Reader(HTMLParser):
     def __init__(self):
         super().__init__()
         self.cards: list[Card] = []
@@ -101,8 +101,8 @@ class _Reader(HTMLParser):
             setattr(card, self._field, getattr(card, self._field) + data)
 
 
-def _read(at) -> _Reader:
-    reader = _Reader()
+def _read(at) -> Reader:
+    reader = Reader()
     for element in at.get("html"):
         reader.feed(element.proto.body)
     reader.close()

@@ -4,12 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.page_html import _Reader
+from tests.page_html import Reader
 from ui import cards
 
 
-def read(markup: str) -> _Reader:
-    r = _Reader()
+def read(markup: str) -> Reader:
+    r = Reader()
     r.feed(markup)
     return r
 

@@ -20,9 +20,9 @@ def test_twenty_readers_during_an_import_see_before_or_after_never_between(tmp_p
     from benchmarks.gen_dossiers import write_csv
     from metrics import queries
     from metrics.importers.core import import_file
-    from ui.data import _Store
+    from ui.data import Store
 
-    store = _Store(str(tmp_path / "c.duckdb"))
+    store = Store(str(tmp_path / "c.duckdb"))
     with store.cursor() as cur:
         import_file(cur, fm.write_csv(tmp_path / "a.csv"))
     big = write_csv(60_000, tmp_path / "big.csv")

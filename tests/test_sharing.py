@@ -16,7 +16,7 @@ def test_cli_import_between_page_loads(tmp_path, monkeypatch):
 
     monkeypatch.setattr(data, "IDLE_SECONDS", 1.0)
     db = tmp_path / "s.duckdb"
-    store = data._Store(str(db))
+    store = data.Store(str(db))
     with store.cursor() as cur:   # a page load
         assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
     time.sleep(data.IDLE_SECONDS + 1)
@@ -35,7 +35,7 @@ def test_the_dashboard_lets_go_at_once_when_the_cli_waits(tmp_path, monkeypatch)
 
     monkeypatch.setattr(data, "IDLE_SECONDS", 600.0)
     db = tmp_path / "k.duckdb"
-    store = data._Store(str(db))
+    store = data.Store(str(db))
     with store.cursor() as cur:   # a page load, then the dashboard sits idle, file still open
         assert cur.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
     time.sleep(1)
@@ -51,10 +51,10 @@ def test_the_dashboard_lets_go_at_once_when_the_cli_waits(tmp_path, monkeypatch)
 
 
 def test_cli_waits_for_a_page_load_to_finish(tmp_path):
-    from ui.data import _Store
+    from ui.data import Store
 
     db = tmp_path / "w.duckdb"
-    store = _Store(str(db))
+    store = Store(str(db))
     proc = None
     with store.cursor():
         # the CLI starts while a page holds the file: it waits instead of failing

@@ -56,7 +56,7 @@ POLL_SECONDS = 0.25
 PAGE_WAIT = float(os.environ.get("REFORM_PAGE_WAIT", "2"))
 
 
-class _Store:
+class Store:
     """The root connection of one database file, opened on demand and closed when idle."""
 
     def __init__(self, path: str):
@@ -130,12 +130,12 @@ class _Store:
                 self._arm()
 
 
-_STORES: list[_Store] = []
+_STORES: list[Store] = []
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> _Store:
-    store = _Store(path)
+def _store(path: str) -> Store:
+    store = Store(path)
     _STORES.append(store)
     return store
 
@@ -156,7 +156,7 @@ def write_lock() -> threading.Lock:
     return _locks()["write"]
 
 
-def connection() -> _Store:
+def connection() -> Store:
     """The store itself, for work outside the script thread (a deferred download runs in
     another thread, where Streamlit's caches are not available): use its .cursor()."""
     return _store(db_key())
