@@ -35,6 +35,35 @@ FLOOR_TEXT = "Sẵn sàng / ready"
 FLOOR_APP = f'import streamlit as st\n\nst.write("{FLOOR_TEXT}")\n'
 
 
+# A page is done: the script not running, its main block drawn, no placeholder, every chart
+# drawn (the presentation's out-of-sight chart that loads the library early is not waited
+# for); with `before` (a slide's title), once another title shows; after ARM_JS, only once the
+# script has started again. One definition for benchmarks/pages.py and the browser tests.
+READY_JS = """(before) => {
+  if (window.__ran === false) return false;
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const main = document.querySelector('[data-testid=stMain]');
+  if (!main || main.querySelectorAll('[data-testid=stElementContainer]').length < 2) return false;
+  if (document.querySelector('[data-testid=stSkeleton]')) return false;
+  if ([...document.querySelectorAll('[data-testid=stPlotlyChart]')].some(c => !c.querySelector('.main-svg')
+                                                                        && !c.closest('.st-key-pres-warm')))
+    return false;
+  if (before !== null && before !== undefined) {
+    const title = document.querySelector('.st-key-slide-title');
+    if (!title || title.innerText === before) return false;
+  }
+  return Date.now();
+}"""
+ARM_JS = """() => {
+  window.__ran = false;
+  const app = document.querySelector('[data-testid=stApp]');
+  new MutationObserver((_, obs) => {
+    if (app.getAttribute('data-test-script-state') === 'running') { window.__ran = true; obs.disconnect(); }
+  }).observe(app, {attributes: true});
+}"""
+
+
 def _serve(app: str, port: int, env: dict, log: Path, watcher: str = "config") -> subprocess.Popen:
     # "config": the project's .streamlit/config.toml decides, as for `streamlit run dashboard.py`
     # (both servers run in the project folder, so both read it)

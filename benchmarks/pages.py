@@ -29,39 +29,19 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from page_load import ARGS, CHROMIUM, FLOOR_APP, FLOOR_TEXT, PASSWORD, USER, _median, _serve, _stop  # noqa: E402
+from page_load import (  # noqa: E402
+    ARGS, ARM_JS, CHROMIUM, FLOOR_APP, FLOOR_TEXT, PASSWORD, READY_JS, USER, _median, _serve, _stop)
 
 # the overview is the default page, served at "/" ("/overview" is Streamlit's "page not found")
 PAGES = ["overview", "ranking", "unit_detail", "league", "attention", "dossiers", "due_soon", "presentation",
          "import_desk", "admin"]
-
-# done: the script is not running, a main block with content, no skeleton, every Plotly chart
-# drawn and every Vega chart's canvas or svg present
-_DONE_JS = """(before) => {
-  if (window.__ran === false) return false;
-  const app = document.querySelector('[data-testid=stApp]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  const main = document.querySelector('[data-testid=stMain]');
-  if (!main || main.querySelectorAll('[data-testid=stElementContainer]').length < 2) return false;
-  if (document.querySelector('[data-testid=stSkeleton]')) return false;
-  // (the presentation's out-of-sight chart that loads the library early is not waited for)
-  if ([...document.querySelectorAll('[data-testid=stPlotlyChart]')].some(c => !c.querySelector('.main-svg')
-                                                                        && !c.closest('.st-key-pres-warm')))
-    return false;
-  if (before !== null) {
-    const title = document.querySelector('.st-key-slide-title');
-    if (!title || title.innerText === before) return false;
-  }
-  return Date.now();
-}"""
-
 
 def _url(base: str, name: str) -> str:
     return f"{base}/" if name == "overview" else f"{base}/{name}"
 
 
 def _done(page, seconds: float, before: str | None = None) -> float:
-    return page.wait_for_function(_DONE_JS, arg=before, polling="raf", timeout=seconds * 1000).json_value()
+    return page.wait_for_function(READY_JS, arg=before, polling="raf", timeout=seconds * 1000).json_value()
 
 
 def _settle(page) -> None:
@@ -196,14 +176,10 @@ def measure(db: Path | None, repeat: int, size: str, port: int = 8611) -> list[s
                             continue
                     for _ in range(k + 1):
                         page.keyboard.press("ArrowDown")
-                    # done only after the script has run again (window.__ran, set when it starts)
-                    page.evaluate("""() => { window.__keyAt = null; window.__ran = false;
-                        document.addEventListener('keydown', e => { if (e.key === 'Enter') window.__keyAt = Date.now(); },
-                                                  {capture: true});
-                        const app = document.querySelector('[data-testid=stApp]');
-                        new MutationObserver((_, obs) => {
-                          if (app.getAttribute('data-test-script-state') === 'running') { window.__ran = true; obs.disconnect(); }
-                        }).observe(app, {attributes: true}); }""")
+                    # done only after the script has run again (ARM_JS), timed from the Enter key
+                    page.evaluate(ARM_JS)
+                    page.evaluate("""() => { window.__keyAt = null; document.addEventListener('keydown',
+                        e => { if (e.key === 'Enter') window.__keyAt = Date.now(); }, {capture: true}); }""")
                     page.keyboard.press("Enter")
                     done = _done(page, 60)
                     changes.append((done - page.evaluate("() => window.__keyAt")) / 1000)

@@ -26,6 +26,10 @@ from metrics.i18n import t
 from metrics.kpis import KPIS
 from metrics.profile import load_profile
 
+# when a page is done, written once for these tests and benchmarks/pages.py
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from page_load import ARM_JS, READY_JS  # noqa: E402
+
 pytestmark = pytest.mark.slow          # a real browser / many generated files: CI, not the fast run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,32 +105,12 @@ def server(demo_db, tmp_path_factory):
         log.close()
 
 
-# done: the script not running, the page's main block drawn, no placeholder, every chart drawn;
-# and, after rerun_after armed it, only once the script has started again
-_READY_JS = """() => {
-  if (window.__ran === false) return false;
-  const app = document.querySelector('[data-testid=stApp]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  const main = document.querySelector('[data-testid=stMain]');
-  if (!main || main.querySelectorAll('[data-testid=stElementContainer]').length < 2) return false;
-  if (document.querySelector('[data-testid=stSkeleton]')) return false;
-  return [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => c.querySelector('.main-svg'));
-}"""
-_ARM_JS = """() => {
-  window.__ran = false;
-  const app = document.querySelector('[data-testid=stApp]');
-  new MutationObserver((_, obs) => {
-    if (app.getAttribute('data-test-script-state') === 'running') { window.__ran = true; obs.disconnect(); }
-  }).observe(app, {attributes: true});
-}"""
-
-
 def wait_ready(page, seconds: float = PAGE_SECONDS) -> float:
     """Until the script has finished, no placeholder is left and every chart is drawn: a
     condition checked inside the page, no fixed sleep. Returns the seconds it took."""
     start = time.time()
     try:
-        page.wait_for_function(_READY_JS, polling=100, timeout=seconds * 1000)
+        page.wait_for_function(READY_JS, arg=None, polling=100, timeout=seconds * 1000)
     except Exception as exc:  # noqa: BLE001 - Playwright's timeout, said in our words
         raise AssertionError(f"page not ready after {seconds} s: {page.url}") from exc
     return time.time() - start
@@ -136,7 +120,7 @@ def rerun_after(page, act, seconds: float = PAGE_SECONDS) -> float:
     """act() (a click, a key) that makes the script run again, then wait_ready once it has
     started again: a wait on a condition, where a fixed sleep could read the page before the
     run began."""
-    page.evaluate(_ARM_JS)
+    page.evaluate(ARM_JS)
     act()
     return wait_ready(page, seconds)
 
