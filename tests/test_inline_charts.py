@@ -109,8 +109,10 @@ def test_rank_trend_writes_each_rank_and_the_events():
     html = ic.rank_trend(hist, "vi", target_rank=5, title="Thứ hạng", annotations=events)
     svg = _svg_of(html)
     assert re.findall(r'class="p">(#\d+)<', svg) == ["#8", "#5"]       # the unknown month: no point
-    assert "Hội nghị &lt;cải cách&gt;" in svg and "<cải" not in svg
-    assert "ngoài khung" not in svg                                     # outside the months shown
+    # the event: a numbered mark on the chart, its words under it (never vertical text over it)
+    assert "①" in svg and "cải cách" not in svg and "rotate(" not in svg
+    assert '① 07/2022: Hội nghị &lt;cải cách&gt;</div>' in html and "<cải" not in html
+    assert "ngoài khung" not in html                                    # outside the months shown
     assert svg.count('class="a">') == 11 + 3                            # ranks 1–11, three months
     assert "Thứ hạng · Nhóm mục tiêu (hạng 1–5)" in html
     # the same in words, for a screen reader and on hover
@@ -146,9 +148,9 @@ def test_a_control_character_in_an_event_does_not_break_the_svg():
 
     hist = pd.DataFrame({"period": [date(2022, 7, 1), date(2022, 8, 1)], "rank": [6, 5], "n_peers": [11, 11]})
     events = pd.DataFrame({"event_date": [date(2022, 8, 3)], "text": ["Họp\x08 giao ban\ufffe"]})
-    svg = _svg_of(ic.rank_trend(hist, "vi", annotations=events))
-    xml.dom.minidom.parseString(svg)                 # raises on a character XML forbids
-    assert "Họp giao ban" in svg
+    html = ic.rank_trend(hist, "vi", annotations=events)
+    xml.dom.minidom.parseString(_svg_of(html))       # raises on a character XML forbids
+    assert "Họp giao ban" in html and "\x08" not in html
 
 
 def test_inside_the_band_the_cut_is_the_first_score_outside_it():

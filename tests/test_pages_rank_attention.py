@@ -211,12 +211,13 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) == 1
     # … on the overview's rank trend, every trend of a unit and the ranking page
     at.switch_page("pages/overview.py").run()
-    # (the overview draws its rank trend as an SVG image, ui/inline_charts.py: a dotted line
-    # with the text, and the text again in the image's alt)
+    # (the overview draws its rank trend as an SVG image, ui/inline_charts.py)
     trend = [h.proto.body for h in at.get("html") if "Thứ hạng qua các tháng" in h.proto.body]
     assert trend, "no rank trend on the overview"
     svg = base64.b64decode(re.search(r'base64,([^"]+)"', trend[0]).group(1)).decode()
-    assert "Xe tuyên truyền lưu động" in svg and "Xe tuyên truyền lưu động" in trend[0]
+    # (a numbered mark on the line; the words under the chart and in the image's alt text)
+    assert "Xe tuyên truyền lưu động" not in svg and re.search(r'class="e">[①-⑨]<', svg)
+    assert re.search(r'class="ic-event"[^>]*>[①-⑨] 06/2022: Xe tuyên truyền lưu động', trend[0])
     at.switch_page("pages/ranking.py").run()
     trend = [h.proto.body for h in at.get("html") if "Thứ hạng qua các tháng" in h.proto.body]
     assert trend and "Xe tuyên truyền lưu động" in trend[0]                            # the rank trend

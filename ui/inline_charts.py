@@ -201,7 +201,7 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
 
     parts = [f'<style>text{{font-family:"Source Sans Pro",Arial,"DejaVu Sans",sans-serif}}'
              f'.a{{font-size:12px;fill:{charts.INK}}}.p{{font-size:13px;font-weight:700;fill:{charts.SELF}}}'
-             f'.e{{font-size:11px;fill:{charts.EVENT}}}</style>',
+             f'.e{{font-size:14px;font-weight:700;fill:{charts.EVENT}}}</style>',
              f'<rect x="{left}" y="{y(0.5):.1f}" width="{w - left - right}" '
              f'height="{y(target_rank + 0.5) - y(0.5):.1f}" fill="{charts.BAND}"/>']
     for r in range(1, n + 1):
@@ -213,12 +213,13 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
             parts.append(f'<text x="{x(i):.1f}" y="{h - 10}" text-anchor="middle" class="a">'
                          f'{_esc(fmt.month(p, lang))}</text>')
     alt = [title]
-    for i, label, short, lines in charts.event_marks(periods, annotations, lang):
+    # events: a dotted line numbered at its top, the words under the chart (long vertical text
+    # over the plot covered the ranks)
+    for no, (i, label, short, lines) in enumerate(charts.event_marks(periods, annotations, lang), start=1):
         alt += lines
         parts.append(f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{top}" y2="{h - bottom}" stroke="{charts.EVENT}" '
                      f'stroke-width="2" stroke-dasharray="2 3"/>'
-                     f'<text x="{x(i) + 4:.1f}" y="{top + 2}" transform="rotate(90 {x(i) + 4:.1f} {top + 2})" '
-                     f'class="e">{_esc(short)}</text>')
+                     f'<text x="{x(i) + 3:.1f}" y="{top + 10}" class="e">{_number(no)}</text>')
     known = [(i, r) for i, r in enumerate(ranks) if r is not None]
     if len(known) > 1:
         parts.append(f'<polyline points="{" ".join(f"{x(i):.1f},{y(r):.1f}" for i, r in known)}" fill="none" '
@@ -229,7 +230,8 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
                      f'<text x="{x(i):.1f}" y="{y(r) - 9:.1f}" text-anchor="middle" class="p">#{r}</text>')
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" '
            f'height="{h:.0f}">{"".join(parts)}</svg>')
-    return f'<div class="ic-chart">{_title(title)}{as_image(svg, " · ".join(alt), "ic-svg")}</div>'
+    return (f'<div class="ic-chart">{_title(title)}{as_image(svg, " · ".join(alt), "ic-svg")}'
+            f'{event_legend(periods, annotations, lang)}</div>')
 
 
 _NUMBERS = "①②③④⑤⑥⑦⑧⑨"
