@@ -9,6 +9,7 @@ import streamlit as st
 from metrics import charts, fmt
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
+from metrics.export.figures import short_name
 from metrics.profile import LEVEL_LABELS, UNIT_GROUPS
 from ui import components as c
 from ui import boot, data, state
@@ -22,7 +23,8 @@ c.page_header(f, "page_league")
 if c.needs_data(f):
     boot.end_page()
 
-DEFAULT_COLUMNS = [k.key for k in KPIS if k.headline] + ["progress_766", "apology_rate", "e_result_rate"]
+# the headline KPIs: what fits a projector's screen; the others a click away (the multiselect)
+DEFAULT_COLUMNS = [k.key for k in KPIS if k.headline]
 # one unit alone makes no league: show all units and mark the selected one
 units = None if f.unit else f.unit_list
 goals = prof.goals
@@ -112,7 +114,10 @@ def league_table() -> None:
         "_group": [0 if lv in UNIT_GROUPS["departments"] else 1 for lv in per_unit.level],
         t("rank", lang): now_rank,
         t("rank_change", lang): [rank_change(r, before.get(u)) for r, u in zip(now_rank, per_unit.unit_code)],
-        t("unit", lang): [("► " if u == f.unit else "") + n for u, n in zip(per_unit.unit_code, per_unit.unit_name)],
+        # one line in the narrow column: "Phòng " dropped, long office names abbreviated (the
+        # slides' rule); the full name heads the unit's page a click away
+        t("unit", lang): [("► " if u == f.unit else "") + short_name(n, 26)
+                          for u, n in zip(per_unit.unit_code, per_unit.unit_name)],
         t("level", lang): [level_names.get(x, x) for x in per_unit.level],
     })
     for key in shown:
@@ -154,9 +159,16 @@ def league_table() -> None:
         if g is not None:
             # the heading names the block: its level column only took the KPIs' room at 1280×720
             part = part.drop(columns=[t("level", lang)])
-        narrow = {t("rank", lang): st.column_config.Column(width="small"),
-                  t("rank_change", lang): st.column_config.Column(width="small"),
+        # widths in pixels so that the six headline KPIs fit beside the names on a 1280×720
+        # projector with the sidebar open (about 790 px); a cut heading reads whole on hover
+        narrow = {t("rank", lang): st.column_config.Column(width=52),
+                  t("rank_change", lang): st.column_config.Column(width=56),
+                  t("unit", lang): st.column_config.Column(width=180),
                   t("level", lang): st.column_config.Column(width="small")}
+        for key in shown:
+            narrow[label_of[key]] = st.column_config.Column(
+                width=60 if key == SCORE else 68,
+                help=t("service_score", lang) if key == SCORE else KPI_BY_KEY[key].label(lang))
         event = st.dataframe(styled(part), hide_index=True, width="stretch", on_select="rerun", column_config=narrow,
                              selection_mode="single-row", key=f"league_table_{version}_{g}",
                              placeholder=fmt.no_data(lang, short=True),
