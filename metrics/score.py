@@ -139,25 +139,33 @@ def unit_league(con, start: date, end: date | None = None, group: str = "commune
     return out.sort_values(["rank", "unit_code"], na_position="last").reset_index(drop=True)
 
 
-def rank_history(con, start: date, end: date, profile: Profile | None = None) -> pd.DataFrame:
-    """The jurisdiction's score and rank per month, with the score of the target place."""
+def rank_point(con, period: date, profile: Profile | None = None) -> dict | None:
+    """The jurisdiction's score and rank in one month, with the score of the target place;
+    None for a month without peer figures."""
     profile = profile or load_profile()
-    rows = []
-    for p in queries.peer_periods(con):
-        if not (start <= p <= end):
-            continue
-        r = peer_ranking(con, p, p, profile)
-        if r.empty:
-            continue
-        me = r[r.is_self]
-        target = target_cut(r.score[~r.is_self], profile.target_rank)
-        rows.append({
-            "period": p,
-            "score": float(me.score.iloc[0]) if len(me) else math.nan,
-            "rank": me["rank"].iloc[0] if len(me) else pd.NA,
-            "n_peers": int(r.score.notna().sum()),
-            "target_score": math.nan if target is None else target,
-        })
-    df = pd.DataFrame(rows, columns=["period", "score", "rank", "n_peers", "target_score"])
+    r = peer_ranking(con, period, period, profile)
+    if r.empty:
+        return None
+    me = r[r.is_self]
+    target = target_cut(r.score[~r.is_self], profile.target_rank)
+    return {
+        "period": period,
+        "score": float(me.score.iloc[0]) if len(me) else math.nan,
+        "rank": me["rank"].iloc[0] if len(me) else pd.NA,
+        "n_peers": int(r.score.notna().sum()),
+        "target_score": math.nan if target is None else target,
+    }
+
+
+def history_frame(points: list[dict | None]) -> pd.DataFrame:
+    """rank_point rows (months without peers left out) as rank_history's frame."""
+    df = pd.DataFrame([p for p in points if p is not None],
+                      columns=["period", "score", "rank", "n_peers", "target_score"])
     df["rank"] = df["rank"].astype("Int64")
     return df
+
+
+def rank_history(con, start: date, end: date, profile: Profile | None = None) -> pd.DataFrame:
+    """rank_point for every month with peer figures between start and end."""
+    profile = profile or load_profile()
+    return history_frame([rank_point(con, p, profile) for p in queries.peer_periods(con) if start <= p <= end])

@@ -143,7 +143,7 @@ def score_section() -> None:
     right = [inline_charts.peer_bars(ranking, lang, prof.target_rank, prof.stretch_rank)]
     if data.has("score", "rank_history"):
         win = f.trend_window(12)
-        hist = data.query("rank_history", win[0], win[1], module="score")
+        hist = data.rank_history(win[0], win[1])
         if len(hist) >= 2:
             from ui.notes_ui import events
 

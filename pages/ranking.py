@@ -112,7 +112,7 @@ else:
     # to load before the first section shows
     with c.guarded(lang):
         win = f.trend_window(12)
-        hist = data.query("rank_history", win[0], win[1], module="score")
+        hist = data.rank_history(win[0], win[1])
         st.html(cards.columns([inline_charts.peer_bars(ranking, lang, TARGET, STRETCH),
                                inline_charts.rank_trend(hist, lang, TARGET,
                                                         annotations=notes_ui.events(win[0], win[1]))], [1, 1]))
