@@ -459,3 +459,14 @@ def test_a_report_with_english_headings(tmp_path):
     f = rx.write(tmp_path / "report_en", "xlsx", [["Month: 08/2022"], ["Kỳ báo cáo: Tháng 8 năm 2022"]], table)
     dbfile, r = imported(tmp_path, f)
     assert current_report_rows(dbfile) == {rx.REPORT_CODES[r[0]]: tuple(r[1:]) for r in rx.REPORT_ROWS}
+
+
+def test_status_words_the_longest_match_decides():
+    from metrics.importers.values import parse_status
+
+    # "Mới tiếp nhận" is a received dossier (pending), not "Mới" / "Mới đăng ký" (registered
+    # online, never received), whose rows without a received date are left out as no month's
+    assert parse_status("Mới tiếp nhận") == "pending"
+    assert parse_status("Mới") == parse_status("Mới đăng ký") == "not_received"
+    assert parse_status("Chờ trả kết quả") == "finished" and parse_status("Chờ tiếp nhận") == "not_received"
+    assert parse_status("Không rõ") is None

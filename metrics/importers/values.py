@@ -118,7 +118,7 @@ _STATUS_WORDS = [
     ("stopped", ("dung xu ly", "tam dung", "ngung xu ly")),
     ("finished", ("da tra ket qua", "da xu ly xong", "da giai quyet", "hoan thanh", "da hoan thanh",
                   "da tra", "da co ket qua", "cho tra ket qua", "da xu ly", "tra ket qua")),
-    ("pending", ("dang xu ly", "duoc tiep nhan", "da tiep nhan", "yeu cau bo sung", "cho bo sung",
+    ("pending", ("dang xu ly", "duoc tiep nhan", "da tiep nhan", "moi tiep nhan", "vua tiep nhan", "yeu cau bo sung", "cho bo sung",
                  "yeu cau thuc hien nghia vu tai chinh", "dang giai quyet", "cho xu ly", "dang thu ly",
                  "qua han", "dung han", "trong han", "cho phe duyet", "bo sung")),
 ]
@@ -133,10 +133,11 @@ def parse_status(raw: object) -> str | None:
         k = k[:-2]
     if k in STATUS_CODES:
         return STATUS_CODES[k]
-    for meaning, words in _STATUS_WORDS:
-        if any(k == w or k.startswith(w + " ") for w in words):
-            return meaning
-    return None
+    # the longest matching word decides: "Mới tiếp nhận" (received, pending) is not "Mới"
+    # (registered online, never received)
+    best = max(((len(w), meaning) for meaning, words in _STATUS_WORDS for w in words
+                if k == w or k.startswith(w + " ")), default=None)
+    return best[1] if best else None
 
 
 RATINGS = {"very_satisfied", "satisfied", "dissatisfied"}
