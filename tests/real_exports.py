@@ -336,10 +336,10 @@ def report_06a(path: Path, fmt: str, pasted_twice: bool = False) -> Path:
     return write(path, fmt, title, table, header_rows=3)
 
 
-def report_06_variant(path: Path, fmt: str) -> Path:
+def report_06_variant(path: Path, fmt: str, silent_unit: bool = False) -> Path:
     """Another system's Biểu 06: 'Tiếp nhận' over 'Trong kỳ' (over online / in person and post)
     and 'Kỳ trước'; 'Hồ sơ đang xử lý'; notes in brackets; a numbering row; the total first;
-    the period as 'Tháng 8 Năm 2022'."""
+    the period as 'Tháng 8 Năm 2022'. silent_unit: Phòng Y tế listed last with every cell blank."""
     title = [["Biểu số 06/VPCP/KSTT"], ["TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"], ["Tháng 8 Năm 2022"],
              ["Đơn vị tính: Số hồ sơ TTHC"]]
     table = [
@@ -355,6 +355,8 @@ def report_06_variant(path: Path, fmt: str) -> Path:
     ]
     for n, r in enumerate(REPORT_ROWS, start=1):
         table.append([n, r[0], *[_num(v) for v in r[1:]]])
+    if silent_unit:
+        table.append([len(REPORT_ROWS) + 1, "Phòng Y tế", *[None] * 11])
     return write(path, fmt, title, table, header_rows=3)
 
 

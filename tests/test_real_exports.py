@@ -178,6 +178,13 @@ def test_report_06_as_printed(tmp_path, capsys, fmt, layout):
     assert all(c.read_as or c.reason in ("ordinal",) for c in r.report.columns), r.report.columns
 
 
+def test_a_unit_without_figures_below_a_total_first_is_said(tmp_path):
+    # the total first, then the units, the last with every cell blank: unknown (no row), said
+    dbfile, r = imported(tmp_path, rx.report_06_variant(tmp_path / "bieu06", "csv", silent_unit=True))
+    assert r.rows == 3 and "YT" not in current_report_rows(dbfile)
+    assert any(en.endswith("«Phòng Y tế» has no figures, not imported") for _, en in r.report.notes)
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_land_registry_table(tmp_path, capsys, fmt):
     dbfile, r = imported(tmp_path, rx.land_table(tmp_path / "dat_dai", fmt))

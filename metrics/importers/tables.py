@@ -275,17 +275,20 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
         if not text:
             continue
         cells = {i: (r[i] if i < len(r) else None) for i in h.counters}
+        blank = all(v in (None, "") for v in cells.values())
+        if blank and out.kind == "report" and profile.match_unit(text) is not None:
+            # a unit that reported nothing (unknown, not 0: it gets no row), said, wherever it
+            # stands (a total row first used to hide it among the signatures)
+            report.notes.append((f"Dòng {n}: «{text}» không có số liệu nào, không nhập",
+                                 f"Row {n}: «{text}» has no figures, not imported"))
+            continue
         if totals and not any(isinstance(v, (int, float)) or (isinstance(v, str) and any(ch.isdigit() for ch in v))
                               for v in cells.values()):
             # below a total row and without a figure: the place, date and signatures
             continue
-        if all(v in (None, "") for v in cells.values()):
+        if blank:
             # no figure at all: a section heading ("Xã, phường, thị trấn", a land report item)
-            # or a unit that reported nothing (unknown, not 0: it gets no row)
-            if profile.match_unit(text) is not None and out.kind == "report":
-                report.notes.append((f"Dòng {n}: «{text}» không có số liệu nào, không nhập",
-                                     f"Row {n}: «{text}» has no figures, not imported"))
-            elif not _is_total(text):
+            if not _is_total(text):
                 section = text
             continue
         period = period_of_title
