@@ -375,7 +375,8 @@ LAND_KPIS = dict(on_time_rate=8500 / 90, progress_766=9800 / 105, online_rate=25
 LAND_UNKNOWN = ["resolved_early", "resolved_on_time", "received_direct", "received_post"]
 
 
-def land_table(path: Path, fmt: str, other_branch: bool = False) -> Path:
+def land_table(path: Path, fmt: str, other_branch: bool = False, fractions: bool = False) -> Path:
+    """fractions: the percent cells as an Excel sheet formatted in % holds them (8,33 % -> 0.0833)."""
     title = [["VĂN PHÒNG ĐĂNG KÝ ĐẤT ĐAI TỈNH BÌNH ĐỊNH"],
              ["BIỂU TỔNG HỢP CÔNG TÁC TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ ĐẤT ĐAI"], ["Tháng 8 năm 2022"]]
     table = [
@@ -389,7 +390,8 @@ def land_table(path: Path, fmt: str, other_branch: bool = False) -> Path:
     ]
     for item, v in LAND_ITEMS:
         table.append([Span(item, cols=13)])
-        table.append(["Chi nhánh Tuy Phước", *[x if isinstance(x, str) else _num(x) for x in v]])
+        cells = [(float(x.replace(",", ".")) / 100 if fractions else x) if isinstance(x, str) else _num(x) for x in v]
+        table.append(["Chi nhánh Tuy Phước", *cells])
         if other_branch:
             table.append(["Chi nhánh An Nhơn", 3, 7, 2, 12, 10, 9, 1, "10,00", 2, 2, 0, "0,00"])
     return write(path, fmt, title, table, header_rows=3)

@@ -523,12 +523,14 @@ def _check_percents(report: FileReport, n: int, r: list[object], h: TableHeader,
         k = key(h.labels.get(i, ""))
         readings = [pairs for word, pairs in _PERCENT_READINGS if word in k]
         tried = [pair for pairs in readings for pair in pairs]
+        # an Excel cell formatted as a percentage holds the fraction (8,33 % is 0.0833)
+        as_written = [pct] + ([100 * pct] if isinstance(raw, (int, float)) and abs(pct) <= 1 else [])
         fits = False
         for num, den in tried:
             a, b = values.get(num), values.get(den)
             if a is None or not b:
                 continue
-            if abs(100 * a / b - pct) <= 0.051 + (0.5 if float(pct).is_integer() else 0):
+            if any(abs(100 * a / b - p) <= 0.051 + (0.5 if float(p).is_integer() else 0) for p in as_written):
                 fits = True
                 break
         if tried and not fits and any(values.get(num) is not None and values.get(den) for num, den in tried):
