@@ -360,6 +360,10 @@ def test_dry_run_shows_columns_and_figures_and_writes_nothing(tmp_path, capsys):
     # the figures after the import: 21961 received 4 dossiers, on-time rate 66.7 %
     line = next(x for x in out.splitlines() if x.strip().startswith("2022-08") and "21961" in x)
     assert line.split()[:5] == ["2022-08", "21961", "Xã", "Phước", "Hưng"] and " 4 " in line and "66.7" in line
+    # the total of two communes' file is theirs (5 received), not labelled as the district's
+    total = next(x for x in out.splitlines() if x.strip().startswith("2022-08") and " ALL " in x)
+    assert "Cộng các đơn vị trong tệp / the file's units" in total and "Huyện Tuy Phước" not in total
+    assert " 5 " in total
     con = duckdb.connect(str(dbfile), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0

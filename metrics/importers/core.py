@@ -333,6 +333,9 @@ PREVIEW_COLUMNS = ["received_total", "resolved", "resolved_late", "pending_overd
                    "online_rate", "online_payment_rate", "satisfaction_rate"]
 
 
+FILE_TOTAL = "Cộng các đơn vị trong tệp / the file's units"
+
+
 def _figures(con, kind: str, summary: dict, profile: Profile):
     """The figures of the file's months and units as they would stand after the import."""
     if kind not in ("dossiers", "report"):
@@ -346,6 +349,9 @@ def _figures(con, kind: str, summary: dict, profile: Profile):
     for period in summary["periods"]:
         m = queries.month(period)
         df = queries.kpi_table(con, m, m, units=units or None, include_total=True, profile=profile)
+        if units and set(units) != {u.code for u in profile.current_units()}:
+            # the total of a file that lists some units only is theirs, not the jurisdiction's
+            df.loc[df.unit_code == "ALL", "unit_name"] = FILE_TOTAL
         df.insert(0, "period", period)
         frames.append(df[["period", "unit_code", "unit_name", *PREVIEW_COLUMNS]])
     return pd.concat(frames, ignore_index=True) if frames else None
