@@ -71,9 +71,6 @@ def flag_dossiers(unit: str, flag: str) -> None:
 def flags_section() -> None:
     flags = ap.flags_of_month(f)
     st.subheader(t("attention_title", lang, month=MONTH_LABEL))
-    if not data.has("flags", "flags_for"):
-        st.info(t("flags_coming", lang), icon=":material/construction:")
-        return
     if flags.empty:
         st.success(t("no_flags", lang), icon=":material/check_circle:")
         return
@@ -114,7 +111,7 @@ if VIEW == "flags":
         flags_section()
 
     # officials with late dossiers in consecutive months: leaders, officers and admins only
-    if VIEW == "flags" and ap.allowed("see_officials") and data.has("flags", "handler_streaks"):
+    if VIEW == "flags" and ap.allowed("see_officials"):
         st.subheader(t("streaks_title", lang))
         with c.guarded(lang):
             streaks = data.query("handler_streaks", MONTH, module="flags")
@@ -185,10 +182,7 @@ def apology_section() -> None:
 
 if VIEW == "apology":
     with c.guarded(lang):
-        if data.has("flags", "apology_status"):
-            apology_section()
-        else:
-            st.info(t("flags_coming", lang), icon=":material/construction:")
+        apology_section()
 
 # --- 3. commitments ------------------------------------------------------------------------------------
 if VIEW == "commitments":

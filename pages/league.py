@@ -91,7 +91,7 @@ def league_table() -> None:
     prev = data.query("kpi_table", f.cmp_start, f.cmp_end, units=units)
     prev = prev[(prev.unit_code != "ALL") & (prev.months > 0)].reset_index(drop=True)
 
-    keys = ([SCORE] if data.has("score", "unit_league") else []) + [k.key for k in KPIS]
+    keys = [SCORE] + [k.key for k in KPIS]
     label_of = {SCORE: t("service_score_short", lang), **{k.key: k.short(lang) for k in KPIS}}
     top = st.columns([2, 3])
     with top[0]:

@@ -31,8 +31,6 @@ HEADLINE = [k.key for k in KPIS if k.headline]
 def first_screen() -> None:
     from ui import ranking_parts as rp
 
-    if not data.has("score", "peer_ranking"):
-        return
     ranking = data.query("peer_ranking", f.end, f.end, module="score")
     me = rp.self_of(ranking)
     if me is None or fmt.is_missing(me.get("rank")):
@@ -99,9 +97,6 @@ st.header(t("score_rank_title", lang, peers=prof.peer_kind_vi if lang == "vi" el
 
 
 def score_section() -> None:
-    if not data.has("score", "peer_ranking"):
-        c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
-        return
     ranking = data.query("peer_ranking", f.start, f.end, module="score")
     if ranking.empty or not ranking.is_self.any():
         c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
@@ -141,13 +136,12 @@ def score_section() -> None:
                             delta_note=f"{t('vs', lang)} {f.cmp_label()}" if delta_s else "",
                             help_text=t("service_score_help", lang), status=None, body=missing, key="score")
     right = [inline_charts.peer_bars(ranking, lang, prof.target_rank, prof.stretch_rank)]
-    if data.has("score", "rank_history"):
-        win = f.trend_window(12)
-        hist = data.rank_history(win[0], win[1])
-        if len(hist) >= 2:
-            from ui.notes_ui import events
+    win = f.trend_window(12)
+    hist = data.rank_history(win[0], win[1])
+    if len(hist) >= 2:
+        from ui.notes_ui import events
 
-            right.append(inline_charts.rank_trend(hist, lang, prof.target_rank, annotations=events(win[0], win[1])))
+        right.append(inline_charts.rank_trend(hist, lang, prof.target_rank, annotations=events(win[0], win[1])))
     # one element for the section (ui/cards.py says why)
     st.html(cards.columns([cards.grid([rank_card, score_card], per_row=1), "".join(right)], [1, 2]))
 

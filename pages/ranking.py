@@ -49,8 +49,7 @@ def points(v, decimals: int = 1) -> str:
 
 ranking = pd.DataFrame()
 with c.guarded(lang):
-    if data.has("score", "peer_ranking"):
-        ranking = data.query("peer_ranking", f.start, f.end, module="score")
+    ranking = data.query("peer_ranking", f.start, f.end, module="score")
 me = rp.self_of(ranking)
 HAS_PEERS = me is not None and not fmt.is_missing(me.get("score"))
 
@@ -182,7 +181,7 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-if shown("standing") and HAS_PEERS and data.has("whatif", "what_it_takes"):
+if shown("standing") and HAS_PEERS:
     st.header(t("road_title", lang, stretch=STRETCH, target=TARGET))
     st.caption(t("road_help", lang))
     cols = st.columns(2)
@@ -332,7 +331,7 @@ def state_counter(name: str) -> str:
 
 if shown("whatif") and not HAS_PEERS:
     c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
-if shown("whatif") and HAS_PEERS and data.has("whatif", "simulate"):
+if shown("whatif") and HAS_PEERS:
     st.header(t("whatif_title", lang))
     tab_ind, tab_unit = st.tabs([t("whatif_by_indicator", lang, name=NAME), t("whatif_by_unit", lang)])
     with tab_ind, c.guarded(lang):
@@ -384,7 +383,7 @@ def projection_section() -> None:
 
 if shown("projection") and not HAS_PEERS:
     c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
-if shown("projection") and HAS_PEERS and data.has("projection", "project"):
+if shown("projection") and HAS_PEERS:
     st.header(t("projection_title", lang))
     with c.guarded(lang):
         projection_section()
@@ -425,7 +424,7 @@ if not shown("leagues"):
     pass
 elif not allowed("see_all_units"):
     st.info(t("not_for_unit_role", lang), icon=":material/lock:")
-elif data.has("score", "unit_league"):
+else:
     tab_c, tab_d = st.tabs([t("group_communes", lang), t("group_departments", lang)])
     with tab_c, c.guarded(lang):
         league("communes")

@@ -93,7 +93,7 @@ def ordered(flags: pd.DataFrame, unit_order: list[str] | None = None) -> pd.Data
 
 def flags_of_month(f, units: list[str] | None = None) -> pd.DataFrame:
     """The flags of the selection's last month (f.end), worst first."""
-    if not data.has("flags", "flags_for") or f.end is None:
+    if f.end is None:
         return pd.DataFrame()
     flags = data.query("flags_for", f.end, module="flags")
     units = units if units is not None else f.unit_list
@@ -137,9 +137,6 @@ def short_list(f, limit: int = 8) -> None:
     """The overview's attention list: the same flags, in the same order, as the attention
     page, the first few of them."""
     lang = f.lang
-    if not data.has("flags", "flags_for"):
-        st.info(t("flags_coming", lang), icon=":material/construction:")
-        return
     flags = flags_of_month(f)
     if flags.empty:
         st.success(t("no_flags", lang), icon=":material/check_circle:")

@@ -230,11 +230,6 @@ def data_version() -> tuple:
     return v
 
 
-def has(module: str, name: str) -> bool:
-    mod = optional_module(module)
-    return mod is not None and hasattr(mod, name)
-
-
 def clear_caches() -> None:
     st.cache_data.clear()
 

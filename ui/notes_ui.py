@@ -36,7 +36,7 @@ def events(start: date | None, end: date | None, unit: str | None = None) -> pd.
     """The events to draw on a time series of [start, end]: the jurisdiction's own, and the
     unit's when one is given. None when there are none or they cannot be read (a chart
     never fails for its decoration)."""
-    if start is None or end is None or not data.has("notes", "annotations"):
+    if start is None or end is None:
         return None
     try:
         ev = data.query("annotations", start, end, unit_code=unit, module="notes")
@@ -326,9 +326,7 @@ def measures_block(f, units: list[str] | None, unit: str | None, key: str) -> No
         for col, cell in zip(cols, cells[i:i + 2]):
             with col, c.guarded(lang):
                 if cell == "accounts":
-                    acc = pd.DataFrame(columns=["period", "accounts"])
-                    if data.has("notes", "accounts_series"):
-                        acc = data.query("accounts_series", start, end, units=units, module="notes")
+                    acc = data.query("accounts_series", start, end, units=units, module="notes")
                     goal = goals.get(ACCOUNTS_GOAL)
                     c.plot(figures.count_bars(acc, "accounts", lang, goal, t("accounts_title", lang),
                                               annotations=ev), key=f"{key}-m-accounts")
