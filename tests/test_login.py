@@ -125,3 +125,18 @@ def test_pages_outside_the_role_are_not_in_the_menu():
     unit_pages = paths(User("x", "unit", "21961"))
     assert not {"import_desk", "admin", "league", "overview"} & unit_pages
     assert "unit_detail" in unit_pages
+
+
+def test_a_permission_is_denied_when_no_user_is_signed_in():
+    import streamlit as st
+
+    from metrics.auth import User
+    from ui.attention_parts import allowed
+
+    st.session_state.pop("user", None)
+    assert not allowed("see_officials") and not allowed("see_all_units")     # deny by default
+    st.session_state["user"] = User("ld", "leader")
+    try:
+        assert allowed("see_officials") and not allowed("import")
+    finally:
+        st.session_state.pop("user", None)

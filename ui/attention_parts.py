@@ -23,10 +23,8 @@ _USER = "user"
 
 def allowed(what: str) -> bool:
     """May the signed-in user do `what` (metrics.auth permissions: see_officials,
-    write_notes, see_all_units, see_dossiers)? True while no login gate puts a user in the
-    session."""
-    if _USER not in st.session_state:
-        return True
+    write_notes, see_all_units, see_dossiers)? Denied by default: no user in the session (the
+    login gate puts one there before any page runs) may do nothing."""
     user = st.session_state.get(_USER)
     can = getattr(user, "can", None)
     return bool(can(what)) if callable(can) else False
