@@ -23,17 +23,20 @@ with tab_users:
         slowed = auth.throttled(cur)
     # the least privilege first: a new account is a unit's unless the administrator says otherwise
     roles = ["unit", "officer", "leader", "admin"]
+    # what an administrator acts on first (who, which role and unit, who is being slowed down)
+    # before the dates, so that it is in view at 1280×720; "–" where there is nothing to say
+    none = fmt.no_data(lang, short=True)
     view = pd.DataFrame({
         t("admin_name", lang): users.name,
         t("admin_role", lang): [auth.ROLE_LABELS[r][0 if lang == "vi" else 1] for r in users.role],
-        t("admin_unit", lang): [prof.unit(u).name if isinstance(u, str) and u in prof.unit_codes else ""
-                                for u in users.unit_code],
-        t("admin_col_created", lang): [fmt.timestamp(x, lang) for x in users.created_at],
-        t("admin_col_last_login", lang): [fmt.timestamp(x, lang) if pd.notna(x) else "" for x in users.last_login],
-        t("admin_email", lang): users.email.fillna(""),
+        t("unit", lang): [prof.unit(u).name if isinstance(u, str) and u in prof.unit_codes else none
+                          for u in users.unit_code],
         t("admin_col_slowed", lang): [", ".join(f"{c} → {fmt.timestamp(at, lang)}" for c, at in
                                                 zip(slowed.client[slowed.name == n], slowed.next_at[slowed.name == n]))
-                                      for n in users.name],
+                                      or none for n in users.name],
+        t("admin_col_last_login", lang): [fmt.timestamp(x, lang) if pd.notna(x) else none for x in users.last_login],
+        t("admin_email", lang): users.email.fillna(none).replace("", none),
+        t("admin_col_created", lang): [fmt.timestamp(x, lang) for x in users.created_at],
     })
     st.dataframe(view, hide_index=True, width="stretch")
     if not slowed.empty:
