@@ -196,7 +196,8 @@ def points_section() -> None:
     left, right = st.columns([1, 1])
     with left:
         st.subheader(t("points_by_indicator", lang))
-        c.plot(export_figures.points_bars(me, prof.indicators, lang, title=""), key="rk-points")
+        # light bars (ui/inline_charts.py): names wrap and values stay whole in a half-width column
+        st.html(inline_charts.points_list(me, prof.indicators, lang))
         rows = []
         for ind in prof.indicators:
             rows.append({
@@ -215,7 +216,7 @@ def points_section() -> None:
             return
         with st.spinner(t("computing", lang)):
             gains = rp.unit_gains(f.start, f.end)
-        c.plot(figures.gains_bars(gains, lang, title=""), key="rk-gains")
+        st.html(inline_charts.gains_list(gains, lang))
         st.caption(t("points_by_unit_help", lang, name=NAME))
 
 

@@ -191,3 +191,24 @@ def test_a_unit_kpi_trend_writes_each_month_its_goal_and_its_events():
     bars = ic.kpi_trend(months, [3, 0, 5], "late_count", "vi", goal=0)
     assert _svg_of(bars).count("<rect") == 3
     assert ic.kpi_trend(months, [None, None, None], "on_time_rate", "vi").count("ic-empty") == 1
+
+
+def test_points_and_gains_lists_keep_every_name_and_value_whole():
+    from metrics.profile import load_profile
+
+    inds = load_profile().indicators
+    row = {f"points_{i.key}": 0.0 for i in inds} | {f"value_{i.key}": 0.9 for i in inds}
+    first, second = inds[0], inds[1]
+    row |= {f"points_{first.key}": 2.5, f"value_{first.key}": 0.5, f"points_{second.key}": 6.7,
+            f"value_{second.key}": 0.466}
+    html = ic.points_list(row, inds, "vi")
+    # the largest first, each value written whole after its bar, the longest bar under half the track
+    assert _values(html)[:2] == ["6,7 điểm (46,6 %)", "2,5 điểm (50,0 %)"]
+    assert max(_widths(html)) <= 45
+    gains = pd.DataFrame({"unit_name": ["Chi nhánh Văn phòng Đăng ký đất đai huyện Tuy Phước", "Phòng Tư pháp"],
+                          "kpi": ["online_payment_rate", "online_rate"], "value": [0.535, 0.444],
+                          "gain": [2.44, 0.004]})
+    html = ic.gains_list(gains, "vi")
+    assert _rows(html) == ["CN VP Đăng ký đất đai · Thanh toán TT"]               # 0,004 points: not listed
+    assert _values(html) == ["+2,44 điểm · hiện 53,5 %"]
+    assert "ic-empty" in ic.gains_list(gains.assign(gain=0.0), "vi")

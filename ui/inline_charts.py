@@ -324,3 +324,40 @@ def kpi_trend(periods, values, kpi_key: str, lang: str = "vi", goal=None, title:
            f'height="{h:.0f}">{"".join(parts)}</svg>')
     below = event_legend([p for p, _ in rows], annotations, lang) if legend else ""
     return f'<div class="ic-chart">{_title(title)}{as_image(svg, " · ".join(alt), "ic-svg")}{below}</div>'
+
+
+def points_list(row, indicators, lang: str = "vi", title: str | None = None) -> str:
+    """export.figures.points_bars as a bar list: the points missing per indicator of one
+    member, largest first, with its value (names wrap instead of being cut)."""
+    from metrics.export.common import tx
+    from metrics.kpis import KPI_BY_KEY
+
+    items = [(KPI_BY_KEY[ind.kpi].label(lang), float(row.get(f"points_{ind.key}")), row.get(f"value_{ind.key}"))
+             for ind in indicators if not fmt.is_missing(row.get(f"points_{ind.key}"))]
+    if not items:
+        return empty(tx("no_data", lang).capitalize(), title)
+    if all(p < 0.05 for _, p, _ in items):
+        return empty(tx("points_none", lang), title)
+    items.sort(key=lambda x: -x[1])
+    top = max(p for _, p, _ in items) or 1.0
+    labels = [f"{fmt.decimal(p, lang, 1)} {tx('points_unit', lang)} ({fmt.percent(v, lang)})" for _, p, v in items]
+    return bar_list([n for n, _, _ in items], [0.42 * p / top for _, p, _ in items], labels,
+                    [charts.WARN] * len(items), title)
+
+
+def gains_list(gains: pd.DataFrame, lang: str = "vi", title: str | None = None, top: int = 10) -> str:
+    """ui.figures.gains_bars as a bar list: the `top` (unit, indicator) pairs by the points
+    the jurisdiction gains if that unit alone reached the indicator's full mark."""
+    from metrics.export.figures import short_name
+    from metrics.kpis import KPI_BY_KEY
+
+    df = gains[gains.gain > 0.005] if gains is not None and not gains.empty else pd.DataFrame()
+    if df.empty:
+        return empty(t("gains_none", lang), title)
+    df = df.sort_values("gain", ascending=False).head(top)
+    names = [f"{short_name(n)} · {KPI_BY_KEY[k].short(lang)}" for n, k in zip(df.unit_name, df.kpi)]
+    labels = [f"+{fmt.decimal(g, lang, 2)} {t('points_word', lang)} · {t('now', lang)} {fmt.percent(v, lang)}"
+              for g, v in zip(df.gain, df.value)]
+    hovers = [f"{n} — {KPI_BY_KEY[k].label(lang)}: {lab}" for n, k, lab in zip(df.unit_name, df.kpi, labels)]
+    big = float(df.gain.max()) or 1.0
+    return bar_list(names, [0.3 * g / big for g in df.gain], labels, [charts.WARN] * len(df), title, hovers=hovers)
