@@ -55,12 +55,14 @@ READY_JS = """(before) => {
   }
   return Date.now();
 }"""
+# any change of the script state after arming means a run began: a short run may already be
+# over ("notRunning" again) by the time the observer is called, so its value is not read
 ARM_JS = """() => {
   window.__ran = false;
   const app = document.querySelector('[data-testid=stApp]');
-  new MutationObserver((_, obs) => {
-    if (app.getAttribute('data-test-script-state') === 'running') { window.__ran = true; obs.disconnect(); }
-  }).observe(app, {attributes: true});
+  new MutationObserver((records, obs) => {
+    if (records.length) { window.__ran = true; obs.disconnect(); }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 
 
