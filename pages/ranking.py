@@ -397,26 +397,27 @@ def league(group: str) -> None:
     if lg.empty or lg.score.isna().all():
         c.empty_state(lang, "no_data_selection", "empty_hint_filters", period=f.period_label(), unit=gname)
         return
-    left, right = st.columns([1, 1])
-    with left:
-        c.plot(export_figures.league_bars(lg, lang, title=""), key=f"rk-league-{group}")
-    with right:
-        rows = []
-        for r in lg.to_dict("records"):
-            lost = sorted(((ind, r.get(f"points_{ind.key}")) for ind in prof.indicators
-                           if not fmt.is_missing(r.get(f"points_{ind.key}")) and r.get(f"points_{ind.key}") >= 0.05),
-                          key=lambda x: -x[1])[:2]
-            rows.append({
-                t("rank", lang): r["rank"],
-                t("unit", lang): ("► " if r["unit_code"] == f.unit else "") + r["unit_name"],
-                t("service_score_short", lang): fmt.decimal(r["score"], lang, 1),
-                t("points_lost_most", lang): "; ".join(f"{KPI_BY_KEY[i.kpi].short(lang)} {fmt.decimal(p, lang, 1)}"
-                                                       for i, p in lost) or "–",
-            })
-        view = pd.DataFrame(rows)
-        view[t("rank", lang)] = pd.array(view[t("rank", lang)], dtype="Int64")
-        st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 42, 560))
-        st.caption(t("league_score_note", lang))
+    # the bars, then the table under them at the full width: side by side at 1280×720 the
+    # table's "points lost most" column ran off its half
+    c.plot(export_figures.league_bars(lg, lang, title=""), key=f"rk-league-{group}")
+    rows = []
+    for r in lg.to_dict("records"):
+        lost = sorted(((ind, r.get(f"points_{ind.key}")) for ind in prof.indicators
+                       if not fmt.is_missing(r.get(f"points_{ind.key}")) and r.get(f"points_{ind.key}") >= 0.05),
+                      key=lambda x: -x[1])[:2]
+        rows.append({
+            t("rank", lang): r["rank"],
+            t("unit", lang): ("► " if r["unit_code"] == f.unit else "") + r["unit_name"],
+            t("service_score_short", lang): fmt.decimal(r["score"], lang, 1),
+            t("points_lost_most", lang): "; ".join(f"{KPI_BY_KEY[i.kpi].short(lang)} {fmt.decimal(p, lang, 1)}"
+                                                   for i, p in lost) or "–",
+        })
+    view = pd.DataFrame(rows)
+    view[t("rank", lang)] = pd.array(view[t("rank", lang)], dtype="Int64")
+    st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 42, 560),
+                 column_config={t("rank", lang): st.column_config.Column(width=60),
+                                t("service_score_short", lang): st.column_config.Column(width=60)})
+    st.caption(t("league_score_note", lang))
 
 
 if shown("leagues"):
