@@ -112,7 +112,13 @@ def wait_ready(page, seconds: float = PAGE_SECONDS) -> float:
     try:
         page.wait_for_function(READY_JS, arg=None, polling=100, timeout=seconds * 1000)
     except Exception as exc:  # noqa: BLE001 - Playwright's timeout, said in our words
-        raise AssertionError(f"page not ready after {seconds} s: {page.url}") from exc
+        seen = page.evaluate("""() => ({ran: window.__ran,
+            state: document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state'),
+            elements: document.querySelectorAll('[data-testid=stMain] [data-testid=stElementContainer]').length,
+            skeleton: !!document.querySelector('[data-testid=stSkeleton]'),
+            charts_waiting: [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
+                .filter(c => !c.querySelector('.main-svg')).length})""")
+        raise AssertionError(f"page not ready after {seconds} s: {page.url} {seen}") from exc
     return time.time() - start
 
 
