@@ -55,18 +55,25 @@ def smtp():
         c.stop()
 
 
-def test_the_digest_is_written_and_mailed(window_db, smtp, tmp_path, monkeypatch, capsys):  # noqa: F811
-    inbox, port = smtp(refuse={"tuphap@tuyphuoc.example"})
+def mail_setup(window_db, monkeypatch, port: int, with_tuphap: bool = False) -> None:
+    """Unit accounts with e-mail addresses (Phước Hưng, and Tư pháp if asked) and the mail
+    settings pointing at the test server."""
     con = db.connect(window_db)
     try:
         auth.add_user(con, "phuochung", "unit", "mat-khau-xa-ph-1", "21961", email="phuochung@tuyphuoc.example")
-        auth.add_user(con, "tuphap", "unit", "mat-khau-tu-phap-1", "TP", email="tuphap@tuyphuoc.example")
+        if with_tuphap:
+            auth.add_user(con, "tuphap", "unit", "mat-khau-tu-phap-1", "TP", email="tuphap@tuyphuoc.example")
     finally:
         con.close()
     monkeypatch.setenv("REFORM_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("REFORM_SMTP_PORT", str(port))
     monkeypatch.setenv("REFORM_SMTP_SENDER", "cchc@tuyphuoc.example")
     monkeypatch.setenv("REFORM_DIGEST_OFFICE", "vanphong@tuyphuoc.example")
+
+
+def test_the_digest_is_written_and_mailed(window_db, smtp, tmp_path, monkeypatch, capsys):  # noqa: F811
+    inbox, port = smtp(refuse={"tuphap@tuyphuoc.example"})
+    mail_setup(window_db, monkeypatch, port, with_tuphap=True)
     out = tmp_path / "digest"
     code = main(["digest", "--as-of", "2022-08-31", "--out", str(out), "--send", "--attempts", "2", "--pause", "0",
                  "--db", str(window_db)])
@@ -133,15 +140,7 @@ def test_the_store_is_free_while_mail_is_sent(window_db, smtp, tmp_path, monkeyp
         return await real(server, session, envelope)
 
     inbox.handle_DATA = check_then_accept
-    con = db.connect(window_db)
-    try:
-        auth.add_user(con, "phuochung", "unit", "mat-khau-xa-ph-1", "21961", email="phuochung@tuyphuoc.example")
-    finally:
-        con.close()
-    monkeypatch.setenv("REFORM_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("REFORM_SMTP_PORT", str(port))
-    monkeypatch.setenv("REFORM_SMTP_SENDER", "cchc@tuyphuoc.example")
-    monkeypatch.setenv("REFORM_DIGEST_OFFICE", "vanphong@tuyphuoc.example")
+    mail_setup(window_db, monkeypatch, port)
     main(["digest", "--as-of", "2022-08-31", "--out", str(tmp_path / "d"), "--send", "--pause", "0",
           "--db", str(window_db)])
     assert opened and all(code == 0 for code in opened), opened
