@@ -8,6 +8,7 @@ through the dashboard's import desk.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from contextlib import contextmanager
@@ -234,7 +235,13 @@ def sync_counter_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     One transaction: were the rebuild to fail after the columns were added, the next open
     would find the columns and never fill them (the KPIs built on them unknown for good)."""
     missing = _missing_counter_columns(con)
-    if not missing:
+    # a counter whose definition changed (its SQL in the registry) is recomputed too: the
+    # stored counts were made by the old definition (a file from before the definitions
+    # were recorded has none: recomputed once)
+    fingerprint = counter_fingerprint()
+    row = con.execute("SELECT value FROM meta WHERE key = 'counter_definitions'").fetchone()
+    changed = row is None or row[0] != fingerprint
+    if not missing and not changed:
         return []
     added: list[str] = []
     con.execute("BEGIN")
@@ -246,15 +253,25 @@ def sync_counter_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
                 added.append(name)
             else:
                 _backfill_sums(con, table, name)
-        if added and con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0]:
+        if (added or changed) and con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0]:
             from .counters import rebuild
 
             rebuild(con)
+        con.execute("DELETE FROM meta WHERE key = 'counter_definitions'")
+        con.execute("INSERT INTO meta VALUES ('counter_definitions', ?)", [fingerprint])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return added
+
+
+def counter_fingerprint() -> str:
+    """What the registry says each dossier counter counts, in one short hash."""
+    from .kpis import COUNTERS
+
+    text = "\n".join(f"{c.name}|{c.base}|{c.flag}" for c in COUNTERS)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _missing_counter_columns(con) -> list[tuple[str, str]]:

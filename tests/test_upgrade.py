@@ -231,3 +231,26 @@ def test_a_read_only_open_of_an_old_database_says_to_upgrade(old_db):
         db.connect(old_db, read_only=True)
     db.connect(old_db).close()                       # one writable open upgrades it
     db.connect(old_db, read_only=True).close()
+
+
+def test_a_counter_whose_definition_changed_is_recomputed_at_the_next_open(tmp_path):
+    # the store records what the registry's counters count; counts made by another definition
+    # (here: a stored count spoiled and the record of an older registry) are made again
+    from tests import fixture_month as fm
+
+    path = tmp_path / "c.duckdb"
+    con = db.connect(path)
+    try:
+        import_file(con, fm.write_csv(tmp_path / "a.csv"))
+        right = con.execute("SELECT sum(received_total), sum(resolved_late) FROM dossier_counters").fetchone()
+        assert con.execute("SELECT value FROM meta WHERE key = 'counter_definitions'").fetchone()[0] == \
+            db.counter_fingerprint()
+        con.execute("UPDATE dossier_counters SET received_total = received_total + 100, resolved_late = 0")
+        con.execute("UPDATE meta SET value = 'an older registry' WHERE key = 'counter_definitions'")
+    finally:
+        con.close()
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT sum(received_total), sum(resolved_late) FROM dossier_counters").fetchone() == right
+    finally:
+        con.close()
