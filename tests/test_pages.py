@@ -403,3 +403,14 @@ def test_unit_detail_opens_on_the_unit_that_most_needs_attention(monkeypatch, sa
     # the communes in 08/2022: Diêu Trì 3 late, Phước Hưng 1, Phước Thành 1, none overdue
     at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="communes")
     assert at.selectbox(key="detail_unit_pick").value == "21955"
+
+
+def test_a_page_s_own_link_parameters_stay_on_that_page(monkeypatch, sample_db):
+    # the unit page's view=measures must not open the next page on a view of its own name
+    at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="TP", view="measures")
+    assert at.query_params["view"] == "measures"
+    at.button(key="detail-go-late").click().run()
+    assert_clean(at)
+    assert at.title[0].value == t("page_dossiers", "vi")
+    assert "view" not in at.query_params and at.query_params["p"] == "2022-08"
+    assert at.query_params["status"] == "late"

@@ -132,7 +132,9 @@ def switch(page: str, **changes) -> None:
     keep = {k: st.session_state[k] for k in (*_URL_KEYS, _RANGE) if k in st.session_state}
     request(**{**keep, **changes})
     f = st.session_state.get(_FILTERS)
-    query = dict(st.query_params.to_dict())
+    # the shared filters only: a page's own parameters (?view=, ?sec=, ?status=…) belong to
+    # it (unit detail's view=measures would open the attention page on its measures)
+    query = {k: v for k, v in st.query_params.to_dict().items() if k in _URL_KEYS}
     query.update({k: str(v) for k, v in changes.items() if k in _URL_KEYS})
     if f is not None and not query.get("p") and f.start:
         query["p"] = fmt.month_key(f.start)
