@@ -9,7 +9,7 @@ What is timed, after one sign-in that warms the server:
     chart drawn (its SVG present) — checked inside the page at every animation frame;
   - the floor: a one-line page (st.write) in a new tab, until its text shows;
   - the presentation: each slide after a key press (→), from the key going down to the frame
-    where the new slide's title shows and the page is done (after 3 s on the title slide,
+    where the new slide's title shows and the page is done (after 5 s on the title slide,
     while the chart library loads out of sight);
   - a change of month on the overview, the ranking and the unit page (to a month not viewed).
 Best and median of --repeat runs, each page's best against the floor's best. The targets
@@ -138,7 +138,7 @@ def measure(db: Path | None, repeat: int, size: str, port: int = 8611) -> list[s
             _settle(page)
             # a presenter opens on the title slide and speaks to it: the chart library loads in
             # those first seconds (pages/presentation.py)
-            time.sleep(3)
+            time.sleep(5)
             _settle(page)
             slide_times = []
             for k in range(40):

@@ -9,6 +9,8 @@ unit selected gives that unit's briefing.
 """
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from metrics import fmt
@@ -136,19 +138,24 @@ with st.container(key="slide"):
 
 # The chart library (4.7 MB of script) is loaded out of sight two seconds after the page opens,
 # while the title slide is on the screen: loaded with the first slide it delayed it by 0.7 s,
-# with the first chart slide by a second. A fragment that reruns by itself once, then stays.
-WARM = "_pres_warm"
+# with the first chart slide by a second. A fragment ticks once two seconds after a full run
+# and asks for one full run that draws the hidden chart; from then on it has no timer.
+WARM, ARMED_AT = "_pres_warm", "_pres_warm_armed"
 
 
 def _warm_chart() -> None:
     if st.session_state.get(WARM):
         with st.container(key="pres-warm"):
             c.plot(pp.WARM_FIGURE, key="pres-warm-chart")
-    else:
+    elif time.monotonic() - st.session_state.get(ARMED_AT, time.monotonic()) >= 1.5:
+        # the timer's tick (a full run armed it just now, so it is not one): once
         st.session_state[WARM] = True
+        st.rerun(scope="app")
 
 
 if any(x.chart is not None for x in slides):
+    if not st.session_state.get(WARM):
+        st.session_state[ARMED_AT] = time.monotonic()
     st.fragment(_warm_chart, run_every=None if st.session_state.get(WARM) else 2.0)()
 
 with st.expander(t("pres_notes", lang), icon=":material/description:"):
