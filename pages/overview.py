@@ -57,15 +57,17 @@ def first_screen() -> None:
         else:
             lines.append(t("first_to_target", lang, target=target, points=fmt.decimal(tgt["points"], lang, 2)))
     gap_card = cards.card(t("first_gap", lang), "", status=None, key="first-gap",
-                          body="".join(f'<div class="kc-line">{escape(x)}</div>' for x in lines))
+                          body="".join(f'<div class="kc-line">{escape(x)}</div>'
+                                       for x in lines or [fmt.no_data(lang)]))
     # the actions that gain most: the indicators losing the most points, and how far each must
     # go on its own to reach the next place — what_it_takes, the ranking page's own answer
-    # (a second formula here gave 50,8 % where that page said 50,7 %)
+    # (a second formula here gave 50,8 % where that page said 50,7 %), for the same month as
+    # the rank above it (f.end, also when a range is selected)
     want = nxt["points"] if nxt is not None and not nxt["inside"] else None
     needed = {}
     if want:
         needed = {n.indicator: n.needed for n in
-                  data.query("what_it_takes", f.start, f.end, target_rank=rank - 1, module="whatif")}
+                  data.query("what_it_takes", f.end, f.end, target_rank=rank - 1, module="whatif")}
     lost = sorted(((ind, me.get(f"points_{ind.key}")) for ind in prof.indicators
                    if not fmt.is_missing(me.get(f"points_{ind.key}")) and me.get(f"points_{ind.key}") > 0.05),
                   key=lambda x: -x[1])[:2]
@@ -81,7 +83,8 @@ def first_screen() -> None:
             actions.append(t("first_action_lost", lang, label=k.label(lang), now=fmt.percent(cur, lang),
                              points=fmt.decimal(pts, lang, 1)))
     act_card = cards.card(t("first_actions", lang), "", status=None, key="first-actions",
-                          body="".join(f'<div class="kc-line">{escape(x)}</div>' for x in actions))
+                          body="".join(f'<div class="kc-line">{escape(x)}</div>'
+                                       for x in actions or [fmt.no_data(lang)]))
     st.html('<div class="kc-first">' + cards.columns([rank_card, gap_card, act_card], [1, 1.3, 1.7]) + "</div>")
 
 

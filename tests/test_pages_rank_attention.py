@@ -535,3 +535,17 @@ def test_a_slide_chart_fits_the_projector_and_keeps_its_labels():
     before = bars.layout.margin.r
     assert pp.enlarge(bars, scale=1.5).layout.margin.r == round(before * 1.5)   # the label's room grows with it
     assert bars.layout.margin.r == before                                        # the deck's figure is untouched
+
+
+def test_the_first_screen_of_a_range_answers_for_its_last_month(monkeypatch, demo_db):
+    # the rank is the range's last month's; what it takes to pass the next place is for that
+    # same month, not for the range (the gap it cites is the month's)
+    from tests.page_html import cards
+
+    def first_screen(**query):
+        at = open_app(monkeypatch, demo_db, **query)
+        return {c.key: c.text for c in cards(at) if c.key.startswith("first-")}
+
+    month = first_screen(p="2022-08")
+    ranged = first_screen(p="2022-06", p2="2022-08")
+    assert ranged["first-actions"] == month["first-actions"] and ranged["first-gap"] == month["first-gap"]
