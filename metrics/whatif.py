@@ -184,4 +184,3 @@ def points_by_unit(con, start: date, end: date | None = None, profile: Profile |
             rows.append((rec["unit_code"], rec["unit_name"], ind.key, ind.kpi, float(v), gain))
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
-

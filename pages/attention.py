@@ -111,7 +111,7 @@ if VIEW == "flags":
         flags_section()
 
     # officials with late dossiers in consecutive months: leaders, officers and admins only
-    if VIEW == "flags" and ap.allowed("see_officials"):
+    if ap.allowed("see_officials"):
         st.subheader(t("streaks_title", lang))
         with c.guarded(lang):
             streaks = data.query("handler_streaks", MONTH, module="flags")

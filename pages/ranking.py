@@ -99,22 +99,20 @@ def shown(name: str) -> bool:
 
 if shown("standing"):
     st.header(t("rank_standing_title", lang, peers=PEERS))
-if not shown("standing"):
-    pass
-elif not HAS_PEERS:
-    c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
-    st.page_link("pages/import_desk.py", label=t("page_import_desk", lang), icon=":material/upload_file:")
-else:
-    with c.guarded(lang):
-        standing()
-    # the overview's light charts (ui/inline_charts.py), drawn with the page: no chart library
-    # to load before the first section shows
-    with c.guarded(lang):
-        win = f.trend_window(12)
-        hist = data.rank_history(win[0], win[1])
-        st.html(cards.columns([inline_charts.peer_bars(ranking, lang, TARGET, STRETCH),
-                               inline_charts.rank_trend(hist, lang, TARGET,
-                                                        annotations=notes_ui.events(win[0], win[1]))], [1, 1]))
+    if not HAS_PEERS:
+        c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
+        st.page_link("pages/import_desk.py", label=t("page_import_desk", lang), icon=":material/upload_file:")
+    else:
+        with c.guarded(lang):
+            standing()
+        # the overview's light charts (ui/inline_charts.py), drawn with the page: no chart library
+        # to load before the first section shows
+        with c.guarded(lang):
+            win = f.trend_window(12)
+            hist = data.rank_history(win[0], win[1])
+            st.html(cards.columns([inline_charts.peer_bars(ranking, lang, TARGET, STRETCH),
+                                   inline_charts.rank_trend(hist, lang, TARGET,
+                                                            annotations=notes_ui.events(win[0], win[1]))], [1, 1]))
 
 
 # --- 1b. which score this is: the estimate, and the official table beside it when imported -----------
@@ -422,16 +420,14 @@ def league(group: str) -> None:
 
 if shown("leagues"):
     st.header(t("leagues_title", lang))
-if not shown("leagues"):
-    pass
-elif not allowed("see_all_units"):
-    st.info(t("not_for_unit_role", lang), icon=":material/lock:")
-else:
-    tab_c, tab_d = st.tabs([t("group_communes", lang), t("group_departments", lang)])
-    with tab_c, c.guarded(lang):
-        league("communes")
-    with tab_d, c.guarded(lang):
-        league("departments")
+    if not allowed("see_all_units"):
+        st.info(t("not_for_unit_role", lang), icon=":material/lock:")
+    else:
+        tab_c, tab_d = st.tabs([t("group_communes", lang), t("group_departments", lang)])
+        with tab_c, c.guarded(lang):
+            league("communes")
+        with tab_d, c.guarded(lang):
+            league("departments")
 
 
 # --- 7. the official yearly CCHC index ------------------------------------------------------------------------

@@ -34,10 +34,10 @@ def pick_unit() -> str:
         for code, months, late, overdue in zip(table.unit_code, table.months, table.resolved_late,
                                                table.pending_overdue):
             if months > 0:
-                need[code] = (0 if late is pd.NA else int(late)) + (0 if overdue is pd.NA else int(overdue))
+                need[code] = (0 if pd.isna(late) else int(late)) + (0 if pd.isna(overdue) else int(overdue))
     except ReformError:
         pass
-    ranked = sorted((c for c in choices if c in need), key=lambda c: -need[c])
+    ranked = sorted((code for code in choices if code in need), key=lambda code: -need[code])
     first = choices.index(ranked[0]) if ranked else 0
     code = st.selectbox(t("choose_unit", lang), choices, index=first, key="detail_unit_pick",
                         format_func=lambda x: state.selection_label(prof, x, lang))
