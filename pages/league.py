@@ -12,7 +12,7 @@ from metrics.kpis import KPI_BY_KEY, KPIS
 from metrics.export.figures import short_name
 from metrics.profile import LEVEL_LABELS, UNIT_GROUPS
 from ui import components as c
-from ui import boot, data, state
+from ui import boot, cards, data, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -114,9 +114,10 @@ def league_table() -> None:
         "_group": [0 if lv in UNIT_GROUPS["departments"] else 1 for lv in per_unit.level],
         t("rank", lang): now_rank,
         t("rank_change", lang): [rank_change(r, before.get(u)) for r, u in zip(now_rank, per_unit.unit_code)],
-        # one line in the narrow column: "Phòng " dropped, long office names abbreviated (the
-        # slides' rule); the full name heads the unit's page a click away
-        t("unit", lang): [("► " if u == f.unit else "") + short_name(n, 26)
+        # "Phòng " and the jurisdiction dropped, long office names abbreviated (the slides'
+        # rule, at a width that leaves a name whole on two lines); the full name heads the
+        # unit's page a click away
+        t("unit", lang): [("► " if u == f.unit else "") + short_name(n, 40)
                           for u, n in zip(per_unit.unit_code, per_unit.unit_name)],
         t("level", lang): [level_names.get(x, x) for x in per_unit.level],
     })
@@ -126,18 +127,24 @@ def league_table() -> None:
     order = (["_group"] if rank_by == SCORE else []) + [t("rank", lang)]
     view = view.sort_values(order, na_position="last", kind="stable").reset_index(drop=True)
 
-    def styled(part: pd.DataFrame):
-        styler = part.drop(columns=["_code", "_group"]).style
+    def formatted(part: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+        """The table as shown (figures written the Vietnamese way, '–' for no data) and each
+        KPI cell's colour."""
+        out = part.drop(columns=["_code", "_group"]).copy()
+        out[t("rank", lang)] = [fmt.no_data(lang, short=True) if fmt.is_missing(v) else str(int(v))
+                                for v in out[t("rank", lang)]]
+        styles = {}
         for key in shown:
             label = label_of[key]
+            raw = list(part[label])
             if key == SCORE:
-                formatter = lambda v: fmt.decimal(v, lang, 1)  # noqa: E731
+                out[label] = [fmt.decimal(v, lang, 1) if not fmt.is_missing(v) else fmt.no_data(lang, short=True)
+                              for v in raw]
             else:
-                formatter = lambda v, k=KPI_BY_KEY[key]: fmt.kpi_value(k, v, lang, short=True)  # noqa: E731
-            # na_rep: the formatter never sees a missing value; "–" is "no data" (see the legend)
-            styler = styler.format(formatter, subset=[label], na_rep=fmt.no_data(lang, short=True))
-            styler = styler.apply(lambda col, key=key: colour_cells(list(col), key), subset=[label])
-        return styler.format(lambda v: str(int(v)), subset=[t("rank", lang)], na_rep="")
+                out[label] = [fmt.kpi_value(KPI_BY_KEY[key], v, lang, short=True) if not fmt.is_missing(v)
+                              else fmt.no_data(lang, short=True) for v in raw]
+            styles[label] = colour_cells([None if fmt.is_missing(v) else v for v in raw], key)
+        return out, styles
 
     st.caption(t("league_legend", lang) + (" " + t("league_score_note", lang) if rank_by == SCORE else ""))
     total = c.total_row(cur)
@@ -145,42 +152,25 @@ def league_table() -> None:
         st.caption(t("league_total", lang, unit=state.selection_label(prof, "all" if f.unit else f.selection, lang),
                      value=fmt.kpi_value(KPI_BY_KEY[rank_by], total.get(rank_by), lang),
                      kpi=KPI_BY_KEY[rank_by].short(lang)))
-    version = st.session_state.get("_league_v", 0)
     # by score, departments and communes are ranked each among themselves: two rankings, two tables
     if rank_by == SCORE:
         parts = [(g, view[view._group == g].reset_index(drop=True)) for g in (0, 1) if (view._group == g).any()]
     else:
         parts = [(None, view)]
-    chosen = None
+    heads_help = {label_of[key]: t("service_score", lang) if key == SCORE else KPI_BY_KEY[key].label(lang)
+                  for key in shown}
     for g, part in parts:
         if g is not None:
             st.subheader(t("league_group_departments" if g == 0 else "league_group_communes", lang))
-        # placeholder: Streamlit draws a missing cell itself (the Styler's na_rep is ignored)
-        if g is not None:
             # the heading names the block: its level column only took the KPIs' room at 1280×720
             part = part.drop(columns=[t("level", lang)])
-        # widths in pixels so that the six headline KPIs fit beside the names on a 1280×720
-        # projector with the sidebar open (about 790 px); a cut heading reads whole on hover
-        narrow = {t("rank", lang): st.column_config.Column(width=52),
-                  t("rank_change", lang): st.column_config.Column(width=56),
-                  t("unit", lang): st.column_config.Column(width=180),
-                  t("level", lang): st.column_config.Column(width="small")}
-        for key in shown:
-            narrow[label_of[key]] = st.column_config.Column(
-                width=60 if key == SCORE else 68,
-                help=t("service_score", lang) if key == SCORE else KPI_BY_KEY[key].label(lang))
-        event = st.dataframe(styled(part), hide_index=True, width="stretch", on_select="rerun", column_config=narrow,
-                             selection_mode="single-row", key=f"league_table_{version}_{g}",
-                             placeholder=fmt.no_data(lang, short=True),
-                             height=min(38 * len(part) + 42, 720))
-        rows = event.selection.rows if event is not None else []
-        if rows:
-            chosen = part["_code"].iloc[rows[0]]
+        shown_part, styles = formatted(part)
+        # a unit's name opens its page (the shared filters kept in the link)
+        links = {t("unit", lang): [state.link("unit_detail", u=code) for code in part["_code"]]}
+        # HTML, not st.dataframe: headings and names wrap instead of being cut at 1280×720,
+        # and the page needs no grid script (docs/performance.md)
+        st.html(cards.table(shown_part, styles=styles, links=links, heads_help=heads_help))
     st.caption(t("league_click_hint", lang))
-    if chosen is not None:
-        # a fresh table next time: a remembered selection would jump to the detail again
-        st.session_state["_league_v"] = version + 1
-        state.switch("pages/unit_detail.py", u=chosen)
 
 
 # The table or the heatmap, one at a time (in the link, ?view=heatmap): both took 2.2 s to draw

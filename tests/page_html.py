@@ -33,6 +33,8 @@ class Reader(HTMLParser):
         self._skip = 0
         self._table: list[list[str]] | None = None
         self._cell: list[str] | None = None
+        self._href: str | None = None
+        self._links: dict[str, str] = {}
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -60,6 +62,9 @@ class Reader(HTMLParser):
             self._table.append([])
         elif tag in ("td", "th") and self._table is not None:
             self._cell = []
+            self._href = None
+        elif tag == "a" and self._cell is not None:
+            self._href = a.get("href")
 
     def handle_endtag(self, tag):
         if tag == "div":
@@ -75,11 +80,16 @@ class Reader(HTMLParser):
             elif self._field == "delta":
                 self._field = None
         elif tag in ("td", "th") and self._cell is not None:
-            self._table[-1].append("".join(self._cell).strip())
+            text = "".join(self._cell).strip()
+            self._table[-1].append(text)
+            if self._href:
+                self._links[text] = self._href
             self._cell = None
         elif tag == "table" and self._table is not None:
             head, *rows = self._table or [[]]
             frame = pd.DataFrame(rows, columns=head or None)
+            frame.attrs["links"] = self._links     # a linked cell's text -> its address
+            self._links = {}
             self.tables.append(frame)
             if self._card_depth is not None:
                 self.cards[-1].tables.append(frame)

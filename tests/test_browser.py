@@ -207,9 +207,14 @@ def test_every_page_in_a_real_browser(server):
 
             # a click on a unit in the league opens its detail, the period kept
             rerun_after(page, lambda: nav.get_by_role("link", name=t("page_league", "vi"), exact=True).click())
-            grid = page.get_by_test_id("stDataFrame").first.bounding_box()
-            rerun_after(page, lambda: page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17))  # the first row
+            first = page.locator(".kc-table td a").first          # the first unit's name
+            href = first.get_attribute("href")
+            assert href.startswith("unit_detail?") and "u=" in href and "p=2022-08" in href, href
+            with page.expect_navigation():
+                first.click()
+            wait_ready(page)
             assert page.inner_text("h1") == t("page_unit_detail", "vi")
+            assert page.url.endswith("/" + href), (page.url, href)   # that unit, the filters kept
             assert "u=" in page.url and "p=2022-08" in page.url, page.url
             unit_name = page.inner_text("h2")
             # … and from there its late dossiers, downloadable

@@ -111,7 +111,7 @@ def test_every_page_renders_with_the_demo_data(monkeypatch, demo_db, page):
         # every figure card shows its figure (the first screen's gap and action cards are text)
         assert all(c.value for c in cards(at) if c.key not in ("first-gap", "first-actions"))
     if page == "league":
-        assert at.dataframe and len(at.dataframe[0].value) > 3
+        assert html_tables(at) and len(html_tables(at)[0]) > 3
     if page == "dossiers":
         assert at.dataframe and len(at.dataframe[0].value) > 0
         assert len(at.get("download_button")) == 2
@@ -233,27 +233,29 @@ def test_a_month_without_data_explains_itself(monkeypatch, sample_db):
 def test_league_ranks_units_and_shows_the_heatmap(monkeypatch, sample_db):
     at = open_app(monkeypatch, sample_db, "league", p="2022-08")
     # by score, each group is ranked among itself: two tables under their own headings, each from 1
-    depts, communes = at.dataframe[0].value, at.dataframe[1].value
+    depts, communes = html_tables(at)[:2]
     assert {"Thứ hạng", "Thay đổi hạng", "Đơn vị"} <= set(depts.columns)
     assert [h.value for h in at.subheader][:2] == [t("league_group_departments", "vi"),
                                                    t("league_group_communes", "vi")]
-    # names on one line of the narrow column: "Phòng " dropped, the land branch abbreviated
+    # "Phòng " dropped, the land branch abbreviated, the rest of its name whole (it wraps)
     assert set(depts["Đơn vị"].str.lstrip("► ")) == {"Nội vụ", "Tư pháp", "Tài nguyên và Môi trường",
-                                                    "CN VP Đăng ký đất đai"}
+                                                    "CN VP Đăng ký đất đai huyện Tuy Phước"}
     assert set(communes["Đơn vị"].str.lstrip("► ")) == {"Thị trấn Diêu Trì", "Xã Phước Hưng", "Xã Phước Thành"}
-    assert min(depts["Thứ hạng"]) == 1 and min(communes["Thứ hạng"]) == 1
+    assert depts["Thứ hạng"].iloc[0] == "1" and communes["Thứ hạng"].iloc[0] == "1"
+    # each name opens the unit's page, the month kept
+    assert depts.attrs["links"]["Tư pháp"] == "unit_detail?p=2022-08&u=TP"
     assert "Cấp" not in depts.columns and "Cấp" not in communes.columns   # the heading names the block
     at.selectbox(key="league_rank_by").set_value("late_count").run()
     assert_clean(at)
-    table = at.dataframe[0].value
+    table = html_tables(at)[0]
     assert "Cấp" in table.columns                  # one table of both blocks: the level tells them apart
-    late = table["Trễ hạn"].astype(float)
-    assert list(late.dropna()) == sorted(late.dropna())          # fewest late first
+    late = [int(x) for x in table["Trễ hạn"] if x != "–"]
+    assert late == sorted(late) and len(late) > 3               # fewest late first
     # the heatmap: a click away, in the link, the tables not drawn under it
     assert not plotly_specs(at)
     at.segmented_control(key="league_view").set_value("heatmap").run()
     assert_clean(at)
-    assert at.query_params["view"] == "heatmap" and not at.dataframe and len(plotly_specs(at)) == 1
+    assert at.query_params["view"] == "heatmap" and not html_tables(at) and len(plotly_specs(at)) == 1
     at.selectbox(key="league_heat_kpi").set_value("online_rate").run()
     assert_clean(at)
     heat = json.loads(plotly_specs(at)[0])

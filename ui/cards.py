@@ -100,20 +100,41 @@ def details(summary: str, body: str) -> str:
     return f'<details class="kc-drill"><summary>{escape(summary)}</summary>{body}</details>'
 
 
-def table(df: pd.DataFrame, caption: str = "") -> str:
-    """A small static table: every cell shown as it is (escaped), figures aligned right."""
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
+def table(df: pd.DataFrame, caption: str = "", *, styles: dict[str, list[str]] | None = None,
+          links: dict[str, list[str | None]] | None = None, heads_help: dict[str, str] | None = None,
+          max_height: int | None = None) -> str:
+    """A static table: every cell shown as it is (escaped), figures aligned right, headings
+    and long names wrapped (never cut).
+
+    `styles`: per column, one CSS declaration per row (a cell's colour); `links`: per column,
+    one address per row (the cell's text becomes a link to it); `heads_help`: a heading's
+    explanation on hover; `max_height` (px): a long table scrolls inside its box under a
+    heading that stays in view. Why not st.dataframe: its grid script costs every page that
+    draws one about 0.2 s in a new tab, and it cuts headings and names to its column widths
+    (docs/performance.md)."""
+    styles, links, heads_help = styles or {}, links or {}, heads_help or {}
+    head = "".join(f'<th title="{escape(heads_help[c])}">{escape(str(c))}</th>' if c in heads_help
+                   else f"<th>{escape(str(c))}</th>" for c in df.columns)
+    columns = list(df.columns)
     rows = []
-    for values in df.itertuples(index=False):
+    for i, values in enumerate(df.itertuples(index=False)):
         cells = []
-        for v in values:
-            text = "" if v is None or (isinstance(v, float) and v != v) else str(v)
-            num = ' class="num"' if _NUMBER.match(text.strip()) else ""
-            cells.append(f"<td{num}>{escape(text)}</td>")
+        for col, v in zip(columns, values):
+            text = "" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v)
+            attrs = ' class="num"' if _NUMBER.match(text.strip()) else ""
+            if col in styles and styles[col][i]:
+                attrs += f' style="{escape(styles[col][i])}"'
+            body = escape(text)
+            href = links[col][i] if col in links else None
+            if href:
+                body = f'<a href="{escape(href)}">{body}</a>'
+            cells.append(f"<td{attrs}>{body}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f'<table class="kc-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
+    out = f'<table class="kc-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    if max_height:
+        out = f'<div class="kc-scroll" style="max-height: {int(max_height)}px">{out}</div>'
+    return out
 
 CSS = """
 .kc-grid { display: grid; gap: 1rem; margin-bottom: 1rem; }
@@ -161,6 +182,12 @@ CSS = """
 .kc-table th { text-align: left; font-weight: 600; border-bottom: 2px solid #9aa3ae; padding: 0.3rem 0.5rem; }
 .kc-table td { border-bottom: 1px solid #d5dae0; padding: 0.3rem 0.5rem; vertical-align: top; }
 .kc-table td.num { text-align: right; white-space: nowrap; }
+.kc-table td a { color: #0b4f9c; text-decoration: none; font-weight: 600; }
+.kc-table td a:hover, .kc-table td a:focus { text-decoration: underline; }
+.kc-table th[title] { cursor: help; text-decoration: underline dotted #6b7280; text-underline-offset: 3px; }
+.kc-scroll { overflow: auto; border: 1px solid #d5dae0; border-radius: 0.4rem; margin: 0.2rem 0 0.6rem 0; }
+.kc-scroll > .kc-table { margin: 0; }
+.kc-scroll th { position: sticky; top: 0; background: #f5f6f8; z-index: 1; }
 .kc-table caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
 .kc-value:empty { display: none; }
 .kc-line { font-size: 1.02rem; line-height: 1.4; margin: 0.35rem 0 0.1rem 0; }

@@ -141,6 +141,21 @@ def switch(page: str, **changes) -> None:
     st.switch_page(page, query_params=query)
 
 
+def link(page: str, **changes) -> str:
+    """The address of another page (its url_path, e.g. "unit_detail") with the shared
+    filters and `changes`, for a link inside markup (a unit's name in the league's table).
+    Relative, so it holds under any base path; a click opens the page anew, signed in by the
+    session's cookie, its filters read from the address."""
+    from urllib.parse import urlencode
+
+    query = {k: v for k, v in st.query_params.to_dict().items() if k in _URL_KEYS}
+    f = st.session_state.get(_FILTERS)
+    if f is not None and not query.get("p") and f.start:
+        query["p"] = fmt.month_key(f.start)
+    query.update({k: str(v) for k, v in changes.items()})
+    return f"{page}?{urlencode(query)}"
+
+
 def from_url(key: str, param: str, default, parse=str, valid=None) -> None:
     """A page's own widget (`key`) takes its value from the link (`param`) the first time
     the session draws it, so that a shared link opens the same view (?status=late)."""
