@@ -12,7 +12,7 @@ from metrics import fmt
 from metrics.i18n import t
 from ui import attention_parts as ap
 from ui import components as c
-from ui import boot, data, figures, notes_ui, state
+from ui import boot, cards, data, figures, notes_ui, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -122,12 +122,14 @@ if VIEW == "flags":
             else:
                 st.caption(t("streaks_help", lang))
                 names = {u.code: u.name for u in prof.units}
-                st.dataframe(pd.DataFrame({
+                # HTML (ui/cards.table), not st.dataframe: the first view then needs no grid
+                # script (~0.2 s of a new tab, docs/performance.md) and names wrap
+                st.html(cards.table(pd.DataFrame({
                     t("unit", lang): [names.get(u, u) for u in streaks.unit_code],
                     t("official", lang): list(streaks.handler),
                     t("streak_months", lang): [fmt.number(v, lang) for v in streaks.streak],
                     t("streak_late", lang): [fmt.number(v, lang) for v in streaks.late_dossiers],
-                }), hide_index=True, width="stretch", height=min(38 * len(streaks) + 42, 420))
+                }), max_height=420))
 
 
 # --- 2. apology letters -----------------------------------------------------------------------------

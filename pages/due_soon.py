@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from metrics import due, fmt
+from metrics.export.figures import short_name
 from metrics.i18n import t
 from ui import components as c
-from ui import boot, data, downloads, state
+from ui import boot, cards, data, downloads, state
 from ui.attention_parts import allowed
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
@@ -67,7 +68,9 @@ with c.guarded(lang):
         t("due_status_due_soon", lang): n["due_soon"],
         t("due_status_overdue", lang): n["overdue"],
     } for code, n in sorted(counts.items(), key=lambda x: -(x[1]["due_soon"] + x[1]["overdue"]))])
-    st.dataframe(per_unit, hide_index=True, width="stretch", height=min(38 * len(per_unit) + 40, 360))
+    # HTML tables (ui/cards.table): a long unit name wraps instead of being cut at 1280×720,
+    # and the page needs no grid script, which cost a new tab ~0.2 s (docs/performance.md)
+    st.html(cards.table(per_unit, max_height=360))
 
     # --- the list, the riskiest first ------------------------------------------------------------
     rows = [r for r in dl.rows if status == "all" or r["status"] == status]
@@ -104,7 +107,12 @@ with c.guarded(lang):
 
     st.subheader(t("due_list_title", lang, n=fmt.number(len(rows), lang), day=fmt.day(dl.as_of, lang)))
     view = frame(rows)
-    st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 40, 560))
+    # already in the order to act (the riskiest first); the whole list in the downloads
+    shown = view.copy()
+    if t("unit", lang) in shown:       # on screen the slides' short name; whole in the downloads
+        shown[t("unit", lang)] = [short_name(n, 26) for n in shown[t("unit", lang)]]
+    st.html(cards.table(shown, max_height=560, dense=True,
+                        nowrap=(t("col_status", lang), t("col_due_at", lang), t("col_received_at", lang))))
     name = f"sap-den-han_{dl.as_of.isoformat()}_{within}"
     d1, d2, _ = st.columns([1, 1, 3])
     with d1:

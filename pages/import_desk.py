@@ -17,7 +17,7 @@ from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import pick, t
 from metrics.importers.core import KIND_LABELS, KINDS, import_file, list_imports, preview, undo_import
 from ui import components as c
-from ui import boot, data, layout_teach, state
+from ui import boot, cards, data, layout_teach, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -336,7 +336,9 @@ with c.guarded(lang):
                                 for s, u in zip(imports.status, imports.undone_at)],
             t("demo", lang): ["✓" if d else "" for d in imports.is_demo],
         })
-        st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 42, 460))
+        # HTML (ui/cards.table): the page's first view needs no grid script (~0.2 s of a new
+        # tab, docs/performance.md), and file names wrap
+        st.html(cards.table(view, max_height=460))
         active = imports[imports.status == "active"]
         if not active.empty:
             labels = {int(i): f"#{int(i)} — {n}" for i, n in zip(active.id, active.file_name)}

@@ -325,7 +325,7 @@ def test_import_desk_preview_import_and_undo(monkeypatch, empty_db, copy_db, tmp
     at.button(key="import-confirm").click().run()
     assert_clean(at)
     assert any("Đã nhập ho_so_thang.csv" in s.value for s in at.success)
-    log = at.dataframe[-1].value
+    log = html_tables(at)[-1]
     assert list(log["Tệp"]) == ["ho_so_thang.csv"]
     # figures refresh at once: the overview now has cards
     at.switch_page("pages/overview.py").run()

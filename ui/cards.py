@@ -102,14 +102,15 @@ def details(summary: str, body: str) -> str:
 
 def table(df: pd.DataFrame, caption: str = "", *, styles: dict[str, list[str]] | None = None,
           links: dict[str, list[str | None]] | None = None, heads_help: dict[str, str] | None = None,
-          max_height: int | None = None) -> str:
+          max_height: int | None = None, nowrap: tuple[str, ...] = (), dense: bool = False) -> str:
     """A static table: every cell shown as it is (escaped), figures aligned right, headings
     and long names wrapped (never cut).
 
     `styles`: per column, one CSS declaration per row (a cell's colour); `links`: per column,
     one address per row (the cell's text becomes a link to it); `heads_help`: a heading's
     explanation on hover; `max_height` (px): a long table scrolls inside its box under a
-    heading that stays in view. Why not st.dataframe: its grid script costs every page that
+    heading that stays in view; `nowrap`: columns kept on one line (dates, a status); `dense`:
+    a smaller type for a long work list. Why not st.dataframe: its grid script costs every page that
     draws one about 0.2 s in a new tab, and it cuts headings and names to its column widths
     (docs/performance.md)."""
     styles, links, heads_help = styles or {}, links or {}, heads_help or {}
@@ -122,8 +123,10 @@ def table(df: pd.DataFrame, caption: str = "", *, styles: dict[str, list[str]] |
         for col, v in zip(columns, values):
             text = "" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v)
             attrs = ' class="num"' if _NUMBER.match(text.strip()) else ""
-            if col in styles and styles[col][i]:
-                attrs += f' style="{escape(styles[col][i])}"'
+            style = "; ".join(x for x in (styles[col][i] if col in styles else "",
+                                          "white-space: nowrap" if col in nowrap else "") if x)
+            if style:
+                attrs += f' style="{escape(style)}"'
             body = escape(text)
             href = links[col][i] if col in links else None
             if href:
@@ -131,7 +134,7 @@ def table(df: pd.DataFrame, caption: str = "", *, styles: dict[str, list[str]] |
             cells.append(f"<td{attrs}>{body}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    out = f'<table class="kc-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    out = f'<table class="kc-table{" kc-dense" if dense else ""}">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     if max_height:
         out = f'<div class="kc-scroll" style="max-height: {int(max_height)}px">{out}</div>'
     return out
@@ -185,6 +188,8 @@ CSS = """
 .kc-table td a { color: #0b4f9c; text-decoration: none; font-weight: 600; }
 .kc-table td a:hover, .kc-table td a:focus { text-decoration: underline; }
 .kc-table th[title] { cursor: help; text-decoration: underline dotted #6b7280; text-underline-offset: 3px; }
+.kc-dense { font-size: 0.86rem; }
+.kc-dense td, .kc-dense th { padding: 0.25rem 0.4rem; }
 .kc-scroll { overflow: auto; border: 1px solid #d5dae0; border-radius: 0.4rem; margin: 0.2rem 0 0.6rem 0; }
 .kc-scroll > .kc-table { margin: 0; }
 .kc-scroll th { position: sticky; top: 0; background: #f5f6f8; z-index: 1; }
