@@ -23,6 +23,8 @@ PAGE_PERMISSION = {
 }
 
 
+START = "start"        # the hidden default page's own address, never shown (pages_for)
+
 SECTIONS = {
     "section_leaders": [("overview", "pages/overview.py", ":material/dashboard:"),
                         ("ranking", "pages/ranking.py", ":material/leaderboard:"),
@@ -58,9 +60,35 @@ def pages_for(lang: str, user=None) -> dict[str, list]:
     else:
         default = "overview" if "overview" in flat else "unit_detail" if "unit_detail" in flat else flat[0]
     where = {k: (path, icon) for items in SECTIONS.values() for k, path, icon in items}
-    return {t(section, lang): [st.Page(where[k][0], title=t(f"page_{k}", lang), icon=where[k][1], url_path=k,
-                                       default=k == default) for k in ks]
+    menu = {t(section, lang): [st.Page(where[k][0], title=t(f"page_{k}", lang), icon=where[k][1], url_path=k)
+                               for k in ks]
             for section, ks in keys.items()}
+    first = next(p for ps in menu.values() for p in ps if p.url_path == default)
+
+    def start() -> None:
+        st.switch_page(first, query_params=st.query_params.to_dict())
+
+    # The address "/" is a hidden page that opens the role's first page at its own address
+    # (/overview, /due_soon). Were that page itself the default, Streamlit would serve it at
+    # "/" and answer its own address, typed or bookmarked, with an English "Page not found".
+    hidden = menu[t(next(iter(keys)), lang)]
+    hidden.append(st.Page(start, title=first.title, icon=first.icon, url_path=START, default=True,
+                          visibility="hidden"))
+    # a page outside the role, asked for by its address (a colleague's link): said in the
+    # interface's language, with the way back (Streamlit would say "Page not found" in English)
+    for k in [k for k in where if k not in flat]:
+        hidden.append(st.Page(_closed(k, lang, first), title=t(f"page_{k}", lang), icon=where[k][1], url_path=k,
+                              visibility="hidden"))
+    return menu
+
+
+def _closed(key: str, lang: str, first):
+    def closed() -> None:
+        st.title(t(f"page_{key}", lang))
+        st.warning(t("page_closed", lang, page=t(f"page_{key}", lang)), icon=":material/lock:")
+        st.page_link(first, label=t("page_closed_go", lang, page=first.title), icon=first.icon)
+    closed.__name__ = f"closed_{key}"
+    return closed
 
 
 def main() -> None:

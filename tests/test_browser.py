@@ -138,6 +138,7 @@ def check_page(page, name: str) -> None:
     for lang in ("vi", "en"):
         assert t("unexpected_error", lang) not in body, name
     assert "Traceback" not in body, name
+    assert "Page not found" not in body, name          # Streamlit's own English dialog
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
@@ -197,6 +198,11 @@ def test_every_page_in_a_real_browser(server):
 
             # every page from the menu, in Vietnamese; the filters stay in the link
             goto(page, server + "/?p=2022-08")
+            # "/" opens the first page at its own address, which is then a link that works typed
+            assert page.url.startswith(server + "/overview?") and "p=2022-08" in page.url, page.url
+            goto(page, server + "/overview?p=2022-08")
+            assert page.inner_text("h1") == t("page_overview", "vi")
+            check_page(page, "overview_typed")
             nav = page.get_by_test_id("stSidebarNavItems")
             for name in PAGES + ["admin"]:
                 took = rerun_after(page, nav.get_by_role("link", name=t(f"page_{name}", "vi"), exact=True).click)
@@ -316,6 +322,12 @@ def test_a_commune_account_sees_only_itself(server):
                 # by its link (the presentation page hides the menu)
                 goto(page, f"{server}/{keys[link]}?p=2022-08", "xa21961")
                 check(link)
+            # a page outside its role, by its address: said in Vietnamese, with the way back
+            goto(page, f"{server}/league?p=2022-08", "xa21961")
+            assert t("page_closed", "vi", page=t("page_league", "vi")) in page.inner_text("body")
+            rerun_after(page, lambda: page.get_by_text(t("page_closed_go", "vi", page=t("page_due_soon", "vi"))).click())
+            assert page.inner_text("h1") == t("page_due_soon", "vi") and "/due_soon" in page.url
+            check("closed_league")
             # hostile links: another commune, a group, an injection, an impossible month
             queries = ("u=21964", "u=communes", "u=all", "u=21961%27%20OR%201%3D1--", "p=2022-13&u=21958",
                        "p=2022-08%27%3B%20DROP%20TABLE%20dossiers%3B--")
