@@ -66,11 +66,16 @@ def pages_for(lang: str, user=None) -> dict[str, list]:
     first = next(p for ps in menu.values() for p in ps if p.url_path == default)
 
     def start() -> None:
-        st.switch_page(first, query_params=st.query_params.to_dict())
+        # drawn in place (Streamlit runs only the page st.navigation returned): a switch to
+        # the page's address would cost a run, and would drop this run's output — right after
+        # signing in, the cookie's script that keeps the browser signed in
+        first._can_be_called = True
+        first.run()
 
-    # The address "/" is a hidden page that opens the role's first page at its own address
-    # (/overview, /due_soon). Were that page itself the default, Streamlit would serve it at
-    # "/" and answer its own address, typed or bookmarked, with an English "Page not found".
+    # The address "/" is a hidden page that draws the role's first page (the overview, or a
+    # unit account's due list). Were that page itself the default, Streamlit would serve it at
+    # "/" and answer its own address (/overview), typed or bookmarked, with an English "Page
+    # not found".
     hidden = menu[t(next(iter(keys)), lang)]
     hidden.append(st.Page(start, title=first.title, icon=first.icon, url_path=START, default=True,
                           visibility="hidden"))
