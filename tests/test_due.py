@@ -257,3 +257,29 @@ def test_a_daily_export_updates_its_dossiers_and_leaves_earlier_months_alone(tmp
     assert [r["dossier_code"] for r in first.rows] == ["M1", "M2"]
     # on 31/8 M1 was finished on its due date; M2 (5/9) and N1 (6/9) have 1 and 2 working days left
     assert [(r["dossier_code"], r["working_days_left"]) for r in second.rows] == [("M2", 1), ("N1", 2)]
+
+
+def test_a_long_due_list_shows_a_page_at_a_time_and_more_on_request(monkeypatch, demo_db):
+    from metrics.i18n import t
+    from tests.page_html import tables as html_tables
+    from tests.test_pages import _app_like_a_running_server, assert_clean, open_app, texts  # noqa: F401
+
+    con = db.connect(demo_db, read_only=True)
+    try:
+        everyone = [r["dossier_code"] for r in due_list(con, date(2022, 12, 30), 3).rows]
+    finally:
+        con.close()
+    assert len(everyone) > 200          # the demo's December: the land branch's backlog
+
+    def listing(at):
+        return next(d for d in html_tables(at) if t("due_days_left", "vi") in d.columns)
+
+    at = open_app(monkeypatch, demo_db, "due_soon", asof="2022-12-30")
+    assert list(listing(at)[t("col_dossier_code", "vi")]) == everyone[:100]
+    assert t("due_shown", "vi", shown="100", n=f"{len(everyone):,}".replace(",", ".")) in texts(at)
+    at.button(key="due-more").click().run()
+    assert_clean(at)
+    assert list(listing(at)[t("col_dossier_code", "vi")]) == everyone[:200]
+    assert at.query_params["n"] == "200"           # a shared link opens as far down
+    at = open_app(monkeypatch, demo_db, "due_soon", asof="2022-12-30", n="200")
+    assert len(listing(at)) == 200
