@@ -7,7 +7,7 @@ import streamlit as st
 from metrics import auth, fmt
 from metrics.errors import ReformError
 from metrics.i18n import t
-from ui import boot, data, login, state
+from ui import boot, cards, data, login, state
 
 boot.ensure_entry()
 me = login.require("manage_users")
@@ -15,9 +15,15 @@ lang = state.language()
 prof = data.profile()
 
 st.title(t("page_admin", lang))
-tab_users, tab_audit = st.tabs([t("admin_users", lang), t("admin_audit", lang)])
+# one view at a time, kept in the link (?view=audit): Streamlit's tabs draw both, and the log's
+# grid script cost every opening of the page ~0.2 s (docs/performance.md)
+VIEWS = ("users", "audit")
+state.from_url("admin_view", "view", "users", str, VIEWS)
+VIEW = st.segmented_control(t("admin_views", lang), VIEWS, key="admin_view", required=True,
+                            format_func=lambda k: t(f"admin_{k}", lang), label_visibility="collapsed")
+state.to_url("view", VIEW, "users")
 
-with tab_users:
+if VIEW == "users":
     with data.cursor() as cur:
         users = auth.list_users(cur)
         slowed = auth.throttled(cur)
@@ -38,7 +44,7 @@ with tab_users:
         t("admin_email", lang): users.email.fillna(none).replace("", none),
         t("admin_col_created", lang): [fmt.timestamp(x, lang) for x in users.created_at],
     })
-    st.dataframe(view, hide_index=True, width="stretch")
+    st.html(cards.table(view, max_height=420))
     if not slowed.empty:
         st.caption(t("admin_slowed_help", lang))
         c1, c2 = st.columns([3, 1])
@@ -81,7 +87,7 @@ with tab_users:
             except ReformError as exc:
                 st.error(exc.text(lang))
 
-with tab_audit:
+if VIEW == "audit":
     with data.cursor() as cur:
         log = auth.audit_log(cur, limit=1000)
     st.dataframe(pd.DataFrame({

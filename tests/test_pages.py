@@ -416,3 +416,24 @@ def test_a_page_s_own_link_parameters_stay_on_that_page(monkeypatch, sample_db):
     assert at.title[0].value == t("page_dossiers", "vi")
     assert "view" not in at.query_params and at.query_params["p"] == "2022-08"
     assert at.query_params["status"] == "late"
+
+
+def test_the_admin_page_lists_accounts_and_shows_the_log_one_view_at_a_time(monkeypatch, sample_db, copy_db):
+    from metrics import auth, db
+
+    path = copy_db(sample_db)
+    con = db.connect(path)
+    try:
+        auth.add_user(con, "xa_phuoc_hung", "unit", "mat-khau-du-dai-1", "21961", by="tester")
+    finally:
+        con.close()
+    at = open_app(monkeypatch, path, "admin")
+    accounts = html_tables(at)[0]
+    row = accounts[accounts["Tên đăng nhập"] == "xa_phuoc_hung"].iloc[0]
+    assert (row["Vai trò"], row["Đơn vị"], row[t("admin_col_last_login", "vi")]) == ("Đơn vị", "Xã Phước Hưng", "–")
+    assert not at.dataframe                          # the log is a click away, not drawn under
+    at.segmented_control(key="admin_view").set_value("audit").run()
+    assert_clean(at)
+    assert at.query_params["view"] == "audit" and not html_tables(at)
+    log = at.dataframe[0].value
+    assert "xa_phuoc_hung" in " ".join(log.iloc[:, 3].astype(str))     # its creation, with its name
