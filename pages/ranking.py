@@ -454,7 +454,9 @@ def index_section() -> None:
                     f"{fmt.decimal(r.score, lang, 2)} (#{int(r.rank)})" if not fmt.is_missing(r.rank)
                     else fmt.decimal(r.score, lang, 2))
             rows.append(row)
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(38 * len(rows) + 42, 480))
+        # HTML (ui/cards.table): every year's column in view at 1280×720 (the grid needed a
+        # sideways scroll for the last one) and names whole
+        st.html(cards.table(pd.DataFrame(rows), dense=True, nowrap=tuple(str(int(y)) for y in years)))
     st.caption(t("index_help", lang))
 
 

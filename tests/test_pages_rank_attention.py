@@ -549,3 +549,29 @@ def test_the_first_screen_of_a_range_answers_for_its_last_month(monkeypatch, dem
     month = first_screen(p="2022-08")
     ranged = first_screen(p="2022-06", p2="2022-08")
     assert ranged["first-actions"] == month["first-actions"] and ranged["first-gap"] == month["first-gap"]
+
+
+def test_the_official_index_section_lists_every_year_of_every_peer(monkeypatch, demo_db):
+    from metrics import db, queries
+    from tests.page_html import tables as html_tables
+    from tests.test_pages import assert_clean, open_app
+
+    con = db.connect(demo_db, read_only=True)
+    try:
+        idx = queries.peer_index(con)
+    finally:
+        con.close()
+    at = open_app(monkeypatch, demo_db, "ranking", sec="index")
+    assert_clean(at)
+    table = html_tables(at)[0]
+    years = sorted({str(int(y)) for y in idx.year})
+    assert list(table.columns) == [t("peer", "vi"), *years]
+    assert len(table) == idx.peer_code.nunique()
+    # the district's own row, marked, each year written "score (#rank)" the Vietnamese way
+    from metrics.profile import load_profile
+
+    own = idx[idx.peer_code == load_profile().code]
+    assert len(own) == len(years)
+    mine = table[table[t("peer", "vi")].str.startswith("►")].iloc[0]
+    assert [mine[str(int(r.year))] for r in own.itertuples()] == \
+        [f"{r.score:.2f}".replace(".", ",") + f" (#{int(r.rank)})" for r in own.itertuples()]

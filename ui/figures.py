@@ -113,7 +113,9 @@ def index_figure(index: pd.DataFrame, lang: str = "vi", title: str | None = None
                                hoverinfo="text", hovertext=text))
     fig.add_hrect(y0=0.5, y1=target_rank + 0.5, fillcolor=charts.BAND, line_width=0, layer="below")
     fig.update_yaxes(autorange=False, range=[max(n, target_rank) + 0.5, 0.3], dtick=1, title=t("rank", lang))
-    fig.update_xaxes(type="category")
+    # half a year's room at each end: the first and last labels (centred on their point) ran
+    # over the rank axis's figures and off the plot at 1280×720
+    fig.update_xaxes(type="category", range=[-0.5, len(x) - 0.5])
     return charts.style(fig, lang, title, height=300)
 
 
