@@ -9,9 +9,10 @@ import streamlit as st
 
 from metrics import fmt, queries
 from metrics.errors import ReformError
+from metrics.export.figures import short_name
 from metrics.i18n import t
 from ui import components as c
-from ui import boot, data, downloads, state
+from ui import boot, cards, data, downloads, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -23,7 +24,8 @@ if c.needs_data(f):
 
 STATUSES = ["all", "late", "overdue", "apology_missing", "pending", "early", "on_time", "land_violation"]
 CHANNELS = [0, 1, 2, 3]
-SHOWN = 1000
+SHOWN = 1000           # rows of the full table (the grid)
+PAGE_ROWS = 100        # rows of the short list drawn at a time
 
 
 def options(by: str) -> list[str]:
@@ -41,6 +43,8 @@ state.from_url("dossier_field", "field", "")
 state.from_url("dossier_procedure", "proc", "")
 state.from_url("dossier_search", "q", "")
 state.from_url("dossier_status", "status", "all", str, STATUSES)
+state.from_url("dossier_grid", "grid", False, lambda v: v == "1")
+state.from_url("dossier_rows", "n", PAGE_ROWS, int, range(PAGE_ROWS, 100_000, PAGE_ROWS))
 cols = st.columns([2, 2, 2, 2])
 with cols[0]:
     channel = st.selectbox(t("channel", lang), CHANNELS, key="dossier_channel",
@@ -103,21 +107,65 @@ def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+SHORT = ["dossier_code", "status", "days_late", "due_at", "unit_name", "procedure_name", "channel", "received_at",
+         "finished_at"]
+
+
+def short_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The short list: what a reader looks for first (which dossier, how late, due when,
+    where), dates as days, the unit's short name; '–' for a missing value."""
+    full = display_frame(df, lang)
+    none = fmt.no_data(lang, short=True)
+    out = pd.DataFrame()
+    for col in SHORT:
+        label = t(f"col_{col}", lang)
+        v = full[label]
+        if col in ("received_at", "due_at", "finished_at"):
+            v = [none if fmt.is_missing(x) else fmt.day(x, lang) for x in v]
+        elif col == "unit_name":
+            v = [none if fmt.is_missing(x) else short_name(x, 26) for x in v]
+        elif col == "days_late":
+            v = [none if fmt.is_missing(x) else fmt.number(x, lang) for x in v]
+        else:
+            v = [none if fmt.is_missing(x) or x == "" else x for x in v]
+        out[label] = v
+    return out
+
+
 with c.guarded(lang):
     total = counts.get(status, 0) or 0
     if not total:
         c.empty_state(lang, "no_dossiers_filter", "no_dossiers_filter_hint", period=f.period_label())
     else:
-        df = data.query("dossier_list", f.start, f.end, status=status, limit=SHOWN, **common)
-        view = display_frame(df, lang)
-        dt = "DD/MM/YYYY" if lang == "vi" else "D MMM YYYY"
-        st.dataframe(view, hide_index=True, width="stretch", height=560, placeholder="–", column_config={
-            t("col_received_at", lang): st.column_config.DatetimeColumn(format=dt + " HH:mm"),
-            t("col_due_at", lang): st.column_config.DatetimeColumn(format=dt),
-            t("col_finished_at", lang): st.column_config.DatetimeColumn(format=dt),
-        })
-        if total > SHOWN:
-            st.caption(t("shown_of", lang, shown=fmt.number(SHOWN, lang), total=fmt.number(total, lang)))
+        grid = st.toggle(t("dossier_grid", lang), key="dossier_grid",
+                         help=t("dossier_grid_help", lang, n=fmt.number(SHOWN, lang)))
+        state.to_url("grid", "1" if grid else "", "")
+        if grid:
+            df = data.query("dossier_list", f.start, f.end, status=status, limit=SHOWN, **common)
+            view = display_frame(df, lang)
+            dt = "DD/MM/YYYY" if lang == "vi" else "D MMM YYYY"
+            st.dataframe(view, hide_index=True, width="stretch", height=560, placeholder="–", column_config={
+                t("col_received_at", lang): st.column_config.DatetimeColumn(format=dt + " HH:mm"),
+                t("col_due_at", lang): st.column_config.DatetimeColumn(format=dt),
+                t("col_finished_at", lang): st.column_config.DatetimeColumn(format=dt),
+            })
+            limit = SHOWN
+        else:
+            # the short list, as HTML, a page at a time: names whole at 1280×720 (the grid cut
+            # them and its headings) and no grid script, which cost each new tab ~0.2 s
+            # (docs/performance.md); the full table a switch away, the whole list in the files
+            limit = st.session_state["dossier_rows"]
+            df = data.query("dossier_list", f.start, f.end, status=status, limit=limit, **common)
+            st.html(cards.table(short_frame(df, lang), max_height=560, dense=True,
+                                nowrap=(t("col_received_at", lang), t("col_due_at", lang),
+                                        t("col_finished_at", lang), t("col_status", lang))))
+            if total > limit:
+                st.button(t("dossier_more", lang, n=fmt.number(min(PAGE_ROWS, total - limit), lang)),
+                          key="dossier-more", icon=":material/expand_more:",
+                          on_click=lambda: st.session_state.update(dossier_rows=limit + PAGE_ROWS))
+            state.to_url("n", limit, PAGE_ROWS)
+        if total > limit:
+            st.caption(t("shown_of", lang, shown=fmt.number(min(limit, total), lang), total=fmt.number(total, lang)))
 
         # the files are built only when asked for (in another thread: no Streamlit there)
         root = data.connection()

@@ -113,7 +113,7 @@ def test_every_page_renders_with_the_demo_data(monkeypatch, demo_db, page):
     if page == "league":
         assert html_tables(at) and len(html_tables(at)[0]) > 3
     if page == "dossiers":
-        assert at.dataframe and len(at.dataframe[0].value) > 0
+        assert html_tables(at) and len(html_tables(at)[0]) > 0
         assert len(at.get("download_button")) == 2
 
 
@@ -280,19 +280,35 @@ def test_unit_detail_breakdowns_and_reconciliation(monkeypatch, sample_db):
 
 
 def test_dossier_filters_and_counts(monkeypatch, sample_db):
+    def listing(at):
+        return next(d for d in html_tables(at) if t("col_dossier_code", "vi") in d.columns)
+
+    def pill_count(at, status):
+        return next(int(o.rsplit("(", 1)[1].rstrip(")").replace(".", "")) for o in
+                    at.pills(key="dossier_status").options if o.startswith(t(f"status_{status}", "vi") + " ("))
+
     at = open_app(monkeypatch, sample_db, "dossiers", p="2022-08")
-    every = len(at.dataframe[0].value)
+    every = listing(at)
+    assert len(every) == min(100, pill_count(at, "all"))
     at.pills(key="dossier_status").set_value("late").run()
     assert_clean(at)
-    late = at.dataframe[0].value if at.dataframe else []
-    assert 0 < len(late) < every
+    late = listing(at)
+    assert len(late) == pill_count(at, "late") and 0 < len(late) < pill_count(at, "all")
     assert set(late["Trạng thái"]) == {"Trễ hạn"}
+    assert all(int(d) > 0 for d in late["Số ngày trễ"])
     assert not {"Họ tên", "CCCD", "Cán bộ xử lý"} & set(late.columns)       # no personal fields
     at.selectbox(key="dossier_channel").set_value(2).run()
     assert_clean(at)
-    online = at.dataframe[0].value if at.dataframe else []
-    assert len(online) <= len(late)
-    assert all(c == "Trực tuyến" for c in online["Kênh nộp"]) if len(online) else True
+    online = [d for d in html_tables(at) if t("col_dossier_code", "vi") in d.columns]
+    assert all(c == "Trực tuyến" for c in online[0]["Kênh nộp"]) if online else pill_count(at, "late") == 0
+    # the full table: every column, sortable, a switch away and in the link
+    at.selectbox(key="dossier_channel").set_value(0).run()
+    at.toggle(key="dossier_grid").set_value(True).run()
+    assert_clean(at)
+    assert at.query_params["grid"] == "1"
+    grid = at.dataframe[0].value
+    assert len(grid) == len(late) and {t("col_has_fee", "vi"), t("col_rating", "vi")} <= set(grid.columns)
+    assert list(grid[t("col_dossier_code", "vi")]) == list(late[t("col_dossier_code", "vi")])
 
 
 def test_after_an_import_undo_offers_that_import(monkeypatch, empty_db, copy_db, tmp_path):
@@ -394,7 +410,7 @@ def test_a_shared_link_to_the_late_dossiers_keeps_its_filter(monkeypatch, sample
     # the link a colleague sends: the late dossiers of one unit in one month
     at = open_app(monkeypatch, sample_db, "dossiers", p="2022-08", u="21955", status="late")
     assert at.session_state["dossier_status"] == "late"
-    lists = [df.value for df in at.dataframe if t("col_dossier_code", "vi") in df.value.columns]
+    lists = [d for d in html_tables(at) if t("col_dossier_code", "vi") in d.columns]
     assert lists and set(lists[0][t("col_status", "vi")]) == {t("status_late", "vi")}
     # and the page writes its filters back into the link
     at.pills(key="dossier_status").set_value("overdue").run()
@@ -437,3 +453,25 @@ def test_the_admin_page_lists_accounts_and_shows_the_log_one_view_at_a_time(monk
     assert at.query_params["view"] == "audit" and not html_tables(at)
     log = at.dataframe[0].value
     assert "xa_phuoc_hung" in " ".join(log.iloc[:, 3].astype(str))     # its creation, with its name
+
+
+def test_a_long_dossier_list_shows_a_hundred_and_more_on_request(monkeypatch, demo_db):
+    from metrics import db, queries
+    from datetime import date
+
+    start, end = date(2022, 12, 1), date(2022, 12, 31)
+    con = db.connect(demo_db, read_only=True)
+    try:
+        codes = list(queries.dossier_list(con, start, end, status="all", limit=300).dossier_code)
+    finally:
+        con.close()
+    assert len(codes) == 300
+
+    def listing(at):
+        return list(next(d for d in html_tables(at) if t("col_dossier_code", "vi") in d.columns)[t("col_dossier_code", "vi")])
+
+    at = open_app(monkeypatch, demo_db, "dossiers", p="2022-12")
+    assert listing(at) == codes[:100]
+    at.button(key="dossier-more").click().run()
+    assert_clean(at)
+    assert listing(at) == codes[:200] and at.query_params["n"] == "200"
