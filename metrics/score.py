@@ -7,6 +7,7 @@ is not 0. Ranks: highest score first, equal scores (to 2 decimals) share a rank.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -35,6 +36,42 @@ def usable_indicators(frame: pd.DataFrame, indicators: list[Indicator]) -> list[
     return out
 
 
+@dataclass
+class MemberScore:
+    score: float                       # nan: no indicator usable for this member
+    used: str                          # the indicators counted, comma-separated
+    values: dict                       # indicator key -> KPI value (None: unknown)
+    points: dict                       # indicator key -> points missing (nan: not counted)
+
+
+def member_score(rec: dict, indicators: list[Indicator], used: list[Indicator],
+                 overrides: dict[str, float] | None = None) -> MemberScore:
+    """One member's score from its summed counters (`rec`), over the indicators `used` by
+    the comparison (usable_indicators); `overrides`: indicator key -> KPI value used instead
+    of the computed one. score_frame applies it to every member; the what-if's search moves
+    one member's value and needs only this."""
+    overrides = overrides or {}
+    parts, values = [], {}
+    for ind in indicators:
+        k = KPI_BY_KEY[ind.kpi]
+        num = _ratio(rec, k.num)
+        den = _ratio(rec, k.den) if k.den else 1.0
+        value = None if num is None or den in (None, 0) else num / den
+        if ind.key in overrides and value is not None:
+            value = overrides[ind.key]
+        values[ind.key] = value
+        if ind in used and den not in (None, 0) and value is not None:
+            parts.append((ind, min(1.0, value / ind.full_mark)))
+    total_w = sum(ind.weight for ind, _ in parts)
+    if total_w == 0:
+        return MemberScore(math.nan, "", values, {ind.key: math.nan for ind in indicators})
+    got = {ind.key: sc for ind, sc in parts}
+    return MemberScore(100.0 * sum(ind.weight * sc for ind, sc in parts) / total_w,
+                       ",".join(ind.key for ind, _ in parts), values,
+                       {ind.key: 100.0 * ind.weight * (1 - got[ind.key]) / total_w if ind.key in got else math.nan
+                        for ind in indicators})
+
+
 def score_frame(frame: pd.DataFrame, indicators: list[Indicator],
                 overrides: dict[tuple[int, str], float] | None = None) -> pd.DataFrame:
     """Score, rank and points missing for the members (rows) of one comparison.
@@ -50,30 +87,12 @@ def score_frame(frame: pd.DataFrame, indicators: list[Indicator],
     values = {i.key: [] for i in indicators}
     points = {i.key: [] for i in indicators}
     for pos, (_, row) in enumerate(out.iterrows()):
-        rec = row.to_dict()
-        parts = []
+        m = member_score(row.to_dict(), indicators, used, {k: v for (p, k), v in overrides.items() if p == pos})
+        scores.append(m.score)
+        used_lists.append(m.used)
         for ind in indicators:
-            k = KPI_BY_KEY[ind.kpi]
-            num = _ratio(rec, k.num)
-            den = _ratio(rec, k.den) if k.den else 1.0
-            value = None if num is None or den in (None, 0) else num / den
-            if (pos, ind.key) in overrides and value is not None:
-                value = overrides[(pos, ind.key)]
-            values[ind.key].append(value)
-            if ind in used and den not in (None, 0) and value is not None:
-                parts.append((ind, min(1.0, value / ind.full_mark)))
-        total_w = sum(ind.weight for ind, _ in parts)
-        if total_w == 0:
-            scores.append(math.nan)
-            used_lists.append("")
-            for ind in indicators:
-                points[ind.key].append(math.nan)
-            continue
-        scores.append(100.0 * sum(ind.weight * s for ind, s in parts) / total_w)
-        used_lists.append(",".join(ind.key for ind, _ in parts))
-        got = {ind.key: s for ind, s in parts}
-        for ind in indicators:
-            points[ind.key].append(100.0 * ind.weight * (1 - got[ind.key]) / total_w if ind.key in got else math.nan)
+            values[ind.key].append(m.values[ind.key])
+            points[ind.key].append(m.points[ind.key])
     out["score"] = pd.Series(scores, index=out.index, dtype="float64")
     for ind in indicators:
         out[f"value_{ind.key}"] = pd.Series(values[ind.key], index=out.index, dtype="Float64")

@@ -3,6 +3,7 @@ the score and rank at once; and "what it takes": the smallest value of each indi
 that reaches the target rank with everything else held."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,7 +12,7 @@ import pandas as pd
 from . import queries
 from .kpis import KPI_BY_KEY
 from .profile import Indicator, Profile, load_profile
-from .score import score_frame
+from .score import member_score, rank_among, score_frame, usable_indicators
 
 
 def _peer_frame(con, start: date, end: date, profile: Profile) -> pd.DataFrame:
@@ -99,12 +100,6 @@ class Need:
                 else f"{label} from {pct(self.current)} to {pct(self.needed)}")
 
 
-def _rank_with(con_frame, profile, me, key, v) -> int | None:
-    out = score_frame(con_frame, profile.indicators, {(me, key): v})
-    r = out.loc[me, "rank"]
-    return None if pd.isna(r) else int(r)
-
-
 def what_it_takes(con, start: date, end: date | None = None, target_rank: int | None = None,
                   profile: Profile | None = None) -> list[Need]:
     profile = profile or load_profile()
@@ -117,6 +112,16 @@ def what_it_takes(con, start: date, end: date | None = None, target_rank: int | 
     base = score_frame(frame, profile.indicators)
     used = set(str(base.loc[me, "indicators_used"]).split(",")) - {""}
     now_rank = base.loc[me, "rank"]
+    # the search moves only our value: the others' scores are fixed, so each step scores one
+    # member and ranks it among them (a whole score_frame per step took 0.5 s a month)
+    rec = frame.iloc[me].to_dict()
+    usable = usable_indicators(frame, profile.indicators)
+    others = [float(x) for i, x in enumerate(base["score"]) if i != me and not pd.isna(x)]
+
+    def rank_with(key: str, v: float) -> int | None:
+        own = member_score(rec, profile.indicators, usable, {key: v}).score
+        return None if math.isnan(own) else rank_among(own, others)
+
     out = []
     for ind in profile.indicators:
         cur = base.loc[me, f"value_{ind.key}"]
@@ -128,7 +133,7 @@ def what_it_takes(con, start: date, end: date | None = None, target_rank: int | 
             out.append(Need(ind.key, ind.kpi, cur, cur, True, int(now_rank)))
             continue
         top = max(cur, ind.full_mark)
-        r_full = _rank_with(frame, profile, me, ind.key, top)
+        r_full = rank_with(ind.key, top)
         if r_full is None or r_full > target:
             out.append(Need(ind.key, ind.kpi, cur, None, False, r_full))
             continue
@@ -136,7 +141,7 @@ def what_it_takes(con, start: date, end: date | None = None, target_rank: int | 
         # the score rises monotonically with the value, so bisect to a tenth of a point
         for _ in range(40):
             mid = (lo + hi) / 2
-            if _rank_with(frame, profile, me, ind.key, mid) <= target:
+            if rank_with(ind.key, mid) <= target:
                 hi = mid
             else:
                 lo = mid

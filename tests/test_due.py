@@ -264,7 +264,7 @@ def test_a_long_due_list_shows_a_page_at_a_time_and_more_on_request(monkeypatch,
     from tests.page_html import tables as html_tables
     from tests.test_pages import _app_like_a_running_server, assert_clean, open_app, texts  # noqa: F401
 
-    con = db.connect(demo_db, read_only=True)
+    con = db.connect(demo_db)
     try:
         everyone = [r["dossier_code"] for r in due_list(con, date(2022, 12, 30), 3).rows]
     finally:

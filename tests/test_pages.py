@@ -460,7 +460,7 @@ def test_a_long_dossier_list_shows_a_hundred_and_more_on_request(monkeypatch, de
     from datetime import date
 
     start, end = date(2022, 12, 1), date(2022, 12, 31)
-    con = db.connect(demo_db, read_only=True)
+    con = db.connect(demo_db)
     try:
         codes = list(queries.dossier_list(con, start, end, status="all", limit=300).dossier_code)
     finally:

@@ -556,7 +556,7 @@ def test_the_official_index_section_lists_every_year_of_every_peer(monkeypatch, 
     from tests.page_html import tables as html_tables
     from tests.test_pages import assert_clean, open_app
 
-    con = db.connect(demo_db, read_only=True)
+    con = db.connect(demo_db)
     try:
         idx = queries.peer_index(con)
     finally:
