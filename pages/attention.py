@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import fmt
+from metrics import flags as flag_rules      # `flags` names the month's flags here
 from metrics.i18n import t
 from ui import attention_parts as ap
 from ui import components as c
@@ -52,7 +53,7 @@ def toggle(key: tuple[str, str]) -> None:
 
 
 def flag_dossiers(unit: str, flag: str) -> None:
-    df = data.query("flag_dossiers", MONTH, unit, flag, module="flags")
+    df = data.query(flag_rules.flag_dossiers, MONTH, unit, flag)
     if df.empty:
         st.caption(t("flag_no_dossiers", lang))
         return
@@ -114,7 +115,7 @@ if VIEW == "flags":
     if ap.allowed("see_officials"):
         st.subheader(t("streaks_title", lang))
         with c.guarded(lang):
-            streaks = data.query("handler_streaks", MONTH, module="flags")
+            streaks = data.query(flag_rules.handler_streaks, MONTH)
             if f.units:
                 streaks = streaks[streaks.unit_code.isin(f.units)]
             if streaks.empty:
@@ -135,7 +136,7 @@ if VIEW == "flags":
 # --- 2. apology letters -----------------------------------------------------------------------------
 def apology_section() -> None:
     st.caption(t("apology_help", lang))
-    rows = data.query("apology_status", f.start, f.end, units=f.unit_list, module="flags")
+    rows = data.query(flag_rules.apology_status, f.start, f.end, units=f.unit_list)
     names = {u.code: u.name for u in prof.units}
     st.subheader(t("apology_by_unit", lang, period=f.period_label()))
     if rows.empty:
@@ -153,7 +154,7 @@ def apology_section() -> None:
         st.dataframe(view, hide_index=True, width="stretch", height=min(38 * len(view) + 42, 460))
     # per month over the year: late dossiers by the state of their apology
     start, end = f.trend_window(12)
-    window = data.query("apology_status", start, end, units=f.unit_list, module="flags")
+    window = data.query(flag_rules.apology_status, start, end, units=f.unit_list)
     if not window.empty:
         window = window.assign(period=[fmt.to_date(x).replace(day=1) for x in window.finished_at])
     by_month = ap.apology_summary(window, "period")

@@ -31,7 +31,7 @@ PAGE_ROWS = 100        # rows of the short list drawn at a time
 def options(by: str) -> list[str]:
     """The fields or procedures that occur in the period, for the filter boxes."""
     try:
-        table = data.query("breakdown", f.start, f.end, units=f.unit_list, by=by)
+        table = data.query(queries.breakdown, f.start, f.end, units=f.unit_list, by=by)
     except ReformError:
         return []
     return [x for x in table["item"] if x and x != "?"]
@@ -70,7 +70,7 @@ common = dict(units=f.unit_list, procedure=procedure or None, channel=channel or
 counts = {}
 with c.guarded(lang):
     for s in STATUSES:
-        counts[s] = data.query("dossier_count", f.start, f.end, status=s, **common)
+        counts[s] = data.query(queries.dossier_count, f.start, f.end, status=s, **common)
 
 if st.session_state.get("dossier_status") not in STATUSES:
     st.session_state["dossier_status"] = "all"
@@ -141,7 +141,7 @@ with c.guarded(lang):
                          help=t("dossier_grid_help", lang, n=fmt.number(SHOWN, lang)))
         state.to_url("grid", "1" if grid else "", "")
         if grid:
-            df = data.query("dossier_list", f.start, f.end, status=status, limit=SHOWN, **common)
+            df = data.query(queries.dossier_list, f.start, f.end, status=status, limit=SHOWN, **common)
             view = display_frame(df, lang)
             dt = "DD/MM/YYYY" if lang == "vi" else "D MMM YYYY"
             st.dataframe(view, hide_index=True, width="stretch", height=560, placeholder="–", column_config={
@@ -155,7 +155,7 @@ with c.guarded(lang):
             # them and its headings) and no grid script, which cost each new tab ~0.2 s
             # (docs/performance.md); the full table a switch away, the whole list in the files
             limit = st.session_state["dossier_rows"]
-            df = data.query("dossier_list", f.start, f.end, status=status, limit=limit, **common)
+            df = data.query(queries.dossier_list, f.start, f.end, status=status, limit=limit, **common)
             st.html(cards.table(short_frame(df, lang), max_height=560, dense=True,
                                 nowrap=(t("col_received_at", lang), t("col_due_at", lang),
                                         t("col_finished_at", lang), t("col_status", lang))))

@@ -26,7 +26,7 @@ if c.needs_data(f):
 
 STATUS = ("all", "due_soon", "overdue")
 PAGE_ROWS = 100        # rows of the list drawn at a time
-last = data.query("last_data_date", module="due")
+last = data.query(due.last_data_date)
 
 # the page's own filters live in the link too (?asof=2022-08-31&within=5&due=overdue), left out
 # while they are the defaults
@@ -51,7 +51,7 @@ state.to_url("due", status, "all")
 st.caption(t("due_definition", lang, n=within))
 
 with c.guarded(lang):
-    dl = data.query("due_list", as_of, int(within), units=list(f.units) if f.units else None, module="due")
+    dl = data.query(due.due_list, as_of, int(within), units=list(f.units) if f.units else None)
     for y in dl.calendar_gap:
         st.warning(t("due_calendar_gap", lang, year=y), icon=":material/event_busy:")
     counts = dl.counts()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt
+from metrics import charts, fmt, queries, score
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from metrics.export.figures import short_name
@@ -52,7 +52,7 @@ def league_scores(start, end) -> pd.DataFrame:
     domain.md 6 asks (all members of a comparison on the same indicators)."""
     frames = []
     for group in ("departments", "communes"):
-        df = data.query("unit_league", start, end, group=group, module="score")
+        df = data.query(score.unit_league, start, end, group=group)
         if not df.empty:
             frames.append(df[["unit_code", "score", "rank"]])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit_code", "score", "rank"])
@@ -82,13 +82,13 @@ def colour_cells(vals: list, key: str) -> list[str]:
 
 
 def league_table() -> None:
-    cur = data.query("kpi_table", f.start, f.end, units=units)
+    cur = data.query(queries.kpi_table, f.start, f.end, units=units)
     per_unit = cur[(cur.unit_code != "ALL") & (cur.months > 0)].reset_index(drop=True)
     if per_unit.empty:
         c.empty_state(lang, "no_data_selection", "empty_hint_filters", period=f.period_label(),
                       unit=f.selection_label)
         return
-    prev = data.query("kpi_table", f.cmp_start, f.cmp_end, units=units)
+    prev = data.query(queries.kpi_table, f.cmp_start, f.cmp_end, units=units)
     prev = prev[(prev.unit_code != "ALL") & (prev.months > 0)].reset_index(drop=True)
 
     keys = [SCORE] + [k.key for k in KPIS]
@@ -192,7 +192,7 @@ def heatmap() -> None:
     key = st.selectbox(t("kpi", lang), [k.key for k in KPIS], key="league_heat_kpi",
                        format_func=lambda x: KPI_BY_KEY[x].label(lang))
     start, end = f.trend_window(12)
-    series = data.query("kpi_series", start, end, units=units, by_unit=True)
+    series = data.query(queries.kpi_series, start, end, units=units, by_unit=True)
     order = [u.name for u in prof.units]
     from ui.notes_ui import events
 

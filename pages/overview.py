@@ -10,7 +10,7 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt
+from metrics import fmt, queries, score, whatif
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from ui import components as c
@@ -31,7 +31,7 @@ HEADLINE = [k.key for k in KPIS if k.headline]
 def first_screen() -> None:
     from ui import ranking_parts as rp
 
-    ranking = data.query("peer_ranking", f.end, f.end, module="score")
+    ranking = data.query(score.peer_ranking, f.end, f.end)
     me = rp.self_of(ranking)
     if me is None or fmt.is_missing(me.get("rank")):
         return
@@ -67,7 +67,7 @@ def first_screen() -> None:
     needed = {}
     if want:
         needed = {n.indicator: n.needed for n in
-                  data.query("what_it_takes", f.end, f.end, target_rank=rank - 1, module="whatif")}
+                  data.query(whatif.what_it_takes, f.end, f.end, target_rank=rank - 1)}
     lost = sorted(((ind, me.get(f"points_{ind.key}")) for ind in prof.indicators
                    if not fmt.is_missing(me.get(f"points_{ind.key}")) and me.get(f"points_{ind.key}") > 0.05),
                   key=lambda x: -x[1])[:2]
@@ -100,13 +100,13 @@ st.header(t("score_rank_title", lang, peers=prof.peer_kind_vi if lang == "vi" el
 
 
 def score_section() -> None:
-    ranking = data.query("peer_ranking", f.start, f.end, module="score")
+    ranking = data.query(score.peer_ranking, f.start, f.end)
     if ranking.empty or not ranking.is_self.any():
         c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
         return
     me = ranking[ranking.is_self].iloc[0]
     n = int(ranking.score.notna().sum())
-    prev = data.query("peer_ranking", f.cmp_start, f.cmp_end, module="score")
+    prev = data.query(score.peer_ranking, f.cmp_start, f.cmp_end)
     prev_me = prev[prev.is_self].iloc[0] if not prev.empty and prev.is_self.any() else None
     rank = None if fmt.is_missing(me["rank"]) else int(me["rank"])
     prev_rank = None if prev_me is None or fmt.is_missing(prev_me["rank"]) else int(prev_me["rank"])
@@ -159,7 +159,7 @@ st.header(t("holding_back_title", lang))
 def holding_back() -> None:
     # within the selected group; for a single unit, among all units (a league of one says nothing)
     units = None if f.unit else f.unit_list
-    table = data.query("kpi_table", f.start, f.end, units=units)
+    table = data.query(queries.kpi_table, f.start, f.end, units=units)
     per_unit = table[(table.unit_code != "ALL") & (table.months > 0)]
     if per_unit.empty:
         c.empty_state(lang, "no_data_selection", "empty_hint_filters", period=f.period_label(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt
+from metrics import charts, fmt, official, projection, queries, score, whatif
 from metrics.export import figures as export_figures
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY
@@ -49,7 +49,7 @@ def points(v, decimals: int = 1) -> str:
 
 ranking = pd.DataFrame()
 with c.guarded(lang):
-    ranking = data.query("peer_ranking", f.start, f.end, module="score")
+    ranking = data.query(score.peer_ranking, f.start, f.end)
 me = rp.self_of(ranking)
 HAS_PEERS = me is not None and not fmt.is_missing(me.get("score"))
 
@@ -119,7 +119,7 @@ if shown("standing"):
 def official_section() -> None:
     from metrics.official import GROUPS
 
-    cmp = data.query("peer_comparison", f.end, module="official")
+    cmp = data.query(official.peer_comparison, f.end)
     if cmp.empty:
         st.caption(t("official_none", lang))
         return
@@ -186,7 +186,7 @@ if shown("standing") and HAS_PEERS:
     for col, place in zip(cols, sorted({TARGET, STRETCH}, reverse=True)):
         with col, st.container(border=True), c.guarded(lang):
             st.subheader(t("road_to_place", lang, place=place))
-            need_lines(data.query("what_it_takes", f.start, f.end, target_rank=place, module="whatif"), place)
+            need_lines(data.query(whatif.what_it_takes, f.start, f.end, target_rank=place), place)
 
 
 # --- 3. where the points are -----------------------------------------------------------------------------
@@ -291,7 +291,7 @@ def whatif_units() -> None:
     if not allowed("see_all_units"):
         st.info(t("not_for_unit_role", lang), icon=":material/lock:")
         return
-    table = data.query("kpi_table", f.start, f.end, include_total=False)
+    table = data.query(queries.kpi_table, f.start, f.end, include_total=False)
     table = table[table.months.fillna(0) > 0]
     if table.empty:
         st.info(t("no_data_period", lang), icon=":material/info:")
@@ -344,7 +344,7 @@ def projection_section() -> None:
     from metrics.projection import METHOD_EN, METHOD_VI
 
     try:
-        proj = data.query("project", f.end, module="projection")
+        proj = data.query(projection.project, f.end)
     except (ValueError, ZeroDivisionError):       # too few months to fit a line
         proj = None
     if proj is None or proj.score is None:
@@ -390,7 +390,7 @@ if shown("projection") and HAS_PEERS:
 
 # --- 6. leagues of units -----------------------------------------------------------------------------------
 def league(group: str) -> None:
-    lg = data.query("unit_league", f.start, f.end, group=group, module="score")
+    lg = data.query(score.unit_league, f.start, f.end, group=group)
     gname = t(f"group_{group}", lang)
     if lg.empty or lg.score.isna().all():
         c.empty_state(lang, "no_data_selection", "empty_hint_filters", period=f.period_label(), unit=gname)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt
+from metrics import charts, fmt, queries
 from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI_BY_KEY, KPIS
@@ -30,7 +30,7 @@ def pick_unit() -> str:
     # overdue), never on an empty page
     need: dict[str, int] = {}
     try:
-        table = data.query("kpi_table", f.start, f.end, units=choices, include_total=False)
+        table = data.query(queries.kpi_table, f.start, f.end, units=choices, include_total=False)
         for code, months, late, overdue in zip(table.unit_code, table.months, table.resolved_late,
                                                table.pending_overdue):
             if months > 0:
@@ -81,7 +81,7 @@ state.to_url("view", view_name, "trends")
 
 def trends() -> None:
     start, end = f.trend_window(12)
-    series = data.query("kpi_series", start, end, units=[unit])
+    series = data.query(queries.kpi_series, start, end, units=[unit])
     if series.empty:
         c.empty_state(lang, "no_data_unit_window", None, unit=u.name)
         return
@@ -103,7 +103,7 @@ def trends() -> None:
 
 
 def breakdown(by: str) -> None:
-    table = data.query("breakdown", f.start, f.end, units=[unit], by=by)
+    table = data.query(queries.breakdown, f.start, f.end, units=[unit], by=by)
     if table.empty:
         c.empty_state(lang, "no_dossiers_breakdown", None, unit=u.name, period=f.period_label())
         return
@@ -130,7 +130,7 @@ RECON = ["received_total", "received_online", "resolved", "resolved_early", "res
 
 
 def reconciliation() -> None:
-    rec = data.query("reconciliation", f.start, f.end, unit=unit)
+    rec = data.query(queries.reconciliation, f.start, f.end, unit=unit)
     if rec.empty:
         c.empty_state(lang, "no_reconciliation", None, unit=u.name, period=f.period_label())
     else:

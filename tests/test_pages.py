@@ -475,3 +475,21 @@ def test_a_long_dossier_list_shows_a_hundred_and_more_on_request(monkeypatch, de
     at.button(key="dossier-more").click().run()
     assert_clean(at)
     assert listing(at) == codes[:200] and at.query_params["n"] == "200"
+
+
+def test_a_page_names_the_engine_s_function_itself_not_a_string():
+    # data.query takes metrics/ functions: a renamed one fails where the page names it (an
+    # AttributeError in every test that opens the page), never a silent empty section
+    from ui import data
+
+    for wrong in ("kpi_table", len, lambda con: None):
+        with pytest.raises(TypeError):
+            data.query(wrong)
+    import ast
+    for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            f = node.func if isinstance(node, ast.Call) else None
+            by_data = isinstance(f, ast.Attribute) and f.attr == "query" and getattr(f.value, "id", None) == "data"
+            by_name = isinstance(f, ast.Name) and f.id == "query"
+            if (by_data or by_name) and node.args and isinstance(node.args[0], ast.Constant):
+                raise AssertionError(f"{path.name}:{node.lineno} names a query by a string")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt
+from metrics import due, fmt
+from metrics import flags as flag_rules      # `flags` names the month's flags here
 from metrics.i18n import pick, t
 
 from . import cards, components, data
@@ -93,7 +94,7 @@ def flags_of_month(f, units: list[str] | None = None) -> pd.DataFrame:
     """The flags of the selection's last month (f.end), worst first."""
     if f.end is None:
         return pd.DataFrame()
-    flags = data.query("flags_for", f.end, module="flags")
+    flags = data.query(flag_rules.flags_for, f.end)
     units = units if units is not None else f.unit_list
     if units:
         flags = flags[flags.unit_code.isin(units)]
@@ -113,7 +114,7 @@ def due_line(f, top: int = 3) -> None:
     """The units with the most dossiers due soon and overdue as of the newest data: the
     first line of the overview's attention list (the order wants fewer late dossiers)."""
     lang = f.lang
-    as_of, counts = data.query("due_counts", None, 3, units=list(f.units) if f.units else None, module="due")
+    as_of, counts = data.query(due.due_counts, None, 3, units=list(f.units) if f.units else None)
     if as_of is None:
         return
     prof = data.profile()

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt
+from metrics import charts, fmt, queries
 from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI
@@ -237,7 +237,7 @@ def as_of_line(f: Filters) -> None:
     bits.append(t("as_of_sources", lang, n=fmt.number(info["imports"], lang)))
     if f.has_data:
         try:
-            src = data.query("sources", f.start, f.end)
+            src = data.query(queries.sources, f.start, f.end)
             if not src.empty:
                 if f.units:
                     src = src[src.unit_code.isin(f.units)]
@@ -269,13 +269,13 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
     from metrics.kpis import KPI_BY_KEY
 
     goals = data.profile().goals
-    row = total_row(data.query("kpi_table", f.start, f.end, units=units))
+    row = total_row(data.query(queries.kpi_table, f.start, f.end, units=units))
     if row is None or not row.get("months"):
         empty_state(f.lang, "no_data_selection", "empty_hint_filters", period=f.period_label(),
                     unit=label or f.selection_label)
         return False
-    prev = total_row(data.query("kpi_table", f.cmp_start, f.cmp_end, units=units))
+    prev = total_row(data.query(queries.kpi_table, f.cmp_start, f.cmp_end, units=units))
     win = f.trend_window(12)
-    series = data.query("kpi_series", win[0], win[1], units=units)
+    series = data.query(queries.kpi_series, win[0], win[1], units=units)
     st.html(cards.grid([kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f) for kk in keys], per_row))
     return True

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from metrics import db, seed
+from metrics import db, queries, seed
 from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.profile import Profile, load_profile
@@ -196,14 +196,21 @@ def _call(path: str, version: tuple, module: str, name: str, args: tuple, kwargs
         return getattr(mod, name)(cur, *args, **dict(kwargs))
 
 
-def query(name: str, *args, module: str = "queries", **kwargs):
-    """A cached call of metrics.<module>.<name>(con, *args, **kwargs).
+def query(fn, *args, **kwargs):
+    """A cached call of fn(con, *args, **kwargs), `fn` a function of metrics/
+    (data.query(score.peer_ranking, start, end)): the function itself, so that a renamed or
+    removed one fails where the page names it.
 
     Arguments must be hashable values (dates, strings, tuples); unit lists become tuples.
     """
+    module = getattr(fn, "__module__", None) or ""
+    if not module.startswith("metrics.") or getattr(importlib.import_module(module), fn.__name__, None) is not fn:
+        raise TypeError(f"data.query takes a function of metrics/, not {fn!r}")
     kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()}
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _call(db_key(), data_version(), module, name, args, tuple(sorted(kwargs.items())))
+    # the cache is keyed by the function's module and name (a function object is not a stable key)
+    return _call(db_key(), data_version(), module.removeprefix("metrics."), fn.__name__, args,
+                 tuple(sorted(kwargs.items())))
 
 
 def rank_history(start, end):
@@ -212,8 +219,8 @@ def rank_history(start, end):
     (0.4 s of the 0.8 s a change took)."""
     from metrics import score
 
-    months = [p for p in query("peer_periods") if start <= p <= end]
-    return score.history_frame([query("rank_point", p, module="score") for p in months])
+    months = [p for p in query(queries.peer_periods) if start <= p <= end]
+    return score.history_frame([query(score.rank_point, p) for p in months])
 
 
 def data_version() -> tuple:
@@ -274,8 +281,8 @@ def ensure_ready(lang: str) -> None:
 
 
 def periods() -> list:
-    return query("periods")
+    return query(queries.periods)
 
 
 def as_of() -> dict:
-    return query("as_of")
+    return query(queries.as_of)

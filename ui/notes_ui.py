@@ -18,7 +18,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, queries
+from metrics import charts, fmt, notes, queries
 from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
@@ -39,7 +39,7 @@ def events(start: date | None, end: date | None, unit: str | None = None) -> pd.
     if start is None or end is None:
         return None
     try:
-        ev = data.query("annotations", start, end, unit_code=unit, module="notes")
+        ev = data.query(notes.annotations, start, end, unit_code=unit)
     except Exception:  # noqa: BLE001 - events are decoration: log, draw the chart without them
         log.exception("events could not be read")
         return None
@@ -142,7 +142,7 @@ def review_block(f, units: list[str] | None, key: str, with_unit: bool = True) -
     judges them by the KPI they name)."""
     lang = f.lang
     prev = queries.add_months(f.end, -1)
-    rv = data.query("review", f.end, units=units, module="notes")
+    rv = data.query(notes.review, f.end, units=units)
     if rv is None or rv.empty:
         st.caption(t("review_none_month", lang, month=fmt.month(prev, lang, long=True)))
         return
@@ -161,7 +161,7 @@ def unit_review(f, unit: str) -> None:
     kept it; one quiet line when it committed to nothing."""
     lang = f.lang
     prev = queries.add_months(f.end, -1)
-    rv = data.query("review", f.end, units=[unit], module="notes")
+    rv = data.query(notes.review, f.end, units=[unit])
     if rv is None or rv.empty:
         st.caption(t("review_none_unit", lang, month=fmt.month(prev, lang, long=True)))
         return
@@ -182,7 +182,7 @@ def commitments_block(f, key: str) -> None:
     month = f.end
     _show_flash(f"{key}-commit")
     units = f.unit_list
-    now = data.query("commitments", month, units=units, module="notes")
+    now = data.query(notes.commitments, month, units=units)
     nxt = fmt.month(queries.add_months(month, 1), lang, long=True)
     st.markdown(f"**{t('commit_this_month', lang, month=fmt.month(month, lang, long=True))}**")
     st.caption(t("commit_judged_next", lang, month=nxt))
@@ -317,7 +317,7 @@ def measures_block(f, units: list[str] | None, unit: str | None, key: str) -> No
     lang = f.lang
     goals = data.profile().goals
     start, end = f.trend_window(12)
-    series = data.query("kpi_series", start, end, units=units)
+    series = data.query(queries.kpi_series, start, end, units=units)
     ev = events(start, end, unit)
     st.caption(t("trend_caption", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
     cells = ["accounts", *MEASURE_KPIS, "priority"]
@@ -326,7 +326,7 @@ def measures_block(f, units: list[str] | None, unit: str | None, key: str) -> No
         for col, cell in zip(cols, cells[i:i + 2]):
             with col, c.guarded(lang):
                 if cell == "accounts":
-                    acc = data.query("accounts_series", start, end, units=units, module="notes")
+                    acc = data.query(notes.accounts_series, start, end, units=units)
                     goal = goals.get(ACCOUNTS_GOAL)
                     c.plot(figures.count_bars(acc, "accounts", lang, goal, t("accounts_title", lang),
                                               annotations=ev), key=f"{key}-m-accounts")
