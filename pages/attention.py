@@ -13,7 +13,7 @@ from metrics import flags as flag_rules      # `flags` names the month's flags h
 from metrics.i18n import t
 from ui import attention_parts as ap
 from ui import components as c
-from ui import boot, cards, data, figures, notes_ui, state
+from ui import boot, cards, data, figures, login, notes_ui, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -64,7 +64,7 @@ def flag_dossiers(unit: str, flag: str) -> None:
     if len(df) > SHOWN:
         note += " " + t("shown_first", lang, n=fmt.number(SHOWN, lang))
     st.caption(note)
-    if ap.allowed("see_dossiers") and st.button(t("open_in_dossiers", lang), key=f"att-go-{unit}-{flag}",
+    if login.can("see_dossiers") and st.button(t("open_in_dossiers", lang), key=f"att-go-{unit}-{flag}",
                                                 icon=":material/folder_open:"):
         state.switch("pages/dossiers.py", u=unit, dossier_status=FLAG_STATUS.get(flag, "all"))
 
@@ -112,7 +112,7 @@ if VIEW == "flags":
         flags_section()
 
     # officials with late dossiers in consecutive months: leaders, officers and admins only
-    if ap.allowed("see_officials"):
+    if login.can("see_officials"):
         st.subheader(t("streaks_title", lang))
         with c.guarded(lang):
             streaks = data.query(flag_rules.handler_streaks, MONTH)

@@ -12,8 +12,7 @@ from metrics import due, fmt
 from metrics.export.figures import short_name
 from metrics.i18n import t
 from ui import components as c
-from ui import boot, cards, data, downloads, state
-from ui.attention_parts import allowed
+from ui import boot, cards, data, downloads, login, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -75,7 +74,8 @@ with c.guarded(lang):
 
     # --- the list, the riskiest first ------------------------------------------------------------
     rows = [r for r in dl.rows if status == "all" or r["status"] == status]
-    show_handler = allowed("see_officials") or getattr(st.session_state.get("user"), "role", None) == "unit"
+    me = login.current_user()
+    show_handler = login.can("see_officials") or (me is not None and me.role == "unit")
 
     def risk_text(r) -> str:
         if r["status"] == "overdue":

@@ -17,7 +17,7 @@ from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import pick, t
 from metrics.importers.core import KIND_LABELS, KINDS, import_file, list_imports, preview, undo_import
 from ui import components as c
-from ui import boot, cards, data, layout_teach, state
+from ui import boot, cards, data, layout_teach, login, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -46,11 +46,6 @@ def uploader_vi_css() -> str:
 [data-testid="stFileUploaderDropzoneInstructions"] span::before {{
   content: "Kéo thả tệp vào đây · tối đa {mb} MB mỗi tệp · CSV, XLSX, XLS (cả bảng HTML), TXT"; font-size: 0.85rem; }}
 </style>"""
-
-
-def user_name() -> str:
-    # the login gate (another issue) will put the signed-in user here
-    return st.session_state.get("user_name") or "dashboard"
 
 
 def tmp_dir() -> Path:
@@ -130,7 +125,7 @@ def do_import(records: list[dict], kind: str | None) -> None:
         for rec in records:
             try:
                 with data.cursor() as cur:
-                    r = import_file(cur, rec["path"], kind=kind, user=user_name(), display_name=rec["name"])
+                    r = import_file(cur, rec["path"], kind=kind, user=login.user_name(), display_name=rec["name"])
                 results.append(("ok" if r.status == "imported" else "unchanged", rec["name"], r.import_id, None))
             except ReformError as exc:
                 results.append(("error", rec["name"], None, exc))
@@ -206,7 +201,7 @@ def demo_gate() -> bool:
                 st.session_state.pop("_demo_remove_pending", None)
                 with data.write_lock():
                     with data.cursor() as cur:
-                        removed = remove_demo(cur, user=user_name())
+                        removed = remove_demo(cur, user=login.user_name())
                 data.clear_caches()
                 st.session_state["_demo_removed"] = removed
                 st.rerun()
@@ -269,7 +264,7 @@ if uploads:
                         st.caption(t("more_problems", lang, n=fmt.number(exc.total - len(exc.problems), lang)))
             if rec["result"] is not None:
                 layout_teach.show_report(rec["name"], rec["result"], lang)
-            layout_teach.teach(rec, kind, lang, prof, user_name(), on_taught)
+            layout_teach.teach(rec, kind, lang, prof, login.user_name(), on_taught)
         ready = [r for r in records if r["error"] is None and not r["duplicate_of"]]
         if ready and HAS_DEMO:
             st.info(t("demo_blocks_import", lang), icon=":material/science:")

@@ -14,7 +14,7 @@ from metrics import fmt, queries, score, whatif
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from ui import components as c
-from ui import boot, cards, data, inline_charts, state
+from ui import boot, cards, data, inline_charts, login, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -209,9 +209,8 @@ with c.guarded(lang):
 def monthly_files() -> None:
     from metrics.export import MIME, file_name
     from ui import downloads
-    from ui.attention_parts import allowed
-
-    if not allowed("export"):
+    
+    if not login.can("export"):
         return
     st.subheader(t("overview_files", lang, month=fmt.month(f.end, lang, long=True)))
     cols = st.columns(3)

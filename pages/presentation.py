@@ -16,7 +16,7 @@ import streamlit as st
 from metrics import fmt
 from metrics.i18n import t
 from ui import components as c
-from ui import boot, data, downloads, state
+from ui import boot, data, downloads, login, state
 from ui import presentation_parts as pp
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
@@ -96,8 +96,7 @@ with bar:
     st.toggle(t("pres_show_sidebar", lang), key=SHOW_SIDEBAR)
 if bar.button(t("pres_exit", lang), key="pres-exit", icon=":material/close:", type="tertiary"):
     # back to the user's first page: a unit account has no overview (it compares units)
-    _user = st.session_state.get("user")
-    state.switch("pages/overview.py" if _user is None or _user.can("see_all_units") else "pages/due_soon.py")
+    state.switch("pages/overview.py" if login.can("see_all_units") else "pages/due_soon.py")
 
 # keyboard only: a presenter's clicker sends PageDown / PageUp
 with st.container(key="pres-keys"):

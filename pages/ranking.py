@@ -14,9 +14,8 @@ from metrics.export import figures as export_figures
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY
 from ui import components as c
-from ui import boot, cards, data, figures, inline_charts, notes_ui, state
+from ui import boot, cards, data, figures, inline_charts, login, notes_ui, state
 from ui import ranking_parts as rp
-from ui.attention_parts import allowed
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -209,7 +208,7 @@ def points_section() -> None:
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     with right:
         st.subheader(t("points_by_unit", lang, name=NAME))
-        if not allowed("see_all_units"):
+        if not login.can("see_all_units"):
             st.info(t("not_for_unit_role", lang), icon=":material/lock:")
             return
         with st.spinner(t("computing", lang)):
@@ -288,7 +287,7 @@ def whatif_indicators() -> None:
 
 
 def whatif_units() -> None:
-    if not allowed("see_all_units"):
+    if not login.can("see_all_units"):
         st.info(t("not_for_unit_role", lang), icon=":material/lock:")
         return
     table = data.query(queries.kpi_table, f.start, f.end, include_total=False)
@@ -420,7 +419,7 @@ def league(group: str) -> None:
 
 if shown("leagues"):
     st.header(t("leagues_title", lang))
-    if not allowed("see_all_units"):
+    if not login.can("see_all_units"):
         st.info(t("not_for_unit_role", lang), icon=":material/lock:")
     else:
         tab_c, tab_d = st.tabs([t("group_communes", lang), t("group_departments", lang)])

@@ -130,12 +130,14 @@ def test_pages_outside_the_role_are_not_in_the_menu():
 def test_a_permission_is_denied_when_no_user_is_signed_in():
     import streamlit as st
 
+    from metrics import clock
     from metrics.auth import User
-    from ui.attention_parts import allowed
+    from ui.login import can as allowed
 
     st.session_state.pop("user", None)
     assert not allowed("see_officials") and not allowed("see_all_units")     # deny by default
     st.session_state["user"] = User("ld", "leader")
+    st.session_state["_user_seen"] = clock.now()        # signed in a moment ago
     try:
         assert allowed("see_officials") and not allowed("import")
     finally:

@@ -17,25 +17,6 @@ from metrics.i18n import pick, t
 
 from . import cards, components, data
 
-# the roles' permissions are the lead's (metrics.auth.User.can); until the login gate is in
-# place there is no user in the session and everything is shown
-_USER = "user"
-
-
-def allowed(what: str) -> bool:
-    """May the signed-in user do `what` (metrics.auth permissions: see_officials,
-    write_notes, see_all_units, see_dossiers)? Denied by default: no user in the session (the
-    login gate puts one there before any page runs) may do nothing."""
-    user = st.session_state.get(_USER)
-    can = getattr(user, "can", None)
-    return bool(can(what)) if callable(can) else False
-
-
-def user_name() -> str:
-    """Who writes a commitment or an event into the store."""
-    user = st.session_state.get(_USER)
-    return getattr(user, "name", None) or st.session_state.get("user_name") or "dashboard"
-
 
 def _flags_module():
     return data.optional_module("flags")

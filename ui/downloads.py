@@ -35,13 +35,12 @@ def audited(build, what: str):
     """Wrap a deferred download so that building it leaves a line in the audit log (who,
     what). The user and the store are taken now: the build runs in another thread, where
     the session is not available."""
-    import streamlit as st
-
     from metrics import auth
 
-    from . import data
+    from . import data, login
 
-    user = getattr(st.session_state.get("user"), "name", None)
+    me = login.current_user()
+    user = me.name if me is not None else None
     root = data.connection()
 
     def run() -> bytes:

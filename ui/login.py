@@ -37,9 +37,22 @@ def current_user() -> auth.User | None:
     return user
 
 
+def can(what: str) -> bool:
+    """May the signed-in user do `what` (metrics.auth permissions: see_officials, write_notes,
+    see_all_units, see_dossiers, export…)? The one check of the pages; denied when no one is
+    signed in."""
+    user = current_user()
+    return user is not None and bool(user.can(what))
+
+
+def user_name() -> str:
+    """Who writes an import, a commitment or an event into the store."""
+    user = current_user()
+    return user.name if user is not None else "dashboard"
+
+
 def sign_in(user: auth.User) -> None:
     st.session_state[_USER] = user
-    st.session_state["user_name"] = user.name
     st.session_state[_SEEN] = clock.now()
 
 

@@ -25,7 +25,7 @@ from metrics.kpis import KPI_BY_KEY, KPIS
 
 from . import components as c
 from . import data, figures, state
-from .attention_parts import allowed, user_name
+from . import login
 
 log = logging.getLogger("dashboard.notes")
 _FLASH = "_notes_flash"
@@ -186,7 +186,7 @@ def commitments_block(f, key: str) -> None:
     nxt = fmt.month(queries.add_months(month, 1), lang, long=True)
     st.markdown(f"**{t('commit_this_month', lang, month=fmt.month(month, lang, long=True))}**")
     st.caption(t("commit_judged_next", lang, month=nxt))
-    can_write = allowed("write_notes")
+    can_write = login.can("write_notes")
     if now is None or now.empty:
         st.caption(t("commit_none_yet", lang))
     else:
@@ -234,7 +234,7 @@ def commitments_block(f, key: str) -> None:
             st.warning(t("commit_text_missing", lang), icon=":material/edit:")
             return
         ok = _write(lang, "add_commitment", unit, month, text, owner=owner or None, kpi=kpi or None,
-                    target=_target_value(kpi, target), user=user_name(), profile=data.profile())
+                    target=_target_value(kpi, target), user=login.user_name(), profile=data.profile())
         if ok:
             _flash(f"{key}-commit", t("commit_added", lang, unit=_unit_name(unit), month=nxt))
             st.rerun()
@@ -255,7 +255,7 @@ def events_block(f, key: str) -> None:
     ev = _all_events(start, end)
     if f.units:
         ev = ev[ev.unit_code.isna() | ev.unit_code.isin(f.units)]
-    can_write = allowed("write_notes")
+    can_write = login.can("write_notes")
     if ev.empty:
         st.caption(t("events_none", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
     else:
@@ -289,7 +289,7 @@ def events_block(f, key: str) -> None:
         if not (text or "").strip() or day is None:
             st.warning(t("events_text_missing", lang), icon=":material/edit:")
             return
-        ok = _write(lang, "add_annotation", day, text, unit_code=None if unit == "all" else unit, user=user_name(),
+        ok = _write(lang, "add_annotation", day, text, unit_code=None if unit == "all" else unit, user=login.user_name(),
                     profile=data.profile())
         if ok:
             _flash(f"{key}-event", t("events_added", lang))

@@ -99,8 +99,12 @@ def group_units(prof: Profile, selection: str) -> tuple[str, ...] | None:
 def selection_options(prof: Profile) -> list[str]:
     """What the unit filter may show: a unit account sees its own unit and nothing else
     (not the groups either: their figures add up other units)."""
-    user = st.session_state.get("user")
-    if user is not None and not user.can("see_all_units"):
+    from .login import current_user      # (login imports this module's neighbours)
+
+    user = current_user()
+    if user is None:                    # denied by default: the gate puts a user first
+        return []
+    if not user.can("see_all_units"):
         return [c for c in user.allowed_units(prof)]
     groups = [g for g in GROUPS if g == "all" or group_units(prof, g)]
     return groups + [u.code for u in prof.current_units()]
