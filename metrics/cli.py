@@ -200,7 +200,7 @@ def cmd_due(args, profile) -> int:
     as_of = _day(args.as_of)
     if args.unit is not None and args.unit not in profile.unit_codes:
         raise InputError(f"Không có đơn vị mã «{args.unit}»", f"No unit with code «{args.unit}»")
-    with db.reading(args.db, profile) as con:
+    with db.session(args.db, profile) as con:
         dl = due_list(con, as_of, args.within, [args.unit] if args.unit else None, profile)
     cols = COLUMNS + (DETAIL_COLUMNS if args.details else [])
     rows = []
@@ -296,7 +296,7 @@ def cmd_audit(args, profile) -> int:
 
 
 def cmd_kpis(args, profile) -> int:
-    with db.reading(args.db, profile) as con:
+    with db.session(args.db, profile) as con:
         rows = kpi_rows(con, args.period, args.unit, profile)
         df = kpi_frame(con, args.period, args.unit, profile) if args.format == "table" else None
     if not rows:
@@ -311,7 +311,7 @@ def cmd_kpis(args, profile) -> int:
 def cmd_imports(args, profile) -> int:
     from .importers.core import list_imports
 
-    with db.reading(args.db, profile) as con:
+    with db.session(args.db, profile) as con:
         df = list_imports(con)
     _frame_out(df.drop(columns=["sha256", "warnings"]) if args.format == "table" else df, args.format)
     return 0
@@ -351,7 +351,7 @@ def cmd_flags(args, profile) -> int:
     from .flags import flags_for
 
     p = queries.month(args.period)
-    with db.reading(args.db, profile) as con:
+    with db.session(args.db, profile) as con:
         df = flags_for(con, p, profile)
     _frame_out(df[["period", "unit_code", "flag", "value", "detail"]], args.format)
     return 0
@@ -385,7 +385,7 @@ def rank_frame(con, period: str, level: str, profile):
 
 
 def cmd_rank(args, profile) -> int:
-    with db.reading(args.db, profile) as con:
+    with db.session(args.db, profile) as con:
         df = rank_frame(con, args.period, args.level, profile)
     if df.empty:
         print(f"Chưa có số liệu so sánh cho kỳ {args.period} / no comparison data for {args.period}",

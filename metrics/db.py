@@ -315,26 +315,16 @@ def _backfill_sums(con, table: str, name: str) -> None:
             con.execute(f'UPDATE {table} SET "{name}" = {total} WHERE "{name}" IS NULL AND {known}')
 
 
-def _profile_rows(profile: Profile) -> tuple[list[tuple], list[tuple]]:
+def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """Units and peers come from the profile; the tables mirror it for joins."""
+    stored = con.execute("SELECT value FROM meta WHERE key = 'profile'").fetchone()
     units = [(u.code, u.name, u.level, u.valid_from, u.valid_to, u.rolls_into, i)
              for i, u in enumerate(profile.units)]
-    return units, [(p.code, p.name, i) for i, p in enumerate(profile.peers)]
-
-
-def _profile_in_sync(con, profile: Profile) -> bool:
-    """The stored units and peers are the profile's."""
-    units, peers = _profile_rows(profile)
-    stored = con.execute("SELECT value FROM meta WHERE key = 'profile'").fetchone()
+    peers = [(p.code, p.name, i) for i, p in enumerate(profile.peers)]
     have_units = con.execute("SELECT code, name, level, valid_from, valid_to, rolls_into, ord "
                              "FROM units ORDER BY ord").fetchall()
     have_peers = con.execute("SELECT code, name, ord FROM peers ORDER BY ord").fetchall()
-    return bool(stored) and stored[0] == profile.name and have_units == units and have_peers == peers
-
-
-def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
-    """Units and peers come from the profile; the tables mirror it for joins."""
-    units, peers = _profile_rows(profile)
-    if _profile_in_sync(con, profile):
+    if stored and stored[0] == profile.name and have_units == units and have_peers == peers:
         return
     con.execute("BEGIN")
     try:
@@ -485,38 +475,6 @@ def connect(path: str | os.PathLike | None = None, profile: Profile | None = Non
 def session(path: str | os.PathLike | None = None, profile: Profile | None = None,
             read_only: bool = False, wait: float | None = None):
     con = connect(path, profile, read_only, wait)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-@contextmanager
-def reading(path: str | os.PathLike | None = None, profile: Profile | None = None, wait: float | None = None):
-    """A connection for a command that only reads (kpis, flags, rank, imports): the file is
-    opened read-only when it needs nothing — schema, counter columns and definitions, and the
-    profile all current — which takes about half the time of connect()'s write open and
-    checks (the KPI command's start, docs/performance.md). A file that needs an upgrade or a
-    profile sync, or does not exist yet, is opened as connect() opens it, which does that."""
-    profile = profile or load_profile()
-    p = db_path(path)
-    con = None
-    if str(p) != ":memory:" and p.exists():
-        try:
-            con = _open(p, True, WAIT_SECONDS if wait is None else wait)
-            current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
-            row = con.execute("SELECT value FROM meta WHERE key = 'counter_definitions'").fetchone()
-            if (current != len(MIGRATIONS) or _missing_counter_columns(con) or row is None
-                    or row[0] != counter_fingerprint() or not _profile_in_sync(con, profile)):
-                con.close()
-                con = None
-        except duckdb.Error:
-            # an old file without these tables, or one this process holds open for writing
-            if con is not None:
-                con.close()
-            con = None
-    if con is None:
-        con = connect(path, profile, False, wait)
     try:
         yield con
     finally:

@@ -254,23 +254,3 @@ def test_a_counter_whose_definition_changed_is_recomputed_at_the_next_open(tmp_p
         assert con.execute("SELECT sum(received_total), sum(resolved_late) FROM dossier_counters").fetchone() == right
     finally:
         con.close()
-
-
-def test_a_reading_command_upgrades_an_old_file_and_reads_a_current_one_read_only(old_db):
-    # `python -m metrics kpis` (and flags, rank, imports, due) read through db.reading: an old
-    # file is upgraded first, as any open for writing does; a current one is opened read-only
-    with db.reading(old_db) as con:
-        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(db.MIGRATIONS)
-        assert not queries.kpi_table(con, date(2022, 8, 1), units=None, include_total=True).empty
-        con.execute("CREATE TABLE probe (x INTEGER)")            # the upgrade's open writes
-    with db.reading(old_db) as con:
-        with pytest.raises(duckdb.Error):                         # now current: read-only
-            con.execute("CREATE TABLE probe2 (x INTEGER)")
-        assert not queries.kpi_table(con, date(2022, 8, 1), units=None, include_total=True).empty
-    # a profile that changed since is synced, as connect() does (a write open again)
-    from dataclasses import replace
-
-    from metrics.profile import load_profile
-    renamed = replace(load_profile(), name="Huyện Tuy Phước (hồ sơ mới)")
-    with db.reading(old_db, renamed) as con:
-        assert con.execute("SELECT value FROM meta WHERE key = 'profile'").fetchone()[0] == renamed.name
