@@ -15,13 +15,8 @@ lang = state.language()
 prof = data.profile()
 
 st.title(t("page_admin", lang))
-# one view at a time, kept in the link (?view=audit): Streamlit's tabs draw both, and the log's
-# grid script cost every opening of the page ~0.2 s (docs/performance.md)
-VIEWS = ("users", "audit")
-state.from_url("admin_view", "view", "users", str, VIEWS)
-VIEW = st.segmented_control(t("admin_views", lang), VIEWS, key="admin_view", required=True,
-                            format_func=lambda k: t(f"admin_{k}", lang), label_visibility="collapsed")
-state.to_url("view", VIEW, "users")
+# the accounts or the log (?view=audit): the log's grid cost every opening of the page ~0.2 s
+VIEW = state.views("admin_view", "view", ("users", "audit"), t("admin_views", lang), lambda k: t(f"admin_{k}", lang))
 
 if VIEW == "users":
     with data.cursor() as cur:

@@ -39,11 +39,8 @@ if f.is_range:
 
 # One view at a time, not tabs: tabs drew every tab (the measures' charts, the apology chart, two
 # forms) before the flags showed; the view is in the link (?view=apology).
-VIEWS = ("flags", "apology", "commitments", "measures", "events")
-state.from_url("att_view", "view", "flags", str, VIEWS)
-VIEW = st.segmented_control(t("att_views", lang), VIEWS, key="att_view", required=True,
-                            format_func=lambda k: t(f"att_tab_{k}", lang), label_visibility="collapsed")
-state.to_url("view", VIEW, "flags")
+VIEW = state.views("att_view", "view", ("flags", "apology", "commitments", "measures", "events"),
+                   t("att_views", lang), lambda k: t(f"att_tab_{k}", lang))
 
 
 # --- 1. flags, grouped by unit, worst first -----------------------------------------------------

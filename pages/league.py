@@ -175,11 +175,8 @@ def league_table() -> None:
 
 # The table or the heatmap, one at a time (in the link, ?view=heatmap): both took 2.2 s to draw
 # at 1280×720, the heatmap below the screen.
-VIEWS = ("table", "heatmap")
-state.from_url("league_view", "view", "table", str, VIEWS)
-VIEW = st.segmented_control(t("league_views", lang), VIEWS, key="league_view", required=True,
-                            format_func=lambda k: t(f"league_view_{k}", lang), label_visibility="collapsed")
-state.to_url("view", VIEW, "table")
+VIEW = state.views("league_view", "view", ("table", "heatmap"), t("league_views", lang),
+                   lambda k: t(f"league_view_{k}", lang))
 
 if VIEW == "table":
     with c.guarded(lang):

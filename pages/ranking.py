@@ -85,11 +85,8 @@ def standing() -> None:
 
 # One section at a time: the page held nine charts and six tables (3.3 s to draw at 1280×720,
 # most of it below the screen); each section is a click away and in the link (?sec=whatif).
-SECTIONS = ("standing", "points", "whatif", "projection", "leagues", "index")
-state.from_url("rk_section", "sec", "standing", str, SECTIONS)
-section = st.segmented_control(t("rank_sections", lang), SECTIONS, key="rk_section", required=True,
-                               format_func=lambda k: t(f"rank_section_{k}", lang), label_visibility="collapsed")
-state.to_url("sec", section, "standing")
+section = state.views("rk_section", "sec", ("standing", "points", "whatif", "projection", "leagues", "index"),
+                      t("rank_sections", lang), lambda k: t(f"rank_section_{k}", lang))
 
 
 def shown(name: str) -> bool:

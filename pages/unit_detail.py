@@ -72,11 +72,8 @@ with c.guarded(lang):
 
 # One view at a time, not tabs: tabs draw every tab's charts (a dozen trends, the measures, two
 # breakdowns: 4 s at 1280×720) before the first one shows; the view is in the link (?view=fields).
-VIEWS = ("trends", "measures", "procedures", "fields", "reconciliation")
-state.from_url("ud_view", "view", "trends", str, VIEWS)
-view_name = st.segmented_control(t("unit_views", lang), VIEWS, key="ud_view", required=True,
-                                 format_func=lambda k: t(f"tab_{k}", lang), label_visibility="collapsed")
-state.to_url("view", view_name, "trends")
+view_name = state.views("ud_view", "view", ("trends", "measures", "procedures", "fields", "reconciliation"),
+                        t("unit_views", lang), lambda k: t(f"tab_{k}", lang))
 
 
 def trends() -> None:

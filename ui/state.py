@@ -160,6 +160,18 @@ def link(page: str, **changes) -> str:
     return f"{page}?{urlencode(query)}"
 
 
+def views(key: str, param: str, options: tuple[str, ...], label: str, option_label) -> str:
+    """One view of a page at a time, chosen by a segmented control and kept in the link
+    (?view=heatmap): Streamlit's tabs draw every tab before the first one shows, and most of
+    it below a 1280×720 screen (docs/performance.md). The first option is the default, left
+    out of the link. `option_label(option)` is the option's text in the page's language."""
+    from_url(key, param, options[0], str, options)
+    chosen = st.segmented_control(label, options, key=key, required=True, format_func=option_label,
+                                  label_visibility="collapsed")
+    to_url(param, chosen, options[0])
+    return chosen
+
+
 def from_url(key: str, param: str, default, parse=str, valid=None) -> None:
     """A page's own widget (`key`) takes its value from the link (`param`) the first time
     the session draws it, so that a shared link opens the same view (?status=late)."""
