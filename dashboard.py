@@ -23,7 +23,7 @@ PAGE_PERMISSION = {
 }
 
 
-START = "start"        # the hidden default page's own address, never shown (pages_for)
+START = "start"        # the name the hidden default page reserves (it is served at "/"; pages_for)
 
 SECTIONS = {
     "section_leaders": [("overview", "pages/overview.py", ":material/dashboard:"),

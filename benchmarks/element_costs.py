@@ -5,7 +5,7 @@
 Serves a small app whose ?v= chooses what is drawn under one line of text, opens each
 variant in a new tab of headless Chromium and times it, by the page's own clock, until it is
 done (benchmarks/page_load.READY_JS, as benchmarks/pages.py). The first round is not counted
-(the server's and the browser's first hour). Why it exists: st.dataframe added 0.2–0.25 s to
+(a warm-up round: the server's and the browser's first loads). Why it exists: st.dataframe added 0.2–0.25 s to
 every page that drew one, an HTML table nothing measurable (docs/performance.md).
 """
 from __future__ import annotations

@@ -25,7 +25,6 @@ if c.needs_data(f):
 STATUSES = ["all", "late", "overdue", "apology_missing", "pending", "early", "on_time", "land_violation"]
 CHANNELS = [0, 1, 2, 3]
 SHOWN = 1000           # rows of the full table (the grid)
-PAGE_ROWS = 100        # rows of the short list drawn at a time
 
 
 def options(by: str) -> list[str]:
@@ -44,7 +43,6 @@ state.from_url("dossier_procedure", "proc", "")
 state.from_url("dossier_search", "q", "")
 state.from_url("dossier_status", "status", "all", str, STATUSES)
 state.from_url("dossier_grid", "grid", False, lambda v: v == "1")
-state.from_url("dossier_rows", "n", PAGE_ROWS, int, range(PAGE_ROWS, 100_000, PAGE_ROWS))
 cols = st.columns([2, 2, 2, 2])
 with cols[0]:
     channel = st.selectbox(t("channel", lang), CHANNELS, key="dossier_channel",
@@ -123,7 +121,7 @@ def short_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         if col in ("received_at", "due_at", "finished_at"):
             v = [none if fmt.is_missing(x) else fmt.day(x, lang) for x in v]
         elif col == "unit_name":
-            v = [none if fmt.is_missing(x) else short_name(x, 26) for x in v]
+            v = [none if fmt.is_missing(x) else short_name(x, 40) for x in v]
         elif col == "days_late":
             v = [none if fmt.is_missing(x) else fmt.number(x, lang) for x in v]
         else:
@@ -154,16 +152,12 @@ with c.guarded(lang):
             # the short list, as HTML, a page at a time: names whole at 1280×720 (the grid cut
             # them and its headings) and no grid script, which cost each new tab ~0.2 s
             # (docs/performance.md); the full table a switch away, the whole list in the files
-            limit = st.session_state["dossier_rows"]
+            limit = c.rows_shown("dossier_rows", (f.start, f.end, f.units, status, tuple(sorted(common.items()))))
             df = data.query(queries.dossier_list, f.start, f.end, status=status, limit=limit, **common)
             st.html(cards.table(short_frame(df, lang), max_height=560, dense=True,
                                 nowrap=(t("col_received_at", lang), t("col_due_at", lang),
                                         t("col_finished_at", lang), t("col_status", lang))))
-            if total > limit:
-                st.button(t("dossier_more", lang, n=fmt.number(min(PAGE_ROWS, total - limit), lang)),
-                          key="dossier-more", icon=":material/expand_more:",
-                          on_click=lambda: st.session_state.update(dossier_rows=limit + PAGE_ROWS))
-            state.to_url("n", limit, PAGE_ROWS)
+            c.more_rows("dossier_rows", limit, total, lang)
         if total > limit:
             st.caption(t("shown_of", lang, shown=fmt.number(min(limit, total), lang), total=fmt.number(total, lang)))
 

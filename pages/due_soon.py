@@ -24,7 +24,6 @@ if c.needs_data(f):
     boot.end_page()
 
 STATUS = ("all", "due_soon", "overdue")
-PAGE_ROWS = 100        # rows of the list drawn at a time
 last = data.query(due.last_data_date)
 
 # the page's own filters live in the link too (?asof=2022-08-31&within=5&due=overdue), left out
@@ -64,9 +63,9 @@ with c.guarded(lang):
     names = {u.code: u.name for u in prof.units}
     per_unit = pd.DataFrame([{
         t("unit", lang): names.get(code, code),
-        t("due_today", lang): n["due_today"],
-        t("due_status_due_soon", lang): n["due_soon"],
-        t("due_status_overdue", lang): n["overdue"],
+        t("due_today", lang): fmt.number(n["due_today"], lang),
+        t("due_status_due_soon", lang): fmt.number(n["due_soon"], lang),
+        t("due_status_overdue", lang): fmt.number(n["overdue"], lang),
     } for code, n in sorted(counts.items(), key=lambda x: -(x[1]["due_soon"] + x[1]["overdue"]))])
     # HTML tables (ui/cards.table): a long unit name wraps instead of being cut at 1280×720,
     # and the page needs no grid script, which cost a new tab ~0.2 s (docs/performance.md)
@@ -111,19 +110,15 @@ with c.guarded(lang):
     # already in the order to act (the riskiest first); the whole list in the downloads
     # a page of the list at a time, more on request: 400 rows of HTML took as long to show as
     # the grid script they replaced; the page's link keeps how far the reader had come
-    state.from_url("due_shown", "n", PAGE_ROWS, int, range(PAGE_ROWS, 100_000, PAGE_ROWS))
-    limit = st.session_state["due_shown"]
+    limit = c.rows_shown("due_rows", (as_of, int(within), status, f.units))
     shown = view.head(limit).copy()
     if t("unit", lang) in shown:       # on screen the slides' short name; whole in the downloads
-        shown[t("unit", lang)] = [short_name(n, 26) for n in shown[t("unit", lang)]]
+        shown[t("unit", lang)] = [short_name(n, 40) for n in shown[t("unit", lang)]]
     st.html(cards.table(shown, max_height=560, dense=True,
                         nowrap=(t("col_status", lang), t("col_due_at", lang), t("col_received_at", lang))))
     if len(view) > limit:
         st.caption(t("due_shown", lang, shown=fmt.number(limit, lang), n=fmt.number(len(view), lang)))
-        st.button(t("due_show_more", lang, n=fmt.number(min(PAGE_ROWS, len(view) - limit), lang)),
-                  key="due-more", icon=":material/expand_more:",
-                  on_click=lambda: st.session_state.update(due_shown=limit + PAGE_ROWS))
-    state.to_url("n", limit, PAGE_ROWS)
+    c.more_rows("due_rows", limit, len(view), lang)
     name = f"sap-den-han_{dl.as_of.isoformat()}_{within}"
     d1, d2, _ = st.columns([1, 1, 3])
     with d1:

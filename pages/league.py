@@ -114,9 +114,8 @@ def league_table() -> None:
         "_group": [0 if lv in UNIT_GROUPS["departments"] else 1 for lv in per_unit.level],
         t("rank", lang): now_rank,
         t("rank_change", lang): [rank_change(r, before.get(u)) for r, u in zip(now_rank, per_unit.unit_code)],
-        # "Phòng " and the jurisdiction dropped, long office names abbreviated (the slides'
-        # rule, at a width that leaves a name whole on two lines); the full name heads the
-        # unit's page a click away
+        # "Phòng " dropped, long office names abbreviated (the slides' rule, at a width that
+        # leaves every name whole: it wraps); the full name heads the unit's page a click away
         t("unit", lang): [("► " if u == f.unit else "") + short_name(n, 40)
                           for u, n in zip(per_unit.unit_code, per_unit.unit_name)],
         t("level", lang): [level_names.get(x, x) for x in per_unit.level],

@@ -209,7 +209,7 @@ with c.guarded(lang):
 def monthly_files() -> None:
     from metrics.export import MIME, file_name
     from ui import downloads
-    
+
     if not login.can("export"):
         return
     st.subheader(t("overview_files", lang, month=fmt.month(f.end, lang, long=True)))

@@ -277,7 +277,7 @@ def test_a_long_due_list_shows_a_page_at_a_time_and_more_on_request(monkeypatch,
     at = open_app(monkeypatch, demo_db, "due_soon", asof="2022-12-30")
     assert list(listing(at)[t("col_dossier_code", "vi")]) == everyone[:100]
     assert t("due_shown", "vi", shown="100", n=f"{len(everyone):,}".replace(",", ".")) in texts(at)
-    at.button(key="due-more").click().run()
+    at.button(key="due_rows-more").click().run()
     assert_clean(at)
     assert list(listing(at)[t("col_dossier_code", "vi")]) == everyone[:200]
     assert at.query_params["n"] == "200"           # a shared link opens as far down

@@ -95,14 +95,18 @@ def test_signing_out_ends_the_session_before_anything_else_runs(monkeypatch, log
 
 
 def other_unit_names(own: str) -> list[str]:
-    return [u.name for u in load_profile().units if u.code != own]
+    """Every other unit's name, whole and as the lists shorten it ("CN VP Đăng ký đất đai …")."""
+    from metrics.export.figures import short_name
+
+    names = [u.name for u in load_profile().units if u.code != own]
+    return sorted(set(names) | {short_name(n, 40) for n in names} | {short_name(n, 26) for n in names})
 
 
 HOSTILE = [{}, {"u": "21964"}, {"u": "all"}, {"u": "communes"}, {"u": "21961' OR '1'='1"},
            {"p": "2022-13", "u": "21958"}, {"p": "2022-08'; DROP TABLE dossiers; --"}]
 
 
-@pytest.mark.parametrize("page", ["unit_detail", "dossiers", "attention", "ranking"])
+@pytest.mark.parametrize("page", ["unit_detail", "dossiers", "attention", "ranking", "due_soon"])
 @pytest.mark.parametrize("query", HOSTILE, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()) or "plain")
 def test_a_commune_account_never_sees_another_unit(monkeypatch, demo_db, page, query):
     user = User("xa", "unit", "21961")
@@ -142,3 +146,4 @@ def test_a_permission_is_denied_when_no_user_is_signed_in():
         assert allowed("see_officials") and not allowed("import")
     finally:
         st.session_state.pop("user", None)
+

@@ -472,9 +472,20 @@ def test_a_long_dossier_list_shows_a_hundred_and_more_on_request(monkeypatch, de
 
     at = open_app(monkeypatch, demo_db, "dossiers", p="2022-12")
     assert listing(at) == codes[:100]
-    at.button(key="dossier-more").click().run()
+    at.button(key="dossier_rows-more").click().run()
     assert_clean(at)
     assert listing(at) == codes[:200] and at.query_params["n"] == "200"
+    # another status: back to the first hundred
+    at.pills(key="dossier_status").set_value("pending").run()
+    assert len(listing(at)) == 100 and "n" not in at.query_params
+    # at most 1,000 as HTML, then no more button but the line pointing at the files
+    at = open_app(monkeypatch, demo_db, "dossiers", p="2022-12", n="1000")
+    assert len(listing(at)) == 1000 and not [b for b in at.button if b.key == "dossier_rows-more"]
+    total = next(int(o.rsplit("(", 1)[1].rstrip(")").replace(".", "")) for o in at.pills(key="dossier_status").options
+                 if o.startswith(t("status_all", "vi") + " ("))
+    assert t("shown_of", "vi", shown="1.000", total=f"{total:,}".replace(",", ".")) in texts(at)
+    # a link asking for more than a page draws falls back to the first hundred
+    assert len(listing(open_app(monkeypatch, demo_db, "dossiers", p="2022-12", n="50000"))) == 100
 
 
 def test_a_page_names_the_engine_s_function_itself_not_a_string():

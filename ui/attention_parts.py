@@ -1,6 +1,6 @@
 """The rules of the order as a worklist: the month's flags ordered worst first and grouped by
 unit (one ordering for the attention page, the overview's short list and the briefing), the
-dossiers behind a flag, apology letters per late dossier, and who may see what.
+dossiers behind a flag and apology letters per late dossier (who may see what: ui/login.can).
 
 The order: units by their worst flag (SEVERITY, then its value), and inside a unit its flags
 by severity then value. Flag details come in the user's language (the engine writes
@@ -18,18 +18,12 @@ from metrics.i18n import pick, t
 from . import cards, components, data
 
 
-def _flags_module():
-    return data.optional_module("flags")
-
-
 def severity(flag: str) -> int:
-    mod = _flags_module()
-    return int(getattr(mod, "SEVERITY", {}).get(flag, 0)) if mod else 0
+    return int(flag_rules.SEVERITY.get(flag, 0))
 
 
 def flag_label(flag: str, lang: str) -> str:
-    mod = _flags_module()
-    labels = getattr(mod, "FLAG_LABELS", {}) if mod else {}
+    labels = flag_rules.FLAG_LABELS
     return pick(labels[flag], lang) if flag in labels else flag
 
 

@@ -121,7 +121,7 @@ def table(df: pd.DataFrame, caption: str = "", *, styles: dict[str, list[str]] |
     for i, values in enumerate(df.itertuples(index=False)):
         cells = []
         for col, v in zip(columns, values):
-            text = "" if v is None or (isinstance(v, float) and v != v) or v is pd.NA else str(v)
+            text = "" if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)) else str(v)
             attrs = ' class="num"' if _NUMBER.match(text.strip()) else ""
             style = "; ".join(x for x in (styles[col][i] if col in styles else "",
                                           "white-space: nowrap" if col in nowrap else "") if x)
@@ -129,6 +129,8 @@ def table(df: pd.DataFrame, caption: str = "", *, styles: dict[str, list[str]] |
                 attrs += f' style="{escape(style)}"'
             body = escape(text)
             href = links[col][i] if col in links else None
+            if href and ":" in href.split("?")[0] and not href.startswith(("http://", "https://")):
+                href = None             # a page of the app or a web address only (no javascript:)
             if href:
                 body = f'<a href="{escape(href)}">{body}</a>'
             cells.append(f"<td{attrs}>{body}</td>")

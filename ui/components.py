@@ -279,3 +279,30 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
     series = data.query(queries.kpi_series, win[0], win[1], units=units)
     st.html(cards.grid([kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f) for kk in keys], per_row))
     return True
+
+
+# --- long lists -------------------------------------------------------------------------------
+ROWS_STEP, ROWS_MOST = 100, 1000
+
+
+def rows_shown(key: str, filters: tuple) -> int:
+    """How many rows of a long list to draw as HTML: 100 at first and 100 more per click of
+    more_rows(), at most 1,000 (the downloads hold the whole list; 400 rows of HTML already
+    cost what the grid cost, docs/performance.md). Kept in the link (?n=200) and back to 100
+    when the list's `filters` change."""
+    state.from_url(key, "n", ROWS_STEP, int, range(ROWS_STEP, ROWS_MOST + 1, ROWS_STEP))
+    seen = f"_{key}_filters"
+    if st.session_state.get(seen) not in (None, filters):
+        st.session_state[key] = ROWS_STEP
+    st.session_state[seen] = filters
+    return st.session_state[key]
+
+
+def more_rows(key: str, shown: int, total: int, lang: str) -> None:
+    """The button under a list cut at `shown` of `total` rows (none at the last row or at the
+    most a page draws), and the count in the link."""
+    if shown < total and shown < ROWS_MOST:
+        st.button(t("show_more_rows", lang, n=fmt.number(min(ROWS_STEP, total - shown), lang)),
+                  key=f"{key}-more", icon=":material/expand_more:",
+                  on_click=lambda: st.session_state.update({key: shown + ROWS_STEP}))
+    state.to_url("n", shown, ROWS_STEP)

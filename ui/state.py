@@ -135,14 +135,19 @@ def switch(page: str, **changes) -> None:
     filters are carried over explicitly, and written into the new page's link."""
     keep = {k: st.session_state[k] for k in (*_URL_KEYS, _RANGE) if k in st.session_state}
     request(**{**keep, **changes})
-    f = st.session_state.get(_FILTERS)
     # the shared filters only: a page's own parameters (?view=, ?sec=, ?status=…) belong to
     # it (unit detail's view=measures would open the attention page on its measures)
+    st.switch_page(page, query_params=_shared_query({k: v for k, v in changes.items() if k in _URL_KEYS}))
+
+
+def _shared_query(changes: dict) -> dict:
+    """The link's shared filters (the month written out if the link had none), and `changes`."""
     query = {k: v for k, v in st.query_params.to_dict().items() if k in _URL_KEYS}
-    query.update({k: str(v) for k, v in changes.items() if k in _URL_KEYS})
+    query.update({k: str(v) for k, v in changes.items()})
+    f = st.session_state.get(_FILTERS)
     if f is not None and not query.get("p") and f.start:
         query["p"] = fmt.month_key(f.start)
-    st.switch_page(page, query_params=query)
+    return query
 
 
 def link(page: str, **changes) -> str:
@@ -152,12 +157,7 @@ def link(page: str, **changes) -> str:
     session's cookie, its filters read from the address."""
     from urllib.parse import urlencode
 
-    query = {k: v for k, v in st.query_params.to_dict().items() if k in _URL_KEYS}
-    f = st.session_state.get(_FILTERS)
-    if f is not None and not query.get("p") and f.start:
-        query["p"] = fmt.month_key(f.start)
-    query.update({k: str(v) for k, v in changes.items()})
-    return f"{page}?{urlencode(query)}"
+    return f"{page}?{urlencode(_shared_query(changes))}"
 
 
 def views(key: str, param: str, options: tuple[str, ...], label: str, option_label) -> str:
