@@ -139,6 +139,9 @@ def check_page(page, name: str) -> None:
         assert t("unexpected_error", lang) not in body, name
     assert "Traceback" not in body, name
     assert "Page not found" not in body, name          # Streamlit's own English dialog
+    # nor its English menu (Print, Record screen) and run indicator (Running…, Stop)
+    assert not page.get_by_test_id("stMainMenu").is_visible(), name
+    assert not page.get_by_test_id("stStatusWidget").is_visible(), name
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 

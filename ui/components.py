@@ -19,6 +19,10 @@ from .state import Filters
 
 CSS = """
 <style>
+/* Streamlit's own menu (Print, Record screen, Made with Streamlit) and its run indicator
+   (Running…, Stop) speak English only and serve no task of the product: printing is the
+   browser's or the PDF export's, and a page that runs again fades its figures meanwhile */
+[data-testid="stMainMenu"], [data-testid="stStatusWidget"] { display: none !important; }
 /* figure cards drawn with st.metric (ranking page): the goal stripe of ui/cards.py, so status
    reads from the back of the room */
 [class*="st-key-kpi-good-"] { border-left: 8px solid #1a7f37 !important; }
