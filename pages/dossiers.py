@@ -45,7 +45,7 @@ state.from_url("dossier_status", "status", "all", str, STATUSES)
 state.from_url("dossier_grid", "grid", False, lambda v: v == "1")
 cols = st.columns([2, 2, 2, 2])
 with cols[0]:
-    channel = st.selectbox(t("channel", lang), CHANNELS, key="dossier_channel",
+    channel = st.selectbox(t("channel", lang), CHANNELS, key=state.keeps_choice("dossier_channel"),
                            format_func=lambda x: t(f"channel_{x}", lang))
 with cols[1]:
     field_opts = [""] + options("field")
@@ -72,7 +72,7 @@ with c.guarded(lang):
 
 if st.session_state.get("dossier_status") not in STATUSES:
     st.session_state["dossier_status"] = "all"
-status = st.pills(t("status", lang), STATUSES, key="dossier_status", required=True,
+status = st.pills(t("status", lang), STATUSES, key=state.keeps_choice("dossier_status"), required=True,
                   format_func=lambda s: f"{t(f'status_{s}', lang)} ({fmt.number(counts.get(s), lang)})")
 status = status or "all"
 for param, value, default in (("ch", channel, 0), ("field", field, ""), ("proc", procedure, ""), ("q", search, ""),

@@ -220,7 +220,7 @@ with c.guarded(lang):
 
 # --- upload and preview ------------------------------------------------------------------------
 st.header(t("upload_title", lang))
-kind_choice = st.selectbox(t("import_kind", lang), ["auto", *KINDS], key="import_kind",
+kind_choice = st.selectbox(t("import_kind", lang), ["auto", *KINDS], key=state.keeps_choice("import_kind"),
                            format_func=lambda k: t("kind_auto", lang) if k == "auto" else pick(KIND_LABELS[k], lang))
 kind = None if kind_choice == "auto" else kind_choice
 # Streamlit writes the drop zone's own words in English only: in Vietnamese, say them in Vietnamese

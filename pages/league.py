@@ -95,12 +95,12 @@ def league_table() -> None:
     label_of = {SCORE: t("service_score_short", lang), **{k.key: k.short(lang) for k in KPIS}}
     top = st.columns([2, 3])
     with top[0]:
-        rank_by = st.selectbox(t("rank_by", lang), keys, key="league_rank_by",
+        rank_by = st.selectbox(t("rank_by", lang), keys, key=state.keeps_choice("league_rank_by"),
                                format_func=lambda x: t("service_score", lang) if x == SCORE
                                else KPI_BY_KEY[x].label(lang))
     with top[1]:
         shown = st.multiselect(t("columns_shown", lang), [k.key for k in KPIS], default=DEFAULT_COLUMNS,
-                               key="league_columns", format_func=lambda x: KPI_BY_KEY[x].short(lang))
+                               key=state.keeps_choice("league_columns"), format_func=lambda x: KPI_BY_KEY[x].short(lang))
     shown = [rank_by] + [x for x in shown if x != rank_by]
 
     value, now_rank = ranked(per_unit, rank_by, f.start, f.end)
@@ -185,7 +185,7 @@ else:
 
 
 def heatmap() -> None:
-    key = st.selectbox(t("kpi", lang), [k.key for k in KPIS], key="league_heat_kpi",
+    key = st.selectbox(t("kpi", lang), [k.key for k in KPIS], key=state.keeps_choice("league_heat_kpi"),
                        format_func=lambda x: KPI_BY_KEY[x].label(lang))
     start, end = f.trend_window(12)
     series = data.query(queries.kpi_series, start, end, units=units, by_unit=True)

@@ -39,7 +39,7 @@ def pick_unit() -> str:
         pass
     ranked = sorted((code for code in choices if code in need), key=lambda code: -need[code])
     first = choices.index(ranked[0]) if ranked else 0
-    code = st.selectbox(t("choose_unit", lang), choices, index=first, key="detail_unit_pick",
+    code = st.selectbox(t("choose_unit", lang), choices, index=first, key=state.keeps_choice("detail_unit_pick"),
                         format_func=lambda x: state.selection_label(prof, x, lang))
     st.button(t("keep_unit", lang), on_click=state.request, kwargs={"u": code}, icon=":material/push_pin:",
               help=t("keep_unit_help", lang))

@@ -246,6 +246,9 @@ def test_league_ranks_units_and_shows_the_heatmap(monkeypatch, sample_db):
     assert "Cấp" not in depts.columns and "Cấp" not in communes.columns   # the heading names the block
     at.selectbox(key="league_rank_by").set_value("late_count").run()
     assert_clean(at)
+    # its choices are in the user's language: kept across a switch of language
+    from ui import state
+    assert {"league_rank_by", "league_columns"} <= state.RELABELLED
     table = html_tables(at)[0]
     assert "Cấp" in table.columns                  # one table of both blocks: the level tells them apart
     late = [int(x) for x in table["Trễ hạn"] if x != "–"]

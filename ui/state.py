@@ -237,9 +237,17 @@ def _valid(key: str, options: list, default):
     return st.session_state[key]
 
 
-# widgets whose labels depend on the language (re-asserted when it changes, see below)
-RELABELLED = ["p", "p2", "u", "cmp", "league_rank_by", "league_columns", "league_heat_kpi", "dossier_channel",
-              "dossier_status", "import_kind", "detail_unit_pick"]
+# widgets whose labels depend on the language (re-asserted when it changes, see below): the
+# shared filters, and every page's own that it names with keeps_choice()
+RELABELLED = {"p", "p2", "u", "cmp"}
+
+
+def keeps_choice(key: str) -> str:
+    """A page's widget key whose option labels are in the user's language: its choice is kept
+    across a switch of language (_language_changed). Returns the key, for `key=`. A key has a
+    value only once its page has run, which has registered it in this process."""
+    RELABELLED.add(key)
+    return key
 
 
 def _language_changed() -> None:
@@ -247,7 +255,7 @@ def _language_changed() -> None:
     # switch that label no longer exists and the next run would fall back to the default
     # (the month jumps to the latest, the unit to "all"). Assigning the values again makes
     # the server's choice win and the browser learn the new labels.
-    for k in RELABELLED:
+    for k in sorted(RELABELLED):
         if k in st.session_state:
             st.session_state[k] = st.session_state[k]
 
