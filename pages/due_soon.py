@@ -46,7 +46,7 @@ state.to_url("asof", as_of.isoformat() if as_of else None, last.isoformat() if l
 state.to_url("within", int(within), due.DEFAULT_WITHIN)
 state.to_url("due", status, "all")
 
-st.caption(t("due_definition", lang, n=within))
+st.caption(t("due_definition", lang, n=within) + " " + t("due_vs_backlog", lang))
 
 with c.guarded(lang):
     dl = data.query(due.due_list, as_of, int(within), units=list(f.units) if f.units else None)

@@ -182,7 +182,7 @@ def test_the_due_soon_page(monkeypatch, window_db):
     from metrics.auth import User
     from metrics.i18n import t
     from tests.page_html import tables as html_tables
-    from tests.test_pages import _app_like_a_running_server, assert_clean, open_app  # noqa: F401
+    from tests.test_pages import _app_like_a_running_server, assert_clean, open_app, texts  # noqa: F401
 
     at = open_app(monkeypatch, window_db, "due_soon", asof="2022-08-31", within="3", p="2022-08")
     assert_clean(at)
@@ -194,6 +194,8 @@ def test_the_due_soon_page(monkeypatch, window_db):
     assert list(zip(listing[t("col_dossier_code", "vi")], listing[t("due_days_left", "vi")])) == \
         [(code, str(left)) for code, _, left in EXPECTED]
     assert listing[t("due_risk", "vi")].iloc[0] == t("due_risk_late_already", "vi")
+    # its "overdue" is as of the day chosen, not the overview's month-end backlog: said
+    assert t("due_vs_backlog", "vi") in texts(at)
     # what to act on comes first: days left, then the status
     assert list(listing.columns[:2]) == [t("due_days_left", "vi"), t("col_status", "vi")]
     # the link keeps the page's own filters, those that are not the defaults (3 working days)
