@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import math
 import random
 import unicodedata
 import zipfile
@@ -37,7 +38,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .importers.headers import COUNTER_HEADINGS
-from .kpis import KPI_BY_KEY, derive_sums
+from .kpis import derive_sums
 from .workdays import load_calendar
 from .profile import Profile, Unit, _national_holidays, load_profile
 from .score import rank_among
@@ -800,19 +801,14 @@ def _add(rows: list[dict[str, int]]) -> dict[str, int]:
 
 
 def score_of(c: dict[str, int], profile: Profile) -> float | None:
-    """The service score of domain.md section 6 for one member with every counter known."""
+    """The service score of one member with every counter known: the engine's own rule
+    (score.member_score), not a copy of it, so the story's ranks are the dashboard's."""
+    from .score import member_score
+
     c = dict(c)
     derive_sums(c)            # resolved_in_time and the other sums the KPIs are built on
-    num = den = 0.0
-    for ind in profile.indicators:
-        k = KPI_BY_KEY[ind.kpi]
-        d = sum(c.get(x, 0) for x in k.den or ())
-        if not d:
-            continue
-        v = sum(c.get(x, 0) for x in k.num) / d
-        num += ind.weight * min(1.0, v / ind.full_mark)
-        den += ind.weight
-    return 100 * num / den if den else None
+    s = member_score(c, profile.indicators, profile.indicators).score
+    return None if math.isnan(s) else s
 
 
 # --- peers ------------------------------------------------------------------------------------
