@@ -64,9 +64,17 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+# rows read past the best heading row found so far, for a second heading row (a group row
+# above its sub-headings); reading every row of the head for headings cost 0.1 s an import
+HEADER_LOOKAHEAD = 5
+
+
 def _dossier_header(src: Source, layout: Layout | None = None) -> tuple[int, dict[int, str]] | None:
     best = None
     for i, row in enumerate(src.head):
+        if best is not None and i > best[0] + HEADER_LOOKAHEAD and \
+                (layout is None or layout.header_row is None or i > layout.header_row):
+            break                   # data rows: a better heading row would have come by now
         m = map_dossier_header(row)
         if layout is not None and (layout.header_row == i or layout.matches(row)):
             m = apply_to_dossier_header(layout, row, m)
@@ -236,8 +244,11 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     from .. import db
 
     p, name, profile = Path(path), display_name or Path(path).name, profile or load_profile()
+    # the file's digest is worked out on another core while the store is opened and checked
+    # (hashlib lets go of the GIL): a tenth of a second of a million-row import
+    digest = _digest_soon(p)
     with db.session(db_file, profile) as con:
-        digest, same = _before(con, p, name, is_demo, dry_run)
+        digest, same = _before(con, p, name, is_demo, dry_run, digest)
         if same is not None:
             return same
         known = layouts.all_layouts(con)
@@ -263,9 +274,33 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
         work.close()
 
 
-def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest: str | None = None):
+def _digest_soon(p: Path):
+    """The file's sha256, computed in a thread: call the returned function for it."""
+    import threading
+
+    box: dict = {}
+
+    def work():
+        try:
+            box["digest"] = sha256_of(p)
+        except BaseException as exc:  # handed to the caller, who raises it where it waits
+            box["error"] = exc
+
+    th = threading.Thread(target=work, name="import-digest", daemon=True)
+    th.start()
+
+    def result() -> str:
+        th.join()
+        if "error" in box:
+            raise box["error"]
+        return box["digest"]
+    return result
+
+
+def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest=None):
     """The checks against the store before a file is read: it exists, no demo data under real
-    figures, the same file not imported already. Returns (digest, result if unchanged)."""
+    figures, the same file not imported already. Returns (digest, result if unchanged).
+    `digest` is the file's digest if known, or a function that gives it (_digest_soon)."""
     if not p.exists():
         raise InputError(f"Không tìm thấy tệp {p}", f"File not found: {p}")
     if not is_demo and not dry_run:
@@ -278,7 +313,7 @@ def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest: str |
                 "hoặc nhập với --replace-demo.",
                 f"The database holds the demo data ({demo} files). Real figures are never mixed with it: remove the "
                 "demo data first (import page, or python -m metrics demo --remove), or import with --replace-demo.")
-    digest = digest or sha256_of(p)
+    digest = digest() if callable(digest) else (digest or sha256_of(p))
     same = con.execute("SELECT id, kind, rows, periods, units FROM imports WHERE sha256 = ? AND status = 'active' "
                        "ORDER BY id DESC LIMIT 1", [digest]).fetchone()
     if same:

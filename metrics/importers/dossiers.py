@@ -37,7 +37,13 @@ def _col(field: str) -> str:
 
 def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping: dict[int, str],
           width: int) -> None:
-    """Create TEMP view stg(row_no, f_<field>…) over the file's mapped columns only."""
+    """Create TEMP view stg(row_no, f_<field>…) over the file's mapped columns only.
+
+    The date columns are parsed while the file is read (each cell once, by its shape: see
+    _hinted_date) and staged as TIMESTAMP; the text of a date cell is kept, as raw_<field>,
+    only where it is not a date, for the checks to show. Every later step (the checks, the
+    write) reads the typed column: a million date strings are neither held nor parsed again.
+    """
     con.execute("DROP VIEW IF EXISTS stg")
     con.execute("DROP VIEW IF EXISTS stg_view_base")
     con.execute("DROP TABLE IF EXISTS stg_raw")
@@ -46,12 +52,14 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         header_line = src.line_of_row[header_idx]
         # physical lines up to and including the header; data rows are numbered after it
         skip = src.line_of_row[header_idx + 1] if header_idx + 1 < len(src.line_of_row) else header_line + 1
+        dated = [(i, f) for i, f in fields if f in STAGED_DATES]
+        hints = _date_hints(con, _csv_date_sample(src, header_idx, dated, width)) if dated else {}
         names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-        select = ", ".join(f"nullif(trim(c{i}), '') AS {_col(f)}" for i, f in fields)
+        select = ", ".join(f"{_trimmed(f'c{i}')} AS {_col(f)}" for i, f in fields)
         base = (f"FROM read_csv(?, auto_detect=false, header=false, skip={int(skip)}, "
                 f"delim=?, quote='\"', escape='\"', encoding=?, null_padding=true, "
                 f"strict_mode=true, columns={{{names}}}{{parallel}})")
-        sql = f"CREATE TEMP TABLE stg_raw AS SELECT {select} {base}"
+        sql = f"CREATE TEMP TABLE stg_raw AS {_typed_dates(f'SELECT {select} {base}', dated, hints)}"
         params = [str(src.path), src.delimiter, src.encoding]
         try:
             con.execute(sql.replace("{parallel}", ""), params)
@@ -70,8 +78,79 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
     # rows with no code, no unit and no date are blank lines or a footer ("Tổng cộng: …")
     present = [f for _, f in fields if f in ("dossier_code", "unit", "received_at")]
     if present:
-        cond = " AND ".join(f"{_col(f)} IS NULL" for f in present)
+        cond = " AND ".join(_blank(f) for f in present)
         con.execute(f"DELETE FROM stg_raw WHERE {cond}")
+
+
+# the date columns staged as TIMESTAMP (apology_sent holds yes/no or a date: it is mapped
+# per distinct value like the other categorical cells)
+STAGED_DATES = ("received_at", "due_at", "finished_at")
+
+
+def _blank(field: str, alias: str = "") -> str:
+    """SQL: the staged cell of `field` was blank (a date column's typed value is NULL both for
+    a blank cell and for one that is not a date; only the latter keeps its text)."""
+    if field in STAGED_DATES:
+        return f"({alias}{_col(field)} IS NULL AND {alias}raw_{field} IS NULL)"
+    return f"{alias}{_col(field)} IS NULL"
+
+
+def _typed_dates(select: str, dated: list[tuple[int, str]], hints: dict[str, list]) -> str:
+    """`select` (text columns f_<field>) with its date columns parsed: f_<field> TIMESTAMP, and
+    raw_<field> the cell's text where it is not a date (NULL otherwise)."""
+    if not dated:
+        return select
+    parsed = ", ".join(f"{_hinted_date(f, hints)} AS d_{f}" for _, f in dated)
+    drop = ", ".join(f"d_{f}" for _, f in dated)
+    typed = ", ".join(f"d_{f} AS {_col(f)}" for _, f in dated)
+    raws = ", ".join(f"CASE WHEN d_{f} IS NULL THEN {_col(f)} END AS raw_{f}" for _, f in dated)
+    return f"SELECT * EXCLUDE ({drop}) REPLACE ({typed}), {raws} FROM (SELECT *, {parsed} FROM ({select}))"
+
+
+def _csv_date_sample(src: Source, header_idx: int, dated: list[tuple[int, str]], width: int,
+                     blocks: int = 32, block_bytes: int = 1 << 16) -> dict[str, list[str]]:
+    """A few thousand cells of each date column, from the rows under the header and from blocks
+    spread over the whole file (read in Python, a few milliseconds): the shapes _date_hints
+    plans for. A block may start inside a quoted cell; rows of the wrong width are skipped, and
+    a stray value only costs a shape that no format reads (its cells take the full list)."""
+    import csv
+    import io
+    import os
+
+    out: dict[str, list[str]] = {f: [] for _, f in dated}
+
+    def take(row: list, whole: bool = True) -> None:
+        if whole and len(row) != width:
+            return
+        for i, f in dated:
+            v = row[i] if i < len(row) else None
+            if isinstance(v, str) and v.strip():
+                out[f].append(v.strip())
+
+    for row in src.head[header_idx + 1:]:
+        take([None if v is None else str(v) for v in row], whole=False)
+    enc = (src.encoding or "utf-8").lower().replace("_", "-")
+    if enc not in ("utf-8", "utf8", "utf-8-sig", "latin-1", "latin1", "iso-8859-1", "cp1252", "windows-1252"):
+        return out                      # multi-byte units (utf-16): an offset may split one
+    size = os.path.getsize(src.path)
+    with open(src.path, "rb") as fh:
+        for k in range(blocks):
+            fh.seek(size * k // blocks)
+            chunk = fh.read(block_bytes).decode(enc if enc != "utf-8-sig" else "utf-8", errors="replace")
+            lines = chunk.split("\n")[1:-1]          # the first and last lines are cut
+            try:
+                for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=src.delimiter or ","):
+                    take(row)
+            except csv.Error:
+                continue
+    return out
+
+
+def _trimmed(c: str) -> str:
+    """SQL: nullif(trim(c), '') — DuckDB's trim copies every string it is given; most cells have
+    no space to trim, and a test of their first and last character costs a fraction of that
+    (a quarter of the staging of a million rows)."""
+    return f"CASE WHEN {c} = '' OR prefix({c}, ' ') OR suffix({c}, ' ') THEN nullif(trim({c}), '') ELSE {c} END"
 
 
 def _csv_error(src: Source, exc: Exception) -> ImportRejected:
@@ -133,6 +212,10 @@ def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
         names.append(_col(f))
     uncomputed.raise_if_any(src.display_name)
     del rows
+    dated = [(i, f) for i, f in fields if f in STAGED_DATES]
+    step = max(1, len(cols[0]) // SAMPLE_CELLS) if cols else 1
+    hints = _date_hints(con, {f: [v for v in col[::step] if v is not None]
+                              for (_, f), col in zip(fields, cols) if f in STAGED_DATES})
     # handed to DuckDB as a temporary CSV: an Arrow table (and pyarrow's writers) would load
     # pandas, half a second of a 100,000-row import for nothing
     import csv
@@ -148,9 +231,9 @@ def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
         spec = ", ".join([f"'row_no': 'BIGINT'", *[f"'{n}': 'VARCHAR'" for n in names]])
         # a row with nothing in any mapped column is a blank line, not a dossier
         keep = " OR ".join(f"{n} IS NOT NULL" for n in names) or "TRUE"
-        con.execute(f"CREATE TEMP TABLE stg_raw AS SELECT * FROM read_csv(?, header=true, auto_detect=false, "
-                    f"columns={{{spec}}}, delim=',', quote='\"', escape='\"', nullstr='', strict_mode=true) "
-                    f"WHERE {keep} ORDER BY row_no", [tmp])
+        select = (f"SELECT * FROM read_csv(?, header=true, auto_detect=false, columns={{{spec}}}, delim=',', "
+                  f"quote='\"', escape='\"', nullstr='', strict_mode=true) WHERE {keep} ORDER BY row_no")
+        con.execute(f"CREATE TEMP TABLE stg_raw AS {_typed_dates(select, dated, hints)}", [tmp])
     finally:
         os.unlink(tmp)
 
@@ -334,7 +417,7 @@ APOLOGY_SQL = ("CASE WHEN s.f_apology_sent IS NULL THEN FALSE WHEN ma.v IS NOT N
                "WHEN ma.at IS NOT NULL THEN TRUE ELSE NULL END")
 
 
-def typed_sql(present: set[str], hints: dict[str, str] | None = None, only: set[str] | None = None) -> str:
+def typed_sql(present: set[str], only: set[str] | None = None) -> str:
     """SELECT of the typed rows over stg. With `only`, just those output columns and the
     joins they need (the checks read a few columns of a million rows: no need to join the
     other maps for them)."""
@@ -348,7 +431,7 @@ def typed_sql(present: set[str], hints: dict[str, str] | None = None, only: set[
         ("unit_code", "mu.code", "mu"),
         *[(f, opt(f, _col(f)), None) for f in TEXT_FIELDS],
         ("channel", opt("channel", "mc.v"), "mc" if "channel" in present else None),
-        *[(f, _hinted_date(f, hints), None) for f in ("received_at", "due_at", "finished_at")],
+        *[(f, opt(f, f"s.{_col(f)}"), None) for f in STAGED_DATES],
         # a blank yes/no cell is "no"; a missing column is unknown (NULL)
         *[(f, opt(f, f"coalesce(m_{f}.v, FALSE)"), f"m_{f}" if f in present else None) for f in YES_NO_FIELDS],
         # the apology cell is yes/no or the date it was sent; anything else is unreadable (NULL)
@@ -360,8 +443,9 @@ def typed_sql(present: set[str], hints: dict[str, str] | None = None, only: set[
         ("is_land", "mk.is_land", "mk"),
         ("is_land_mediation", "mk.is_med", "mk"),
     ]
-    cols += [(f"raw_{f}", f"s.{_col(f)}", None) for f in ("dossier_code", "received_at", "due_at", "finished_at",
-                                                         "apology_sent") if f in present]
+    # the cell's text where it is not a date (staged as raw_<field>), for the checks to show
+    cols += [(f"raw_{f}", f"s.raw_{f}" if f in STAGED_DATES else f"s.{_col(f)}", None)
+             for f in ("dossier_code", *STAGED_DATES, "apology_sent") if f in present]
     if "fee_payment" in present:
         # the coded fee state gives both flags, unless the export has their own columns too
         # has_fee NULL (unknown) for a code that does not say; a blank cell is not paid online
@@ -417,27 +501,30 @@ CHECKS = [
 ]
 
 
-_SHAPE_CHARS = set("9/-.: ,T")
+_SHAPE_STRIP = "9/-.: ,T"
+_DIGITS_TO_9 = str.maketrans("0123456789", "9" * 10)
 
 
 def _shape(v: str) -> str | None:
     """Where digits and separators sit in a date cell; None if it holds anything else."""
-    out = "".join("9" if ch.isdigit() else ch for ch in v)
-    return out if set(out) <= _SHAPE_CHARS and len(out) <= 26 else None
+    out = v.translate(_DIGITS_TO_9)
+    return out if len(out) <= 26 and not out.strip(_SHAPE_STRIP) else None
 
 
-def _date_hints(con, present: set[str]) -> dict[str, list]:
+SAMPLE_CELLS = 3000
+PER_SHAPE = 300
+
+
+def _date_hints(con, samples: dict[str, list[str]]) -> dict[str, list]:
     """Per date column, the shapes of its cells with the format that reads each (from a sample
     spread over the file): parsing a cell with the one format of its shape is several times
     faster than trying the whole list."""
     from .values import DATE_FORMATS
 
     hints: dict[str, list] = {}
-    for f in ("received_at", "due_at", "finished_at"):
-        if f not in present:
-            continue
-        sample = [r[0] for r in con.execute(
-            f"SELECT {_col(f)} FROM stg WHERE {_col(f)} IS NOT NULL USING SAMPLE 3000 ROWS").fetchall()]
+    for f, sample in samples.items():
+        if len(sample) > SAMPLE_CELLS:
+            sample = sample[::len(sample) // SAMPLE_CELLS + 1]
         by_shape: dict[str, list[str]] = {}
         for v in sample:
             sh = _shape(v)
@@ -445,26 +532,43 @@ def _date_hints(con, present: set[str]) -> dict[str, list]:
             # written without separators (the sync record's yyyyMMddHHmmss, yyyymmdd)
             if sh is not None and not (sh.replace("9", "") in ("", ".") and len(sh.split(".")[0]) <= 5):
                 by_shape.setdefault(sh, []).append(v)
-        plan = []
-        for sh, values in sorted(by_shape.items(), key=lambda x: -len(x[1])):
-            for fmt in DATE_FORMATS:
-                ok = con.execute("SELECT count(*) FROM (SELECT unnest(?) AS v) WHERE try_strptime(v, ?) IS NOT NULL",
-                                 [values, fmt]).fetchone()[0]
-                if ok == len(values):
-                    plan.append((sh, fmt))
-                    break
+        if not by_shape:
+            continue
+        # one query per column: which formats read every sampled cell of each shape
+        # (a few hundred cells of a shape tell its format as well as thousands)
+        shapes = [sh for sh, values in by_shape.items() for _ in values[:PER_SHAPE]]
+        cells = [v for values in by_shape.values() for v in values[:PER_SHAPE]]
+        # (the formats are DATE_FORMATS, the program's own constants: strptime wants them literal)
+        tests = ", ".join(f"bool_and(try_strptime(v, '{fmt}') IS NOT NULL)" for fmt in DATE_FORMATS)
+        reads = con.execute(f"SELECT sh, {tests} FROM (SELECT unnest(?) AS v, unnest(?) AS sh) GROUP BY sh",
+                            [cells, shapes]).fetchall()
+        first = {r[0]: next((k for k, ok in enumerate(r[1:]) if ok), None) for r in reads}
+        # the commonest shapes first: the CASE of _hinted_date tests them in this order
+        plan = [(sh, DATE_FORMATS[first[sh]]) for sh, values in sorted(by_shape.items(), key=lambda x: -len(x[1]))
+                if first.get(sh) is not None]
         if plan:
             hints[f] = plan[:8]
     return hints
 
 
+def _shown(field: str) -> str:
+    """SQL: a checked cell as the problem list shows it. A date the file gave as a date (its text
+    is not kept) is shown as it was read, dd/mm/yyyy[ HH:MM], which also tells the reader how
+    an ambiguous cell was understood; a cell that is not a date is shown as written."""
+    if field in STAGED_DATES:
+        return (f"coalesce(raw_{field}, CASE WHEN {field} = date_trunc('day', {field}) "
+                f"THEN strftime({field}, '%d/%m/%Y') ELSE strftime({field}, '%d/%m/%Y %H:%M') END)")
+    if field == "apology_sent":
+        return "CAST(raw_apology_sent AS VARCHAR)"
+    return f"CAST({field} AS VARCHAR)"
+
+
 def validate(con, present: set[str], headers: dict[str, str], problems: ProblemList, today) -> dict:
     """Type the staged rows and check them all; returns what the writer needs to know."""
-    hints = _date_hints(con, present)
-    # typed is a view, not a table: the million typed rows are computed twice (by the checks
-    # below, only the columns they need, and by the INSERT of write) and stored once, in
-    # dossiers; materialising them in between cost more than computing them again
-    con.execute("CREATE OR REPLACE TEMP VIEW typed AS " + typed_sql(present, hints))
+    # typed is a view, not a table: the checks below read the few columns they need, the
+    # INSERT of write all of them, and the rows are stored once, in dossiers (the dates were
+    # parsed at staging; what the view adds is the joins with the maps of distinct values)
+    con.execute("CREATE OR REPLACE TEMP VIEW typed AS " + typed_sql(present))
     checks = [("dossier_code IS NULL", "dossier_code", "Thiếu mã hồ sơ", "Missing dossier code", None, None)]
     checks += [c for c in CHECKS if c[1] in present]
     preds = [c[0].replace("$today", "CAST($today AS DATE)") for c in checks]
@@ -476,14 +580,13 @@ def validate(con, present: set[str], headers: dict[str, str], problems: ProblemL
     counts = con.execute(
         "SELECT " + ", ".join(f"CAST(count_if(coalesce({p}, FALSE)) AS BIGINT)" for p in preds)
         + ", count(*), count(DISTINCT dossier_code), list(DISTINCT date_trunc('month', received_at)) "
-        + f"FROM ({typed_sql(present, hints, only=needed)}) AS typed", {"today": today}).fetchone()
+        + f"FROM ({typed_sql(present, only=needed)}) AS typed", {"today": today}).fetchone()
     months = counts[-1]
     counts = counts[:-1]
     for (pred, field, vi, en, evi, een), sql_pred, n in zip(checks, preds, counts):
         if not n:
             continue
-        raw_col = f"raw_{field}" if field in ("received_at", "due_at", "finished_at", "apology_sent") else field
-        rows = con.execute(f"SELECT row_no, CAST({raw_col} AS VARCHAR) FROM typed WHERE {sql_pred} "
+        rows = con.execute(f"SELECT row_no, {_shown(field)} FROM typed WHERE {sql_pred} "
                            f"ORDER BY row_no LIMIT 50", {"today": today} if "$today" in sql_pred else None
                            ).fetchall()
         for r, v in rows:
@@ -505,7 +608,7 @@ def validate(con, present: set[str], headers: dict[str, str], problems: ProblemL
                 f"The same dossier code with different content (rows {', '.join(map(str, rows_))})",
                 row=rows_[0], column=headers["dossier_code"], value=code,
                 expected_vi="mỗi mã hồ sơ một lần", expected_en="each code once"))
-    return {"repeats": has_repeats, "codes": n_codes, "months": months, "hints": hints}
+    return {"repeats": has_repeats, "codes": n_codes, "months": months}
 
 
 CONTENT_COLUMNS = ["unit_code", "procedure_code", "procedure_name", "field", "channel", "received_at",
@@ -551,7 +654,7 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     # the months came with the checks; formatted here, a dozen of them rather than a million
     periods = sorted({m.strftime("%Y-%m") for m in checked["months"] if m is not None})
     units = con.execute("SELECT list(DISTINCT unit_code ORDER BY unit_code) FROM "
-                        f"({typed_sql(present, checked['hints'], only={'unit_code'})})").fetchone()[0]
+                        f"({typed_sql(present, only={'unit_code'})})").fetchone()[0]
     report.columns = column_report(head, mapping, unit_note)
     report.unknown_counters = counters_unknown_without(present)
     if "fee_payment" in present and "has_fee" not in present:
@@ -648,9 +751,9 @@ def _apply_status(con, report: FileReport, headers: dict[str, str], layout=None)
     _map_table(con, "map_status", pairs, "raw VARCHAR, v VARCHAR")
     left = con.execute(f"""
         SELECT ms.raw, count(*) FROM stg s JOIN map_status ms ON ms.raw = s.{_col('status')}
-        WHERE ms.v = 'not_received' AND s.{_col('received_at')} IS NULL GROUP BY 1 ORDER BY 2 DESC""").fetchall()
+        WHERE ms.v = 'not_received' AND {_blank('received_at', 's.')} GROUP BY 1 ORDER BY 2 DESC""").fetchall()
     if left:
-        con.execute(f"""DELETE FROM stg_raw WHERE {_col('received_at')} IS NULL AND {_col('status')} IN
+        con.execute(f"""DELETE FROM stg_raw WHERE {_blank('received_at')} AND {_col('status')} IN
                         (SELECT raw FROM map_status WHERE v = 'not_received')""")
         total = sum(n for _, n in left)
         what = ", ".join(f"«{raw}» {n}" for raw, n in left)
@@ -660,7 +763,7 @@ def _apply_status(con, report: FileReport, headers: dict[str, str], layout=None)
                              "they belong to no month"))
     odd = con.execute(f"""
         SELECT ms.v, count(*), min(s.row_no) FROM stg s JOIN map_status ms ON ms.raw = s.{_col('status')}
-        WHERE s.{_col('finished_at')} IS NULL AND ms.v IN ('finished', 'withdrawn', 'stopped')
+        WHERE {_blank('finished_at', 's.')} AND ms.v IN ('finished', 'withdrawn', 'stopped')
         GROUP BY 1 ORDER BY 1""").fetchall()
     for meaning, n, first in odd:
         vi = {"finished": "đã xong", "withdrawn": "đã rút", "stopped": "dừng xử lý"}[meaning]

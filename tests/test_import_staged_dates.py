@@ -1,0 +1,168 @@
+"""Dates are parsed once, while the file is staged (issue 16): every format in any part of the
+file is read right, blanks stay apart from cells that are not dates, and a problem shows the
+date as it was read."""
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from metrics import db as dbm
+from metrics.errors import ImportRejected
+from metrics.importers.core import import_file
+from tests import fixture_month as fm
+
+COL = {h: i for i, h in enumerate(fm.HEADER)}
+START = datetime(2022, 3, 1, 7, 30)
+
+
+@pytest.fixture
+def con(tmp_path):
+    c = dbm.connect(tmp_path / "t.duckdb")
+    yield c
+    c.close()
+
+
+def _written(d: datetime, style: str) -> str:
+    """A date as one of the forms real exports mix in one column."""
+    return {
+        "iso": d.strftime("%Y-%m-%d %H:%M:%S"),
+        "dmy": d.strftime("%d/%m/%Y"),
+        "dmy_hm": d.strftime("%d/%m/%Y %H:%M"),
+        "compact": d.strftime("%Y%m%d%H%M%S"),          # the national sync record's form
+        "padded": f"  {d.strftime('%d/%m/%Y %H:%M')} ",
+        "serial": str((d - datetime(1899, 12, 30)).days),  # an Excel day number
+    }[style]
+
+
+def _as_read(d: datetime, style: str) -> datetime:
+    if style == "dmy" or style == "serial":
+        return datetime(d.year, d.month, d.day)
+    if style in ("dmy_hm", "padded"):
+        return d.replace(second=0)
+    return d
+
+
+def _rows(n: int) -> tuple[list[list[str]], dict[str, tuple]]:
+    """n dossiers of one unit whose date forms change along the file: only ISO in the first
+    rows (what the head shows), then the others in turn, a form that appears only in the
+    middle, and a last stretch of a form seen nowhere else."""
+    base = fm.rows_with_personal_data()[1]           # a finished certification dossier (A2)
+    rows, expected = [], {}
+    for k in range(n):
+        if k < 200:
+            style = "iso"
+        elif k > n - 150:
+            style = "compact"
+        elif n // 2 <= k < n // 2 + 50:
+            style = "serial"
+        else:
+            style = ("dmy", "dmy_hm", "padded")[k % 3]
+        rec = START + timedelta(days=k % 200, minutes=7 * (k % 60))
+        due = rec + timedelta(days=10)
+        fin = rec + timedelta(days=3, hours=2)
+        r = list(base)
+        r[COL["STT"]] = str(k + 1)
+        r[COL["Mã hồ sơ"]] = f"M{k:05d}"
+        r[COL["Ngày tiếp nhận"]] = _written(rec, style)
+        r[COL["Ngày hẹn trả"]] = _written(due, style)
+        r[COL["Ngày kết thúc xử lý"]] = "" if k % 7 == 0 else _written(fin, style)
+        rows.append(r)
+        expected[f"M{k:05d}"] = (_as_read(rec, style), _as_read(due, style),
+                                 None if k % 7 == 0 else _as_read(fin, style))
+    return rows, expected
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(fm.HEADER)
+        w.writerows(rows)
+    return path
+
+
+def _write_xlsx(path: Path, rows: list[list[str]]) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(fm.HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_every_date_form_anywhere_in_the_file_is_read(tmp_path, con, kind):
+    rows, expected = _rows(4000 if kind == "csv" else 1200)
+    f = (_write_csv if kind == "csv" else _write_xlsx)(tmp_path / f"mixed.{kind}", rows)
+    r = import_file(con, f)
+    assert r.status == "imported" and r.rows == len(expected)
+    got = {code: (a, b, c) for code, a, b, c in con.execute(
+        "SELECT dossier_code, received_at, due_at, finished_at FROM dossiers WHERE is_current").fetchall()}
+    assert got == expected
+
+
+def _problem(tmp_path, con, edit) -> ImportRejected:
+    rows = fm.rows_with_personal_data()
+    edit(rows)
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, _write_csv(tmp_path / "bad.csv", rows))
+    return e.value
+
+
+def test_a_date_out_of_order_is_shown_as_it_was_read(tmp_path, con):
+    def edit(rows):
+        tp2 = next(r for r in rows if r[1] == "TP2")
+        tp2[COL["Ngày tiếp nhận"]] = "2022-08-10 09:00:00"
+        tp2[COL["Ngày kết thúc xử lý"]] = " 2022-08-09 16:45:00"
+        a2 = next(r for r in rows if r[1] == "A2")
+        a2[COL["Ngày hẹn trả"]] = "20220801"              # due before its received day 03/08
+    err = _problem(tmp_path, con, edit)
+    shown = {(p.column, p.value) for p in err.problems}
+    # the cell's date in the day-first form the interface uses (its time only when it has one)
+    assert ("Ngày kết thúc xử lý", "09/08/2022 16:45") in shown
+    assert ("Ngày hẹn trả", "01/08/2022") in shown
+    assert err.total == 2
+
+
+def test_a_cell_that_is_not_a_date_keeps_its_text(tmp_path, con):
+    def edit(rows):
+        next(r for r in rows if r[1] == "A3")[COL["Ngày tiếp nhận"]] = "  10/08/22022 "
+    err = _problem(tmp_path, con, edit)
+    assert [(p.column, p.value) for p in err.problems] == [("Ngày tiếp nhận", "10/08/22022")]
+
+
+def _with_status(rows: list[list[str]], status: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+    header = fm.HEADER + ["Trạng thái"]
+    return header, [r + [status.get(r[1], "Đã trả kết quả" if r[COL["Ngày kết thúc xử lý"]] else "Đang xử lý")]
+                    for r in rows]
+
+
+def _write_status_csv(path: Path, header, rows) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def test_never_received_means_a_blank_date_not_an_unreadable_one(tmp_path, con):
+    rows = fm.rows_with_personal_data()
+    extra = list(rows[0])
+    extra[1], extra[COL["Ngày tiếp nhận"]], extra[COL["Ngày kết thúc xử lý"]] = "NEW1", "", ""
+    odd = list(rows[0])
+    odd[1], odd[COL["Ngày tiếp nhận"]], odd[COL["Ngày kết thúc xử lý"]] = "NEW2", "chưa rõ", ""
+    header, data = _with_status(rows + [extra], {"NEW1": "Mới đăng ký"})
+    r = import_file(con, _write_status_csv(tmp_path / "ok.csv", header, data))
+    # the blank one is left out and said so; every other dossier is kept
+    assert r.rows == len(rows)
+    assert any("1 hồ sơ chưa được tiếp nhận" in w for w in r.warnings)
+    header, data = _with_status(rows + [odd], {"NEW2": "Mới đăng ký"})
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, _write_status_csv(tmp_path / "odd.csv", header, data))
+    # a received date that is not a date is an error to mend, not a dossier quietly dropped
+    assert [(p.column, p.value) for p in e.value.problems] == [("Ngày tiếp nhận", "chưa rõ")]
