@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 from .kpis import COUNTERS, Counter
+from .profile import COMMUNE_LEVELS
 
-COMMUNE_LEVELS_SQL = "('commune', 'township')"
+# (the profile's level names, our own constants)
+COMMUNE_LEVELS_SQL = "(" + ", ".join(f"'{lv}'" for lv in COMMUNE_LEVELS) + ")"
 
 
 def _count(pred: str) -> str:

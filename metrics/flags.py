@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from . import fmt, queries
+from .kpis import open_in, statuses
 from .period import last_day
 from .profile import Profile, load_profile
 
@@ -93,26 +94,30 @@ def flags_for(con, period: date, profile: Profile | None = None) -> pd.DataFrame
     return df.sort_values(["_o", "_s"]).drop(columns=["_s", "_o"]).reset_index(drop=True)[COLUMNS]
 
 
+def _late_in(period_start: date, period_end: date) -> str:
+    """SQL over queries.dated_dossiers(): current dossiers resolved late in the period
+    (kpis.statuses, the rule the counters follow)."""
+    first, last = queries.date_sql(period_start), queries.date_sql(last_day(period_end))
+    return f"x.is_current AND {open_in('x.', first, last)} AND {statuses('x.', first, last)['late']}"
+
+
 def _apology_missing(con, period: date) -> list[tuple[str, int, int]]:
     """Per unit: late dossiers resolved in the month without an apology, and those whose
     export said nothing about apologies (not counted as missing: we do not know)."""
-    end = last_day(period)
-    return con.execute("""
+    return con.execute(f"""
         SELECT unit_code, count(*) FILTER (WHERE apology_sent = FALSE),
                count(*) FILTER (WHERE apology_sent IS NULL)
-        FROM dossiers
-        WHERE is_current AND CAST(finished_at AS DATE) BETWEEN ? AND ?
-          AND CAST(finished_at AS DATE) > CAST(due_at AS DATE)
-        GROUP BY unit_code ORDER BY unit_code""", [period, end]).fetchall()
+        FROM ({queries.dated_dossiers()}) x
+        WHERE {_late_in(period, period)}
+        GROUP BY unit_code ORDER BY unit_code""").fetchall()
 
 
 def apology_status(con, start: date, end: date | None = None, units: list[str] | None = None) -> pd.DataFrame:
     """Each late dossier resolved in the period: apology sent in time (no later than 1 day
     before the due date, Decree 61/2018), sent late, sent without a date, or missing."""
     end = end or start
-    end_of = last_day(end)
     flt = ""
-    params: list = [start, end_of]
+    params: list = []
     if units:
         flt = f" AND unit_code IN ({', '.join('?' for _ in units)})"
         params += list(units)
@@ -121,22 +126,18 @@ def apology_status(con, start: date, end: date | None = None, units: list[str] |
                CASE WHEN apology_sent IS NULL THEN 'unknown'
                     WHEN NOT apology_sent THEN 'missing'
                     WHEN apology_at IS NULL THEN 'sent_undated'
-                    WHEN CAST(apology_at AS DATE) <= CAST(due_at AS DATE) - 1 THEN 'in_time'
+                    WHEN CAST(apology_at AS DATE) <= due_date - 1 THEN 'in_time'
                     ELSE 'late' END AS apology
-        FROM dossiers
-        WHERE is_current AND CAST(finished_at AS DATE) BETWEEN ? AND ?
-          AND CAST(finished_at AS DATE) > CAST(due_at AS DATE) {flt}
+        FROM ({queries.dated_dossiers()}) x
+        WHERE {_late_in(start, end)} {flt}
         ORDER BY unit_code, finished_at""", params).df()
 
 
 def flag_dossiers(con, period: date, unit_code: str, flag: str) -> pd.DataFrame:
     """The dossiers behind one flag of one unit."""
     status = {"late_streak": "late", "apology_missing": "apology_missing", "land_at_commune": "land_violation",
-              "overdue_backlog": "overdue", "priority_not_honoured": "all"}[flag]
-    df = queries.dossier_list(con, period, period, units=[unit_code], status=status, limit=None)
-    if flag == "priority_not_honoured":
-        df = df[df.status.isin(["on_time", "late"]) & (df.channel.isin([2, 3]) | df.result_by_post.fillna(False))]
-    return df.reset_index(drop=True)
+              "overdue_backlog": "overdue", "priority_not_honoured": "priority_not_early"}[flag]
+    return queries.dossier_list(con, period, period, units=[unit_code], status=status, limit=None)
 
 
 def handler_streaks(con, period: date, min_months: int = 2) -> pd.DataFrame:

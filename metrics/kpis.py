@@ -24,17 +24,65 @@ class Counter:
     sums: tuple[tuple[str, ...], ...] = ()
 
 
-# Predicates over the dossier-month expansion d(…, m_start, m_end); see counters.py.
-NEW = "d.received_date >= m_start"
-CARRIED = "d.received_date < m_start"
-RESOLVED = "d.finished_date <= m_end"
-PENDING = "(d.finished_date IS NULL OR d.finished_date > m_end)"
-EARLY = f"{RESOLVED} AND d.finished_date < d.due_date"
-ON_TIME = f"{RESOLVED} AND d.finished_date = d.due_date"
-LATE = f"{RESOLVED} AND d.finished_date > d.due_date"
+# --- dossier statuses: the one model ---------------------------------------------------
+# A dossier's status at the end of a period, over the DATE columns of one row
+# (received_date, due_date, finished_date) and the period's first and last day. Every row
+# they are applied to was open at some time in the period (received on or before its last
+# day, not finished before its first: `open_in`). The counters (over the dossier-month
+# expansion of counters.py, with the month's m_start and m_end), the dossier list's filters
+# and status column (queries.py) and the flags' dossiers (flags.py) are all generated here.
 # Rule 3 of the order: online and BCCI dossiers (sent or returned by post) get priority.
 # An export without the return-by-post column still tells the channel, so read it as "no".
-PRIORITY = "(d.channel IN (2, 3) OR coalesce(d.result_by_post, FALSE))"
+PRIORITY_SQL = "({a}channel IN (2, 3) OR coalesce({a}result_by_post, FALSE))"
+
+
+def statuses(a: str = "d.", start: str = "m_start", end: str = "m_end") -> dict[str, str]:
+    """Each status's SQL predicate over a row aliased `a` ("d." or ""), for the period
+    [start, end] given as SQL (column names or DATE literals of our own making)."""
+    new = f"{a}received_date >= {start}"
+    resolved = f"{a}finished_date <= {end}"
+    pending = f"({a}finished_date IS NULL OR {a}finished_date > {end})"
+    late = f"{resolved} AND {a}finished_date > {a}due_date"
+    early = f"{resolved} AND {a}finished_date < {a}due_date"
+    priority = PRIORITY_SQL.format(a=a)
+    return {
+        "new": new,
+        "carried": f"{a}received_date < {start}",
+        "resolved": resolved,
+        "pending": pending,
+        "early": early,
+        "on_time": f"{resolved} AND {a}finished_date = {a}due_date",
+        "late": late,
+        "in_time": f"{resolved} AND {a}finished_date <= {a}due_date",
+        "pending_in_time": f"{pending} AND {a}due_date > {end}",
+        "overdue": f"{pending} AND {a}due_date <= {end}",
+        # late without an apology letter; an export that says nothing of apologies (NULL) is
+        # not "missing": we do not know
+        "apology_missing": f"{late} AND NOT {a}apology_sent",
+        # a land procedure other than mediation received at a commune (rule 4 of the order)
+        "land_violation": f"{new} AND {a}is_commune AND {a}is_land AND NOT {a}is_land_mediation",
+        # an online or BCCI dossier resolved, but not early (rule 3: priority not honoured)
+        "priority_not_early": f"{resolved} AND NOT ({a}finished_date < {a}due_date) AND {priority}",
+        "priority": priority,
+    }
+
+
+def open_in(a: str, start: str, end: str) -> str:
+    """The rows the statuses apply to: open at some time in [start, end]."""
+    return f"{a}received_date <= {end} AND ({a}finished_date IS NULL OR {a}finished_date >= {start})"
+
+
+def status_case(a: str, start: str, end: str) -> str:
+    """SQL: the one status of a row open in the period, as the dossier list shows it."""
+    s = statuses(a, start, end)
+    return (f"CASE WHEN {s['overdue']} THEN 'overdue' WHEN {s['pending']} THEN 'pending' "
+            f"WHEN {s['early']} THEN 'early' WHEN {s['on_time']} THEN 'on_time' ELSE 'late' END")
+
+
+# the counters' predicates, over the dossier-month expansion d(…, m_start, m_end)
+_S = statuses()
+NEW, CARRIED, RESOLVED, PENDING = _S["new"], _S["carried"], _S["resolved"], _S["pending"]
+EARLY, ON_TIME, LATE, PRIORITY = _S["early"], _S["on_time"], _S["late"], _S["priority"]
 
 COUNTERS: list[Counter] = [
     Counter("received_total", "Tổng số hồ sơ tiếp nhận", "Dossiers received (total)", "TRUE"),
@@ -50,10 +98,8 @@ COUNTERS: list[Counter] = [
     Counter("resolved_on_time", "Giải quyết đúng hạn", "Resolved on time", ON_TIME),
     Counter("resolved_late", "Giải quyết quá hạn", "Resolved late", LATE),
     Counter("pending", "Đang giải quyết", "Pending", PENDING, sums=(("pending_in_time", "pending_overdue"),)),
-    Counter("pending_in_time", "Đang giải quyết trong hạn", "Pending, not yet due",
-            f"{PENDING} AND d.due_date > m_end"),
-    Counter("pending_overdue", "Đang giải quyết quá hạn", "Pending, overdue",
-            f"{PENDING} AND d.due_date <= m_end"),
+    Counter("pending_in_time", "Đang giải quyết trong hạn", "Pending, not yet due", _S["pending_in_time"]),
+    Counter("pending_overdue", "Đang giải quyết quá hạn", "Pending, overdue", _S["overdue"]),
     Counter("fee_dossiers", "Hồ sơ có nghĩa vụ tài chính", "Fee-bearing dossiers", NEW, "d.has_fee"),
     Counter("paid_online", "Thanh toán trực tuyến", "Paid online", NEW,
             "d.has_fee AND d.paid_online"),
@@ -86,7 +132,7 @@ COUNTERS: list[Counter] = [
     # on-time rate and the progress index are built on this sum (early and on time alone stay
     # unknown for such a file, not 0)
     Counter("resolved_in_time", "Giải quyết trước và đúng hạn", "Resolved early or on time",
-            f"{RESOLVED} AND d.finished_date <= d.due_date", sums=(("resolved_early", "resolved_on_time"),)),
+            _S["in_time"], sums=(("resolved_early", "resolved_on_time"),)),
 ]
 COUNTER_NAMES = [c.name for c in COUNTERS]
 COUNTER = {c.name: c for c in COUNTERS}

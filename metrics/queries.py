@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .counters import COMMUNE_LEVELS_SQL
 from .errors import InputError
-from .kpis import COUNTER_NAMES, KPIS, aggregate
+from .kpis import COUNTER_NAMES, KPIS, aggregate, open_in, status_case, statuses
 from .period import add_months, last_day, month_start  # noqa: F401  (add_months: callers use queries.add_months)
 from .profile import Profile, load_profile
 
@@ -280,17 +281,14 @@ def as_of(con) -> dict:
 
 # --- dossier lists ---------------------------------------------------------------------
 DOSSIER_STATUSES = ("all", "late", "overdue", "pending", "early", "on_time", "apology_missing", "land_violation")
+# the list's filters beyond the statuses the interface offers: a flag's dossiers (flags.py)
+LIST_STATUSES = DOSSIER_STATUSES + ("priority_not_early",)
 
-_STATUS_SQL = {
-    "all": "TRUE",
-    "late": "finished_date > due_date",
-    "early": "finished_date < due_date",
-    "on_time": "finished_date = due_date",
-    "pending": "finished_date IS NULL OR finished_date > $end_of",
-    "overdue": "(finished_date IS NULL OR finished_date > $end_of) AND due_date <= $end_of",
-    "apology_missing": "finished_date > due_date AND NOT coalesce(apology_sent, FALSE)",
-    "land_violation": "is_commune AND is_land AND NOT is_land_mediation",
-}
+
+def date_sql(d: date) -> str:
+    # a date of our own (a date object, never text from a user) as a SQL literal
+    return f"DATE '{date.fromordinal(d.toordinal()).isoformat()}'"
+
 
 DOSSIER_COLUMNS = ["dossier_code", "unit_code", "unit_name", "procedure_code", "procedure_name", "field",
                    "channel", "received_at", "due_at", "finished_at", "status", "days_late", "has_fee",
@@ -300,24 +298,15 @@ DOSSIER_COLUMNS = ["dossier_code", "unit_code", "unit_name", "procedure_code", "
 
 def _dossier_where(start: date, end: date, units, status: str, procedure: str | None, channel: int | None,
                    field: str | None, search: str | None) -> tuple[str, list]:
-    if status not in _STATUS_SQL:
+    if status not in LIST_STATUSES:
         raise InputError(f"Trạng thái không hợp lệ: {status}", f"Unknown status {status}")
-    end_of = last_day(end)
-    where = ["x.is_current"]
+    first, last = date_sql(start), date_sql(last_day(end))
+    # a dossier belongs to the period if it was open at some time in it; its status is the
+    # one the counters give it at the period's end (kpis.statuses)
+    where = ["x.is_current", open_in("x.", first, last)]
     params: list = []
-    # a dossier belongs to the period if it was open at some time in it
-    where.append("CAST(x.received_at AS DATE) <= ? AND (x.finished_at IS NULL OR CAST(x.finished_at AS DATE) >= ?)")
-    params += [end_of, start]
-    if status in ("late", "early", "on_time", "apology_missing"):
-        where.append("CAST(x.finished_at AS DATE) BETWEEN ? AND ?")
-        params += [start, end_of]
-    if status == "land_violation":
-        where.append("CAST(x.received_at AS DATE) BETWEEN ? AND ?")
-        params += [start, end_of]
-    cond = _STATUS_SQL[status]
-    n = cond.count("$end_of")
-    where.append("(" + cond.replace("$end_of", "?") + ")")
-    params += [end_of] * n
+    if status != "all":
+        where.append("(" + statuses("x.", first, last)[status] + ")")
     if units:
         where.append(f"x.unit_code IN ({', '.join('?' for _ in units)})")
         params += list(units)
@@ -336,12 +325,19 @@ def _dossier_where(start: date, end: date, units, status: str, procedure: str | 
     return " AND ".join(where), params
 
 
-_DOSSIER_BASE = """
-    SELECT x.*, u.name AS unit_name, u.level IN ('commune', 'township') AS is_commune,
+_DOSSIER_BASE = f"""
+    SELECT x.*, u.name AS unit_name, u.level IN {COMMUNE_LEVELS_SQL} AS is_commune,
            CAST(x.received_at AS DATE) AS received_date, CAST(x.due_at AS DATE) AS due_date,
            CAST(x.finished_at AS DATE) AS finished_date
     FROM dossiers x JOIN units u ON u.code = x.unit_code
 """
+
+
+def dated_dossiers() -> str:
+    """SQL: every stored dossier (alias it x) with its unit's name, whether the unit is a
+    commune, and its dates as DATE (received_date, due_date, finished_date): the columns
+    kpis.statuses reads."""
+    return _DOSSIER_BASE
 
 
 def dossier_list(con, start: date, end: date | None = None, units: list[str] | None = None, status: str = "all",
@@ -355,19 +351,13 @@ def dossier_list(con, start: date, end: date | None = None, units: list[str] | N
     SELECT dossier_code, unit_code, unit_name, procedure_code, procedure_name, field, channel,
            received_at, due_at, finished_at,
            -- judged at the end of the period asked for, as the counters are (domain.md 4)
-           CASE WHEN finished_date IS NULL OR finished_date > $end_of
-                THEN (CASE WHEN due_date <= $end_of THEN 'overdue' ELSE 'pending' END)
-                WHEN finished_date < due_date THEN 'early' WHEN finished_date = due_date THEN 'on_time'
-                ELSE 'late' END AS status,
+           {status_case("", date_sql(start), date_sql(last_day(end)))} AS status,
            CASE WHEN finished_date > due_date THEN date_diff('day', due_date, finished_date) END AS days_late,
            has_fee, paid_online, result_by_post, digitised, e_result, apology_sent, apology_at, rating, handler
     FROM ({_DOSSIER_BASE}) x
     WHERE {where}
     ORDER BY received_at DESC, dossier_code{lim}"""
-    end_of = last_day(end)
-    sql = sql.replace("$end_of", "CAST(? AS DATE)")
-    # the status column's two placeholders come before the WHERE clause's
-    return con.execute(sql, [end_of, end_of] + params).df()
+    return con.execute(sql, params).df()
 
 
 def dossier_count(con, start: date, end: date | None = None, units: list[str] | None = None, status: str = "all",
