@@ -166,3 +166,39 @@ def test_never_received_means_a_blank_date_not_an_unreadable_one(tmp_path, con):
         import_file(con, _write_status_csv(tmp_path / "odd.csv", header, data))
     # a received date that is not a date is an error to mend, not a dossier quietly dropped
     assert [(p.column, p.value) for p in e.value.problems] == [("Ngày tiếp nhận", "chưa rõ")]
+
+
+def _sheet(tmp_path, edit) -> Path:
+    rows = [list(r) for r in fm.rows_with_personal_data()]
+    edit(rows)
+    return _write_xlsx(tmp_path / "cells.xlsx", rows)
+
+
+def test_workbook_cells_are_trimmed_as_python_strips_them(tmp_path, con):
+    """Cells pasted from the web carry no-break spaces, tabs and line breaks around their text:
+    they are taken off (DuckDB's trim alone takes spaces only), and a cell of such characters
+    only is blank."""
+    def edit(rows):
+        a1 = next(r for r in rows if r[1] == "A1")
+        a1[1] = "\u00a0A1\t"
+        a1[COL["Kết quả điện tử"]] = "x\n"                   # yes
+        a1[COL["Số hóa hồ sơ"]] = "\u3000"                  # blank: no
+        a1[COL["Ngày tiếp nhận"]] = " 02/08/2022 08:15\u00a0"
+    import_file(con, _sheet(tmp_path, edit))
+    row = con.execute("SELECT dossier_code, e_result, digitised, received_at FROM dossiers "
+                      "WHERE dossier_code LIKE '%A1%'").fetchall()
+    assert row == [("A1", True, False, datetime(2022, 8, 2, 8, 15))]
+
+
+def test_workbook_numbers_and_dates_as_cells(tmp_path, con):
+    """Numbers are written as a person reads them (a whole number without '.0'), date cells as
+    the dates they hold: the column then takes the converting path, with the same result."""
+    def edit(rows):
+        for k, r in enumerate(rows):
+            r[1] = 1000 + k                                  # codes as numbers
+        rows[0][COL["Ngày tiếp nhận"]] = datetime(2022, 8, 2, 8, 15)
+    import_file(con, _sheet(tmp_path, edit))
+    codes = [r[0] for r in con.execute("SELECT dossier_code FROM dossiers ORDER BY row_no").fetchall()]
+    assert codes == [str(1000 + k) for k in range(len(fm.ROWS))]
+    assert con.execute("SELECT received_at FROM dossiers WHERE dossier_code = '1000'").fetchone()[0] == \
+        datetime(2022, 8, 2, 8, 15)

@@ -7,6 +7,8 @@ have few distinct values: those are read in Python once each and joined back.
 """
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from itertools import chain
 from operator import itemgetter
 
 import duckdb
@@ -72,8 +74,8 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         # row number a person sees in the file without a costly window over a million rows
         con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(skip) + 1} AS row_no, * FROM stg_raw")
     else:
-        _stage_rows(con, src, header_idx, fields)
-        con.execute("CREATE TEMP VIEW stg_view_base AS SELECT * FROM stg_raw")
+        first = _stage_rows(con, src, header_idx, fields)
+        con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(first)} AS row_no, * FROM stg_raw")
     con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_view_base")
     # rows with no code, no unit and no date are blank lines or a footer ("Tổng cộng: …")
     present = [f for _, f in fields if f in ("dossier_code", "unit", "received_at")]
@@ -176,70 +178,95 @@ DATE_FIELDS = ("received_at", "due_at", "finished_at", "apology_sent")
 DAYS_1900_TO_1904 = 1462
 
 
-def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> None:
-    """A workbook's or an HTML page's rows, read in Python, into stg_raw (row numbers as the
-    sheet shows them). Column by column: a list comprehension per mapped column costs a
-    fraction of a loop over every row and cell (most cells are text already)."""
+# what Python's str.strip() takes off a cell, for DuckDB's trim (which takes spaces only by
+# default): a workbook's cells carry tabs, line breaks and no-break spaces pasted from the web
+_WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+# the same characters as an RE2 class (checked equal to str.isspace over the BMP's first 12,544)
+_SPACE_CLASS = r"[\s\pZ\x0b\x1c-\x1f\x85]"
+# cells of these types are written by csv.writer as DuckDB reads them (str() of a datetime is
+# its ISO form); a float (a whole one is written "12.0"), a bool or a formula without its value
+# goes through cell_text
+_AS_WRITTEN = frozenset({str, type(None), datetime, date, time})
+
+
+def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> int:
+    """A workbook's or an HTML page's rows, read in Python, into stg_raw; returns the sheet's
+    number of the first data row (the rows keep their order: row_no is the rowid after it).
+
+    Handed to DuckDB as a temporary CSV (an Arrow table, and pyarrow's writers, would load
+    pandas: half a second of a 100,000-row import for nothing). When every mapped column holds
+    text, dates and blanks only (most sheets), the rows go to the CSV writer as they are, each
+    picked in C by one itemgetter, and DuckDB trims the cells: no Python-level pass over the
+    cells at all. Otherwise each mapped column is converted by one comprehension."""
+    import csv
+    import os
+    import tempfile
+
     rows = list(iter_rows(src))[header_idx + 1:]
     first = header_idx + 2                       # the sheet's number of the first data row
-    # a date written as a bare serial number (not a date cell, which calamine reads right) in
-    # a workbook that counts from 1904 is 1,462 days later than date_sql's 1899 count says
-    shift = {f for _, f in fields if f in DATE_FIELDS} if src.date1904 else set()
-    uncomputed = ProblemList()      # formulas without a value in a column the import uses
-    # every mapped column of every row picked in C (a map of itemgetter per column: a third
-    # of the time of transposing the rows with zip), then one comprehension per column: the
-    # only Python-level pass over the cells
     width = max((i for i, _ in fields), default=0) + 1
     short = [k for k, r in enumerate(rows) if len(r) < width]
     for k in short:
         rows[k] = list(rows[k]) + [None] * (width - len(rows[k]))
-    picked = [list(map(itemgetter(i), rows)) for i, _ in fields]
-    cols, names = [], []
-    for (i, f), col in zip(fields, picked):
+    idx = [i for i, _ in fields]
+    names = [_col(f) for _, f in fields]
+    # a date written as a bare serial number (not a date cell, which calamine reads right) in
+    # a workbook that counts from 1904 is 1,462 days later than date_sql's 1899 count says
+    shift = {f for _, f in fields if f in DATE_FIELDS} if src.date1904 else set()
+    pick = itemgetter(*idx) if len(idx) > 1 else (lambda r, i=idx[0]: (r[i],))
+    picked = list(map(pick, rows))
+    step = max(1, len(rows) // SAMPLE_CELLS)
+    if not src.has_uncomputed and set(map(type, chain.from_iterable(picked))) <= _AS_WRITTEN:
+        out_rows = picked
+        sample = {f: [str(r[k]).strip() for r in picked[::step] if r[k] is not None and str(r[k]).strip()]
+                  for k, (_, f) in enumerate(fields) if f in STAGED_DATES}
+    else:
+        cols = _converted_columns(src, header_idx, rows, fields, shift, first)
+        out_rows = zip(*cols)
+        sample = {f: [v for v in col[::step] if v] for (_, f), col in zip(fields, cols) if f in STAGED_DATES}
+    dated = [(i, f) for i, f in fields if f in STAGED_DATES]
+    hints = _date_hints(con, sample)
+    fd, tmp = tempfile.mkstemp(prefix="reform-stage-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(names)
+            w.writerows(out_rows)
+        del rows, picked
+        spec = ", ".join(f"'{n}': 'VARCHAR'" for n in names)
+        # (a trim with a set of characters is slow in DuckDB: only for the cells that need it)
+        trimmed = ", ".join(f"CASE WHEN regexp_matches({n}, '^{_SPACE_CLASS}|{_SPACE_CLASS}$') "
+                            f"THEN nullif(trim({n}, '{_WHITESPACE}'), '') ELSE nullif({n}, '') END AS {n}"
+                            for n in names)
+        select = (f"SELECT {trimmed} FROM read_csv(?, header=true, auto_detect=false, columns={{{spec}}}, "
+                  f"delim=',', quote='\"', escape='\"', nullstr='', strict_mode=true)")
+        con.execute(f"CREATE TEMP TABLE stg_raw AS {_typed_dates(select, dated, hints)}", [tmp])
+    finally:
+        os.unlink(tmp)
+    return first
+
+
+def _converted_columns(src: Source, header_idx: int, rows: list, fields: list[tuple[int, str]], shift: set,
+                       first: int) -> list[list]:
+    """Each mapped column as the text DuckDB reads (cell_text), one comprehension per column;
+    formulas saved without their value are refused, listed."""
+    uncomputed = ProblemList()      # formulas without a value in a column the import uses
+    cols = []
+    for i, f in fields:
+        col = list(map(itemgetter(i), rows))
         if f in shift:
             col = [v + DAYS_1900_TO_1904 if type(v) in (int, float) else v for v in col]
-        if set(map(type, col)) <= {str, type(None)}:
-            # text and blanks only, most columns of most sheets ('' and None are both written
-            # as an empty field, which DuckDB reads as NULL)
-            out = [v and v.strip() for v in col]
-        else:
-            # text cells are most cells; the rest (dates, numbers, a formula without its value)
-            # go through _text_or_none
-            out = [(v.strip() or None) if type(v) is str else (None if v is None else _text_or_none(v))
-                   for v in col]
+        # text cells are most cells; the rest (dates, numbers, a formula without its value)
+        # go through _text_or_none
+        cols.append([(v.strip() or None) if type(v) is str else (None if v is None else _text_or_none(v))
+                     for v in col])
         if src.has_uncomputed and any(type(v) is Uncomputed for v in col):
             head = src.head[header_idx]
             for k, v in enumerate(col):
                 if type(v) is Uncomputed:
                     uncomputed.add(uncomputed_problem(v, first + k, str(head[i]) if i < len(head) else f))
-        cols.append(out)
-        names.append(_col(f))
     uncomputed.raise_if_any(src.display_name)
-    del rows
-    dated = [(i, f) for i, f in fields if f in STAGED_DATES]
-    step = max(1, len(cols[0]) // SAMPLE_CELLS) if cols else 1
-    hints = _date_hints(con, {f: [v for v in col[::step] if v]
-                              for (_, f), col in zip(fields, cols) if f in STAGED_DATES})
-    # handed to DuckDB as a temporary CSV: an Arrow table (and pyarrow's writers) would load
-    # pandas, half a second of a 100,000-row import for nothing
-    import csv
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix="reform-stage-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(["row_no", *names])
-            w.writerows(zip(range(first, first + len(cols[0]) if cols else first), *cols))
-        spec = ", ".join([f"'row_no': 'BIGINT'", *[f"'{n}': 'VARCHAR'" for n in names]])
-        # a row with nothing in any mapped column is a blank line, not a dossier
-        keep = " OR ".join(f"{n} IS NOT NULL" for n in names) or "TRUE"
-        select = (f"SELECT * FROM read_csv(?, header=true, auto_detect=false, columns={{{spec}}}, delim=',', "
-                  f"quote='\"', escape='\"', nullstr='', strict_mode=true) WHERE {keep} ORDER BY row_no")
-        con.execute(f"CREATE TEMP TABLE stg_raw AS {_typed_dates(select, dated, hints)}", [tmp])
-    finally:
-        os.unlink(tmp)
+    return cols
 
 
 def _text_or_none(v) -> str | None:
