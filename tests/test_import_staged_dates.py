@@ -202,3 +202,43 @@ def test_workbook_numbers_and_dates_as_cells(tmp_path, con):
     assert codes == [str(1000 + k) for k in range(len(fm.ROWS))]
     assert con.execute("SELECT received_at FROM dossiers WHERE dossier_code = '1000'").fetchone()[0] == \
         datetime(2022, 8, 2, 8, 15)
+
+
+def test_an_import_with_little_memory_sets_aside_and_leaves_nothing(tmp_path, monkeypatch):
+    """The import's DuckDB is bounded to the staged rows plus room for the write
+    (core._bound_memory); with almost no room the write runs out of memory, is rolled back and
+    done again unbounded: the import lands all the same, and leaves no folder behind."""
+    import tempfile
+
+    from metrics.importers import core
+
+    rows, expected = _rows(300)
+    f = _write_csv(tmp_path / "m.csv", rows)
+    spills = tmp_path / "tmp"
+    spills.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spills))
+    monkeypatch.setattr(core, "WRITE_ROOM_MIB", 1)
+    short = []
+
+    def watched(step):
+        def run(*a, **k):
+            try:
+                return step(*a, **k)
+            except Exception as exc:
+                short.append(type(exc).__name__)
+                raise
+        return run
+    # the steps after the bound: the check against the store, then the write
+    monkeypatch.setattr(core, "_before", watched(core._before))
+    monkeypatch.setattr(core, "_write", watched(core._write))
+    store = tmp_path / "s.duckdb"
+    dbm.connect(store).close()
+    r = core.import_file_apart(store, f)
+    assert short == ["OutOfMemoryException"]        # the bounded try ran short, once
+    assert r.status == "imported" and r.rows == len(expected)
+    assert list(spills.iterdir()) == []
+    c = dbm.connect(store)
+    try:
+        assert c.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0] == len(expected)
+    finally:
+        c.close()
