@@ -224,7 +224,7 @@ def w_openpyxl(path: str) -> dict:
 
 
 def w_xlsx_read(path: str) -> dict:
-    from metrics.importers.reader import iter_xlsx_rows
+    from metrics.importers.xlsx_file import iter_xlsx_rows
 
     t = time.perf_counter()
     n = sum(1 for _ in iter_xlsx_rows(Path(path)))
@@ -318,7 +318,7 @@ def sec_reimport(a, out: Path, rows: list) -> None:
                  f"{r:.2f}×", "(not pathological)", None))
 
 
-XLSX_READ_CMD = ("import sys; from pathlib import Path; from metrics.importers.reader import iter_xlsx_rows; "
+XLSX_READ_CMD = ("import sys; from pathlib import Path; from metrics.importers.xlsx_file import iter_xlsx_rows; "
                  "sum(1 for _ in iter_xlsx_rows(Path(sys.argv[1])))")
 
 

@@ -14,7 +14,7 @@ from metrics import db as dbm
 from metrics import queries
 from metrics.errors import ImportRejected
 from metrics.importers.core import import_file, list_imports, undo_import
-from metrics.importers.reader import iter_xlsx_rows
+from metrics.importers.xlsx_file import iter_xlsx_rows
 from tests import fixture_month as fm
 from tests import report_fixtures as rf
 
@@ -313,7 +313,7 @@ def test_index_file_with_a_short_row_is_refused_not_crashed(tmp_path, con):
 
 def test_workbook_rows_keep_their_place_in_the_sheet(tmp_path, con):
     # row and column numbers in messages are the sheet's, whatever the reader skips
-    from metrics.importers.reader import iter_xlsx_rows
+    from metrics.importers.xlsx_file import iter_xlsx_rows
 
     f = fm.write_xlsx_offset(tmp_path / "o.xlsx")
     rows = list(iter_xlsx_rows(f))                       # the cover sheet is passed over
@@ -345,7 +345,7 @@ def test_workbook_rows_keep_their_place_in_the_sheet(tmp_path, con):
 
 
 def test_error_cells_are_found_in_any_form_the_xml_writes_them():
-    from metrics.importers.reader import _CELL_REF, _CELL_VALUE, _ERROR_CELL
+    from metrics.importers.xlsx_xml import _CELL_REF, _CELL_VALUE, _ERROR_CELL
 
     xml = (b'<row r="2"><c r="A2" t="e"/><c r="B2" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
            b'<c r="C2" t="s"><v>3</v></c><c t="e" r="AB2"><v>#N/A</v></c><c r="D2"><v>5</v></c></row>')
@@ -396,7 +396,7 @@ def test_error_cells_with_a_prefix_or_without_a_place(tmp_path):
 
     import xlsxwriter
 
-    from metrics.importers.reader import iter_xlsx_rows
+    from metrics.importers.xlsx_file import iter_xlsx_rows
 
     src = tmp_path / "a.xlsx"
     wb = xlsxwriter.Workbook(str(src))
@@ -429,7 +429,7 @@ def test_error_cells_with_a_prefix_or_without_a_place(tmp_path):
 
 def test_a_refused_workbook_does_not_keep_its_parsed_sheet(tmp_path, con):
     # the import desk keeps a refusal (and so its traceback) to show it
-    from metrics.importers.reader import Source
+    from metrics.importers.source import Source
 
     with pytest.raises(ImportRejected) as e:
         import_file(con, rf.write_report(tmp_path / "bc.xlsx"), kind="dossiers")

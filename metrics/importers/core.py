@@ -23,7 +23,8 @@ from .columns import FileReport
 from . import layouts
 from .headers import DOSSIER_FIELDS, map_dossier_header
 from .layouts import NOT_USED, Layout
-from .reader import Source, Uncomputed, iter_rows, open_source, reject, uncomputed_problem
+from .reader import iter_rows, open_source
+from .source import Source, Uncomputed, reject, uncomputed_problem
 
 KINDS = ("dossiers", "report", "peers", "index", "accounts", "events", "official")
 KIND_LABELS = {

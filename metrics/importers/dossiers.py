@@ -21,7 +21,8 @@ from ..textnorm import key
 from .columns import Column, FileReport, column_letter, counters_unknown_without
 from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_heading, dossier_left_out_reason,
                       map_dossier_heading, nearest_headings)
-from .reader import Source, Uncomputed, cell_text, iter_rows, uncomputed_problem
+from .reader import iter_rows
+from .source import Source, Uncomputed, cell_text, uncomputed_problem
 from .values import date_sql, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
