@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from . import db
@@ -103,7 +104,7 @@ def cmd_import(args, profile) -> int:
 
     status = 0
     layout = None
-    with db.session(args.db, profile) as con:
+    with (db.session(args.db, profile) if args.replace_demo or args.layout else nullcontext()) as con:
         if args.replace_demo and not args.dry_run:
             from .seed import remove_demo
 
@@ -194,7 +195,6 @@ def _day(text: str | None):
 
 def cmd_due(args, profile) -> int:
     """The dossiers about to be late (and those already overdue), as of a date."""
-    from . import queries
     from .due import COLUMNS, DETAIL_COLUMNS, due_list
 
     as_of = _day(args.as_of)

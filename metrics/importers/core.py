@@ -18,7 +18,6 @@ from ..errors import DemoDataPresent, ImportRejected, InputError, Problem, Probl
 from ..profile import Profile, load_profile
 from . import dossiers as dossier_import
 from . import guard
-from . import tables as table_import
 from .columns import FileReport
 from . import layouts
 from .headers import DOSSIER_FIELDS, map_dossier_header
@@ -149,6 +148,8 @@ def _prepare_source(con, src: Source, kind: str | None, display_name: str, profi
         if len(rows) > MAX_TABLE_ROWS:
             raise reject(display_name, "Bảng quá dài cho một báo cáo", "Too many rows for a report table")
     uncomputed.raise_if_any(display_name)
+    from . import tables as table_import    # (not loaded for a dossier list: a tenth of its start)
+
     parsed = table_import.parse_table(display_name, rows, profile, kind, layout)
     if parsed.kind == "index":
         summary = {"rows": len(parsed.index_rows), "periods": sorted({str(r[2]) for r in parsed.index_rows}),
@@ -378,6 +379,8 @@ def _write(con, name: str, digest: str, k: str, summary: dict, parsed, profile: 
             dossier_import.write(con, import_id, summary.get("repeats", True))
             counters.rebuild(con)
         else:
+            from . import tables as table_import
+
             table_import.write(con, parsed, import_id)
         if dry_run:
             figures = _figures(con, k, summary, profile)
@@ -447,6 +450,8 @@ def undo_import(con, import_id: int, user: str | None = None) -> dict:
             dossier_import.undo(con, import_id)
             counters.rebuild(con)
         else:
+            from . import tables as table_import
+
             table_import.undo(con, kind, import_id)
         con.execute("UPDATE imports SET status = 'undone', undone_at = ? WHERE id = ?", [clock.now(), import_id])
         audit(con, user or _user(), "undo", f"import {import_id} ({row[3]})")
