@@ -327,7 +327,9 @@ def cmd_undo(args, profile) -> int:
 
 
 def cmd_demo(args, profile) -> int:
-    from .seed import remove_demo, seed_demo
+    from demo.seed import seed_demo      # (the demo is apart from the engine: demo/)
+
+    from .seed import remove_demo
 
     if args.remove:
         with db.session(args.db, profile) as con:

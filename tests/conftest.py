@@ -2,7 +2,7 @@
 
 - `sample_db`: a small store from generated files (tests/sample_files.py): 14 months of
   dossiers at six units, one II.06a report, four months of peer figures. Built in a second.
-- `demo_db`: the built-in demo data (metrics.demo, through metrics.seed like a new user's
+- `demo_db`: the built-in demo data (demo/story.py, through demo/seed.py like a new user's
   first run); falls back to `sample_db` where the generator is not available.
 - `empty_db`: a migrated store with nothing imported.
 
@@ -27,16 +27,13 @@ def sample_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory, sample_db) -> Path:
-    try:
-        import metrics.demo  # noqa: F401
-    except ModuleNotFoundError:
-        return sample_db
-    from metrics import db, seed
+    from demo.seed import seed_demo
+    from metrics import db
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     con = db.connect(path)
     try:
-        seed.seed_demo(con)
+        seed_demo(con)
     finally:
         con.close()
     return path

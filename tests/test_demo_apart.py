@@ -6,7 +6,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from metrics import db, queries, seed
+from demo.seed import seed_demo
+from metrics import db, queries
 from metrics.cli import main
 from metrics.errors import DemoDataPresent
 from metrics.i18n import t
@@ -51,7 +52,7 @@ def test_the_demo_is_not_added_to_real_data(tmp_path):
     try:
         import_file(con, fm.write_csv(tmp_path / "thang8.csv"))
         with pytest.raises(DemoDataPresent):
-            seed.seed_demo(con)
+            seed_demo(con)
         assert queries.as_of(con)["is_demo"] is False
     finally:
         con.close()

@@ -56,7 +56,8 @@ def test_indicator_missing_for_one_peer_is_dropped_for_all_and_zero_denominator_
 
 
 def test_one_rank_rule_for_a_peer_a_projection_and_the_demo():
-    from metrics import demo, projection
+    from demo import story as demo
+    from metrics import projection
     from metrics.score import rank_among
 
     # 1 + how many others score more at 2 decimals: 95 is ahead, 90.001 ties with 90.004

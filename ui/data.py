@@ -178,17 +178,6 @@ def store_free() -> bool:
         return False
 
 
-def optional_module(name: str):
-    """metrics.<name> if it exists yet (score, flags, demo are written by other issues)."""
-    full = f"metrics.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as exc:
-        if exc.name == full:
-            return None
-        raise
-
-
 @st.cache_data(show_spinner=False, max_entries=512)
 def _call(path: str, version: tuple, module: str, name: str, args: tuple, kwargs: tuple):
     mod = importlib.import_module(f"metrics.{module}")
@@ -241,10 +230,6 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-def demo_available() -> bool:
-    return optional_module("demo") is not None
-
-
 def auto_demo() -> bool:
     return os.environ.get(AUTO_DEMO_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
 
@@ -262,17 +247,19 @@ def ensure_ready(lang: str) -> None:
     flag = f"_ready::{path}"
     if st.session_state.get(flag):
         return
-    if auto_demo() and demo_available():
+    if auto_demo():
         with cursor(path) as cur:
             empty = seed.is_empty(cur)
         if empty:
+            from demo.seed import seed_demo
+
             # about half a minute: say what is happening, file by file
             with st.status(t("seeding_demo", lang), expanded=True) as box:
                 with write_lock():
                     with cursor(path) as cur:
                         if seed.is_empty(cur):      # another session may have seeded meanwhile
                             try:
-                                seed.seed_demo(cur, profile(), progress=lambda msg: box.write(msg.strip()))
+                                seed_demo(cur, profile(), progress=lambda msg: box.write(msg.strip()))
                             except ReformError as exc:
                                 st.error(exc.text(lang))
                 box.update(label=t("seeding_done", lang), state="complete", expanded=False)

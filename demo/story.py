@@ -37,12 +37,12 @@ from functools import cached_property
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from .importers.headers import COUNTER_HEADINGS
-from .kpis import derive_sums
-from .workdays import load_calendar
-from .profile import Profile, Unit, _national_holidays, load_profile
-from .score import rank_among
-from .textnorm import key
+from metrics.importers.headers import COUNTER_HEADINGS
+from metrics.kpis import derive_sums
+from metrics.workdays import load_calendar
+from metrics.profile import Profile, Unit, _national_holidays, load_profile
+from metrics.score import rank_among
+from metrics.textnorm import key
 
 YEAR = 2022
 MONTHS = range(1, 13)
@@ -803,7 +803,7 @@ def _add(rows: list[dict[str, int]]) -> dict[str, int]:
 def score_of(c: dict[str, int], profile: Profile) -> float | None:
     """The service score of one member with every counter known: the engine's own rule
     (score.member_score), not a copy of it, so the story's ranks are the dashboard's."""
-    from .score import member_score
+    from metrics.score import member_score
 
     c = dict(c)
     derive_sums(c)            # resolved_in_time and the other sums the KPIs are built on
@@ -1645,7 +1645,7 @@ def _write_accounts(path: Path, profile, rng: random.Random) -> int:
     return n
 
 
-if __name__ == "__main__":  # python -m metrics.demo [out_dir]
+if __name__ == "__main__":  # python -m demo.story [out_dir]
     import sys
     import time as _time
 
