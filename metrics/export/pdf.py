@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .. import clock, fmt
+from .. import charts, clock, fmt
 from ..kpis import KPI_BY_KEY, KPIS
 from ..profile import Profile
 from . import briefing as bf
-from . import images
+from . import figures, images, slides
 from .common import ExportError, clean, date_words, month_words, nobreak, tx
 
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts"]
@@ -278,7 +278,7 @@ class _Doc:
         self.h1("Kết quả giải quyết hồ sơ" if vi else "Dossiers handled")
         r = m.row
         if r is None:
-            self.para(bf._no_data_text(m) + ".")
+            self.para(slides.no_data_text(m) + ".")
             return
         n = lambda key: fmt.number(r.get(key), lang)  # noqa: E731
         if vi:
@@ -300,9 +300,9 @@ class _Doc:
         for k in KPIS:
             v, pv = r.get(k.key), (m.row_prev or {}).get(k.key)
             goal = m.profile.goals.get(k.key)
-            status = bf.charts.goal_status(k, v, goal)
+            status = charts.goal_status(k, v, goal)
             word = {"good": tx("goal_met", lang), "bad": tx("goal_not_met", lang)}.get(status, "")
-            parts = bf.parts_text(k, r, lang)
+            parts = slides.parts_text(k, r, lang)
             rows.append([k.label(lang), fmt.kpi_value(k, v, lang, short=True), parts,
                          fmt.kpi_value(k, pv, lang, short=True), fmt.kpi_delta(k, v, pv, lang) or "–",
                          fmt.goal_text(k, goal, lang) or "–", word or "–"])
@@ -382,7 +382,7 @@ class _Doc:
                        rows, [3.4, 1.1, 1.1, 1.1, 0.9, 1.0, 1.1, 0.9, 1.0],
                        ["l", "r", "r", "r", "r", "r", "r", "r", "r"])
         else:
-            self.para(bf._no_data_text(m) + ".")
+            self.para(slides.no_data_text(m) + ".")
         for key in ("league_communes", "league_departments", "late"):
             s = self._slide(key)
             if s is None:
@@ -397,7 +397,7 @@ class _Doc:
         s = self._slide("flags")
         self.h1(tx("flags_title", lang))
         self.para(s.lead + ".")
-        rows = bf.flag_rows(m)
+        rows = slides.flag_rows(m)
         if rows:
             if m.unit:
                 self.table([tx("flag", lang), tx("detail", lang)], [r[1:] for r in rows], [1.4, 2.2])
@@ -409,7 +409,7 @@ class _Doc:
         s = self._slide("review")
         self.h1(s.title)
         self.para(s.lead + ".")
-        rows = bf.review_rows(m)
+        rows = slides.review_rows(m)
         if rows:
             self.table([tx("unit", lang), tx("commitment", lang), tx("before_now", lang), tx("result", lang)],
                        rows, [1.4, 2.6, 1.6, 0.8])
@@ -420,7 +420,7 @@ class _Doc:
         total = m.dossier_count("late")
         self.h1("Danh sách hồ sơ giải quyết quá hạn" if vi else "Dossiers resolved late")
         if not total:
-            self.para((tx("late_none", lang) if m.has_data else bf._no_data_text(m)) + ".")
+            self.para((tx("late_none", lang) if m.has_data else slides.no_data_text(m)) + ".")
             return
         df = m.dossiers("late")
         df = df.sort_values(["days_late", "dossier_code"], ascending=[False, True]).head(MAX_LATE_ROWS)
@@ -428,7 +428,7 @@ class _Doc:
         for r in df.itertuples():
             ap = "–" if fmt.is_missing(r.apology_sent) else (("Có" if vi else "Yes") if r.apology_sent
                                                             else ("Chưa" if vi else "No"))
-            rows.append([r.dossier_code, bf.figures.short_name(r.unit_name, 30), r.procedure_name,
+            rows.append([r.dossier_code, figures.short_name(r.unit_name, 30), r.procedure_name,
                          fmt.day(r.due_at, lang), fmt.day(r.finished_at, lang), fmt.number(r.days_late, lang),
                          ap])
         shown = len(rows)

@@ -11,6 +11,7 @@ from .. import fmt
 from ..profile import Profile
 from . import briefing as bf
 from . import images
+from .content import SPARK_BOX
 from .common import clean, nobreak, tx
 
 INK = "111111"
@@ -140,9 +141,9 @@ def _cards(slide, s: bf.Slide, pngs: dict[str, bytes]) -> None:
         _text(slide, x + 0.25, y + 0.06, w - 0.35, 0.62, c.label, size=18, bold=True, colour=INK, anchor="m")
         value_w = w - 0.35
         if c.spark is not None and c.spark.key in pngs:
-            value_w = w - 0.35 - bf.SPARK_BOX[0]
-            _picture(slide, pngs[c.spark.key], x + w - bf.SPARK_BOX[0] - 0.12, y + 0.78, bf.SPARK_BOX[0],
-                     bf.SPARK_BOX[1])
+            value_w = w - 0.35 - SPARK_BOX[0]
+            _picture(slide, pngs[c.spark.key], x + w - SPARK_BOX[0] - 0.12, y + 0.78, SPARK_BOX[0],
+                     SPARK_BOX[1])
         _text(slide, x + 0.25, y + 0.7, value_w, 0.75, c.value, size=40, bold=True, colour=colour, anchor="m")
         lines = [ln for ln in (c.goal, c.delta, c.parts) if ln]
         if lines:

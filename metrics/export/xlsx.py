@@ -20,12 +20,13 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from .. import clock, fmt, queries
+from .. import charts, clock, fmt, queries
 from ..i18n import pick, t
 from ..kpis import COUNTER, KPI_BY_KEY, KPIS
 from ..period import last_day
 from ..profile import Profile
 from . import briefing as bf
+from . import slides
 from .common import looks_like_formula, month_words, tx
 
 MAX_DOSSIER_ROWS = 200_000
@@ -192,7 +193,7 @@ def _units_sheet(book: _Book, m: bf.Month, sub: str) -> None:
                     + [r.get(c) for c in COUNTERS] + [r.get(k.key) for k in KPIS])
     title = ("Chỉ số theo đơn vị" if lang == "vi" else "Figures by unit") + f" — {month_words(m.period, lang)}"
     book.sheet("Chỉ số theo đơn vị" if lang == "vi" else "Figures by unit", title, sub, cols, rows,
-               bf._no_data_text(m), freeze_cols=2, bold_first=not m.unit)
+               slides.no_data_text(m), freeze_cols=2, bold_first=not m.unit)
 
 
 def _compare_sheet(book: _Book, m: bf.Month, sub: str) -> None:
@@ -214,7 +215,7 @@ def _compare_sheet(book: _Book, m: bf.Month, sub: str) -> None:
             v = r.get(k.key)
             pv = prev.get(code, {}).get(k.key)
             goal = m.profile.goals.get(k.key)
-            status = bf.charts.goal_status(k, v, goal)
+            status = charts.goal_status(k, v, goal)
             word = {"good": tx("goal_met", lang), "bad": tx("goal_not_met", lang)}.get(status, "")
             diff = None if fmt.is_missing(v) or fmt.is_missing(pv) else float(v) - float(pv)
             rows.append([code, r["unit_name"], k.label(lang),
@@ -224,7 +225,7 @@ def _compare_sheet(book: _Book, m: bf.Month, sub: str) -> None:
                          _sum(r, k.num), _sum(r, k.den) if k.den else None])
     title = ("So sánh các chỉ số" if lang == "vi" else "Figures compared") + f" — {month_words(m.period, lang)}"
     book.sheet("So sánh chỉ số" if lang == "vi" else "Comparisons", title, sub, cols, rows,
-                 bf._no_data_text(m), freeze_cols=3)
+                 slides.no_data_text(m), freeze_cols=3)
 
 
 def _indicator_cols(m: bf.Month) -> list[Col]:
@@ -272,7 +273,7 @@ def _league_sheet(book: _Book, m: bf.Month, sub: str) -> None:
                          r.get("score")] + _indicator_values(m, r))
     title = ("Xếp hạng các đơn vị" if lang == "vi" else "Units' league") + f" — {month_words(m.period, lang)}"
     book.sheet("Xếp hạng đơn vị" if lang == "vi" else "Units league", title, sub + " · " + tx("score_note", lang),
-               cols, rows, bf._no_data_text(m), freeze_cols=5)
+               cols, rows, slides.no_data_text(m), freeze_cols=5)
 
 
 def _flags_sheet(book: _Book, m: bf.Month, sub: str) -> None:
@@ -284,7 +285,7 @@ def _flags_sheet(book: _Book, m: bf.Month, sub: str) -> None:
     rows = []
     for r in m.flags.itertuples():
         label = pick(FLAG_LABELS[r.flag], lang) if r.flag in FLAG_LABELS else r.flag
-        rows.append([r.unit_code, r.unit_name, label, r.value, bf._flag_detail(r, lang)])
+        rows.append([r.unit_code, r.unit_name, label, r.value, slides.flag_detail(r, lang)])
     title = tx("flags_title", lang) + f" — {month_words(m.period, lang)}"
     book.sheet("Cảnh báo" if lang == "vi" else "Warnings", title, sub, cols, rows, tx("flags_none", lang),
                freeze_cols=2)
