@@ -13,7 +13,8 @@ from metrics import flags as flag_rules      # `flags` names the month's flags h
 from metrics.i18n import t
 from ui import attention_parts as ap
 from ui import components as c
-from ui import boot, cards, data, figures, login, notes_ui, state
+from metrics.charts import analysis as figures
+from ui import boot, cards, data, login, notes_ui, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 

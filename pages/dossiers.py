@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics import fmt, queries
 from metrics.errors import ReformError
-from metrics.export.figures import short_name
+from metrics.charts.briefing import short_name
 from metrics.i18n import t
 from ui import components as c
 from ui import boot, cards, data, downloads, state

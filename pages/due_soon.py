@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import due, fmt
-from metrics.export.figures import short_name
+from metrics.charts.briefing import short_name
 from metrics.i18n import t
 from ui import components as c
 from ui import boot, cards, data, downloads, login, state

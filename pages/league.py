@@ -9,7 +9,7 @@ import streamlit as st
 from metrics import charts, fmt, queries, score
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
-from metrics.export.figures import short_name
+from metrics.charts.briefing import short_name
 from metrics.profile import LEVEL_LABELS, UNIT_GROUPS
 from ui import components as c
 from ui import boot, cards, data, state

@@ -1,7 +1,7 @@
 """Tổng quan — the chairman's one glance: are we on track for the target rank, which units
 hold us back, what needs attention this month.
 
-Its charts are the light ones of ui/inline_charts.py, not Plotly: this is the page opened
+Its charts are the light ones of metrics/charts/inline.py, not Plotly: this is the page opened
 first and most often, and it must show as fast as an empty page does (issue 7)."""
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from metrics import fmt, queries, score, whatif
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 from ui import components as c
-from ui import boot, cards, data, inline_charts, login, state
+from metrics.charts import inline as inline_charts
+from ui import boot, cards, data, login, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 

@@ -10,11 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts, fmt, official, projection, queries, score, whatif
-from metrics.export import figures as export_figures
+from metrics.charts import analysis as figures
+from metrics.charts import briefing as export_figures
+from metrics.charts import inline as inline_charts
 from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY
 from ui import components as c
-from ui import boot, cards, data, figures, inline_charts, login, notes_ui, state
+from ui import boot, cards, data, login, notes_ui, state
 from ui import ranking_parts as rp
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
@@ -101,7 +103,7 @@ if shown("standing"):
     else:
         with c.guarded(lang):
             standing()
-        # the overview's light charts (ui/inline_charts.py), drawn with the page: no chart library
+        # the overview's light charts (metrics/charts/inline.py), drawn with the page: no chart library
         # to load before the first section shows
         with c.guarded(lang):
             win = f.trend_window(12)
@@ -190,7 +192,7 @@ def points_section() -> None:
     left, right = st.columns([1, 1])
     with left:
         st.subheader(t("points_by_indicator", lang))
-        # light bars (ui/inline_charts.py): names wrap and values stay whole in a half-width column
+        # light bars (metrics/charts/inline.py): names wrap and values stay whole in a half-width column
         st.html(inline_charts.points_list(me, prof.indicators, lang))
         rows = []
         for ind in prof.indicators:

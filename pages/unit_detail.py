@@ -12,7 +12,8 @@ from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI_BY_KEY, KPIS
 from metrics.profile import LEVEL_LABELS
 from ui import components as c
-from ui import boot, cards, data, inline_charts, notes_ui, state
+from metrics.charts import inline as inline_charts
+from ui import boot, cards, data, notes_ui, state
 
 boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
 
@@ -85,7 +86,7 @@ def trends() -> None:
     st.caption(t("trend_caption", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
     known = [k for k in KPIS if series[k.key].notna().any()]
     unknown = [k for k in KPIS if k not in known]
-    # light SVG charts (ui/inline_charts.py), two a row in one element: a dozen Plotly charts took
+    # light SVG charts (metrics/charts/inline.py), two a row in one element: a dozen Plotly charts took
     # three seconds to draw at 1280×720
     series = series.sort_values("period")
     events = notes_ui.events(start, end, unit)

@@ -20,7 +20,7 @@ from metrics.kpis import KPI_BY_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_CODE = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
-           ROOT / "metrics" / "charts.py"]
+           *sorted((ROOT / "metrics" / "charts").glob("*.py"))]
 
 
 def fields(text: str) -> set[str]:

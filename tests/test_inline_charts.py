@@ -1,4 +1,4 @@
-"""The overview's light charts (ui/inline_charts.py): what they draw, in which order, with
+"""The overview's light charts (metrics/charts/inline.py): what they draw, in which order, with
 which words, and that a name cannot break out of the markup."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from ui import inline_charts as ic
+from metrics.charts import inline as ic
 
 
 def _svg_of(html: str) -> str:

@@ -96,7 +96,7 @@ def test_signing_out_ends_the_session_before_anything_else_runs(monkeypatch, log
 
 def other_unit_names(own: str) -> list[str]:
     """Every other unit's name, whole and as the lists shorten it ("CN VP Đăng ký đất đai …")."""
-    from metrics.export.figures import short_name
+    from metrics.charts.briefing import short_name
 
     names = [u.name for u in load_profile().units if u.code != own]
     return sorted(set(names) | {short_name(n, 40) for n in names} | {short_name(n, 26) for n in names})

@@ -211,7 +211,7 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) == 1
     # … on the overview's rank trend, every trend of a unit and the ranking page
     at.switch_page("pages/overview.py").run()
-    # (the overview draws its rank trend as an SVG image, ui/inline_charts.py)
+    # (the overview draws its rank trend as an SVG image, metrics/charts/inline.py)
     trend = [h.proto.body for h in at.get("html") if "Thứ hạng qua các tháng" in h.proto.body]
     assert trend, "no rank trend on the overview"
     svg = base64.b64decode(re.search(r'base64,([^"]+)"', trend[0]).group(1)).decode()
@@ -312,7 +312,7 @@ def test_events_are_drawn_on_a_kpi_over_time():
 
 
 def test_events_on_counts_rank_heatmap_and_the_new_figures():
-    from ui import figures
+    from metrics.charts import analysis as figures
 
     assert event_texts(charts.figure_for("late_count", series("late_count", (3, 1, 4, 0)), "en",
                                          annotations=EVENTS))

@@ -14,7 +14,9 @@ from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.kpis import COUNTER, KPI
 
-from . import cards, data, inline_charts, state
+from metrics.charts import inline as inline_charts
+
+from . import cards, data, state
 from .state import Filters
 
 CSS = """
@@ -29,7 +31,7 @@ CSS = """
 [class*="st-key-kpi-bad-"]  { border-left: 8px solid #c62828 !important; }
 [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; font-weight: 600; }
-/* light charts (ui/inline_charts.py): bar lists and small lines drawn with the page */
+/* light charts (metrics/charts/inline.py): bar lists and small lines drawn with the page */
 .ic-chart { color: #111; margin: 0 0 0.75rem 0; }
 .ic-title { font-size: 1.2rem; font-weight: 600; margin: 0.2rem 0 0.6rem 0; }
 .ic-empty { color: #6b7280; font-size: 1.05rem; padding: 1.5rem 0; }

@@ -24,7 +24,9 @@ from metrics.i18n import t
 from metrics.kpis import KPI_BY_KEY, KPIS
 
 from . import components as c
-from . import data, figures, state
+from metrics.charts import analysis as figures
+
+from . import data, state
 from . import login
 
 log = logging.getLogger("dashboard.notes")

@@ -17,7 +17,9 @@ import streamlit as st
 
 from metrics import fmt
 
-from . import components, data, inline_charts
+from metrics.charts import inline as inline_charts
+
+from . import components, data
 
 # the house style for a projector: black on white, very large type, one idea per slide; the type
 # follows the screen's height (vh) up to the projector sizes, so that a slide fits 1280×720 whole

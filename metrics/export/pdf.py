@@ -19,7 +19,8 @@ from .. import charts, clock, fmt
 from ..kpis import KPI_BY_KEY, KPIS
 from ..profile import Profile
 from . import briefing as bf
-from . import figures, images, slides
+from ..charts import briefing as figures
+from . import images, slides
 from .common import ExportError, clean, date_words, month_words, nobreak, tx
 
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts"]

@@ -10,7 +10,7 @@ from ..flags import FLAG_LABELS, SEVERITY
 from ..i18n import pick
 from ..kpis import KPI, KPI_BY_KEY
 from ..period import last_day
-from . import figures
+from ..charts import briefing as figures
 from .common import TEXTS, month_words, tx
 from .content import FULL_BOX, SIDE_BOX, SPARK_BOX, Card, Chart, Slide, Table
 from .month import HEADLINE, MAX_TABLE_ROWS, TREND_KPI, Month

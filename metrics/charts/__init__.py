@@ -12,10 +12,10 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import fmt
-from .i18n import t
-from .kpis import KPI, KPI_BY_KEY
-from .score import target_cut
+from .. import fmt
+from ..i18n import t
+from ..kpis import KPI, KPI_BY_KEY
+from ..score import target_cut
 
 FONT = "Arial, 'Noto Sans', 'DejaVu Sans', sans-serif"
 FONT_SIZE = 16

@@ -327,7 +327,7 @@ def kpi_trend(periods, values, kpi_key: str, lang: str = "vi", goal=None, title:
 
 
 def points_list(row, indicators, lang: str = "vi", title: str | None = None) -> str:
-    """export.figures.points_bars as a bar list: the points missing per indicator of one
+    """briefing.points_bars as a bar list: the points missing per indicator of one
     member, largest first, with its value (names wrap instead of being cut)."""
     from metrics.export.common import tx
     from metrics.kpis import KPI_BY_KEY
@@ -346,9 +346,9 @@ def points_list(row, indicators, lang: str = "vi", title: str | None = None) -> 
 
 
 def gains_list(gains: pd.DataFrame, lang: str = "vi", title: str | None = None, top: int = 10) -> str:
-    """ui.figures.gains_bars as a bar list: the `top` (unit, indicator) pairs by the points
+    """analysis.gains_bars as a bar list: the `top` (unit, indicator) pairs by the points
     the jurisdiction gains if that unit alone reached the indicator's full mark."""
-    from metrics.export.figures import short_name
+    from .briefing import short_name
     from metrics.kpis import KPI_BY_KEY
 
     df = gains[gains.gain > 0.005] if gains is not None and not gains.empty else pd.DataFrame()

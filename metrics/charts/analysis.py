@@ -1,8 +1,7 @@
-"""Figures of the ranking, attention and unit pages that metrics.charts does not have: built
-on its house style (charts.style: large type, Vietnamese separators) and, for every time
-series, its event markers (charts.add_events). Plain functions returning plotly Figures, so
-that tests call them directly; they could move to metrics/charts.py for the exports.
-"""
+"""The analysis figures of the ranking, attention and commitments views (gains, projection,
+official index, apologies, KPI pairs, counts), on the house style of metrics.charts (large
+type, Vietnamese separators) and, for every time series, its event markers
+(charts.add_events). Plain functions returning Plotly figures."""
 from __future__ import annotations
 
 import pandas as pd
@@ -10,7 +9,7 @@ import plotly.graph_objects as go
 
 from metrics import charts, fmt
 from metrics.i18n import t
-from metrics.export.figures import short_name
+from .briefing import short_name
 from metrics.kpis import KPI_BY_KEY
 
 def _legend_below(fig: go.Figure) -> go.Figure:

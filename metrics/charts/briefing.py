@@ -1,10 +1,6 @@
-"""Figures the briefing needs beyond metrics.charts: the units' league as bars, a unit's
-points missing, and a unit's score against its group over the months.
-
-They follow the house style of metrics.charts (charts.style, the same colours) so that the
-deck, the PDF and a later presentation page draw them alike. Candidates to move into
-metrics/charts.py.
-"""
+"""The briefing's own figures: the units' league as bars, a unit's points missing, and a
+unit's score against its group over the months, in the house style of metrics.charts
+(charts.style, the same colours) so that the deck, the PDF and the pages draw them alike."""
 from __future__ import annotations
 
 import pandas as pd
@@ -12,7 +8,7 @@ import plotly.graph_objects as go
 
 from .. import charts, fmt
 from ..kpis import KPI_BY_KEY
-from .common import tx
+from ..export.common import tx
 
 # one line per label: a bar chart of 13 units must keep its rows readable from the back
 LABEL_WIDTH = 36
