@@ -12,88 +12,7 @@ import streamlit as st
 from metrics.errors import DatabaseBusyError
 from metrics.i18n import t
 from ui import boot, components, data, login, state
-
-
-# which pages a role may open: a page left out of the menu cannot be reached by its URL
-PAGE_PERMISSION = {
-    "league": "see_all_units",
-    "import_desk": "import",
-    "admin": "manage_users",
-    "overview": "see_all_units",
-}
-
-
-START = "start"        # the name the hidden default page reserves (it is served at "/"; pages_for)
-
-SECTIONS = {
-    "section_leaders": [("overview", "pages/overview.py", ":material/dashboard:"),
-                        ("ranking", "pages/ranking.py", ":material/leaderboard:"),
-                        ("attention", "pages/attention.py", ":material/notification_important:"),
-                        ("presentation", "pages/presentation.py", ":material/slideshow:")],
-    "section_work": [("due_soon", "pages/due_soon.py", ":material/alarm:"),
-                     ("league", "pages/league.py", ":material/table_chart:"),
-                     ("unit_detail", "pages/unit_detail.py", ":material/apartment:"),
-                     ("dossiers", "pages/dossiers.py", ":material/folder_open:")],
-    "section_data": [("import_desk", "pages/import_desk.py", ":material/upload_file:"),
-                     ("admin", "pages/admin.py", ":material/admin_panel_settings:")],
-}
-
-
-def menu_keys(user=None) -> dict[str, list[str]]:
-    """The pages the user's role may open, by section (no user: every page, for resolving
-    a link before sign-in)."""
-    def allowed(key: str) -> bool:
-        need = PAGE_PERMISSION.get(key)
-        return user is None or need is None or user.can(need)
-
-    out = {s: [k for k, _, _ in items if allowed(k)] for s, items in SECTIONS.items()}
-    return {s: keys for s, keys in out.items() if keys}
-
-
-def pages_for(lang: str, user=None) -> dict[str, list]:
-    """The menu. A unit account starts on its dossiers about to be late (the overview compares
-    units); every other role on the overview."""
-    keys = menu_keys(user)
-    flat = [k for ks in keys.values() for k in ks]
-    if user is not None and getattr(user, "role", None) == "unit" and "due_soon" in flat:
-        default = "due_soon"
-    else:
-        default = "overview" if "overview" in flat else "unit_detail" if "unit_detail" in flat else flat[0]
-    where = {k: (path, icon) for items in SECTIONS.values() for k, path, icon in items}
-    menu = {t(section, lang): [st.Page(where[k][0], title=t(f"page_{k}", lang), icon=where[k][1], url_path=k)
-                               for k in ks]
-            for section, ks in keys.items()}
-    first = next(p for ps in menu.values() for p in ps if p.url_path == default)
-
-    def start() -> None:
-        # drawn in place (Streamlit runs only the page st.navigation returned): a switch to
-        # the page's address would cost a run, and would drop this run's output — right after
-        # signing in, the cookie's script that keeps the browser signed in
-        first._can_be_called = True
-        first.run()
-
-    # The address "/" is a hidden page that draws the role's first page (the overview, or a
-    # unit account's due list). Were that page itself the default, Streamlit would serve it at
-    # "/" and answer its own address (/overview), typed or bookmarked, with an English "Page
-    # not found".
-    hidden = menu[t(next(iter(keys)), lang)]
-    hidden.append(st.Page(start, title=first.title, icon=first.icon, url_path=START, default=True,
-                          visibility="hidden"))
-    # a page outside the role, asked for by its address (a colleague's link): said in the
-    # interface's language, with the way back (Streamlit would say "Page not found" in English)
-    for k in [k for k in where if k not in flat]:
-        hidden.append(st.Page(_closed(k, lang, first), title=t(f"page_{k}", lang), icon=where[k][1], url_path=k,
-                              visibility="hidden"))
-    return menu
-
-
-def _closed(key: str, lang: str, first):
-    def closed() -> None:
-        st.title(t(f"page_{key}", lang))
-        st.warning(t("page_closed", lang, page=t(f"page_{key}", lang)), icon=":material/lock:")
-        st.page_link(first, label=t("page_closed_go", lang, page=first.title), icon=first.icon)
-    closed.__name__ = f"closed_{key}"
-    return closed
+from ui.menu import PageContext, pages_for, set_context
 
 
 def main() -> None:
@@ -128,12 +47,14 @@ def main() -> None:
                 st.switch_page(target[0], query_params=st.query_params.to_dict())
         state.switch_if_asked()      # a page button clicked in the last run (components.page_button)
         # after the menu: a first run's demo seed takes a while, and the menu should be the real one
-        data.ensure_ready(lang)
+        if not data.ensure_ready(lang):
+            return
         filters = state.resolve_filters(lang)
+        if filters is None:
+            return
         components.as_of_line(filters)
+        set_context(PageContext(lang, filters, data.profile(), user))
         nav.run()
-    except boot.PageDone:
-        pass
     finally:
         with controls:
             if not switch_drawn:     # (drawn above if the cookie was only accepted by the gate)

@@ -18,331 +18,336 @@ from metrics.i18n import pick, t
 from metrics.importers.core import KIND_LABELS, KINDS, import_file, list_imports, preview, undo_import
 from ui import components as c
 from ui import boot, cards, data, layout_teach, login, state
-
-boot.ensure_entry()  # first: a page always runs inside the entry point (ui/boot.py)
-
-f = state.filters()
-lang = f.lang
-prof = data.profile()
-log = logging.getLogger("dashboard.import")
-
-st.title(t("page_import_desk", lang))
-st.markdown(t("import_intro", lang))
-
-# .xlsm is a workbook with macros (read as .xlsx); .xls is accepted so that its user reads why
-# it is refused (save as .xlsx, or remove a password) rather than the uploader's bare "not allowed"
-# .xls also stands for the HTML table that most one-stop systems' "Excel" button saves
-UPLOAD_TYPES = ["csv", "xlsx", "xlsm", "xls", "txt", "tsv", "htm", "html"]
+from ui.menu import PageContext
 
 
-def uploader_vi_css() -> str:
-    """The drop zone's button and limits in Vietnamese (Streamlit writes them in English)."""
-    mb = st.get_option("server.maxUploadSize")
-    return f"""<style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
-  content: "Chọn tệp"; font-size: 0.95rem; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span::before {{
-  content: "Kéo thả tệp vào đây · tối đa {mb} MB mỗi tệp · CSV, XLSX, XLS (cả bảng HTML), TXT"; font-size: 0.85rem; }}
-</style>"""
+def render(ctx: PageContext) -> None:
+    f = ctx.filters
+    lang = f.lang
+    prof = ctx.profile
+    log = logging.getLogger("dashboard.import")
+
+    st.title(t("page_import_desk", lang))
+    st.markdown(t("import_intro", lang))
+
+    # .xlsm is a workbook with macros (read as .xlsx); .xls is accepted so that its user reads why
+    # it is refused (save as .xlsx, or remove a password) rather than the uploader's bare "not allowed"
+    # .xls also stands for the HTML table that most one-stop systems' "Excel" button saves
+    UPLOAD_TYPES = ["csv", "xlsx", "xlsm", "xls", "txt", "tsv", "htm", "html"]
 
 
-def tmp_dir() -> Path:
-    d = st.session_state.get("_import_tmp")
-    if not d or not Path(d).exists():
-        d = tempfile.mkdtemp(prefix="reform-upload-")
-        st.session_state["_import_tmp"] = d
-    return Path(d)
+    def uploader_vi_css() -> str:
+        """The drop zone's button and limits in Vietnamese (Streamlit writes them in English)."""
+        mb = st.get_option("server.maxUploadSize")
+        return f"""<style>
+    [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
+    [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+      content: "Chọn tệp"; font-size: 0.95rem; }}
+    [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
+    [data-testid="stFileUploaderDropzoneInstructions"] span::before {{
+      content: "Kéo thả tệp vào đây · tối đa {mb} MB mỗi tệp · CSV, XLSX, XLS (cả bảng HTML), TXT"; font-size: 0.85rem; }}
+    </style>"""
 
 
-def names_of(kind: str, codes: list[str]) -> list[str]:
-    out = []
-    for code in codes:
-        if kind in ("peers", "index"):
-            out.append(prof.peer_name(code))
-        else:
-            try:
-                out.append(prof.unit(code).name)
-            except KeyError:
-                out.append(code)
-    return out
+    def tmp_dir() -> Path:
+        d = st.session_state.get("_import_tmp")
+        if not d or not Path(d).exists():
+            d = tempfile.mkdtemp(prefix="reform-upload-")
+            st.session_state["_import_tmp"] = d
+        return Path(d)
 
 
-def active_imports() -> pd.DataFrame:
-    with data.cursor() as cur:
-        return list_imports(cur)
+    def names_of(kind: str, codes: list[str]) -> list[str]:
+        out = []
+        for code in codes:
+            if kind in ("peers", "index"):
+                out.append(prof.peer_name(code))
+            else:
+                try:
+                    out.append(prof.unit(code).name)
+                except KeyError:
+                    out.append(code)
+        return out
 
 
-def inspect_upload(upload, kind: str | None, known: pd.DataFrame) -> dict:
-    """What the importer would do with one uploaded file, without writing anything."""
-    raw = upload.getvalue()
-    sha = hashlib.sha256(raw).hexdigest()
-    cache = st.session_state.setdefault("_previews", {})
-    rec = cache.get((sha, kind))
-    if rec is None:
-        path = tmp_dir() / f"{sha[:20]}{Path(upload.name).suffix.lower()}"
-        path.write_bytes(raw)
-        rec = {"name": upload.name, "sha": sha, "path": str(path), "result": None, "error": None, "problems": None}
-        try:
-            with data.cursor() as cur:
-                rec["result"] = preview(cur, path, kind=kind, display_name=upload.name)
-        except ImportRejected as exc:
-            rec["error"] = exc
-            rec["problems"] = exc.problems
-        except ReformError as exc:
-            rec["error"] = exc
-        except Exception as exc:  # noqa: BLE001 - a file must never crash the page
-            log.exception("preview failed for %s", upload.name)
-            rec["error"] = exc
-        cache[(sha, kind)] = rec
-    same = known[(known.sha256 == sha) & (known.status == "active")] if not known.empty else known
-    rec["duplicate_of"] = int(same.id.iloc[0]) if len(same) else None
-    return rec
+    def active_imports() -> pd.DataFrame:
+        with data.cursor() as cur:
+            return list_imports(cur)
 
 
-def problems_frame(exc: ImportRejected) -> pd.DataFrame:
-    rows = []
-    for p in exc.problems:
-        d = p.as_dict()
-        rows.append({
-            t("row", lang): "" if d["row"] is None else str(d["row"]),
-            t("column", lang): d["column"] or "",
-            t("cell_value", lang): "" if d["value"] is None else str(d["value"]),
-            t("message", lang): d["message_vi"] if lang == "vi" else d["message_en"],
-            t("expected", lang): (d["expected_vi"] if lang == "vi" else d["expected_en"]) or "",
-        })
-    return pd.DataFrame(rows)
-
-
-def error_text(exc: Exception) -> str:
-    return exc.text(lang) if isinstance(exc, ReformError) else t("unexpected_error", lang)
-
-
-def do_import(records: list[dict], kind: str | None) -> None:
-    results = []
-    with data.write_lock():
-        for rec in records:
+    def inspect_upload(upload, kind: str | None, known: pd.DataFrame) -> dict:
+        """What the importer would do with one uploaded file, without writing anything."""
+        raw = upload.getvalue()
+        sha = hashlib.sha256(raw).hexdigest()
+        cache = st.session_state.setdefault("_previews", {})
+        rec = cache.get((sha, kind))
+        if rec is None:
+            path = tmp_dir() / f"{sha[:20]}{Path(upload.name).suffix.lower()}"
+            path.write_bytes(raw)
+            rec = {"name": upload.name, "sha": sha, "path": str(path), "result": None, "error": None, "problems": None}
             try:
                 with data.cursor() as cur:
-                    r = import_file(cur, rec["path"], kind=kind, user=login.user_name(), display_name=rec["name"])
-                results.append(("ok" if r.status == "imported" else "unchanged", rec["name"], r.import_id, None))
+                    rec["result"] = preview(cur, path, kind=kind, display_name=upload.name)
+            except ImportRejected as exc:
+                rec["error"] = exc
+                rec["problems"] = exc.problems
             except ReformError as exc:
-                results.append(("error", rec["name"], None, exc))
-            except Exception as exc:  # noqa: BLE001
-                log.exception("import failed for %s", rec["name"])
-                results.append(("error", rec["name"], None, exc))
-    finish_import(results)
+                rec["error"] = exc
+            except Exception as exc:  # noqa: BLE001 - a file must never crash the page
+                log.exception("preview failed for %s", upload.name)
+                rec["error"] = exc
+            cache[(sha, kind)] = rec
+        same = known[(known.sha256 == sha) & (known.status == "active")] if not known.empty else known
+        rec["duplicate_of"] = int(same.id.iloc[0]) if len(same) else None
+        return rec
 
 
-def finish_import(results: list, layout_name: str | None = None) -> None:
-    """The end of an import, from the button or from a layout just taught: the results to
-    show, fresh caches and a fresh uploader."""
-    data.clear_caches()
-    st.session_state["_import_results"] = results
-    if layout_name:
-        st.session_state["_layout_saved"] = layout_name
-    # the undo picker goes back to its first choice, the newest import: it kept the one
-    # picked before, so "undo" right after a wrong import would have undone another file
-    st.session_state.pop("undo_pick", None)
-    st.session_state["_previews"] = {}
-    st.session_state["_uploader_v"] = st.session_state.get("_uploader_v", 0) + 1
-    shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
-
-
-def on_taught(rec: dict, result, layout) -> None:
-    """A file imported with a layout just taught: the same end as an import."""
-    finish_import([("ok", rec["name"], result.import_id, None)], layout.name)
-    st.rerun()
-
-
-def show_results() -> None:
-    saved = st.session_state.pop("_layout_saved", None)
-    if saved:
-        st.success(t("teach_saved", lang, name=saved), icon=":material/save:")
-    for status, name, import_id, exc in st.session_state.pop("_import_results", []):
-        if status == "ok":
-            st.success(t("import_done", lang, name=name, id=import_id), icon=":material/check_circle:")
-        elif status == "unchanged":
-            st.info(t("import_unchanged", lang, name=name, id=import_id), icon=":material/info:")
-        else:
-            st.error(f"{name}: {error_text(exc)}", icon=":material/error:")
-            if isinstance(exc, ImportRejected):
-                st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
-    msg = st.session_state.pop("_undo_result", None)
-    if msg:
-        st.success(msg, icon=":material/undo:")
-    err = st.session_state.pop("_undo_error", None)
-    if err:
-        st.error(err, icon=":material/error:")
-
-
-show_results()
-
-# --- the demo data goes before real data comes (the importer refuses to mix them) ---------------
-def demo_gate() -> bool:
-    """True while the store holds the demo data: the question, and the one-step removal."""
-    from metrics.seed import demo_imports, remove_demo
-
-    with data.cursor() as cur:
-        n = len(demo_imports(cur))
-    if not n:
-        return False
-    with st.container(border=True):
-        st.warning(t("demo_present_import", lang, n=n), icon=":material/science:")
-        if not st.session_state.get("_demo_remove_pending"):
-            if st.button(t("demo_remove", lang), icon=":material/delete:", key="demo-remove"):
-                st.session_state["_demo_remove_pending"] = True
-                st.rerun()
-        else:
-            st.markdown(t("demo_remove_confirm", lang, n=n))
-            a, b, _ = st.columns([1, 1, 4])
-            if a.button(t("demo_remove", lang), type="primary", icon=":material/delete:", key="demo-remove-yes"):
-                st.session_state.pop("_demo_remove_pending", None)
-                with data.write_lock():
-                    with data.cursor() as cur:
-                        removed = remove_demo(cur, user=login.user_name())
-                data.clear_caches()
-                st.session_state["_demo_removed"] = removed
-                st.rerun()
-            if b.button(t("cancel", lang), key="demo-remove-no"):
-                st.session_state.pop("_demo_remove_pending", None)
-                st.rerun()
-    return True
-
-
-removed_now = st.session_state.pop("_demo_removed", None)
-if removed_now:
-    st.success(t("demo_removed", lang, n=removed_now), icon=":material/check_circle:")
-HAS_DEMO = False
-with c.guarded(lang):
-    HAS_DEMO = demo_gate()
-
-# --- upload and preview ------------------------------------------------------------------------
-st.header(t("upload_title", lang))
-kind_choice = st.selectbox(t("import_kind", lang), ["auto", *KINDS], key=state.keeps_choice("import_kind"),
-                           format_func=lambda k: t("kind_auto", lang) if k == "auto" else pick(KIND_LABELS[k], lang))
-kind = None if kind_choice == "auto" else kind_choice
-# Streamlit writes the drop zone's own words in English only: in Vietnamese, say them in Vietnamese
-if lang == "vi":
-    st.html(uploader_vi_css())
-uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
-                           key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
-
-if uploads:
-    with c.guarded(lang):
-        known = active_imports()
-        records = [inspect_upload(u, kind, known) for u in uploads]
-        summary = []
-        for rec in records:
-            r = rec["result"]
-            if rec["error"] is not None:
-                status = t("preview_refused", lang)
-            elif rec["duplicate_of"]:
-                status = t("preview_duplicate", lang, id=rec["duplicate_of"])
-            else:
-                status = t("preview_ok", lang)
-            summary.append({
-                t("file", lang): rec["name"],
-                t("kind", lang): pick(KIND_LABELS[r.kind], lang) if r else "",
-                t("periods", lang): ", ".join(fmt.month(p + "-01", lang) if len(p) == 7 else p for p in r.periods)
-                if r else "",
-                t("units", lang): (f"{fmt.number(len(r.units), lang)}: " + ", ".join(names_of(r.kind, r.units)[:8])
-                                   + (" …" if len(r.units) > 8 else "")) if r else "",
-                t("rows", lang): fmt.number(r.rows, lang) if r else "",
-                t("status", lang): status,
+    def problems_frame(exc: ImportRejected) -> pd.DataFrame:
+        rows = []
+        for p in exc.problems:
+            d = p.as_dict()
+            rows.append({
+                t("row", lang): "" if d["row"] is None else str(d["row"]),
+                t("column", lang): d["column"] or "",
+                t("cell_value", lang): "" if d["value"] is None else str(d["value"]),
+                t("message", lang): d["message_vi"] if lang == "vi" else d["message_en"],
+                t("expected", lang): (d["expected_vi"] if lang == "vi" else d["expected_en"]) or "",
             })
-        st.subheader(t("preview_title", lang))
-        st.dataframe(pd.DataFrame(summary), hide_index=True, width="stretch")
-        for rec in records:
-            if rec["error"] is not None:
-                st.error(f"**{rec['name']}** — {error_text(rec['error'])}", icon=":material/block:")
-                if rec["problems"]:
-                    exc = rec["error"]
-                    st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
-                    if exc.total > len(exc.problems):
-                        st.caption(t("more_problems", lang, n=fmt.number(exc.total - len(exc.problems), lang)))
-            if rec["result"] is not None:
-                layout_teach.show_report(rec["name"], rec["result"], lang)
-            layout_teach.teach(rec, kind, lang, prof, login.user_name(), on_taught)
-        ready = [r for r in records if r["error"] is None and not r["duplicate_of"]]
-        if ready and HAS_DEMO:
-            st.info(t("demo_blocks_import", lang), icon=":material/science:")
-        elif ready:
-            st.caption(t("nothing_written_yet", lang))
-            if st.button(t("import_confirm", lang, n=len(ready)), type="primary", icon=":material/upload:",
-                         key="import-confirm"):
-                with st.spinner(t("importing", lang)):
-                    do_import(ready, kind)
-                st.rerun()
-        else:
-            st.info(t("nothing_to_import", lang), icon=":material/info:")
-
-# --- the import log, with undo ----------------------------------------------------------------
-st.header(t("import_log", lang))
+        return pd.DataFrame(rows)
 
 
-def undo(import_id: int, label: str) -> None:
-    try:
+    def error_text(exc: Exception) -> str:
+        return exc.text(lang) if isinstance(exc, ReformError) else t("unexpected_error", lang)
+
+
+    def do_import(records: list[dict], kind: str | None) -> None:
+        results = []
         with data.write_lock():
-            with data.cursor() as cur:
-                undo_import(cur, import_id)
-    except ReformError as exc:
-        st.session_state["_undo_error"] = exc.text(lang)
-        return
-    data.clear_caches()
-    st.session_state["_undo_result"] = t("undo_done", lang, label=label)
+            for rec in records:
+                try:
+                    with data.cursor() as cur:
+                        r = import_file(cur, rec["path"], kind=kind, user=login.user_name(), display_name=rec["name"])
+                    results.append(("ok" if r.status == "imported" else "unchanged", rec["name"], r.import_id, None))
+                except ReformError as exc:
+                    results.append(("error", rec["name"], None, exc))
+                except Exception as exc:  # noqa: BLE001
+                    log.exception("import failed for %s", rec["name"])
+                    results.append(("error", rec["name"], None, exc))
+        finish_import(results)
 
 
-def confirm_undo(labels: dict[int, str]) -> None:
-    """Undo asks once more, in place (a dialog would rerun on its own, apart from the page)."""
-    pending = st.session_state.get("_undo_pending")
-    if pending not in labels:
-        st.session_state.pop("_undo_pending", None)
-        return
-    with st.container(border=True):
-        st.warning(f"**{t('undo_confirm_title', lang)}** {t('undo_confirm_text', lang, label=labels[pending])}",
-                   icon=":material/undo:")
-        a, b, _ = st.columns([1, 1, 4])
-        if a.button(t("undo", lang), type="primary", icon=":material/undo:", key="undo-yes"):
+    def finish_import(results: list, layout_name: str | None = None) -> None:
+        """The end of an import, from the button or from a layout just taught: the results to
+        show, fresh caches and a fresh uploader."""
+        data.clear_caches()
+        st.session_state["_import_results"] = results
+        if layout_name:
+            st.session_state["_layout_saved"] = layout_name
+        # the undo picker goes back to its first choice, the newest import: it kept the one
+        # picked before, so "undo" right after a wrong import would have undone another file
+        st.session_state.pop("undo_pick", None)
+        st.session_state["_previews"] = {}
+        st.session_state["_uploader_v"] = st.session_state.get("_uploader_v", 0) + 1
+        shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
+
+
+    def on_taught(rec: dict, result, layout) -> None:
+        """A file imported with a layout just taught: the same end as an import."""
+        finish_import([("ok", rec["name"], result.import_id, None)], layout.name)
+        st.rerun()
+
+
+    def show_results() -> None:
+        saved = st.session_state.pop("_layout_saved", None)
+        if saved:
+            st.success(t("teach_saved", lang, name=saved), icon=":material/save:")
+        for status, name, import_id, exc in st.session_state.pop("_import_results", []):
+            if status == "ok":
+                st.success(t("import_done", lang, name=name, id=import_id), icon=":material/check_circle:")
+            elif status == "unchanged":
+                st.info(t("import_unchanged", lang, name=name, id=import_id), icon=":material/info:")
+            else:
+                st.error(f"{name}: {error_text(exc)}", icon=":material/error:")
+                if isinstance(exc, ImportRejected):
+                    st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
+        msg = st.session_state.pop("_undo_result", None)
+        if msg:
+            st.success(msg, icon=":material/undo:")
+        err = st.session_state.pop("_undo_error", None)
+        if err:
+            st.error(err, icon=":material/error:")
+
+
+    show_results()
+
+    # --- the demo data goes before real data comes (the importer refuses to mix them) ---------------
+    def demo_gate() -> bool:
+        """True while the store holds the demo data: the question, and the one-step removal."""
+        from metrics.seed import demo_imports, remove_demo
+
+        with data.cursor() as cur:
+            n = len(demo_imports(cur))
+        if not n:
+            return False
+        with st.container(border=True):
+            st.warning(t("demo_present_import", lang, n=n), icon=":material/science:")
+            if not st.session_state.get("_demo_remove_pending"):
+                if st.button(t("demo_remove", lang), icon=":material/delete:", key="demo-remove"):
+                    st.session_state["_demo_remove_pending"] = True
+                    st.rerun()
+            else:
+                st.markdown(t("demo_remove_confirm", lang, n=n))
+                a, b, _ = st.columns([1, 1, 4])
+                if a.button(t("demo_remove", lang), type="primary", icon=":material/delete:", key="demo-remove-yes"):
+                    st.session_state.pop("_demo_remove_pending", None)
+                    with data.write_lock():
+                        with data.cursor() as cur:
+                            removed = remove_demo(cur, user=login.user_name())
+                    data.clear_caches()
+                    st.session_state["_demo_removed"] = removed
+                    st.rerun()
+                if b.button(t("cancel", lang), key="demo-remove-no"):
+                    st.session_state.pop("_demo_remove_pending", None)
+                    st.rerun()
+        return True
+
+
+    removed_now = st.session_state.pop("_demo_removed", None)
+    if removed_now:
+        st.success(t("demo_removed", lang, n=removed_now), icon=":material/check_circle:")
+    HAS_DEMO = False
+    with c.guarded(lang):
+        HAS_DEMO = demo_gate()
+
+    # --- upload and preview ------------------------------------------------------------------------
+    st.header(t("upload_title", lang))
+    kind_choice = st.selectbox(t("import_kind", lang), ["auto", *KINDS], key=state.keeps_choice("import_kind"),
+                               format_func=lambda k: t("kind_auto", lang) if k == "auto" else pick(KIND_LABELS[k], lang))
+    kind = None if kind_choice == "auto" else kind_choice
+    # Streamlit writes the drop zone's own words in English only: in Vietnamese, say them in Vietnamese
+    if lang == "vi":
+        st.html(uploader_vi_css())
+    uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
+                               key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
+
+    if uploads:
+        with c.guarded(lang):
+            known = active_imports()
+            records = [inspect_upload(u, kind, known) for u in uploads]
+            summary = []
+            for rec in records:
+                r = rec["result"]
+                if rec["error"] is not None:
+                    status = t("preview_refused", lang)
+                elif rec["duplicate_of"]:
+                    status = t("preview_duplicate", lang, id=rec["duplicate_of"])
+                else:
+                    status = t("preview_ok", lang)
+                summary.append({
+                    t("file", lang): rec["name"],
+                    t("kind", lang): pick(KIND_LABELS[r.kind], lang) if r else "",
+                    t("periods", lang): ", ".join(fmt.month(p + "-01", lang) if len(p) == 7 else p for p in r.periods)
+                    if r else "",
+                    t("units", lang): (f"{fmt.number(len(r.units), lang)}: " + ", ".join(names_of(r.kind, r.units)[:8])
+                                       + (" …" if len(r.units) > 8 else "")) if r else "",
+                    t("rows", lang): fmt.number(r.rows, lang) if r else "",
+                    t("status", lang): status,
+                })
+            st.subheader(t("preview_title", lang))
+            st.dataframe(pd.DataFrame(summary), hide_index=True, width="stretch")
+            for rec in records:
+                if rec["error"] is not None:
+                    st.error(f"**{rec['name']}** — {error_text(rec['error'])}", icon=":material/block:")
+                    if rec["problems"]:
+                        exc = rec["error"]
+                        st.dataframe(problems_frame(exc), hide_index=True, width="stretch")
+                        if exc.total > len(exc.problems):
+                            st.caption(t("more_problems", lang, n=fmt.number(exc.total - len(exc.problems), lang)))
+                if rec["result"] is not None:
+                    layout_teach.show_report(rec["name"], rec["result"], lang)
+                layout_teach.teach(rec, kind, lang, prof, login.user_name(), on_taught)
+            ready = [r for r in records if r["error"] is None and not r["duplicate_of"]]
+            if ready and HAS_DEMO:
+                st.info(t("demo_blocks_import", lang), icon=":material/science:")
+            elif ready:
+                st.caption(t("nothing_written_yet", lang))
+                if st.button(t("import_confirm", lang, n=len(ready)), type="primary", icon=":material/upload:",
+                             key="import-confirm"):
+                    with st.spinner(t("importing", lang)):
+                        do_import(ready, kind)
+                    st.rerun()
+            else:
+                st.info(t("nothing_to_import", lang), icon=":material/info:")
+
+    # --- the import log, with undo ----------------------------------------------------------------
+    st.header(t("import_log", lang))
+
+
+    def undo(import_id: int, label: str) -> None:
+        try:
+            with data.write_lock():
+                with data.cursor() as cur:
+                    undo_import(cur, import_id)
+        except ReformError as exc:
+            st.session_state["_undo_error"] = exc.text(lang)
+            return
+        data.clear_caches()
+        st.session_state["_undo_result"] = t("undo_done", lang, label=label)
+
+
+    def confirm_undo(labels: dict[int, str]) -> None:
+        """Undo asks once more, in place (a dialog would rerun on its own, apart from the page)."""
+        pending = st.session_state.get("_undo_pending")
+        if pending not in labels:
             st.session_state.pop("_undo_pending", None)
-            undo(pending, labels[pending])
-            st.rerun()
-        if b.button(t("cancel", lang), key="undo-no"):
-            st.session_state.pop("_undo_pending", None)
-            st.rerun()
+            return
+        with st.container(border=True):
+            st.warning(f"**{t('undo_confirm_title', lang)}** {t('undo_confirm_text', lang, label=labels[pending])}",
+                       icon=":material/undo:")
+            a, b, _ = st.columns([1, 1, 4])
+            if a.button(t("undo", lang), type="primary", icon=":material/undo:", key="undo-yes"):
+                st.session_state.pop("_undo_pending", None)
+                undo(pending, labels[pending])
+                st.rerun()
+            if b.button(t("cancel", lang), key="undo-no"):
+                st.session_state.pop("_undo_pending", None)
+                st.rerun()
 
 
-with c.guarded(lang):
-    imports = active_imports()
-    if imports.empty:
-        c.empty_state(lang, "no_imports", None)
-    else:
-        view = pd.DataFrame({
-            "#": imports.id,
-            t("file", lang): imports.file_name,
-            t("kind", lang): [pick(KIND_LABELS[k], lang) if k in KIND_LABELS else k for k in imports.kind],
-            t("rows", lang): [fmt.number(v, lang) for v in imports.rows],
-            t("periods", lang): [", ".join(fmt.month(p + "-01", lang) if len(p) == 7 else p
-                                           for p in (ps or "").split(",") if p) for ps in imports.periods],
-            t("imported_at", lang): [fmt.timestamp(v, lang) for v in imports.imported_at],
-            t("user", lang): imports.user_name.fillna(""),
-            t("status", lang): [t(f"import_status_{s}", lang) + (f" ({fmt.timestamp(u, lang)})" if s == "undone" else "")
-                                for s, u in zip(imports.status, imports.undone_at)],
-            t("demo", lang): ["✓" if d else "" for d in imports.is_demo],
-        })
-        # HTML (ui/cards.table): the page's first view needs no grid script (~0.2 s of a new
-        # tab, docs/performance.md), and file names wrap
-        st.html(cards.table(view, max_height=460))
-        active = imports[imports.status == "active"]
-        if not active.empty:
-            labels = {int(i): f"#{int(i)} — {n}" for i, n in zip(active.id, active.file_name)}
-            cols = st.columns([3, 1])
-            with cols[0]:
-                chosen = st.selectbox(t("undo_which", lang), list(labels), key="undo_pick",
-                                      format_func=lambda i: labels[i])
-            with cols[1]:
-                st.write("")
-                if st.button(t("undo", lang), icon=":material/undo:", key="undo-open"):
-                    st.session_state["_undo_pending"] = chosen
-            confirm_undo(labels)
+    with c.guarded(lang):
+        imports = active_imports()
+        if imports.empty:
+            c.empty_state(lang, "no_imports", None)
+        else:
+            view = pd.DataFrame({
+                "#": imports.id,
+                t("file", lang): imports.file_name,
+                t("kind", lang): [pick(KIND_LABELS[k], lang) if k in KIND_LABELS else k for k in imports.kind],
+                t("rows", lang): [fmt.number(v, lang) for v in imports.rows],
+                t("periods", lang): [", ".join(fmt.month(p + "-01", lang) if len(p) == 7 else p
+                                               for p in (ps or "").split(",") if p) for ps in imports.periods],
+                t("imported_at", lang): [fmt.timestamp(v, lang) for v in imports.imported_at],
+                t("user", lang): imports.user_name.fillna(""),
+                t("status", lang): [t(f"import_status_{s}", lang) + (f" ({fmt.timestamp(u, lang)})" if s == "undone" else "")
+                                    for s, u in zip(imports.status, imports.undone_at)],
+                t("demo", lang): ["✓" if d else "" for d in imports.is_demo],
+            })
+            # HTML (ui/cards.table): the page's first view needs no grid script (~0.2 s of a new
+            # tab, docs/performance.md), and file names wrap
+            st.html(cards.table(view, max_height=460))
+            active = imports[imports.status == "active"]
+            if not active.empty:
+                labels = {int(i): f"#{int(i)} — {n}" for i, n in zip(active.id, active.file_name)}
+                cols = st.columns([3, 1])
+                with cols[0]:
+                    chosen = st.selectbox(t("undo_which", lang), list(labels), key="undo_pick",
+                                          format_func=lambda i: labels[i])
+                with cols[1]:
+                    st.write("")
+                    if st.button(t("undo", lang), icon=":material/undo:", key="undo-open"):
+                        st.session_state["_undo_pending"] = chosen
+                confirm_undo(labels)
+
+
+if __name__ == "__main__":     # run by Streamlit's legacy pages/ folder: through the entry point
+    boot.legacy_start()

@@ -119,7 +119,7 @@ def test_a_commune_account_never_sees_another_unit(monkeypatch, demo_db, page, q
 
 
 def test_pages_outside_the_role_are_not_in_the_menu():
-    from dashboard import menu_keys
+    from ui.menu import menu_keys
 
     def paths(user):
         return {k for ks in menu_keys(user).values() for k in ks}

@@ -57,11 +57,24 @@ def open_app(monkeypatch, db_path, page: str | None = None, user=None, **query) 
     at.session_state["_user_seen"] = clock.now()
     for k, v in query.items():
         at.query_params[k] = v
-    at.run()
     if page and page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        # opened as a link to the page is (the page a link asked for before signing in,
+        # ui/login.AFTER_LOGIN): its own parameters (?view=…) kept
+        from ui.login import AFTER_LOGIN
+
+        at.session_state[AFTER_LOGIN] = page
+    at.run()
     assert_clean(at)
     return at
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    """Open a page by its key, as the app's own page buttons do (ui/state.switch_later): the
+    pages are functions (st.Page(callable)), which AppTest.switch_page cannot name by a file."""
+    from ui.state import GOTO
+
+    at.session_state[GOTO] = page
+    return at.run()
 
 
 def assert_clean(at: AppTest) -> None:
@@ -148,7 +161,7 @@ def test_every_page_in_english(monkeypatch, sample_db):
     at = open_app(monkeypatch, sample_db, lang="en")
     assert at.title[0].value == "Overview"
     for page in PAGES[1:]:
-        at.switch_page(f"pages/{page}.py").run()
+        goto(at, page)
         assert_clean(at)
         assert at.title[0].value == t(f"page_{page}", "en")
         # the language survives the page change
@@ -346,16 +359,16 @@ def test_import_desk_preview_import_and_undo(monkeypatch, empty_db, copy_db, tmp
     log = html_tables(at)[-1]
     assert list(log["Tệp"]) == ["ho_so_thang.csv"]
     # figures refresh at once: the overview now has cards
-    at.switch_page("pages/overview.py").run()
+    goto(at, "overview")
     assert_clean(at)
     assert len(cards(at)) >= 6
     # undo through the confirmation dialog
-    at.switch_page("pages/import_desk.py").run()
+    goto(at, "import_desk")
     at.button(key="undo-open").click().run()
     at.button(key="undo-yes").click().run()
     assert_clean(at)
     assert any("Đã hoàn tác" in s.value for s in at.success)
-    at.switch_page("pages/overview.py").run()
+    goto(at, "overview")
     assert not figures(at) and t("no_data_at_all", "vi") in texts(at)
 
 

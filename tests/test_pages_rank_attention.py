@@ -18,7 +18,7 @@ from metrics.kpis import KPI_BY_KEY
 from metrics.i18n import t
 from tests.page_html import tables as html_tables
 from tests.test_pages import (  # noqa: F401
-    _app_like_a_running_server, assert_clean, figures, metrics, open_app, plotly_specs, sidebar_order, texts)
+    _app_like_a_running_server, assert_clean, figures, goto, metrics, open_app, plotly_specs, sidebar_order, texts)
 
 NEW_PAGES = ["ranking", "attention", "presentation"]
 
@@ -68,7 +68,7 @@ def test_new_pages_render_with_an_empty_database(monkeypatch, empty_db, page):
 def test_new_pages_in_english(monkeypatch, sample_db):
     at = open_app(monkeypatch, sample_db, lang="en", p="2022-08")
     for page in NEW_PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        goto(at, page)
         assert_clean(at)
         assert at.title[0].value == t(f"page_{page}", "en")
     from metrics import i18n
@@ -179,7 +179,7 @@ def test_a_commitment_shows_next_month_kept_or_not(monkeypatch, demo_db, copy_db
     assert "Đúng hạn" in row[t("before_now", "vi")] and "→" in row[t("before_now", "vi")]
     # … and on the unit's own page
     at.sidebar.selectbox(key="u").set_value("21961").run()
-    at.switch_page("pages/unit_detail.py").run()
+    goto(at, "unit_detail")
     assert_clean(at)
     assert t("review_unit_title", "vi", month="Tháng 7/2022") in texts(at)
     assert any("Giải quyết dứt điểm hồ sơ quá hạn" in list(df.value.iloc[:, 0]) for df in at.dataframe)
@@ -210,7 +210,7 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     at.segmented_control(key="att_view").set_value("apology").run()
     assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) == 1
     # … on the overview's rank trend, every trend of a unit and the ranking page
-    at.switch_page("pages/overview.py").run()
+    goto(at, "overview")
     # (the overview draws its rank trend as an SVG image, metrics/charts/inline.py)
     trend = [h.proto.body for h in at.get("html") if "Thứ hạng qua các tháng" in h.proto.body]
     assert trend, "no rank trend on the overview"
@@ -218,13 +218,13 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     # (a numbered mark on the line; the words under the chart and in the image's alt text)
     assert "Xe tuyên truyền lưu động" not in svg and re.search(r'class="e">[①-⑨]<', svg)
     assert re.search(r'class="ic-event"[^>]*>[①-⑨] 06/2022: Xe tuyên truyền lưu động', trend[0])
-    at.switch_page("pages/ranking.py").run()
+    goto(at, "ranking")
     trend = [h.proto.body for h in at.get("html") if "Thứ hạng qua các tháng" in h.proto.body]
     assert trend and "Xe tuyên truyền lưu động" in trend[0]                            # the rank trend
     at.segmented_control(key="rk_section").set_value("projection").run()
     assert sum("Xe tuyên truyền lưu động" in s for s in plotly_specs(at)) == 1        # the projection
     at.sidebar.selectbox(key="u").set_value("TP").run()
-    at.switch_page("pages/unit_detail.py").run()
+    goto(at, "unit_detail")
     assert_clean(at)
     # every trend of the unit (light SVG charts, two a row): the event numbered on each, its
     # words once above them

@@ -104,7 +104,7 @@ def due_line(f, top: int = 3) -> None:
                       late=fmt.number(c["overdue"], lang)) for u, c in worst)
     st.markdown(t("due_overview", lang, day=fmt.day(as_of, lang), soon=fmt.number(soon, lang),
                   late=fmt.number(late, lang), who=who))
-    components.page_button("pages/due_soon.py", t("see_due_soon", lang), ":material/alarm:", key="to-due")
+    components.page_button("due_soon", t("see_due_soon", lang), ":material/alarm:", key="to-due")
 
 
 def short_list(f, limit: int = 8) -> None:
@@ -120,7 +120,7 @@ def short_list(f, limit: int = 8) -> None:
     # one static table with its captions (its texts wrap, nothing to scroll): one element for
     # the overview (ui/cards.py says why)
     st.html(cards.caption(count) + cards.table(flags_view(flags.head(limit), lang)) + cards.caption(more))
-    components.page_button("pages/attention.py", t("see_attention", lang), ":material/notification_important:",
+    components.page_button("attention", t("see_attention", lang), ":material/notification_important:",
                            key="to-attention")
 
 

@@ -16,7 +16,7 @@ from metrics.kpis import COUNTER, KPI
 
 from metrics.charts import inline as inline_charts
 
-from . import cards, data, state
+from . import cards, data, menu, state
 from .state import Filters
 
 CSS = """
@@ -116,7 +116,7 @@ def needs_data(f: Filters) -> bool:
     """Stop drawing a page that has nothing to show, with a reason; True if it stopped."""
     if not f.has_data:
         empty_state(f.lang, "no_data_at_all", "empty_hint")
-        st.page_link("pages/import_desk.py", label=t("page_import_desk", f.lang), icon=":material/upload_file:")
+        st.page_link(menu.page("import_desk", f.lang), label=t("page_import_desk", f.lang))
         return True
     return False
 

@@ -33,7 +33,7 @@ from metrics.errors import ReformError
 from metrics.i18n import t
 from metrics.profile import Profile, load_profile
 
-from . import boot
+
 
 # REFORM_AUTO_DEMO=0 keeps an empty database empty (tests of the empty state, or a
 # production install that must never show invented figures)
@@ -234,19 +234,19 @@ def auto_demo() -> bool:
     return os.environ.get(AUTO_DEMO_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
-def ensure_ready(lang: str) -> None:
-    """Open the store (or stop the page with a plain message) and, on the very first run
-    with an empty database, seed the demo data so a new user sees figures at once."""
+def ensure_ready(lang: str) -> bool:
+    """Open the store (False, with a plain message, if it cannot be) and, on the very first
+    run with an empty database, seed the demo data so a new user sees figures at once."""
     path = db_key()
     st.session_state["_run_no"] = st.session_state.get("_run_no", 0) + 1   # a new run: read the version again
     try:
         _store(path).open()
     except ReformError as exc:
         st.error(f"**{exc.title_vi if lang == 'vi' else exc.title_en}**: {exc.text(lang)}")
-        boot.end_page()
+        return False
     flag = f"_ready::{path}"
     if st.session_state.get(flag):
-        return
+        return True
     if auto_demo():
         with cursor(path) as cur:
             empty = seed.is_empty(cur)
@@ -265,6 +265,7 @@ def ensure_ready(lang: str) -> None:
                 box.update(label=t("seeding_done", lang), state="complete", expanded=False)
             clear_caches()
     st.session_state[flag] = True
+    return True
 
 
 def periods() -> list:

@@ -215,15 +215,13 @@ def sidebar_account(user: auth.User, lang: str) -> None:
     st.button(t("logout", lang), key="_logout", icon=":material/logout:", on_click=sign_out)
 
 
-def require(permission: str | None = None) -> auth.User:
-    """First lines of a page after boot.ensure_entry(): the page's own check, so that a
-    page never relies on the menu alone to keep a role out."""
-    from . import boot
-
+def require(permission: str | None = None) -> auth.User | None:
+    """A page's own check, so that a page never relies on the menu alone to keep a role out:
+    the user, or None (said on the page) — the page then draws nothing more."""
     user = current_user()
     if user is None:
-        boot.end_page()
+        return None
     if permission and not user.can(permission):
         st.warning(t("not_allowed", st.session_state.get("lang", "vi")))
-        boot.end_page()
+        return None
     return user

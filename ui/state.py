@@ -1,5 +1,6 @@
-"""The shared filters (language, period, unit or group, comparison), drawn once in the
-sidebar by dashboard.py and read by every page through `filters()`.
+"""The shared filters (language, period, unit or group, comparison): settled by dashboard.py
+before the page runs (resolve_filters), handed to the page in its context (ui/menu.PageContext)
+and drawn in the sidebar after it (draw_filters).
 
 They live in the URL so that any view is a shareable link and survives page changes:
     ?p=2022-08            the month (or the first month of a range)
@@ -24,7 +25,7 @@ from metrics import fmt, queries
 from metrics.i18n import DEFAULT_LANG, LANGS, t
 from metrics.profile import UNIT_GROUPS, Profile
 
-from . import boot, data
+from . import data
 
 GROUPS = {"all": None, **UNIT_GROUPS}
 CMP_MODES = ("prev", "yoy")
@@ -33,7 +34,9 @@ _FILTERS = "_filters"
 _PENDING = "_pending_filters"
 _SEEDED = "_url_seeded"
 _RANGE = "range_on"
-_GOTO = "_switch_to"
+# the page a button asked for (switch_later), opened at the start of the next run; tests open
+# a page the same way
+GOTO = "_switch_to"
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,8 @@ def request(**values) -> None:
 
 
 def switch(page: str, **changes) -> None:
-    """Open another page with the shared filters (and `changes`, e.g. u="TP" or a page's
-    own widget such as dossier_status="late").
+    """Open another page (by its key: "dossiers") with the shared filters (and `changes`,
+    e.g. u="TP" or a page's own widget such as dossier_status="late").
 
     st.switch_page starts the next run without the browser's widget values, so the
     filters are carried over explicitly, and written into the new page's link."""
@@ -137,7 +140,10 @@ def switch(page: str, **changes) -> None:
     request(**{**keep, **changes})
     # the shared filters only: a page's own parameters (?view=, ?sec=, ?status=…) belong to
     # it (unit detail's view=measures would open the attention page on its measures)
-    st.switch_page(page, query_params=_shared_query({k: v for k, v in changes.items() if k in _URL_KEYS}))
+    from . import menu
+
+    st.switch_page(menu.page(page, language()),
+                   query_params=_shared_query({k: v for k, v in changes.items() if k in _URL_KEYS}))
 
 
 def _shared_query(changes: dict) -> dict:
@@ -202,11 +208,11 @@ def switch_later(page: str) -> None:
     """A button's on_click: open `page` (with the filters) at the start of the next run,
     before anything of the current page runs again (the entry point calls
     switch_if_asked)."""
-    st.session_state[_GOTO] = page
+    st.session_state[GOTO] = page
 
 
 def switch_if_asked() -> None:
-    page = st.session_state.pop(_GOTO, None)
+    page = st.session_state.pop(GOTO, None)
     if page:
         switch(page)
 
@@ -275,17 +281,18 @@ def draw_language_switch() -> None:
         format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], label_visibility="collapsed")
 
 
-def resolve_filters(lang: str) -> Filters:
+def resolve_filters(lang: str) -> Filters | None:
     """The shared filters of this run, from session state and the URL, without drawing
     their widgets (draw_filters): the entry point draws them after the page, so that the
-    page's figures reach the browser first (docs/performance.md)."""
+    page's figures reach the browser first (docs/performance.md). None (said on the page)
+    when the account may see no unit at all."""
     prof = data.profile()
     months = _months()
     keys = [fmt.month_key(m) for m in months]
     sel_options = selection_options(prof)
     if not sel_options:
         st.warning(t("not_allowed", lang))
-        boot.end_page()
+        return None
     # a link naming a unit the account may not see falls back to what it may
     _valid("u", sel_options, sel_options[0] if sel_options else "all")
     _valid("cmp", list(CMP_MODES), "prev")
@@ -334,14 +341,6 @@ def draw_filters(f: Filters) -> None:
                          format_func=lambda m: t(f"cmp_{m}", lang))
 
 
-def sidebar_filters(lang: str) -> Filters:
-    """The shared filters, resolved and drawn in the sidebar at once."""
-    f = resolve_filters(lang)
-    with st.sidebar:
-        draw_filters(f)
-    return f
-
-
 def _months() -> list[date]:
     """The months with data, newest first."""
     try:
@@ -365,15 +364,6 @@ def _write_url(f: Filters) -> None:
                 del qp[k]
         elif qp.get(k) != v:
             qp[k] = v
-
-
-def filters() -> Filters:
-    """The filters of this run (settled by the entry point before the page runs; their
-    widgets are drawn after it)."""
-    f = st.session_state.get(_FILTERS)
-    if f is None:       # a page run on its own (a test): draw them here
-        f = sidebar_filters(language())
-    return f
 
 
 def language() -> str:
