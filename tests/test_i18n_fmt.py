@@ -77,6 +77,19 @@ def test_every_literal_key_in_the_code_exists():
     assert not missing, missing
 
 
+def test_every_export_text_is_in_the_catalogue():
+    """The exports' texts are the catalogue's "export_…" keys (export/common.tx), in both
+    languages: every literal tx("key") of the export and chart modules exists."""
+    code = [*sorted((ROOT / "metrics" / "export").glob("*.py")), *sorted((ROOT / "metrics" / "charts").glob("*.py"))]
+    keys = set()
+    for path in code:
+        keys |= set(re.findall(r"""\btx\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
+    assert len(keys) > 40
+    for lang in ("vi", "en"):
+        missing = sorted(k for k in keys if f"export_{k}" not in catalogue(lang))
+        assert not missing, (lang, missing)
+
+
 @pytest.mark.parametrize("family, members", [
     ("page_", ["overview", "ranking", "attention", "league", "unit_detail", "dossiers", "import_desk"]),
     ("status_", ["all", "late", "overdue", "apology_missing", "pending", "early", "on_time", "land_violation"]),

@@ -11,7 +11,7 @@ from ..i18n import pick
 from ..kpis import KPI, KPI_BY_KEY
 from ..period import last_day
 from ..charts import briefing as figures
-from .common import TEXTS, month_words, tx
+from .common import has_text, month_words, tx
 from .content import FULL_BOX, SIDE_BOX, SPARK_BOX, Card, Chart, Slide, Table
 from .month import HEADLINE, MAX_TABLE_ROWS, TREND_KPI, Month
 
@@ -430,7 +430,7 @@ def _capital(text: str) -> str:
 
 def flag_short(flag: str, value, lang: str) -> str:
     key = f"flag_short_{flag}"
-    if key not in TEXTS:
+    if not has_text(key):
         return flag
     v = fmt.decimal(value, lang, 1) if flag == "priority_not_honoured" else fmt.number(value, lang)
     return tx(key, lang, value=v)
