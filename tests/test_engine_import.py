@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from metrics import db as dbm
@@ -50,7 +51,7 @@ def test_report_with_merged_two_row_header(tmp_path, con):
     # "1.250" is one thousand two hundred and fifty; "Quá hạn" under "đang giải quyết" is pending overdue
     assert land.received_total == 1250 and land.received_direct_post == 1000
     assert land.resolved_late == 50 and land.pending_overdue == 50 and land.pending_in_time == 150
-    assert land.fee_dossiers is None or str(land.fee_dossiers) == "<NA>"  # not on the form: unknown
+    assert pd.isna(land.fee_dossiers)                   # not on the form: unknown
     hung = t[t.unit_code == "21961"].iloc[0]
     assert hung.resolved == 280 and hung.carried_over == 10
     allrow = t[t.unit_code == "ALL"].iloc[0]
@@ -132,7 +133,8 @@ def test_peer_file(tmp_path, con):
 def test_peer_file_ignores_own_row(tmp_path, con):
     rows = rf.PEERS + [("Huyện Tuy Phước", "08/2022", 10, 5, 3, 0, 2, 0, 2, 8, 0)]
     r = import_file(con, rf.write_peers(tmp_path / "peers.csv", rows))
-    assert r.rows == 3 and any("550" in w or "Tuy Phước" in w for w in r.warnings)
+    # the jurisdiction's own row (row 6 of the file) is left out and said so
+    assert r.rows == 3 and r.warnings == ["row 6: own row «Huyện Tuy Phước» ignored (computed from units)"]
 
 
 # --- bad files: refused with a message, the database exactly as before ---------------------
