@@ -3,11 +3,12 @@
 - `sample_db`: a small store from generated files (tests/sample_files.py): 14 months of
   dossiers at six units, one II.06a report, four months of peer figures. Built in a second.
 - `demo_db`: the built-in demo data (demo/story.py, through demo/seed.py like a new user's
-  first run); falls back to `sample_db` where the generator is not available.
+  first run).
 - `empty_db`: a migrated store with nothing imported.
 
 All three are closed files: tests open them (or point REFORM_DB at them) as they need.
-A test that writes must work on a copy (`copy_db`).
+A test that writes must work on a copy (`copy_db`). `con` is an open, new, empty store of
+the test's own.
 """
 from __future__ import annotations
 
@@ -59,3 +60,15 @@ def copy_db(tmp_path):
             shutil.copy(wal, Path(str(dst) + ".wal"))
         return dst
     return _copy
+
+
+@pytest.fixture
+def con(tmp_path):
+    """A new, empty store of this test's own (a module may give its own `con`: a store with
+    a fixture month already in it, for instance)."""
+    from metrics import db
+
+    c = db.connect(tmp_path / "store.duckdb")
+    yield c
+    c.close()
+

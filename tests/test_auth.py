@@ -5,16 +5,8 @@ import duckdb
 import pytest
 
 from metrics import auth
-from metrics import db as dbm
 from metrics.cli import main
 from metrics.errors import InputError
-
-
-@pytest.fixture
-def con(tmp_path):
-    c = dbm.connect(tmp_path / "a.duckdb")
-    yield c
-    c.close()
 
 
 def test_passwords_are_scrypt_hashed_and_verified(con):

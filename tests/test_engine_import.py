@@ -20,13 +20,6 @@ from tests import fixture_month as fm
 from tests import report_fixtures as rf
 
 
-@pytest.fixture
-def con(tmp_path):
-    c = dbm.connect(tmp_path / "t.duckdb")
-    yield c
-    c.close()
-
-
 def snapshot(con) -> dict:
     """Everything a user could see change: every row of every data table."""
     out = {}

@@ -18,13 +18,6 @@ COL = {h: i for i, h in enumerate(fm.HEADER)}
 START = datetime(2022, 3, 1, 7, 30)
 
 
-@pytest.fixture
-def con(tmp_path):
-    c = dbm.connect(tmp_path / "t.duckdb")
-    yield c
-    c.close()
-
-
 def _written(d: datetime, style: str) -> str:
     """A date as one of the forms real exports mix in one column."""
     return {
