@@ -191,8 +191,8 @@ def _units_sheet(book: _Book, m: bf.Month, sub: str) -> None:
         code = r["unit_code"]
         rows.append([code, r["unit_name"], bf.level_label(r.get("level"), lang)]
                     + [r.get(c) for c in COUNTERS] + [r.get(k.key) for k in KPIS])
-    title = ("Chỉ số theo đơn vị" if lang == "vi" else "Figures by unit") + f" — {month_words(m.period, lang)}"
-    book.sheet("Chỉ số theo đơn vị" if lang == "vi" else "Figures by unit", title, sub, cols, rows,
+    title = tx("xlsx_figures_by_unit", lang) + f" — {month_words(m.period, lang)}"
+    book.sheet(tx("xlsx_figures_by_unit", lang), title, sub, cols, rows,
                slides.no_data_text(m), freeze_cols=2, bold_first=not m.unit)
 
 
@@ -223,15 +223,15 @@ def _compare_sheet(book: _Book, m: bf.Month, sub: str) -> None:
                          (f"kpi:{k.key}", yoy.get(code, {}).get(k.key)), (f"kpi:{k.key}", ytd.get(code, {}).get(k.key)),
                          (f"kpi:{k.key}", goal), word,
                          _sum(r, k.num), _sum(r, k.den) if k.den else None])
-    title = ("So sánh các chỉ số" if lang == "vi" else "Figures compared") + f" — {month_words(m.period, lang)}"
-    book.sheet("So sánh chỉ số" if lang == "vi" else "Comparisons", title, sub, cols, rows,
+    title = tx("xlsx_figures_compared", lang) + f" — {month_words(m.period, lang)}"
+    book.sheet(tx("xlsx_comparisons", lang), title, sub, cols, rows,
                  slides.no_data_text(m), freeze_cols=3)
 
 
 def _indicator_cols(m: bf.Month) -> list[Col]:
     lang = m.lang
     cols = [Col(KPI_BY_KEY[i.kpi].label(lang), "pct", 13) for i in m.profile.indicators]
-    miss = "Điểm thiếu" if lang == "vi" else "Points missing"
+    miss = tx("xlsx_points_missing", lang)
     cols += [Col(f"{miss}: {KPI_BY_KEY[i.kpi].short(lang)}", "dec1", 12) for i in m.profile.indicators]
     return cols
 
@@ -251,14 +251,14 @@ def _peers_sheet(book: _Book, m: bf.Month, sub: str) -> None:
                     + _indicator_values(m, r))
     peers = m.profile.peer_kind_vi if lang == "vi" else m.profile.peer_kind_en
     title = tx("rank_title_short", lang, peers=peers) + f" — {month_words(m.period, lang)}"
-    book.sheet("Xếp hạng so sánh" if lang == "vi" else "Peer ranking", title, sub + " · " + tx("score_note", lang),
+    book.sheet(tx("xlsx_peer_ranking", lang), title, sub + " · " + tx("score_note", lang),
                cols, rows, tx("rank_none", lang, peers=peers, month=month_words(m.period, lang)), freeze_cols=3)
 
 
 def _league_sheet(book: _Book, m: bf.Month, sub: str) -> None:
     lang = m.lang
     cols = [Col(tx("group", lang), width=24), Col(tx("rank", lang), "int", 7),
-            Col("Số đơn vị trong khối" if lang == "vi" else "Units in group", "int", 10),
+            Col(tx("xlsx_units_in_group", lang), "int", 10),
             Col(tx("unit_code", lang), width=9), Col(tx("unit", lang), width=32),
             Col(tx("score", lang), "score", 9)] + _indicator_cols(m)
     rows = []
@@ -271,8 +271,8 @@ def _league_sheet(book: _Book, m: bf.Month, sub: str) -> None:
                 continue        # a unit's workbook names no other unit
             rows.append([tx(f"group_{g}", lang).capitalize(), r.get("rank"), n, r["unit_code"], r["unit_name"],
                          r.get("score")] + _indicator_values(m, r))
-    title = ("Xếp hạng các đơn vị" if lang == "vi" else "Units' league") + f" — {month_words(m.period, lang)}"
-    book.sheet("Xếp hạng đơn vị" if lang == "vi" else "Units league", title, sub + " · " + tx("score_note", lang),
+    title = tx("xlsx_units_league", lang) + f" — {month_words(m.period, lang)}"
+    book.sheet(tx("xlsx_units_league_2", lang), title, sub + " · " + tx("score_note", lang),
                cols, rows, slides.no_data_text(m), freeze_cols=5)
 
 
@@ -287,7 +287,7 @@ def _flags_sheet(book: _Book, m: bf.Month, sub: str) -> None:
         label = pick(FLAG_LABELS[r.flag], lang) if r.flag in FLAG_LABELS else r.flag
         rows.append([r.unit_code, r.unit_name, label, r.value, slides.flag_detail(r, lang)])
     title = tx("flags_title", lang) + f" — {month_words(m.period, lang)}"
-    book.sheet("Cảnh báo" if lang == "vi" else "Warnings", title, sub, cols, rows, tx("flags_none", lang),
+    book.sheet(tx("xlsx_warnings", lang), title, sub, cols, rows, tx("flags_none", lang),
                freeze_cols=2)
 
 
@@ -309,7 +309,7 @@ def _review_sheet(book: _Book, m: bf.Month, sub: str) -> None:
                      (kind, r.target if k else None), (kind, r.value_before if k else None),
                      (kind, r.value_now if k else None), kept])
     title = tx("review_title", lang) + f" ({fmt.month(m.prev, lang)})"
-    book.sheet("Cam kết" if lang == "vi" else "Commitments", title, sub, cols, rows,
+    book.sheet(tx("xlsx_commitments", lang), title, sub, cols, rows,
                  tx("review_none", lang, month=fmt.month(m.prev, lang, long=True)), freeze_cols=2)
 
 
@@ -332,8 +332,8 @@ def _dossier_sheet(book: _Book, m: bf.Month, sub: str, status: str) -> int:
     df = m.dossiers(status, limit=MAX_DOSSIER_ROWS)
     end = last_day(m.period)
     headers = {"unit_code": tx("unit_code", lang),
-               "procedure_code": "Mã TTHC" if lang == "vi" else "Procedure code",
-               "apology_at": "Ngày xin lỗi" if lang == "vi" else "Apology date",
+               "procedure_code": tx("xlsx_procedure_code", lang),
+               "apology_at": tx("xlsx_apology_date", lang),
                "days": ("Số ngày trễ" if status == "late" else "Số ngày quá hạn đến cuối tháng") if lang == "vi"
                else ("Days late" if status == "late" else "Days overdue at month end")}
     cols = [Col(headers.get(name) or t(key, lang), kind, w) for name, key, kind, w in _DOSSIER_COLS]
@@ -356,14 +356,14 @@ def _dossier_sheet(book: _Book, m: bf.Month, sub: str, status: str) -> int:
             row.append(v)
         rows.append(row)
     if status == "late":
-        name = "HS trễ hạn" if lang == "vi" else "Late dossiers"
-        title = ("Hồ sơ giải quyết quá hạn trong" if lang == "vi" else "Dossiers resolved late in") + \
+        name = tx("xlsx_late_dossiers", lang)
+        title = tx("xlsx_dossiers_resolved_late_in", lang) + \
             f" {month_words(m.period, lang)}"
     else:
-        name = "HS đang quá hạn" if lang == "vi" else "Overdue dossiers"
+        name = tx("xlsx_overdue_dossiers", lang)
         title = ("Hồ sơ chưa giải quyết đã quá hạn cuối" if lang == "vi"
                  else "Pending dossiers overdue at the end of") + f" {month_words(m.period, lang)}"
-    note = "không có thông tin cá nhân" if lang == "vi" else "no personal data"
+    note = tx("xlsx_no_personal_data", lang)
     book.sheet(name, title, f"{sub} · {note}", cols, rows,
                tx("late_none", lang) if status == "late" else tx("no_data", lang).capitalize(), freeze_cols=1)
     return len(rows)
