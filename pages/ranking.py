@@ -95,6 +95,17 @@ def render(ctx: PageContext) -> None:
     def shown(name: str) -> bool:
         return section == name
 
+    def peer_section(name: str, title_key: str, draw) -> None:
+        """A section that compares with the peers: said so where there is no peer data."""
+        if not shown(name):
+            return
+        if not HAS_PEERS:
+            c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
+            return
+        st.header(t(title_key, lang))
+        with c.guarded(lang):
+            draw()
+
 
     if shown("standing"):
         st.header(t("rank_standing_title", lang, peers=PEERS))
@@ -217,12 +228,7 @@ def render(ctx: PageContext) -> None:
             st.caption(t("points_by_unit_help", lang, name=NAME))
 
 
-    if shown("points") and not HAS_PEERS:
-        c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
-    if shown("points") and HAS_PEERS:
-        st.header(t("points_title_page", lang))
-        with c.guarded(lang):
-            points_section()
+    peer_section("points", "points_title_page", points_section)
 
 
     # --- 4. what-if -----------------------------------------------------------------------------------------
@@ -379,12 +385,7 @@ def render(ctx: PageContext) -> None:
                      n=proj.months_used))
 
 
-    if shown("projection") and not HAS_PEERS:
-        c.empty_state(lang, "needs_peer_data", "needs_peer_data_hint")
-    if shown("projection") and HAS_PEERS:
-        st.header(t("projection_title", lang))
-        with c.guarded(lang):
-            projection_section()
+    peer_section("projection", "projection_title", projection_section)
 
 
     # --- 6. leagues of units -----------------------------------------------------------------------------------
