@@ -49,7 +49,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=HERE / "out")
     a = ap.parse_args()
     n = max(1, min(MAX_SESSIONS, a.sessions))
-    from metrics import auth, db as mdb
+    from metrics.store import auth, db as mdb
     from metrics.i18n import t
 
     work = a.out / "load.duckdb"

@@ -186,11 +186,11 @@ def measure(db: Path, out: Path, repeat: int = 3, port: int = 8599, period: str 
     project's .streamlit/config.toml says, what `streamlit run dashboard.py` does)."""
     from playwright.sync_api import sync_playwright
 
-    from metrics import auth
-    from metrics import db as dbm
+    from metrics.store import auth
+    from metrics.store import db as dbm
     from metrics.i18n import t
-    from metrics.kpis import KPIS
-    from metrics.profile import load_profile
+    from metrics.model.kpis import KPIS
+    from metrics.model.profile import load_profile
 
     n_cards = sum(1 for k in KPIS if k.headline)
     log: list[str] = []

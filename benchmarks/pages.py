@@ -76,8 +76,8 @@ class _Out(list):
 def measure(db: Path | None, repeat: int, size: str, port: int = 8611) -> list[str]:
     from playwright.sync_api import sync_playwright
 
-    from metrics import auth
-    from metrics import db as dbm
+    from metrics.store import auth
+    from metrics.store import db as dbm
     from metrics.i18n import t
 
     work = HERE / "out" / "pages"

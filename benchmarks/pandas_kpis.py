@@ -3,7 +3,7 @@ engine's pre-aggregated counters are measured against (issue 7: speed-up â‰¥ 10Ã
 
 What a pandas app would do: keep the current dossiers in a DataFrame (loaded once, not
 timed here) and, on each request, select the dossiers open in the month, flag each one and
-group by unit. Same rules as domain.md 4-5 and metrics/kpis.py, written independently, so
+group by unit. Same rules as domain.md 4-5 and metrics/model/kpis.py, written independently, so
 the benchmark also cross-checks the engine's figures.
 """
 from __future__ import annotations

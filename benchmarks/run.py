@@ -121,7 +121,8 @@ def w_import(db: str, path: str, pre: str = "") -> dict:
     """import_file in-process, with the time of each phase."""
     import functools
 
-    from metrics import counters, db as mdb
+    from metrics.model import counters
+    from metrics.store import db as mdb
     from metrics.importers import core
     from metrics.importers import dossiers as D
 
@@ -159,8 +160,9 @@ def w_import(db: str, path: str, pre: str = "") -> dict:
 
 def w_kpis(db: str, period: str, n: str) -> dict:
     n = int(n)
-    from metrics import cli, db as mdb, queries
-    from metrics.profile import load_profile
+    from metrics import cli, queries
+    from metrics.store import db as mdb
+    from metrics.model.profile import load_profile
 
     prof = load_profile()
     con = mdb.connect(db, read_only=True)
@@ -184,8 +186,9 @@ def w_pandas(db: str, period: str, n: str) -> dict:
     import numpy as np
 
     import pandas_kpis as pk
-    from metrics import db as mdb, queries
-    from metrics.kpis import COUNTER_NAMES, KPIS
+    from metrics.store import db as mdb
+    from metrics import queries
+    from metrics.model.kpis import COUNTER_NAMES, KPIS
 
     con = mdb.connect(db, read_only=True)
     p = queries.month(period)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from metrics import db  # noqa: E402
+from metrics.store import db  # noqa: E402
 from metrics.importers.core import import_file  # noqa: E402
 
 

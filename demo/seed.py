@@ -8,7 +8,7 @@ from pathlib import Path
 
 from metrics.errors import DemoDataPresent
 from metrics.importers.core import ImportResult, import_file
-from metrics.profile import Profile, load_profile
+from metrics.model.profile import Profile, load_profile
 
 from .story import generate
 
@@ -17,7 +17,7 @@ DEMO_VERSION = "2"
 
 
 def seed_demo(con, profile: Profile | None = None, progress=None, out_dir: Path | None = None) -> list[ImportResult]:
-    from metrics.db import get_meta, set_meta
+    from metrics.store.db import get_meta, set_meta
 
     profile = profile or load_profile()
     real = con.execute("SELECT count(*) FROM imports WHERE NOT is_demo AND status = 'active'").fetchone()[0]

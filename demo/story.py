@@ -38,11 +38,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from metrics.importers.headers import COUNTER_HEADINGS
-from metrics.kpis import derive_sums
-from metrics.workdays import load_calendar
-from metrics.profile import Profile, Unit, _national_holidays, load_profile
-from metrics.score import rank_among
-from metrics.textnorm import key
+from metrics.model.kpis import derive_sums
+from metrics.model.workdays import load_calendar
+from metrics.model.profile import Profile, Unit, _national_holidays, load_profile
+from metrics.rules.score import rank_among
+from metrics.i18n.textnorm import key
 
 YEAR = 2022
 MONTHS = range(1, 13)
@@ -50,7 +50,7 @@ FIXED_STAMP = datetime(YEAR + 1, 1, 9, 8, 0, 0)       # document properties of e
 ZIP_STAMP = (YEAR + 1, 1, 9, 8, 0, 0)                  # zip entry times of every workbook
 
 # --- the calendar ------------------------------------------------------------------------
-# Working days as every figure of the product counts them (metrics/workdays.py): Vietnam's
+# Working days as every figure of the product counts them (metrics/model/workdays.py): Vietnam's
 # public holidays and compensating days of 2022 and 2023 (due dates run into 2023)
 CALENDAR = load_calendar(None, _national_holidays())
 
@@ -803,7 +803,7 @@ def _add(rows: list[dict[str, int]]) -> dict[str, int]:
 def score_of(c: dict[str, int], profile: Profile) -> float | None:
     """The service score of one member with every counter known: the engine's own rule
     (score.member_score), not a copy of it, so the story's ranks are the dashboard's."""
-    from metrics.score import member_score
+    from metrics.rules.score import member_score
 
     c = dict(c)
     derive_sums(c)            # resolved_in_time and the other sums the KPIs are built on

@@ -12,10 +12,10 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from . import db
+from .store import db
 from .errors import ImportRejected, InputError, ReformError
-from .kpis import COUNTER_NAMES, KPIS
-from .profile import load_profile
+from .model.kpis import COUNTER_NAMES, KPIS
+from .model.profile import load_profile
 
 
 def _frame_out(df, fmt: str, out=None) -> None:
@@ -106,7 +106,7 @@ def cmd_import(args, profile) -> int:
     layout = None
     with (db.session(args.db, profile) if args.replace_demo or args.layout else nullcontext()) as con:
         if args.replace_demo and not args.dry_run:
-            from .seed import remove_demo
+            from .store.seed import remove_demo
 
             n = remove_demo(con, user=_cli_user())
             if n:
@@ -151,7 +151,7 @@ def _print_preview(r) -> None:
         if w not in noted:
             print(f"  ! {w}")
     if r.figures is not None and len(r.figures):
-        from .kpis import KPI_BY_KEY
+        from .model.kpis import KPI_BY_KEY
 
         print("Số liệu sau khi nhập (tỷ lệ theo %) / figures after the import (rates in %):")
         df = r.figures.copy()
@@ -195,7 +195,7 @@ def _day(text: str | None):
 
 def cmd_due(args, profile) -> int:
     """The dossiers about to be late (and those already overdue), as of a date."""
-    from .due import COLUMNS, DETAIL_COLUMNS, due_list
+    from .rules.due import COLUMNS, DETAIL_COLUMNS, due_list
 
     as_of = _day(args.as_of)
     if args.unit is not None and args.unit not in profile.unit_codes:
@@ -229,8 +229,8 @@ def cmd_due(args, profile) -> int:
 def cmd_digest(args, profile) -> int:
     """The morning digest: a page per unit (XLSX and PDF) and the district's summary, written
     to --out and, with --send, mailed (each failure reported and the exit code non-zero)."""
-    from .digest import SmtpSettings, send_digest, unit_addresses, write_digest, write_log
-    from .due import due_list
+    from .rules.digest import SmtpSettings, send_digest, unit_addresses, write_digest, write_log
+    from .rules.due import due_list
 
     as_of = _day(args.as_of)
     out = Path(args.out)
@@ -250,7 +250,7 @@ def cmd_digest(args, profile) -> int:
         return 0
     deliveries = send_digest(addresses, dl, files, settings, profile, attempts=args.attempts, pause=args.pause,
                              lang=args.lang)
-    from .auth import audit
+    from .store.auth import audit
 
     with db.session(args.db, profile) as con:
         audit(con, _cli_user(), "digest", f"{dl.as_of.isoformat()}: " + ", ".join(
@@ -272,7 +272,7 @@ def cmd_audit(args, profile) -> int:
     """The audit log since a date or time (sign-ins, failures, delays, unlocks, imports…)."""
     from datetime import datetime as _dt
 
-    from .auth import audit_since
+    from .store.auth import audit_since
 
     try:
         since = _dt.fromisoformat(args.since)
@@ -329,7 +329,7 @@ def cmd_undo(args, profile) -> int:
 def cmd_demo(args, profile) -> int:
     from demo.seed import seed_demo      # (the demo is apart from the engine: demo/)
 
-    from .seed import remove_demo
+    from .store.seed import remove_demo
 
     if args.remove:
         with db.session(args.db, profile) as con:
@@ -350,7 +350,7 @@ def cmd_demo(args, profile) -> int:
 
 def cmd_flags(args, profile) -> int:
     from . import queries
-    from .flags import flags_for
+    from .rules.flags import flags_for
 
     p = queries.month(args.period)
     with db.session(args.db, profile) as con:
@@ -363,7 +363,7 @@ def rank_frame(con, period: str, level: str, profile):
     import pandas as pd
 
     from . import queries
-    from .score import peer_ranking, unit_league
+    from .rules.score import peer_ranking, unit_league
 
     p = queries.month(period)
     if level == "peers":
@@ -397,7 +397,7 @@ def cmd_rank(args, profile) -> int:
 
 
 def cmd_users(args, profile) -> int:
-    from . import auth
+    from .store import auth
 
     with db.session(args.db, profile) as con:
         if args.users_command == "add":
@@ -436,11 +436,11 @@ def _cli_user() -> str:
 
 
 def cmd_backup(args, profile) -> int:
-    from . import backup
+    from .store import backup
 
     with db.session(args.db, profile) as con:
         t = backup.backup(con, args.path)
-        from .auth import audit
+        from .store.auth import audit
 
         audit(con, _cli_user(), "backup", str(t))
     print(f"Đã sao lưu vào {t} / backed up to {t}")
@@ -448,7 +448,7 @@ def cmd_backup(args, profile) -> int:
 
 
 def cmd_restore(args, profile) -> int:
-    from . import backup
+    from .store import backup
 
     target = db.db_path(args.db)
     backup.check_backup(args.path)
@@ -463,7 +463,7 @@ def cmd_restore(args, profile) -> int:
     finally:
         con.close()
     with db.session(target, profile) as con:
-        from .auth import audit
+        from .store.auth import audit
 
         audit(con, _cli_user(), "restore", f"from {args.path}; previous file kept as {kept.name}")
     print(f"Đã khôi phục từ {args.path}; tệp cũ giữ tại {kept} / restored; previous file kept at {kept}")
@@ -473,8 +473,9 @@ def cmd_restore(args, profile) -> int:
 def cmd_export(args, profile) -> int:
     import time
 
-    from . import fmt, queries
-    from .auth import audit
+    from .i18n import fmt
+    from . import queries
+    from .store.auth import audit
     from .export import export, file_name
 
     p = queries.month(args.period)

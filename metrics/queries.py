@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .counters import COMMUNE_LEVELS_SQL
+from .model.counters import COMMUNE_LEVELS_SQL
 from .errors import InputError
-from .kpis import COUNTER_NAMES, KPIS, aggregate, open_in, status_case, statuses
-from .period import add_months, last_day, month_start  # noqa: F401  (add_months: callers use queries.add_months)
-from .profile import Profile, load_profile
+from .model.kpis import COUNTER_NAMES, KPIS, aggregate, open_in, status_case, statuses
+from .model.period import add_months, last_day, month_start  # noqa: F401  (add_months: callers use queries.add_months)
+from .model.profile import Profile, load_profile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -371,7 +371,7 @@ def dossier_count(con, start: date, end: date | None = None, units: list[str] | 
 def breakdown(con, start: date, end: date | None = None, units: list[str] | None = None,
               by: str = "procedure") -> pd.DataFrame:
     """KPIs per procedure or per field for a set of units, computed from the dossiers."""
-    from .counters import counters_select_sql
+    from .model.counters import counters_select_sql
 
     end = end or start
     col = {"procedure": "coalesce(x.procedure_name, x.procedure_code, '?')", "field": "coalesce(x.field, '?')"}[by]

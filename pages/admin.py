@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import auth, fmt
+from metrics.store import auth
+from metrics.i18n import fmt
 from metrics.errors import ReformError
 from metrics.i18n import t
 from ui import boot, cards, data, login, state

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt
-from metrics import flags as flag_rules      # `flags` names the month's flags here
+from metrics.i18n import fmt
+from metrics.rules import flags as flag_rules      # `flags` names the month's flags here
 from metrics.i18n import t
 from metrics.charts import analysis as figures
 from ui import attention_parts as ap

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt, queries
+from metrics.i18n import fmt
+from metrics import queries
 from metrics.errors import ReformError
 from metrics.charts.briefing import short_name
 from metrics.i18n import t

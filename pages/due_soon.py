@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import due, fmt
+from metrics.rules import due
+from metrics.i18n import fmt
 from metrics.charts.briefing import short_name
 from metrics.i18n import t
 from ui import components as c

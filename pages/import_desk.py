@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt
+from metrics.i18n import fmt
 from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import pick, t
 from metrics.importers.core import KIND_LABELS, KINDS, import_file, list_imports, preview, undo_import
@@ -183,7 +183,7 @@ def render(ctx: PageContext) -> None:
     # --- the demo data goes before real data comes (the importer refuses to mix them) ---------------
     def demo_gate() -> bool:
         """True while the store holds the demo data: the question, and the one-step removal."""
-        from metrics.seed import demo_imports, remove_demo
+        from metrics.store.seed import demo_imports, remove_demo
 
         with data.cursor() as cur:
             n = len(demo_imports(cur))

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, queries, score
+from metrics import charts, queries
+from metrics.i18n import fmt
+from metrics.rules import score
 from metrics.i18n import t
-from metrics.kpis import KPI_BY_KEY, KPIS
+from metrics.model.kpis import KPI_BY_KEY, KPIS
 from metrics.charts.briefing import short_name
-from metrics.profile import LEVEL_LABELS, UNIT_GROUPS
+from metrics.model.profile import LEVEL_LABELS, UNIT_GROUPS
 from ui import components as c
 from ui import boot, cards, data, state
 from ui.menu import PageContext
@@ -31,7 +33,7 @@ def render(ctx: PageContext) -> None:
     goals = prof.goals
 
 
-    SCORE = "score"          # the service score, when metrics.score can compute a unit league
+    SCORE = "score"          # the service score, when metrics.rules.score can compute a unit league
 
 
     def ranks(values: pd.Series, lower_is_better: bool) -> pd.Series:

@@ -10,9 +10,11 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt, queries, score, whatif
+from metrics.i18n import fmt
+from metrics import queries
+from metrics.rules import score, whatif
 from metrics.i18n import t
-from metrics.kpis import KPI_BY_KEY, KPIS
+from metrics.model.kpis import KPI_BY_KEY, KPIS
 from metrics.charts import inline as inline_charts
 from ui import components as c
 from ui import boot, cards, data, login

@@ -13,7 +13,7 @@ import time
 
 import streamlit as st
 
-from metrics import fmt
+from metrics.i18n import fmt
 from metrics.i18n import t
 from ui import components as c
 from ui import boot, data, downloads, login, state

@@ -9,9 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, official, projection, queries, score, whatif
+from metrics import charts, queries
+from metrics.i18n import fmt
+from metrics.rules import official, projection, score, whatif
 from metrics.i18n import t
-from metrics.kpis import KPI_BY_KEY
+from metrics.model.kpis import KPI_BY_KEY
 from metrics.charts import analysis as figures
 from metrics.charts import briefing as export_figures
 from metrics.charts import inline as inline_charts
@@ -127,7 +129,7 @@ def render(ctx: PageContext) -> None:
 
     # --- 1b. which score this is: the estimate, and the official table beside it when imported -----------
     def official_section() -> None:
-        from metrics.official import GROUPS
+        from metrics.rules.official import GROUPS
 
         cmp = data.query(official.peer_comparison, f.end)
         if cmp.empty:
@@ -328,7 +330,7 @@ def render(ctx: PageContext) -> None:
 
 
     def state_counter(name: str) -> str:
-        from metrics.kpis import COUNTER
+        from metrics.model.kpis import COUNTER
 
         return COUNTER[name].vi.lower() if lang == "vi" else COUNTER[name].en.lower()
 
@@ -346,7 +348,7 @@ def render(ctx: PageContext) -> None:
 
     # --- 5. year-end projection ----------------------------------------------------------------------------
     def projection_section() -> None:
-        from metrics.projection import METHOD_EN, METHOD_VI
+        from metrics.rules.projection import METHOD_EN, METHOD_VI
 
         try:
             proj = data.query(projection.project, f.end)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, queries
+from metrics import charts, queries
+from metrics.i18n import fmt
 from metrics.errors import ReformError
 from metrics.i18n import t
-from metrics.kpis import COUNTER, KPI_BY_KEY, KPIS
-from metrics.profile import LEVEL_LABELS
+from metrics.model.kpis import COUNTER, KPI_BY_KEY, KPIS
+from metrics.model.profile import LEVEL_LABELS
 from metrics.charts import inline as inline_charts
 from ui import components as c
 from ui import boot, cards, data, notes_ui, state

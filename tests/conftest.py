@@ -29,7 +29,7 @@ def sample_db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory, sample_db) -> Path:
     from demo.seed import seed_demo
-    from metrics import db
+    from metrics.store import db
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     con = db.connect(path)
@@ -42,7 +42,7 @@ def demo_db(tmp_path_factory, sample_db) -> Path:
 
 @pytest.fixture(scope="session")
 def empty_db(tmp_path_factory) -> Path:
-    from metrics import db
+    from metrics.store import db
 
     path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
     db.connect(path).close()
@@ -66,7 +66,7 @@ def copy_db(tmp_path):
 def con(tmp_path):
     """A new, empty store of this test's own (a module may give its own `con`: a store with
     a fixture month already in it, for instance)."""
-    from metrics import db
+    from metrics.store import db
 
     c = db.connect(tmp_path / "store.duckdb")
     yield c

@@ -124,7 +124,7 @@ def write_peers(path: Path, months: int = 4, last: date = date(2022, 10, 1), see
 
 def build_sample_db(path: Path, workdir: Path) -> Path:
     """A store with the three kinds of input, closed (so another process may open it)."""
-    from metrics import db
+    from metrics.store import db
     from metrics.importers.core import import_file
 
     workdir.mkdir(parents=True, exist_ok=True)

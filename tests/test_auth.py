@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from metrics import auth
+from metrics.store import auth
 from metrics.cli import main
 from metrics.errors import InputError
 
@@ -121,7 +121,7 @@ def test_first_start_creates_admin_once(con):
 
 
 def test_roles_and_unit_scope(con):
-    from metrics.profile import load_profile
+    from metrics.model.profile import load_profile
 
     p = load_profile()
     with pytest.raises(InputError):
@@ -197,7 +197,7 @@ def test_restore_holds_the_file_until_it_is_replaced(tmp_path, monkeypatch):
     import subprocess
     import sys
 
-    from metrics import backup
+    from metrics.store import backup
     from tests import fixture_month as fm
 
     db_file = tmp_path / "r.duckdb"

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from metrics import auth
-from metrics import db as dbm
+from metrics.store import auth
+from metrics.store import db as dbm
 from metrics.i18n import t
-from metrics.kpis import KPIS
-from metrics.profile import load_profile
+from metrics.model.kpis import KPIS
+from metrics.model.profile import load_profile
 
 # when a page is done, written once for these tests and benchmarks/pages.py
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -275,8 +275,8 @@ def test_every_page_in_a_real_browser(server):
 
 def _other_units(own: str) -> list[str]:
     """Names by which another unit could show: its name without the prefix is enough."""
-    from metrics.profile import _without_prefix  # noqa: PLC2701 - the matcher's own rule
-    from metrics.textnorm import fold
+    from metrics.model.profile import _without_prefix  # noqa: PLC2701 - the matcher's own rule
+    from metrics.i18n.textnorm import fold
 
     prof = load_profile()
     public = [prof.jurisdiction_name] + [p.name for p in prof.peers]

@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from metrics import charts, db, queries
-from metrics.kpis import KPIS
+from metrics import charts, queries
+from metrics.store import db
+from metrics.model.kpis import KPIS
 
 
 def series(values, key="on_time_rate", unit="ALL", name="Huyện Tuy Phước"):
@@ -135,7 +136,7 @@ def test_every_kpi_of_the_registry_draws(store):
 
 
 def test_peer_bars_and_rank_trend(store):
-    from metrics import score
+    from metrics.rules import score
 
     ranking = score.peer_ranking(store, date(2022, 10, 1))
     assert not ranking.empty

@@ -60,10 +60,10 @@ def test_twenty_readers_during_an_import_see_before_or_after_never_between(tmp_p
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from metrics.export import export
     from metrics.importers.core import import_file
-    from metrics.profile import load_profile
+    from metrics.model.profile import load_profile
     from tests import report_fixtures as rf
 
     tmp = tmp_path_factory.mktemp("px")

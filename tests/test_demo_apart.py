@@ -7,7 +7,8 @@ import duckdb
 import pytest
 
 from demo.seed import seed_demo
-from metrics import db, queries
+from metrics.store import db
+from metrics import queries
 from metrics.cli import main
 from metrics.errors import DemoDataPresent
 from metrics.i18n import t

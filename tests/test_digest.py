@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics import auth, db
+from metrics.store import auth, db
 from metrics.cli import main
 from tests.test_due import window_db  # noqa: F401 (the fixture)
 
@@ -133,7 +133,7 @@ def test_the_store_is_free_while_mail_is_sent(window_db, smtp, tmp_path, monkeyp
     real = inbox.handle_DATA
 
     async def check_then_accept(server, session, envelope):
-        p = subprocess.run([sys.executable, "-c", "import sys; from metrics import db; "
+        p = subprocess.run([sys.executable, "-c", "import sys; from metrics.store import db; "
                             "db.connect(sys.argv[1], wait=0).close()", str(window_db)],
                            cwd=Path(__file__).resolve().parent.parent, capture_output=True, timeout=60)
         opened.append(p.returncode)

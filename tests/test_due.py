@@ -9,12 +9,12 @@ from datetime import date
 
 import pytest
 
-from metrics import db
+from metrics.store import db
 from metrics.cli import main
-from metrics.due import due_list
+from metrics.rules.due import due_list
 from metrics.importers.core import import_file
-from metrics.profile import load_profile
-from metrics.workdays import Calendar
+from metrics.model.profile import load_profile
+from metrics.model.workdays import Calendar
 
 PROFILE = load_profile()
 CAL = PROFILE.calendar
@@ -50,7 +50,7 @@ def test_working_days_around_the_national_day():
 def test_the_sql_calendar_counts_the_same_days():
     import duckdb
 
-    from metrics.workdays import calendar_sql
+    from metrics.model.workdays import calendar_sql
 
     con = duckdb.connect()
     calendar_sql(con, CAL, date(2021, 12, 1), date(2024, 1, 31))
@@ -64,8 +64,8 @@ def test_the_sql_calendar_counts_the_same_days():
 
 def test_a_local_holiday_does_not_make_a_year_covered():
     # one commune's day off in 2026 is not 2026's national list: Tết would count as working
-    from metrics.profile import _national_holidays
-    from metrics.workdays import load_calendar
+    from metrics.model.profile import _national_holidays
+    from metrics.model.workdays import load_calendar
 
     cal = load_calendar({"holidays": ["2026-09-03"]}, _national_holidays())
     assert not cal.covers(2026) and not cal.is_working(date(2026, 9, 3))
@@ -179,7 +179,7 @@ def test_risk_from_a_history_of_known_shares(tmp_path):
 
 
 def test_the_due_soon_page(monkeypatch, window_db):
-    from metrics.auth import User
+    from metrics.store.auth import User
     from metrics.i18n import t
     from tests.page_html import tables as html_tables
     from tests.test_pages import _app_like_a_running_server, assert_clean, open_app, texts  # noqa: F401

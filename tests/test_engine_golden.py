@@ -8,7 +8,7 @@ import math
 import pytest
 
 from metrics.cli import main
-from metrics.kpis import COUNTER_NAMES, KPI_KEYS
+from metrics.model.kpis import COUNTER_NAMES, KPI_KEYS
 from tests import fixture_month as fm
 
 
@@ -96,7 +96,7 @@ def test_two_months_are_a_ratio_of_sums(tmp_path, capsys):
     """July + August for 21961: counters add, the rate is recomputed from the sums."""
     from datetime import date
 
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from metrics import queries
     from metrics.importers.core import import_file
 

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metrics import db as dbm
+from metrics.store import db as dbm
 from metrics import queries
 from metrics.errors import ImportRejected
 from metrics.importers.core import import_file, list_imports, undo_import
@@ -29,7 +29,7 @@ def snapshot(con) -> dict:
 
 
 def test_import_metrics_does_not_import_streamlit():
-    code = "import sys, metrics, metrics.cli, metrics.queries, metrics.score, metrics.flags; " \
+    code = "import sys, metrics, metrics.cli, metrics.queries, metrics.rules.score, metrics.rules.flags; " \
            "import metrics.importers.core; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -374,7 +374,7 @@ def test_workbook_whose_used_area_is_huge_is_refused_before_it_is_read(tmp_path)
     wb = openpyxl.load_workbook(f)
     wb.active["XFD1048576"] = "x"
     wb.save(f)
-    code = ("import sys\nfrom metrics import db\nfrom metrics.errors import ImportRejected\n"
+    code = ("import sys\nfrom metrics.store import db\nfrom metrics.errors import ImportRejected\n"
             "from metrics.importers.core import import_file\n"
             "con = db.connect(sys.argv[2])\ntry:\n    import_file(con, sys.argv[1])\n"
             "except ImportRejected as e:\n    print('REJECTED', e.report())\n")
@@ -449,7 +449,7 @@ def _edited_workbook(src: Path, out: Path, edit_sheet=None, edit_rels=None) -> P
 
 def _import_in_a_child(f: Path, db: Path) -> str:
     # a failed allocation in calamine aborts the process: the import runs in a child
-    code = ("import sys\nfrom metrics import db\nfrom metrics.errors import ImportRejected\n"
+    code = ("import sys\nfrom metrics.store import db\nfrom metrics.errors import ImportRejected\n"
             "from metrics.importers.core import import_file\n"
             "con = db.connect(sys.argv[2])\ntry:\n    import_file(con, sys.argv[1])\n    print('IMPORTED')\n"
             "except ImportRejected as e:\n    print('REJECTED', e.report())\n")

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics import db as dbm
+from metrics.store import db as dbm
 from metrics.errors import ImportRejected
 from metrics.importers.core import import_file
 from metrics.importers.values import (parse_channel, parse_count, parse_date, parse_month, parse_rating,
                                       parse_yes_no)
-from metrics.profile import load_profile
+from metrics.model.profile import load_profile
 from tests import fixture_month as fm
 
 pytestmark = pytest.mark.slow          # a real browser / many generated files: CI, not the fast run

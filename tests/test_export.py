@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import fmt
-from metrics.profile import load_profile
+from metrics.i18n import fmt
+from metrics.model.profile import load_profile
 from tests import fixture_month as fm
 from tests import report_fixtures as rf
 
@@ -53,9 +53,9 @@ def _write_month(path: Path) -> Path:
 
 
 def _build_db(path: Path, files: Path, peers: bool = True) -> Path:
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from metrics.importers.core import import_file
-    from metrics.notes import add_commitment
+    from metrics.store.notes import add_commitment
 
     files.mkdir(parents=True, exist_ok=True)
     con = dbm.connect(path)
@@ -83,7 +83,7 @@ def month_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def con(month_db):
-    from metrics import db as dbm
+    from metrics.store import db as dbm
 
     c = dbm.connect(month_db)
     yield c
@@ -309,7 +309,7 @@ def test_empty_month_says_so(con):
 
 
 def test_without_peer_data_the_rank_says_so(tmp_path):
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from metrics.export import briefing
 
     path = _build_db(tmp_path / "np.duckdb", tmp_path / "files", peers=False)
@@ -335,7 +335,7 @@ def test_english_briefing(con):
 def test_cli_export_writes_the_file_and_an_audit_line(month_db, copy_db, tmp_path):
     import openpyxl
 
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from metrics.cli import main
 
     db = copy_db(month_db)

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from metrics import db as dbm
-from metrics import flags
+from metrics.store import db as dbm
+from metrics.rules import flags
 from metrics.importers.core import import_file
 
 HEAD = ["Mã hồ sơ", "Đơn vị", "Tên TTHC", "Lĩnh vực", "Kênh nộp", "Ngày tiếp nhận", "Ngày hẹn trả",

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics import db as dbm
+from metrics.store import db as dbm
 from metrics.errors import ImportRejected
 from metrics.importers.core import import_file
 from tests import fixture_month as fm

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics import fmt
+from metrics.i18n import fmt
 from metrics.i18n import LOCALE_DIR, catalogue, pick, t
-from metrics.kpis import KPI_BY_KEY
+from metrics.model.kpis import KPI_BY_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_CODE = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
@@ -129,7 +129,7 @@ def test_t_formats_and_falls_back():
 
 
 def test_engine_does_not_import_streamlit():
-    code = "import sys, metrics.fmt, metrics.i18n, metrics.charts; print('streamlit' in sys.modules)"
+    code = "import sys, metrics.i18n.fmt, metrics.i18n, metrics.charts; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics import db as dbm
+from metrics.store import db as dbm
 from metrics.errors import ImportRejected
 from metrics.importers.core import import_file
 from tests import fixture_month as fm

@@ -194,7 +194,7 @@ def test_a_unit_kpi_trend_writes_each_month_its_goal_and_its_events():
 
 
 def test_points_and_gains_lists_keep_every_name_and_value_whole():
-    from metrics.profile import load_profile
+    from metrics.model.profile import load_profile
 
     inds = load_profile().indicators
     row = {f"points_{i.key}": 0.0 for i in inds} | {f"value_{i.key}": 0.9 for i in inds}

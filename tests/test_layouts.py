@@ -9,13 +9,13 @@ import io
 import duckdb
 import pytest
 
-from metrics import db
+from metrics.store import db
 from metrics.cli import main
 from metrics.errors import ImportRejected
 from metrics.importers import layouts
 from metrics.importers.core import import_file
 from metrics.importers.layouts import Layout
-from metrics.profile import load_profile
+from metrics.model.profile import load_profile
 from tests import real_exports as rx
 
 PROFILE = load_profile()

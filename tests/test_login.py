@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import auth
-from metrics import db as dbm
-from metrics.auth import User
+from metrics.store import auth
+from metrics.store import db as dbm
+from metrics.store.auth import User
 from metrics.i18n import t
-from metrics.profile import load_profile
+from metrics.model.profile import load_profile
 from tests.page_html import tables as html_tables
 from tests.test_pages import figures
 from tests.test_pages import ROOT, TIMEOUT, _app_like_a_running_server, assert_clean, open_app  # noqa: F401
@@ -135,7 +135,7 @@ def test_a_permission_is_denied_when_no_user_is_signed_in():
     import streamlit as st
 
     from metrics import clock
-    from metrics.auth import User
+    from metrics.store.auth import User
     from ui.login import can as allowed
 
     st.session_state.pop("user", None)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import fmt, i18n
+from metrics.i18n import fmt
+from metrics import i18n
 from metrics.i18n import t
 from tests.page_html import cards, tables as html_tables
 
@@ -49,7 +50,7 @@ def open_app(monkeypatch, db_path, page: str | None = None, user=None, **query) 
     """The app as a signed-in user (an administrator unless told otherwise): the login
     itself is tested in tests/test_login.py and in the browser test."""
     from metrics import clock
-    from metrics.auth import User
+    from metrics.store.auth import User
 
     monkeypatch.setenv("REFORM_DB", str(db_path))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
@@ -452,7 +453,7 @@ def test_a_page_s_own_link_parameters_stay_on_that_page(monkeypatch, sample_db):
 
 
 def test_the_admin_page_lists_accounts_and_shows_the_log_one_view_at_a_time(monkeypatch, sample_db, copy_db):
-    from metrics import auth, db
+    from metrics.store import auth, db
 
     path = copy_db(sample_db)
     con = db.connect(path)
@@ -473,7 +474,8 @@ def test_the_admin_page_lists_accounts_and_shows_the_log_one_view_at_a_time(monk
 
 
 def test_a_long_dossier_list_shows_a_hundred_and_more_on_request(monkeypatch, demo_db):
-    from metrics import db, queries
+    from metrics.store import db
+    from metrics import queries
     from datetime import date
 
     start, end = date(2022, 12, 1), date(2022, 12, 31)

@@ -12,9 +12,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from metrics import charts, db, fmt
-from metrics.auth import User
-from metrics.kpis import KPI_BY_KEY
+from metrics import charts
+from metrics.store import db
+from metrics.i18n import fmt
+from metrics.store.auth import User
+from metrics.model.kpis import KPI_BY_KEY
 from metrics.i18n import t
 from tests.page_html import tables as html_tables
 from tests.test_pages import (  # noqa: F401
@@ -239,7 +241,7 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
 # --- presentation -----------------------------------------------------------------------------------------
 def test_presentation_steps_through_the_deck_slides(monkeypatch, demo_db):
     from metrics.export import briefing
-    from metrics.profile import load_profile
+    from metrics.model.profile import load_profile
 
     con = db.connect(demo_db)
     try:
@@ -395,8 +397,8 @@ def test_apology_summary_rates_over_known_letters():
 def test_points_by_unit_agrees_with_simulate(sample_db):
     """The engine's one-read points_by_unit gives, pair by pair, what simulate() gives when
     that unit alone reaches the indicator's full mark."""
-    from metrics import whatif
-    from metrics.profile import load_profile
+    from metrics.rules import whatif
+    from metrics.model.profile import load_profile
 
     con = db.connect(sample_db)
     try:
@@ -490,8 +492,8 @@ def test_the_overview_answers_the_chairman_first(monkeypatch, demo_db):
     """Before the KPI cards: the rank among the peers with the target, the points to the next
     place and the margin on the target place, and what gains most — its figures from the
     ranking itself and from what_it_takes's search (an independent way to the same values)."""
-    from metrics import score, whatif
-    from metrics.profile import load_profile
+    from metrics.rules import score, whatif
+    from metrics.model.profile import load_profile
     from tests.page_html import cards as html_cards
 
     prof = load_profile()
@@ -552,7 +554,8 @@ def test_the_first_screen_of_a_range_answers_for_its_last_month(monkeypatch, dem
 
 
 def test_the_official_index_section_lists_every_year_of_every_peer(monkeypatch, demo_db):
-    from metrics import db, queries
+    from metrics.store import db
+    from metrics import queries
     from tests.page_html import tables as html_tables
     from tests.test_pages import assert_clean, open_app
 
@@ -568,7 +571,7 @@ def test_the_official_index_section_lists_every_year_of_every_peer(monkeypatch, 
     assert list(table.columns) == [t("peer", "vi"), *years]
     assert len(table) == idx.peer_code.nunique()
     # the district's own row, marked, each year written "score (#rank)" the Vietnamese way
-    from metrics.profile import load_profile
+    from metrics.model.profile import load_profile
 
     own = idx[idx.peer_code == load_profile().code]
     assert len(own) == len(years)

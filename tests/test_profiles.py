@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from metrics import db as dbm
+from metrics.store import db as dbm
 from metrics import queries
 from metrics.importers.core import import_file
-from metrics.profile import load_profile
+from metrics.model.profile import load_profile
 from tests import fixture_month as fm
 
 

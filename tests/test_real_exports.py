@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics import db
+from metrics.store import db
 from metrics.cli import main
 from metrics.errors import ImportRejected
 from metrics.importers.core import import_file
@@ -233,8 +233,8 @@ def test_official_766_table(tmp_path, fmt, month_columns):
 
 
 def test_official_scores_beside_the_estimate(tmp_path, sample_db, copy_db):
-    from metrics import official, score
-    from metrics.profile import load_profile
+    from metrics.rules import official, score
+    from metrics.model.profile import load_profile
 
     dbfile = copy_db(sample_db)
     con = db.connect(dbfile)

@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metrics.profile import load_profile
-from metrics.score import competition_rank, score_frame
+from metrics.model.profile import load_profile
+from metrics.rules.score import competition_rank, score_frame
 
 PROFILE = load_profile()
 COLS = ["received_total", "resolved_early", "resolved_on_time", "pending_in_time", "received_online",
@@ -57,8 +57,8 @@ def test_indicator_missing_for_one_peer_is_dropped_for_all_and_zero_denominator_
 
 def test_one_rank_rule_for_a_peer_a_projection_and_the_demo():
     from demo import story as demo
-    from metrics import projection
-    from metrics.score import rank_among
+    from metrics.rules import projection
+    from metrics.rules.score import rank_among
 
     # 1 + how many others score more at 2 decimals: 95 is ahead, 90.001 ties with 90.004
     assert rank_among(90.004, [90.001, 80.0, 95.0]) == 2
@@ -75,10 +75,10 @@ def test_competition_rank_rounds_to_two_decimals():
 
 def test_peer_ranking_end_to_end_and_a_peer_without_data(tmp_path):
     """Own row = sum of the units; a peer without a row this month is not ranked."""
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from metrics import queries
     from metrics.importers.core import import_file
-    from metrics.score import peer_ranking
+    from metrics.rules.score import peer_ranking
     from tests import fixture_month as fm
     from tests import report_fixtures as rf
 
@@ -101,9 +101,9 @@ def test_peer_ranking_end_to_end_and_a_peer_without_data(tmp_path):
 
 
 def test_what_it_takes_reaches_exactly_the_target(tmp_path):
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from metrics.importers.core import import_file
-    from metrics.whatif import simulate, what_it_takes
+    from metrics.rules.whatif import simulate, what_it_takes
     from tests import fixture_month as fm
     from tests import report_fixtures as rf
 
@@ -128,9 +128,9 @@ def test_projection_straight_line(tmp_path):
     """Peers with scores that move on straight lines project exactly."""
     import csv
 
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from metrics.importers.core import import_file
-    from metrics.projection import project
+    from metrics.rules.projection import project
     from tests import fixture_month as fm
 
     con = dbm.connect(tmp_path / "p.duckdb")
@@ -164,7 +164,7 @@ def test_projection_straight_line(tmp_path):
 
 
 def test_the_target_cut_is_the_score_that_holds_the_target_place():
-    from metrics.score import competition_rank, target_cut
+    from metrics.rules.score import competition_rank, target_cut
 
     others = [90.0, 85.0, 80.0, 78.0, 76.0, 70.0]
     cut = target_cut(others, 5)

@@ -67,7 +67,7 @@ def test_cli_waits_for_a_page_load_to_finish(tmp_path):
 
 
 def test_a_stale_or_future_marker_does_not_count_as_a_waiting_process(tmp_path):
-    from metrics import db as dbm
+    from metrics.store import db as dbm
 
     path = tmp_path / "m.duckdb"
     marker = dbm.wanted_marker(path)
@@ -89,7 +89,7 @@ def test_a_killed_waiting_import_leaves_no_marker_that_counts(tmp_path):
     and the marker is removed."""
     import signal
 
-    from metrics import db as dbm
+    from metrics.store import db as dbm
     from tests import fixture_month as fm
 
     path = tmp_path / "k.duckdb"
@@ -121,7 +121,7 @@ def test_the_store_stays_readable_while_a_cli_import_reads_its_file(tmp_path):
     they stood for most of the import, and sees the new ones once it has landed."""
     import duckdb
 
-    from metrics import db as dbm
+    from metrics.store import db as dbm
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     import gen_dossiers
@@ -174,7 +174,7 @@ def test_a_page_says_plainly_when_a_command_holds_the_store_and_comes_back(monke
     plain message (no spinner for a minute, no traceback) and retries by itself."""
     import shutil
 
-    from metrics.auth import User
+    from metrics.store.auth import User
     from metrics.i18n import t
     from tests.test_pages import assert_clean, open_app  # noqa: F401
 

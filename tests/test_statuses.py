@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from metrics import db as dbm
-from metrics import flags, queries
+from metrics.store import db as dbm
+from metrics.rules import flags
+from metrics import queries
 from metrics.importers.core import import_file
 from tests import fixture_month as fm
 

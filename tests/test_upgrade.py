@@ -19,10 +19,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from metrics import auth, backup, db, notes, queries
+from metrics.store import auth, backup, db, notes
+from metrics import queries
 from metrics.errors import ConfigError
 from metrics.importers.core import import_file
-from metrics.kpis import COUNTER_NAMES
+from metrics.model.kpis import COUNTER_NAMES
 
 RELEASES = Path(__file__).parent / "data" / "releases"
 RELEASE_FILES = sorted(RELEASES.glob("*.duckdb.gz"))
@@ -173,7 +174,7 @@ def test_a_new_counter_is_one_registry_entry_and_an_old_database_takes_it(old_db
     scratch = tmp_path / "scratch"
     shutil.copytree(ROOT / "metrics", scratch / "metrics",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    kpis_py = scratch / "metrics" / "kpis.py"
+    kpis_py = scratch / "metrics" / "model" / "kpis.py"
     text = kpis_py.read_text(encoding="utf-8")
     anchor = "COUNTER_NAMES = [c.name for c in COUNTERS]"
     assert text.count(anchor) == 1
@@ -203,7 +204,7 @@ def test_an_upgrade_cut_short_is_finished_at_the_next_open(old_db, monkeypatch):
     # the counters' rebuild fails once (a crash, a full disk): nothing of the upgrade stays, so
     # the next open adds the columns again and fills them; before, the columns stayed and
     # resolved_in_time (the on-time rate's numerator) was unknown for good
-    from metrics import counters
+    from metrics.model import counters
 
     real = counters.rebuild
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import due, fmt
-from metrics import flags as flag_rules      # `flags` names the month's flags here
+from metrics.rules import due
+from metrics.i18n import fmt
+from metrics.rules import flags as flag_rules      # `flags` names the month's flags here
 from metrics.i18n import pick, t
 
 from . import cards, components, data

@@ -9,10 +9,11 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, queries
+from metrics import charts, queries
+from metrics.i18n import fmt
 from metrics.errors import ReformError
 from metrics.i18n import t
-from metrics.kpis import COUNTER, KPI
+from metrics.model.kpis import COUNTER, KPI
 
 from metrics.charts import inline as inline_charts
 
@@ -272,7 +273,7 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
               label: str | None = None) -> bool:
     """A grid of KPI cards for a selection of units; False (with a reason shown) when the
     period has no data for it."""
-    from metrics.kpis import KPI_BY_KEY
+    from metrics.model.kpis import KPI_BY_KEY
 
     goals = data.profile().goals
     row = total_row(data.query(queries.kpi_table, f.start, f.end, units=units))

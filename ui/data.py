@@ -7,7 +7,7 @@ Why it is released when idle: DuckDB allows one writing *process* per file. The 
 connection is closed when nobody has used it for IDLE_SECONDS, or at once (a fraction of a
 second after the page that holds it) when the command line (`python -m metrics import …`,
 `users add …`) is waiting for the file: a waiting process touches a marker file beside the
-database (metrics.db.someone_waits). Why not close sooner anyway: opening the file again
+database (metrics.store.db.someone_waits). Why not close sooner anyway: opening the file again
 costs 20–300 ms (DuckDB starts a database instance), which a page paid after every pause of
 more than a second and a half (docs/performance.md). The CLI waits for the file, and says
 plainly that the database is busy if it cannot get it. While the CLI holds the file, a page
@@ -28,10 +28,11 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from metrics import db, queries, seed
+from metrics.store import db, seed
+from metrics import queries
 from metrics.errors import ReformError
 from metrics.i18n import t
-from metrics.profile import Profile, load_profile
+from metrics.model.profile import Profile, load_profile
 
 
 
@@ -203,10 +204,10 @@ def query(fn, *args, **kwargs):
 
 
 def rank_history(start, end):
-    """metrics.score.rank_history with each month cached on its own: a window moved by one
+    """metrics.rules.score.rank_history with each month cached on its own: a window moved by one
     month (a change of month on the overview) computes that month's ranking, not twelve
     (0.4 s of the 0.8 s a change took)."""
-    from metrics import score
+    from metrics.rules import score
 
     months = [p for p in query(queries.peer_periods) if start <= p <= end]
     return score.history_frame([query(score.rank_point, p) for p in months])

@@ -35,7 +35,7 @@ def audited(build, what: str):
     """Wrap a deferred download so that building it leaves a line in the audit log (who,
     what). The user and the store are taken now: the build runs in another thread, where
     the session is not available."""
-    from metrics import auth
+    from metrics.store import auth
 
     from . import data, login
 

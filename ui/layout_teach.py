@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics import fmt
+from metrics.i18n import fmt
 from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import t
 from metrics.importers import layouts
@@ -18,7 +18,7 @@ from metrics.importers.columns import column_letter, label_of
 from metrics.importers.core import describe_header, import_file
 from metrics.importers.headers import DOSSIER_FIELDS, clean_heading
 from metrics.importers.layouts import MEANINGS, NOT_USED, YES_NO, Layout
-from metrics.kpis import COUNTER_NAMES, KPI_BY_KEY
+from metrics.model.kpis import COUNTER_NAMES, KPI_BY_KEY
 from ui import data
 
 log = logging.getLogger("dashboard.import")

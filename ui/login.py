@@ -1,7 +1,7 @@
 """The login gate: nobody without an account sees a page, a figure or a download.
 
 The signed-in user lives in the session (never in the URL); the pages a user may open and
-the units whose figures they may see follow from the account's role (metrics.auth.User),
+the units whose figures they may see follow from the account's role (metrics.store.auth.User),
 so a hand-made link cannot widen them.
 """
 from __future__ import annotations
@@ -11,7 +11,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from metrics import auth, clock
+from metrics.store import auth
+from metrics import clock
 from metrics.errors import DatabaseBusyError, ReformError
 from metrics.i18n import t
 
@@ -38,7 +39,7 @@ def current_user() -> auth.User | None:
 
 
 def can(what: str) -> bool:
-    """May the signed-in user do `what` (metrics.auth permissions: see_officials, write_notes,
+    """May the signed-in user do `what` (metrics.store.auth permissions: see_officials, write_notes,
     see_all_units, see_dossiers, export…)? The one check of the pages; denied when no one is
     signed in."""
     user = current_user()
@@ -162,7 +163,7 @@ def gate(lang: str, requested: str | None = None) -> auth.User:
                     user = auth.login(cur, name, password, client=client_id())
                     token = auth.open_session(cur, user)
             except auth.AuthError as exc:
-                # failures slow this client down for this name (metrics.auth.login), never lock
+                # failures slow this client down for this name (metrics.store.auth.login), never lock
                 # the account for the others
                 st.error(exc.text(lang))
             except ReformError as exc:

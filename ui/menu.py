@@ -21,8 +21,8 @@ import streamlit as st
 from metrics.i18n import t
 
 if TYPE_CHECKING:
-    from metrics.auth import User
-    from metrics.profile import Profile
+    from metrics.store.auth import User
+    from metrics.model.profile import Profile
 
     from .state import Filters
 

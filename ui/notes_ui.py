@@ -18,10 +18,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, fmt, notes, queries
+from metrics import charts, queries
+from metrics.i18n import fmt
+from metrics.store import notes
 from metrics.errors import ReformError
 from metrics.i18n import t
-from metrics.kpis import KPI_BY_KEY, KPIS
+from metrics.model.kpis import KPI_BY_KEY, KPIS
 
 from . import components as c
 from metrics.charts import analysis as figures
@@ -50,7 +52,7 @@ def events(start: date | None, end: date | None, unit: str | None = None) -> pd.
 
 def _all_events(start: date, end: date) -> pd.DataFrame:
     """Every event of [start, end's month], of the jurisdiction and of every unit, newest first."""
-    from metrics import notes
+    from metrics.store import notes
 
     with data.cursor() as cur:
         ev = notes.annotations(cur, start, end, all_units=True)
@@ -60,7 +62,7 @@ def _all_events(start: date, end: date) -> pd.DataFrame:
 # --- writing --------------------------------------------------------------------------------------
 def _write(lang: str, fn_name: str, *args, **kwargs) -> bool:
     """One write through the single writer; the query caches cleared after it."""
-    from metrics import notes
+    from metrics.store import notes
 
     try:
         with data.write_lock():

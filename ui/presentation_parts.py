@@ -15,7 +15,7 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
-from metrics import fmt
+from metrics.i18n import fmt
 
 from metrics.charts import inline as inline_charts
 

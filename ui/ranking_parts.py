@@ -10,7 +10,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import queries, whatif
+from metrics import queries
+from metrics.rules import whatif
 
 from . import data
 
@@ -46,7 +47,7 @@ def official_index() -> pd.DataFrame:
 
 def simulate(start: date, end: date, values: dict | None = None, unit_values: dict | None = None) -> pd.DataFrame:
     """whatif.simulate, uncached (a slider gives a new value on every move)."""
-    from metrics import whatif
+    from metrics.rules import whatif
 
     with data.cursor() as cur:
         return whatif.simulate(cur, start, end, values=values or None, unit_values=unit_values or None,

@@ -21,9 +21,10 @@ from datetime import date
 
 import streamlit as st
 
-from metrics import fmt, queries
+from metrics.i18n import fmt
+from metrics import queries
 from metrics.i18n import DEFAULT_LANG, LANGS, t
-from metrics.profile import UNIT_GROUPS, Profile
+from metrics.model.profile import UNIT_GROUPS, Profile
 
 from . import data
 

@@ -3,7 +3,7 @@
 No Streamlit here: the briefing deck and the PDF render the same figures. Every figure
 reads on a projector (large type, high contrast, Vietnamese separators ",."), says what is
 missing instead of drawing nothing, and takes its labels from the KPI registry. Rates are
-drawn in percent (97.5), formatted by metrics.fmt in labels and hover texts.
+drawn in percent (97.5), formatted by metrics.i18n.fmt in labels and hover texts.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import fmt
+from ..i18n import fmt
 from ..i18n import t
-from ..kpis import KPI, KPI_BY_KEY
-from ..score import target_cut
+from ..model.kpis import KPI, KPI_BY_KEY
+from ..rules.score import target_cut
 
 FONT = "Arial, 'Noto Sans', 'DejaVu Sans', sans-serif"
 FONT_SIZE = 16

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics import charts, fmt
+from metrics import charts
+from metrics.i18n import fmt
 from metrics.i18n import t
 from .briefing import short_name
-from metrics.kpis import KPI_BY_KEY
+from metrics.model.kpis import KPI_BY_KEY
 
 def _legend_below(fig: go.Figure) -> go.Figure:
     """The legend on its own line between the title and the plot (the house style puts it

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, fmt
-from ..kpis import KPI_BY_KEY
+from .. import charts
+from ..i18n import fmt
+from ..model.kpis import KPI_BY_KEY
 from ..export.common import tx
 
 # one line per label: a bar chart of 13 units must keep its rows readable from the back

@@ -16,7 +16,8 @@ from html import escape
 
 import pandas as pd
 
-from metrics import charts, fmt
+from metrics import charts
+from metrics.i18n import fmt
 from metrics.i18n import t
 
 # class names styled in ui.components.CSS
@@ -330,7 +331,7 @@ def points_list(row, indicators, lang: str = "vi", title: str | None = None) -> 
     """briefing.points_bars as a bar list: the points missing per indicator of one
     member, largest first, with its value (names wrap instead of being cut)."""
     from metrics.export.common import tx
-    from metrics.kpis import KPI_BY_KEY
+    from metrics.model.kpis import KPI_BY_KEY
 
     items = [(KPI_BY_KEY[ind.kpi].label(lang), float(row.get(f"points_{ind.key}")), row.get(f"value_{ind.key}"))
              for ind in indicators if not fmt.is_missing(row.get(f"points_{ind.key}"))]
@@ -349,7 +350,7 @@ def gains_list(gains: pd.DataFrame, lang: str = "vi", title: str | None = None, 
     """analysis.gains_bars as a bar list: the `top` (unit, indicator) pairs by the points
     the jurisdiction gains if that unit alone reached the indicator's full mark."""
     from .briefing import short_name
-    from metrics.kpis import KPI_BY_KEY
+    from metrics.model.kpis import KPI_BY_KEY
 
     df = gains[gains.gain > 0.005] if gains is not None and not gains.empty else pd.DataFrame()
     if df.empty:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import fmt
-from ..profile import Profile
+from ..i18n import fmt
+from ..model.profile import Profile
 from .common import ExportError, slug
 
 FORMATS = ("pptx", "xlsx", "pdf")

@@ -17,8 +17,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..i18n import pick
-from ..period import last_day
-from ..profile import LEVEL_LABELS, Profile
+from ..model.period import last_day
+from ..model.profile import LEVEL_LABELS, Profile
 from .content import Briefing, Card, Chart, Slide, Table
 from .month import Month, gather
 from .slides import (kpi_slide, late_slide, league_slide, points_slide, position_slide, rank_slide,

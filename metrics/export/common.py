@@ -1,5 +1,5 @@
 """Pieces shared by the briefing deck, the workbook and the PDF report: the typed error, the
-exports' texts (tx: the keys "export_…" of the one catalogue, metrics/locales) and small
+exports' texts (tx: the keys "export_…" of the one catalogue, metrics/i18n/locales) and small
 formatting helpers."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class ExportError(ReformError):
 
 
 def tx(key: str, lang: str = "vi", **values) -> str:
-    """An export's text: the key "export_<key>" of the one catalogue (metrics/locales)."""
+    """An export's text: the key "export_<key>" of the one catalogue (metrics/i18n/locales)."""
     return t(f"export_{key}", lang, **values)
 
 
@@ -27,7 +27,7 @@ def has_text(key: str) -> bool:
 
 def month_words(d: date, lang: str = "vi") -> str:
     """'tháng 8 năm 2022' / 'August 2022' (the words of a report title)."""
-    from .. import fmt
+    from ..i18n import fmt
 
     if lang == "en":
         return fmt.month(d, "en", long=True)
@@ -37,7 +37,7 @@ def month_words(d: date, lang: str = "vi") -> str:
 def date_words(d: date, place: str, lang: str = "vi") -> str:
     """'Tuy Phước, ngày 05 tháng 9 năm 2022' (administrative style, Decree 30/2020)."""
     if lang == "en":
-        from .. import fmt
+        from ..i18n import fmt
 
         return f"{place}, {fmt.day(d, 'en')}" if place else fmt.day(d, "en")
     day = f"{d.day:02d}" if d.day < 10 else str(d.day)
@@ -50,7 +50,7 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug(text: str) -> str:
-    from ..textnorm import strip_accents
+    from ..i18n.textnorm import strip_accents
 
     s = strip_accents(str(text).lower()).replace("đ", "d")
     return _SLUG.sub("-", s).strip("-")

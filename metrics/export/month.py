@@ -8,11 +8,12 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import fmt, queries
+from ..i18n import fmt
+from .. import queries
 from ..errors import InputError
-from ..kpis import KPI, KPIS
-from ..profile import Profile
-from ..score import GROUPS
+from ..model.kpis import KPI, KPIS
+from ..model.profile import Profile
+from ..rules.score import GROUPS
 
 
 HEADLINE = [k for k in KPIS if k.headline]
@@ -133,7 +134,7 @@ class Month:
     # -- ranking -----------------------------------------------------------------------------
     @cached_property
     def ranking(self) -> pd.DataFrame:
-        from ..score import peer_ranking
+        from ..rules.score import peer_ranking
 
         r = peer_ranking(self.con, self.period, self.period, self.profile)
         if r.empty or not r.is_self.any():
@@ -150,14 +151,14 @@ class Month:
 
     @cached_property
     def history(self) -> pd.DataFrame:
-        from ..score import rank_history
+        from ..rules.score import rank_history
 
         return rank_history(self.con, self.window_start, self.period, self.profile)
 
     @cached_property
     def needs(self) -> tuple[int, list]:
         """(target rank, what it takes): the target place when below it, else the stretch place."""
-        from ..whatif import what_it_takes
+        from ..rules.whatif import what_it_takes
 
         me = self.self_rank
         if me is None:
@@ -169,7 +170,7 @@ class Month:
 
     @cached_property
     def projection(self):
-        from ..projection import project
+        from ..rules.projection import project
 
         try:
             return project(self.con, self.period, self.profile)
@@ -178,7 +179,7 @@ class Month:
 
     @cached_property
     def leagues(self) -> dict[str, pd.DataFrame]:
-        from ..score import unit_league
+        from ..rules.score import unit_league
 
         return {g: unit_league(self.con, self.period, self.period, g, self.profile) for g in GROUPS}
 
@@ -200,7 +201,7 @@ class Month:
     @cached_property
     def position_history(self) -> pd.DataFrame:
         """The unit's score and rank per month with its group's median and best."""
-        from ..score import unit_league
+        from ..rules.score import unit_league
 
         rows = []
         if not self.unit:
@@ -220,7 +221,7 @@ class Month:
     # -- rules, commitments, dossiers ------------------------------------------------------------
     @cached_property
     def flags(self) -> pd.DataFrame:
-        from ..flags import flags_for
+        from ..rules.flags import flags_for
 
         df = flags_for(self.con, self.period, self.profile)
         if self.unit:
@@ -229,7 +230,7 @@ class Month:
 
     @cached_property
     def review(self) -> pd.DataFrame:
-        from ..notes import review
+        from ..store.notes import review
 
         return review(self.con, self.period, self.units, self.profile)
 

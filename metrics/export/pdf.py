@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .. import charts, clock, fmt
-from ..kpis import KPI_BY_KEY, KPIS
-from ..profile import Profile
+from .. import charts, clock
+from ..i18n import fmt
+from ..model.kpis import KPI_BY_KEY, KPIS
+from ..model.profile import Profile
 from . import briefing as bf
 from ..charts import briefing as figures
 from . import images, slides

@@ -7,8 +7,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from .. import fmt
-from ..profile import Profile
+from ..i18n import fmt
+from ..model.profile import Profile
 from . import briefing as bf
 from . import images
 from .content import SPARK_BOX

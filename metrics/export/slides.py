@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, fmt
-from ..flags import FLAG_LABELS, SEVERITY
+from .. import charts
+from ..i18n import fmt
+from ..rules.flags import FLAG_LABELS, SEVERITY
 from ..i18n import pick
-from ..kpis import KPI, KPI_BY_KEY
-from ..period import last_day
+from ..model.kpis import KPI, KPI_BY_KEY
+from ..model.period import last_day
 from ..charts import briefing as figures
 from .common import has_text, month_words, tx
 from .content import FULL_BOX, SIDE_BOX, SPARK_BOX, Card, Chart, Slide, Table
@@ -289,7 +290,7 @@ def _full_mark(m: Month, key: str) -> float:
 
 
 def _projection_method(lang: str) -> str:
-    from ..projection import METHOD_EN, METHOD_VI
+    from ..rules.projection import METHOD_EN, METHOD_VI
 
     return METHOD_EN if lang == "en" else METHOD_VI
 

@@ -20,11 +20,12 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from .. import charts, clock, fmt, queries
+from .. import charts, clock, queries
+from ..i18n import fmt
 from ..i18n import pick, t
-from ..kpis import COUNTER, KPI_BY_KEY, KPIS
-from ..period import last_day
-from ..profile import Profile
+from ..model.kpis import COUNTER, KPI_BY_KEY, KPIS
+from ..model.period import last_day
+from ..model.profile import Profile
 from . import briefing as bf
 from . import slides
 from .common import looks_like_formula, month_words, tx
@@ -278,7 +279,7 @@ def _league_sheet(book: _Book, m: bf.Month, sub: str) -> None:
 
 def _flags_sheet(book: _Book, m: bf.Month, sub: str) -> None:
     lang = m.lang
-    from ..flags import FLAG_LABELS
+    from ..rules.flags import FLAG_LABELS
 
     cols = [Col(tx("unit_code", lang), width=9), Col(tx("unit", lang), width=32), Col(tx("flag", lang), width=36),
             Col(tx("value", lang), "dec1", 9), Col(tx("detail", lang), width=70)]

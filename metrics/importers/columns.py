@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..i18n import t
-from ..kpis import COUNTER, COUNTER_NAMES, COUNTERS, KPIS
+from ..model.kpis import COUNTER, COUNTER_NAMES, COUNTERS, KPIS
 
-# reasons a column is left out: each has a text col_reason_<reason> in metrics/locales
+# reasons a column is left out: each has a text col_reason_<reason> in metrics/i18n/locales
 REASONS = ("personal", "ordinal", "submitted", "field_code", "summary", "receiver", "meaning_unknown",
            "not_used", "duplicate", "percent", "unknown", "empty", "unit_not_chosen", "entity", "month",
            "new_total")

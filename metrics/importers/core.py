@@ -12,10 +12,11 @@ from pathlib import Path
 
 import duckdb
 
-from .. import clock, counters
-from ..auth import audit
+from .. import clock
+from ..model import counters
+from ..store.auth import audit
 from ..errors import DemoDataPresent, ImportRejected, InputError, Problem, ProblemList
-from ..profile import Profile, load_profile
+from ..model.profile import Profile, load_profile
 from . import dossiers as dossier_import
 from . import guard
 from .columns import FileReport
@@ -243,7 +244,7 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     opened for a moment before (the demo and same-file checks, the saved layouts) and held
     only for the final write. A dashboard serving the store meanwhile answers from it, as it
     stood, while the file is read and checked (most of an import's time)."""
-    from .. import db
+    from ..store import db
 
     p, name, profile = Path(path), display_name or Path(path).name, profile or load_profile()
     # the file's digest is worked out on another core while the store is opened and checked

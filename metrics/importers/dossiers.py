@@ -14,10 +14,10 @@ from operator import itemgetter
 import duckdb
 
 from ..errors import ImportRejected, Problem, ProblemList
-from ..fmt import number
+from ..i18n.fmt import number
 from ..i18n import t
-from ..profile import Profile
-from ..textnorm import key
+from ..model.profile import Profile
+from ..i18n.textnorm import key
 from .columns import Column, FileReport, column_letter, counters_unknown_without
 from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_heading, dossier_left_out_reason,
                       map_dossier_heading, nearest_headings)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..textnorm import key
+from ..i18n.textnorm import key
 
 # --- dossier exports (domain.md 3.1) ----------------------------------------------------
 DOSSIER_FIELDS: dict[str, list[str]] = {
@@ -70,7 +70,7 @@ PERSONAL_HEADINGS = ["Họ tên", "Họ và tên", "Người nộp", "Chủ hồ
                      "Tên tổ chức, cá nhân", "Tổ chức, cá nhân", "Người đứng tên", "DinhDanhCHS",
                      "Số CMND/CCCD", "Mã định danh", "Giới tính"]
 # Headings of columns the product knows and does not need, with the reason (a key of
-# metrics/locales: col_reason_<reason>)
+# metrics/i18n/locales: col_reason_<reason>)
 KNOWN_UNUSED: dict[str, list[str]] = {
     "ordinal": ["STT", "TT", "Số thứ tự"],
     "submitted": ["Ngày nộp hồ sơ", "NgayNopHoSo", "Ngày nộp", "Thời gian nộp", "Ngày đăng ký"],
@@ -262,7 +262,7 @@ def nearest_headings(field_aliases: list[str], headings: list[object], n: int = 
     """The file's headings closest to a field's known headings, for a refusal that says what
     the file has ("no received date; closest heading: 'Ngày nhận'"): shared words first,
     then spelling."""
-    from ..textnorm import similarity
+    from ..i18n.textnorm import similarity
 
     keys = _keyset(field_aliases)
     scored = []

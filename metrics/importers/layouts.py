@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import clock
-from ..auth import audit
+from ..store.auth import audit
 from ..errors import InputError
-from ..kpis import COUNTER
-from ..profile import Profile
-from ..textnorm import key
+from ..model.kpis import COUNTER
+from ..model.profile import Profile
+from ..i18n.textnorm import key
 from .headers import DOSSIER_FIELDS, clean_heading
 
 NOT_USED = "-"            # a column left out, or a spelling that names no unit of ours

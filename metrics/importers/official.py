@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from ..errors import ImportRejected, Problem, ProblemList
-from ..official import GROUP_KEYS
-from ..profile import Profile
-from ..textnorm import key
+from ..rules.official import GROUP_KEYS
+from ..model.profile import Profile
+from ..i18n.textnorm import key
 from .columns import Column, FileReport
 from .headers import clean_heading, header_paths
 from .values import parse_count, parse_decimal, parse_month

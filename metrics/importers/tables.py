@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..errors import ImportRejected, Problem, ProblemList
-from ..kpis import COUNTER_NAMES, derive_sums
-from ..profile import Profile
-from ..textnorm import key
+from ..model.kpis import COUNTER_NAMES, derive_sums
+from ..model.profile import Profile
+from ..i18n.textnorm import key
 from .columns import Column, FileReport, column_letter
 from .headers import TableHeader, group_of, map_header_rows
 from .layouts import NOT_USED
@@ -681,7 +681,7 @@ def _parse_events(src_name, rows, start, h: TableHeader, profile: Profile) -> Pa
 # --- writing --------------------------------------------------------------------------
 def write(con, parsed: ParsedTable, import_id: int) -> None:
     if parsed.kind == "official":
-        from ..official import GROUP_KEYS
+        from ..rules.official import GROUP_KEYS
 
         for _, level, code, period, scores in parsed.official_rows:
             con.execute("UPDATE official_scores SET is_current = FALSE WHERE level = ? AND code = ? AND period = ? "

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ..period import last_day  # noqa: F401  (re-exported for the table parser)
-from ..textnorm import key
+from ..model.period import last_day  # noqa: F401  (re-exported for the table parser)
+from ..i18n.textnorm import key
 
 YES = {"x", "co", "1", "true", "yes", "da", "y", "dung", "2"}
 NO = {"", "0", "khong", "chua", "false", "no", "n", "sai", "-"}
@@ -251,7 +251,7 @@ def parse_month(raw: object) -> date | None:
 
 def key_keep_sep(text: str) -> str:
     """Like key() but keeps the separators that months are written with."""
-    from ..textnorm import strip_accents
+    from ..i18n.textnorm import strip_accents
     import unicodedata
 
     t = unicodedata.normalize("NFC", text).casefold()

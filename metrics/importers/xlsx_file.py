@@ -99,7 +99,7 @@ def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
                                  "open and save it again in Excel, then import it")
                 scan = _scan(zf, part)
                 if scan[0] * scan[1] > MAX_XLSX_CELLS:
-                    from .. import fmt
+                    from ..i18n import fmt
 
                     raise reject(name, f"Trang tính «{meta.name}» trải trên {fmt.number(scan[0])} dòng × "
                                  f"{fmt.number(scan[1])} cột: "

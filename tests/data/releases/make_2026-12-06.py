@@ -4,7 +4,7 @@ from datetime import date
 from pathlib import Path
 sys.path.insert(0, ".")
 from tests.sample_files import write_dossiers, write_report, write_peers
-from metrics import db, auth, notes
+from metrics.store import db, auth, notes
 from metrics.importers.core import import_file
 
 out = Path(sys.argv[1]); work = Path(sys.argv[2]); work.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ def remove_demo(con, user: str | None = None) -> int:
     number of files removed."""
     from .auth import audit
     from .db import set_meta
-    from .importers.core import undo_import
+    from ..importers.core import undo_import
 
     ids = demo_imports(con)
     for import_id in ids:

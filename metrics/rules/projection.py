@@ -14,8 +14,8 @@ from datetime import date
 
 import pandas as pd
 
-from . import queries
-from .profile import Profile, load_profile
+from .. import queries
+from ..model.profile import Profile, load_profile
 from .score import peer_ranking, rank_among, target_cut
 
 METHOD_VI = ("Mỗi đơn vị: đường thẳng bình phương nhỏ nhất qua điểm các tháng trong năm, kéo dài đến "

@@ -1,6 +1,6 @@
 """The jurisdiction profile: units, aliases, peers, target rank, score weights, goals.
 
-Profiles are TOML files under metrics/profiles/. The default is the 2022 Tuy Phước set-up;
+Profiles are TOML files under metrics/model/profiles/. The default is the 2022 Tuy Phước set-up;
 `REFORM_PROFILE` (a name or a path) selects another one without any code change.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ConfigError
-from .textnorm import compact, fold, key, similarity, strip_accents
+from ..errors import ConfigError
+from ..i18n.textnorm import compact, fold, key, similarity, strip_accents
 from .workdays import Calendar, load_calendar
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
@@ -89,9 +89,9 @@ class Profile:
     indicators: list[Indicator]
     goals: dict[str, float]
     digitisation_from: dict[str, date] = field(default_factory=dict)
-    # working days: weekends, public holidays and compensating days (metrics/workdays.py)
+    # working days: weekends, public holidays and compensating days (metrics/model/workdays.py)
     calendar: "Calendar" = field(default=None)
-    # the morning digest's mail settings and addresses ([digest]; metrics/digest.py)
+    # the morning digest's mail settings and addresses ([digest]; metrics/rules/digest.py)
     digest: dict = field(default_factory=dict)
 
     # -- lookups ---------------------------------------------------------------

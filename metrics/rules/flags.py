@@ -9,10 +9,11 @@ from datetime import date
 
 import pandas as pd
 
-from . import fmt, queries
-from .kpis import open_in, statuses
-from .period import last_day
-from .profile import Profile, load_profile
+from ..i18n import fmt
+from .. import queries
+from ..model.kpis import open_in, statuses
+from ..model.period import last_day
+from ..model.profile import Profile, load_profile
 
 FLAGS = ["late_streak", "apology_missing", "land_at_commune", "priority_not_honoured", "overdue_backlog"]
 FLAG_LABELS = {

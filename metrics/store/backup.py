@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import clock
-from .errors import InputError
+from .. import clock
+from ..errors import InputError
 
 TABLES_IN_ORDER = None  # every table of the schema, discovered at run time
 

@@ -25,8 +25,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from .due import DueList
-from .errors import ConfigError
-from .profile import Profile, load_profile
+from ..errors import ConfigError
+from ..model.profile import Profile, load_profile
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -71,7 +71,7 @@ class Delivery:
 
 # --- the files ----------------------------------------------------------------------------
 def _rows(dl: DueList, unit: str | None, lang: str) -> list[dict]:
-    from .i18n import t
+    from ..i18n import t
 
     out = []
     for r in dl.rows:
@@ -95,8 +95,8 @@ def _rows(dl: DueList, unit: str | None, lang: str) -> list[dict]:
 def unit_xlsx(dl: DueList, unit: str | None, lang: str = "vi") -> bytes:
     import pandas as pd
 
-    from .export.xlsx import frames_workbook
-    from .i18n import t
+    from ..export.xlsx import frames_workbook
+    from ..i18n import t
 
     frames = {t("page_due_soon", lang): pd.DataFrame(_rows(dl, unit, lang))}
     if unit is None:
@@ -107,7 +107,7 @@ def unit_xlsx(dl: DueList, unit: str | None, lang: str = "vi") -> bytes:
 def summary_frame(dl: DueList, lang: str):
     import pandas as pd
 
-    from .i18n import t
+    from ..i18n import t
 
     names = {r["unit_code"]: r["unit_name"] for r in dl.rows}
     return pd.DataFrame([{t("unit", lang): names[u], t("due_today", lang): c["due_today"],
@@ -123,9 +123,9 @@ def unit_pdf(dl: DueList, unit: str | None, title: str, lang: str = "vi") -> byt
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from . import fmt
-    from .export.pdf import FONT, _register_fonts
-    from .i18n import t
+    from ..i18n import fmt
+    from ..export.pdf import FONT, _register_fonts
+    from ..i18n import t
 
     _register_fonts()
     body = ParagraphStyle("b", fontName=FONT, fontSize=8, leading=10)
@@ -178,7 +178,7 @@ class DigestFiles:
 def write_digest(dl: DueList, out: Path, profile: Profile | None = None, lang: str = "vi") -> DigestFiles:
     """The files of a due list (due.due_list): no database needed, so the store is not held
     while the PDFs are drawn."""
-    from .i18n import t
+    from ..i18n import t
 
     profile = profile or load_profile()
     out.mkdir(parents=True, exist_ok=True)
@@ -247,8 +247,8 @@ def send_digest(addresses: dict[str, str], dl: DueList, files: DigestFiles, sett
                 profile: Profile, attempts: int = 3, pause: float = 2.0, lang: str = "vi") -> list[Delivery]:
     """Mail each unit its files and the office the summary (addresses from unit_addresses,
     read before: no database is held through the retries)."""
-    from . import fmt
-    from .i18n import t
+    from ..i18n import fmt
+    from ..i18n import t
 
     names = {u.code: u.name for u in profile.units}
     out: list[Delivery] = []

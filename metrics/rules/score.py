@@ -12,9 +12,9 @@ from datetime import date
 
 import pandas as pd
 
-from . import queries
-from .kpis import KPI_BY_KEY
-from .profile import UNIT_GROUPS, Indicator, Profile, load_profile
+from .. import queries
+from ..model.kpis import KPI_BY_KEY
+from ..model.profile import UNIT_GROUPS, Indicator, Profile, load_profile
 
 GROUPS = UNIT_GROUPS
 

@@ -9,9 +9,9 @@ from datetime import date
 
 import pandas as pd
 
-from . import queries
-from .kpis import KPI_BY_KEY
-from .profile import Indicator, Profile, load_profile
+from .. import queries
+from ..model.kpis import KPI_BY_KEY
+from ..model.profile import Indicator, Profile, load_profile
 from .score import member_score, rank_among, score_frame, usable_indicators
 
 
@@ -81,7 +81,7 @@ class Need:
     rank_at_full: int | None
 
     def text(self, lang: str = "vi", fmt_pct=None) -> str:
-        from . import fmt
+        from ..i18n import fmt
 
         pct = fmt_pct or (lambda v: fmt.percent(v, lang))
         label = KPI_BY_KEY[self.kpi].label(lang)

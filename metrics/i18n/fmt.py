@@ -153,7 +153,7 @@ def month_key(value) -> str:
 
 # --- KPIs -------------------------------------------------------------------------------
 def kpi_value(kpi, value, lang: str = "vi", short: bool = False) -> str:
-    """A KPI of the registry (metrics.kpis.KPI): rates as percent, counts as numbers."""
+    """A KPI of the registry (metrics.model.kpis.KPI): rates as percent, counts as numbers."""
     return percent(value, lang, short=short) if kpi.is_rate else number(value, lang, short=short)
 
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .errors import InputError
-from .profile import Profile, load_profile
-from .workdays import calendar_sql
+from ..errors import InputError
+from ..model.profile import Profile, load_profile
+from ..model.workdays import calendar_sql
 
 MIN_CASES = 20
 DEFAULT_WITHIN = 3

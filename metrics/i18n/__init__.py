@@ -1,4 +1,4 @@
-"""The user's language: t("key", lang) from the catalogues in metrics/locales/{vi,en}.json.
+"""The user's language: t("key", lang) from the catalogues in metrics/i18n/locales/{vi,en}.json.
 
 Vietnamese is the default and the reference; both catalogues have the same keys (a test
 checks it, and another that every key the code asks for exists). A key missing at run time

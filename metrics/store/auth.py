@@ -17,9 +17,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from . import clock
-from .errors import InputError, ReformError
-from .profile import Profile, load_profile
+from .. import clock
+from ..errors import InputError, ReformError
+from ..model.profile import Profile, load_profile
 
 ROLES = ("admin", "leader", "officer", "unit")
 ROLE_LABELS = {"admin": ("Quản trị", "Administrator"), "leader": ("Lãnh đạo", "Leader"),

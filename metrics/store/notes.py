@@ -10,11 +10,11 @@ from datetime import date
 
 import pandas as pd
 
-from . import clock, queries
-from .errors import InputError
-from .kpis import KPI_BY_KEY
-from .period import last_day
-from .profile import Profile, load_profile
+from .. import clock, queries
+from ..errors import InputError
+from ..model.kpis import KPI_BY_KEY
+from ..model.period import last_day
+from ..model.profile import Profile, load_profile
 
 MAX_TEXT = 500
 

@@ -113,7 +113,7 @@ def peer_comparison(con, period: date, profile=None) -> pd.DataFrame:
     imported for that month (else empty)."""
     import pandas as pd
 
-    from .profile import load_profile
+    from ..model.profile import load_profile
     from .score import peer_ranking
 
     profile = profile or load_profile()

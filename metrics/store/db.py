@@ -16,11 +16,11 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import ConfigError, DatabaseBusyError
-from .kpis import COUNTER_NAMES
-from .profile import Profile, load_profile
+from ..errors import ConfigError, DatabaseBusyError
+from ..model.kpis import COUNTER_NAMES
+from ..model.profile import Profile, load_profile
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = ROOT / "data" / "reform.duckdb"
 
 
@@ -189,7 +189,7 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE users ADD COLUMN email VARCHAR;
     """,
-    # 9: failed sign-ins slow the client that failed, per name (metrics/auth.py), instead of
+    # 9: failed sign-ins slow the client that failed, per name (metrics/store/auth.py), instead of
     # locking the account for everyone
     """
     CREATE TABLE login_throttle (
@@ -254,7 +254,7 @@ def sync_counter_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
             else:
                 _backfill_sums(con, table, name)
         if (added or changed) and con.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0]:
-            from .counters import rebuild
+            from ..model.counters import rebuild
 
             rebuild(con)
         con.execute("DELETE FROM meta WHERE key = 'counter_definitions'")
@@ -268,7 +268,7 @@ def sync_counter_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def counter_fingerprint() -> str:
     """What the registry says each dossier counter counts, in one short hash."""
-    from .kpis import COUNTERS
+    from ..model.kpis import COUNTERS
 
     text = "\n".join(f"{c.name}|{c.base}|{c.flag}" for c in COUNTERS)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -306,7 +306,7 @@ def _check_read_only(con) -> None:
 def _backfill_sums(con, table: str, name: str) -> None:
     """A counter new to the registry that is a sum of counters the old rows carry
     (Counter.sums) is filled in for them, as the importer would have derived it."""
-    from .kpis import COUNTER
+    from ..model.kpis import COUNTER
 
     for parts in COUNTER[name].sums:
         if all(p in COUNTER for p in parts):
