@@ -280,9 +280,9 @@ def as_of(con) -> dict:
 
 
 # --- dossier lists ---------------------------------------------------------------------
-DOSSIER_STATUSES = ("all", "late", "overdue", "pending", "early", "on_time", "apology_missing", "land_violation")
-# the list's filters beyond the statuses the interface offers: a flag's dossiers (flags.py)
-LIST_STATUSES = DOSSIER_STATUSES + ("priority_not_early",)
+DOSSIER_STATUSES = ("all", "late", "overdue", "pending", "early", "on_time", "apology_missing", "land_violation",
+                    "priority_not_early")
+LIST_STATUSES = DOSSIER_STATUSES
 
 
 def date_sql(d: date) -> str:

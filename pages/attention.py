@@ -32,7 +32,7 @@ def render(ctx: PageContext) -> None:
                       3: ("yellow", ":material/schedule:"), 2: ("blue", ":material/info:")}
     # the dossier list's status for each flag (the dossiers page opens on it)
     FLAG_STATUS = {"late_streak": "late", "apology_missing": "apology_missing", "land_at_commune": "land_violation",
-                   "overdue_backlog": "overdue", "priority_not_honoured": "all"}
+                   "overdue_backlog": "overdue", "priority_not_honoured": "priority_not_early"}
     OPEN = "_att_open"          # the flags whose dossiers are shown: {(unit, flag)}
     SHOWN = 200
 

@@ -177,10 +177,15 @@ def test_workbook_cells_are_trimmed_as_python_strips_them(tmp_path, con):
         a1[COL["Kết quả điện tử"]] = "x\n"                   # yes
         a1[COL["Số hóa hồ sơ"]] = "\u3000"                  # blank: no
         a1[COL["Ngày tiếp nhận"]] = " 02/08/2022 08:15\u00a0"
+        # a carriage return at the end of a cell (saved as _x000D_ by .NET exporters) and one
+        # inside a cell: neither ends the row
+        a1[COL["Tên TTHC"]] = "Đăng ký khai sinh\r"
+        a1[COL["Cán bộ xử lý"]] = "Lê Văn\rTâm"
     import_file(con, _sheet(tmp_path, edit))
-    row = con.execute("SELECT dossier_code, e_result, digitised, received_at FROM dossiers "
+    row = con.execute("SELECT dossier_code, e_result, digitised, received_at, procedure_name FROM dossiers "
                       "WHERE dossier_code LIKE '%A1%'").fetchall()
-    assert row == [("A1", True, False, datetime(2022, 8, 2, 8, 15))]
+    assert row == [("A1", True, False, datetime(2022, 8, 2, 8, 15), "Đăng ký khai sinh")]
+    assert con.execute("SELECT count(*) FROM dossiers").fetchone()[0] == len(fm.ROWS)
 
 
 def test_workbook_numbers_and_dates_as_cells(tmp_path, con):

@@ -51,6 +51,12 @@ def legacy_start() -> None:
     A page module only defines its render(ctx), which the entry point runs; Streamlit runs a
     module as a script (__name__ "__main__") only the legacy way, on a fresh server's first
     request for the page's address: the legacy mode is switched off and the run starts again,
-    through the entry point."""
-    _leave_legacy_pages_mode()
-    st.rerun()
+    through the entry point. Anything else that runs a page file as a script (`streamlit run
+    pages/overview.py`) is answered with the entry point drawn in place, not a rerun that
+    would start the same way again."""
+    if _leave_legacy_pages_mode():
+        st.rerun()
+    import runpy
+    from pathlib import Path
+
+    runpy.run_path(str(Path(__file__).resolve().parent.parent / "dashboard.py"), run_name="__main__")

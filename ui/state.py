@@ -143,6 +143,8 @@ def switch(page: str, **changes) -> None:
     # it (unit detail's view=measures would open the attention page on its measures)
     from . import menu
 
+    if page not in menu.ICONS:          # a request of an older release (a file path): stay
+        return
     st.switch_page(menu.page(page, language()),
                    query_params=_shared_query({k: v for k, v in changes.items() if k in _URL_KEYS}))
 

@@ -74,7 +74,7 @@ def _dossier_header(src: Source, layout: Layout | None = None) -> tuple[int, dic
     best = None
     for i, row in enumerate(src.head):
         if best is not None and i > best[0] + HEADER_LOOKAHEAD and \
-                (layout is None or layout.header_row is None or i > layout.header_row):
+                (layout is None or (layout.header_row is not None and i > layout.header_row)):
             break                   # data rows: a better heading row would have come by now
         m = map_dossier_header(row)
         if layout is not None and (layout.header_row == i or layout.matches(row)):
@@ -286,6 +286,9 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
         except duckdb.Error as exc:
             raise _refusal(name, exc) from exc
         finally:
+            # unbounded again before letting go of the store: its last checkpoint must not run
+            # short after the import has landed
+            work.execute("RESET memory_limit")
             db.detach(work)
     finally:
         dossier_import.cleanup(work)

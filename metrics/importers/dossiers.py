@@ -230,7 +230,9 @@ def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
     fd, tmp = tempfile.mkstemp(prefix="reform-stage-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
+            # \r\n: Python's writer then quotes a cell holding a lone \r (a cell saved as _x000D_
+            # by .NET exporters), which DuckDB would otherwise read as the end of the row
+            w = csv.writer(fh, lineterminator="\r\n")
             w.writerow(names)
             w.writerows(out_rows)
         del rows, picked
