@@ -24,7 +24,8 @@ def render(ctx: PageContext) -> None:
     if c.needs_data(f):
         return
 
-    STATUSES = ["all", "late", "overdue", "apology_missing", "pending", "early", "on_time", "land_violation"]
+    STATUSES = ["all", "late", "overdue", "apology_missing", "pending", "early", "on_time", "land_violation",
+                "priority_not_early"]
     CHANNELS = [0, 1, 2, 3]
     SHOWN = 1000           # rows of the full table (the grid)
 

@@ -435,6 +435,30 @@ def test_a_shared_link_to_the_late_dossiers_keeps_its_filter(monkeypatch, sample
     assert at.query_params["status"] == "overdue"
 
 
+def test_the_priority_flag_opens_its_own_dossiers(monkeypatch, sample_db):
+    """The attention page's "online/BCCI not given priority" opens the dossier list on the
+    online and BCCI dossiers resolved but not early — the ones the flag counts."""
+    from metrics import queries
+    from metrics.store import db
+
+    at = open_app(monkeypatch, sample_db, "dossiers", p="2022-08", status="priority_not_early")
+    assert at.session_state["dossier_status"] == "priority_not_early"
+    assert t("status_help_priority_not_early", "vi") in texts(at)
+    lists = [d for d in html_tables(at) if t("col_dossier_code", "vi") in d.columns]
+    # each is resolved on time or late (not early), and came online or by post
+    assert lists and set(lists[0][t("col_status", "vi")]) <= {t("status_on_time", "vi"), t("status_late", "vi")}
+    con = db.connect(sample_db)
+    try:
+        codes = set(queries.dossier_list(con, date(2022, 8, 1), status="priority_not_early", limit=None).dossier_code)
+        rows = con.execute("""SELECT dossier_code FROM dossiers WHERE is_current
+                              AND CAST(finished_at AS DATE) BETWEEN DATE '2022-08-01' AND DATE '2022-08-31'
+                              AND CAST(finished_at AS DATE) >= CAST(due_at AS DATE)
+                              AND (channel IN (2, 3) OR coalesce(result_by_post, FALSE))""").fetchall()
+    finally:
+        con.close()
+    assert codes == {r[0] for r in rows} and codes
+
+
 def test_unit_detail_opens_on_the_unit_that_most_needs_attention(monkeypatch, sample_db):
     # the communes in 08/2022: Diêu Trì 3 late, Phước Hưng 1, Phước Thành 1, none overdue
     at = open_app(monkeypatch, sample_db, "unit_detail", p="2022-08", u="communes")
