@@ -53,7 +53,7 @@ def main() -> None:
         if filters is None:
             return
         components.as_of_line(filters)
-        set_context(PageContext(lang, filters, data.profile(), user))
+        set_context(PageContext(filters, data.profile(), user))
         nav.run()
     finally:
         with controls:

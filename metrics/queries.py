@@ -285,7 +285,7 @@ DOSSIER_STATUSES = ("all", "late", "overdue", "pending", "early", "on_time", "ap
 LIST_STATUSES = DOSSIER_STATUSES
 
 
-def date_sql(d: date) -> str:
+def date_literal(d: date) -> str:
     # a date of our own (a date object, never text from a user) as a SQL literal
     return f"DATE '{date.fromordinal(d.toordinal()).isoformat()}'"
 
@@ -300,7 +300,7 @@ def _dossier_where(start: date, end: date, units, status: str, procedure: str | 
                    field: str | None, search: str | None) -> tuple[str, list]:
     if status not in LIST_STATUSES:
         raise InputError(f"Trạng thái không hợp lệ: {status}", f"Unknown status {status}")
-    first, last = date_sql(start), date_sql(last_day(end))
+    first, last = date_literal(start), date_literal(last_day(end))
     # a dossier belongs to the period if it was open at some time in it; its status is the
     # one the counters give it at the period's end (kpis.statuses)
     where = ["x.is_current", open_in("x.", first, last)]
@@ -351,7 +351,7 @@ def dossier_list(con, start: date, end: date | None = None, units: list[str] | N
     SELECT dossier_code, unit_code, unit_name, procedure_code, procedure_name, field, channel,
            received_at, due_at, finished_at,
            -- judged at the end of the period asked for, as the counters are (domain.md 4)
-           {status_case("", date_sql(start), date_sql(last_day(end)))} AS status,
+           {status_case("", date_literal(start), date_literal(last_day(end)))} AS status,
            CASE WHEN finished_date > due_date THEN date_diff('day', due_date, finished_date) END AS days_late,
            has_fee, paid_online, result_by_post, digitised, e_result, apology_sent, apology_at, rating, handler
     FROM ({_DOSSIER_BASE}) x

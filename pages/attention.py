@@ -22,8 +22,7 @@ def render(ctx: PageContext) -> None:
     f = ctx.filters
     lang = f.lang
     prof = ctx.profile
-    c.page_header(f, "page_attention")
-    if c.needs_data(f):
+    if not c.page_header(f, "page_attention"):
         return
 
     MONTH = f.end

@@ -20,8 +20,7 @@ from ui.menu import PageContext
 def render(ctx: PageContext) -> None:
     f = ctx.filters
     lang = f.lang
-    c.page_header(f, "page_dossiers")
-    if c.needs_data(f):
+    if not c.page_header(f, "page_dossiers"):
         return
 
     STATUSES = ["all", "late", "overdue", "apology_missing", "pending", "early", "on_time", "land_violation",

@@ -25,8 +25,7 @@ def render(ctx: PageContext) -> None:
     f = ctx.filters
     lang = f.lang
     prof = ctx.profile
-    c.page_header(f, "page_overview")
-    if c.needs_data(f):
+    if not c.page_header(f, "page_overview"):
         return
 
     HEADLINE = [k.key for k in KPIS if k.headline]

@@ -135,12 +135,15 @@ def plot(fig, key: str | None = None) -> None:
     st.plotly_chart(fig, key=key, theme=None, config={"displayModeBar": False, "responsive": True})
 
 
-def page_header(f: Filters, title_key: str) -> None:
+def page_header(f: Filters, title_key: str) -> bool:
+    """The page's title and what it shows (selection, period, comparison); False, with the
+    reason and the way to the import page, when there is no data to show at all."""
     st.title(t(title_key, f.lang))
     parts = [f.selection_label, f.period_label()]
     if f.cmp_start:
         parts.append(f"{t('compared_with', f.lang)} {f.cmp_label()}")
     st.caption(" · ".join(parts))
+    return not needs_data(f)
 
 
 # --- numbers and their parts ----------------------------------------------------------------

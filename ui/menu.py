@@ -50,10 +50,13 @@ ICONS = {k: icon for items in SECTIONS.values() for k, icon in items}
 @dataclass(frozen=True)
 class PageContext:
     """What every page starts from, worked out once per run by the entry point."""
-    lang: str
     filters: Filters
     profile: Profile
     user: User
+
+    @property
+    def lang(self) -> str:
+        return self.filters.lang
 
 
 # the context of the run in progress: each session's runs are in a thread of their own

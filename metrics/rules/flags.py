@@ -98,7 +98,7 @@ def flags_for(con, period: date, profile: Profile | None = None) -> pd.DataFrame
 def _late_in(period_start: date, period_end: date) -> str:
     """SQL over queries.dated_dossiers(): current dossiers resolved late in the period
     (kpis.statuses, the rule the counters follow)."""
-    first, last = queries.date_sql(period_start), queries.date_sql(last_day(period_end))
+    first, last = queries.date_literal(period_start), queries.date_literal(last_day(period_end))
     return f"x.is_current AND {open_in('x.', first, last)} AND {statuses('x.', first, last)['late']}"
 
 
