@@ -246,8 +246,7 @@ def render(ctx: PageContext) -> None:
                 summary.append({
                     t("file", lang): rec["name"],
                     t("kind", lang): pick(KIND_LABELS[r.kind], lang) if r else "",
-                    t("periods", lang): ", ".join(fmt.month(p + "-01", lang) if len(p) == 7 else p for p in r.periods)
-                    if r else "",
+                    t("periods", lang): fmt.month_list(r.periods, lang) if r else "",
                     t("units", lang): (f"{fmt.number(len(r.units), lang)}: " + ", ".join(names_of(r.kind, r.units)[:8])
                                        + (" …" if len(r.units) > 8 else "")) if r else "",
                     t("rows", lang): fmt.number(r.rows, lang) if r else "",
@@ -324,8 +323,8 @@ def render(ctx: PageContext) -> None:
                 t("file", lang): imports.file_name,
                 t("kind", lang): [pick(KIND_LABELS[k], lang) if k in KIND_LABELS else k for k in imports.kind],
                 t("rows", lang): [fmt.number(v, lang) for v in imports.rows],
-                t("periods", lang): [", ".join(fmt.month(p + "-01", lang) if len(p) == 7 else p
-                                               for p in (ps or "").split(",") if p) for ps in imports.periods],
+                t("periods", lang): [fmt.month_list([p for p in (ps or "").split(",") if p], lang)
+                                     for ps in imports.periods],
                 t("imported_at", lang): [fmt.timestamp(v, lang) for v in imports.imported_at],
                 t("user", lang): imports.user_name.fillna(""),
                 t("status", lang): [t(f"import_status_{s}", lang) + (f" ({fmt.timestamp(u, lang)})" if s == "undone" else "")

@@ -209,3 +209,13 @@ def test_kpi_values_follow_the_registry():
     assert fmt.goal_text(rate, 1.0) == "≥ 100,0 %"
     assert fmt.goal_text(count, 0) == "≤ 0"
     assert fmt.goal_text(rate, None) == ""
+
+
+def test_a_list_of_months_reads_as_ranges():
+    # a year's file: one range, not twelve months that push the table's other columns away
+    year = [f"2022-{m:02d}" for m in range(1, 13)]
+    assert fmt.month_list(year, "vi") == "01/2022 – 12/2022"
+    assert fmt.month_list(["2022-01", "2022-02", "2022-05"], "vi") == "01/2022 – 02/2022, 05/2022"
+    assert fmt.month_list(["2022-12", "2023-01"], "vi") == "12/2022 – 01/2023"       # across a year
+    assert fmt.month_list(["2021"], "vi") == "2021"                                  # an index year, as it is
+    assert fmt.month_list([], "vi") == ""

@@ -145,6 +145,29 @@ def month_range(start, end=None, lang: str = "vi", long: bool = False) -> str:
     return f"{month(start, lang, long)} – {month(end, lang, long)}"
 
 
+def month_list(keys, lang: str = "vi") -> str:
+    """Months given as keys ("2022-08"), consecutive ones as one range: "01/2022 – 12/2022,
+    03/2023" (a year of months listed one by one pushed a table's other columns off a
+    1280-pixel screen). Anything that is not a month key is shown as it is."""
+    out, run = [], []
+
+    def close():
+        if run:
+            out.append(month_range(run[0], run[-1], lang))
+            run.clear()
+    for k in keys:
+        d = to_date(k + "-01") if isinstance(k, str) and len(k) == 7 else None
+        if d is None:
+            close()
+            out.append(str(k))
+            continue
+        if run and (d.year * 12 + d.month) != (run[-1].year * 12 + run[-1].month) + 1:
+            close()
+        run.append(d)
+    close()
+    return ", ".join(out)
+
+
 def month_key(value) -> str:
     """The URL / file-name form of a month: 2022-08."""
     d = to_date(value)
