@@ -26,6 +26,27 @@ NEW_PAGES = ["ranking", "attention", "presentation"]
 
 
 # --- every new page, with and without data, in both languages ---------------------------------------
+def demo_rank(path, period: date) -> tuple[int, int]:
+    """The district's rank and the number ranked, as the engine computes them on the demo."""
+    from metrics.rules import score
+
+    con = db.connect(path)
+    try:
+        r = score.peer_ranking(con, period)
+    finally:
+        con.close()
+    return int(r[r.is_self]["rank"].iloc[0]), int(r.score.notna().sum())
+
+
+@pytest.fixture(scope="module")
+def ranking_db(tmp_path_factory):
+    """The hand-worked ranking month of tests/ranking_fixture.py (August 2022)."""
+    from tests import ranking_fixture
+
+    base = tmp_path_factory.mktemp("ranking")
+    return ranking_fixture.build(base / "ranking.duckdb", base / "files")
+
+
 @pytest.mark.parametrize("page", NEW_PAGES)
 def test_new_pages_render_with_the_demo_data(monkeypatch, demo_db, page):
     at = open_app(monkeypatch, demo_db, page, p="2022-08")
@@ -34,18 +55,19 @@ def test_new_pages_render_with_the_demo_data(monkeypatch, demo_db, page):
     assert "DỮ LIỆU MẪU" in body and "Số liệu đến ngày" in body
     assert "Traceback" not in body
     if page == "ranking":
-        m = metrics(at)
-        assert "/" in m[t("rank", "vi")]
+        # a smoke test of the demo's story: its rank is whatever the engine makes of the
+        # story's figures (the page's own numbers are checked on a hand-worked month below,
+        # test_ranking_page_shows_the_hand_worked_month)
+        rank, n = demo_rank(demo_db, date(2022, 8, 1))
+        assert metrics(at)[t("rank", "vi")] == f"{rank} / {n}"
         assert t("road_title", "vi", stretch=4, target=5) in body
+        for place in (5, 4):
+            assert (t("road_inside", "vi", rank=rank, place=place) in body) == (rank <= place)
         # one section at a time: the standing's two light charts (no Plotly to load), the
         # projection a click away
         assert not plotly_specs(at) and t("projection_title", "vi") not in body
         charts_html = " ".join(h.proto.body for h in at.get("html"))
         assert t("rank_trend", "vi") in charts_html and "Tuy Phước" in charts_html
-        # what it takes, in plain words: rank 5 in 08/2022 in the demo, so inside the
-        # target; the road to 4 indicator by indicator, or "not enough on its own"
-        assert t("road_inside", "vi", rank=5, place=5) in body
-        assert " lên " in body and "không đủ nếu chỉ cải thiện chỉ số này" in body
         at.segmented_control(key="rk_section").set_value("projection").run()
         assert_clean(at)
         assert t("projection_title", "vi") in texts(at) and at.query_params["sec"] == "projection"
@@ -89,35 +111,73 @@ def test_ranking_without_peer_figures_says_so(monkeypatch, sample_db):
     assert t("leagues_title", "vi") in texts(at) and t("needs_peer_data", "vi") not in texts(at)
 
 
-# --- what-if ---------------------------------------------------------------------------------------------
-def test_what_if_changes_score_and_rank(monkeypatch, demo_db):
-    at = open_app(monkeypatch, demo_db, "ranking", p="2022-08")
+# --- the ranking page on a hand-worked month ---------------------------------------------------------------
+def test_ranking_page_shows_the_hand_worked_month(monkeypatch, ranking_db):
+    """tests/ranking_fixture.py works every figure out by hand: the district scores
+    100 × (20 × 0.85 + 6 × 0.4 / 0.5) / 26 = 83.85, 5th of 6; to be 4th it must equal Tây
+    Sơn's 92.31, which progress alone does at 96 % and online submission cannot (88.46 at
+    its full mark)."""
+    at = open_app(monkeypatch, ranking_db, "ranking", p="2022-08")
+    body = texts(at)
+    m = metrics(at)
+    assert m[t("rank", "vi")] == "5 / 6"
+    assert m[t("service_score", "vi")] == "83,8"                          # 2180 / 26 = 83.846
+    assert t("peers_partial_note", "vi", n=6, total=11) in body             # 6 of the profile's 11
+    # the gap cards: inside place 5, 10.77 ahead of An Lão (2180 - 1900) / 26; 8.46 short of
+    # place 4, Tây Sơn's 92.31 ((2400 - 2180) / 26 = 8.4615)
+    assert m[t("gap_to", "vi", rank=5)] == t("gap_inside", "vi")
+    assert t("gap_ahead", "vi", rank=6, name="Huyện An Lão", points="10,77 điểm") in body
+    assert m[t("gap_to", "vi", rank=4)] == "+8,46"
+    assert t("gap_behind", "vi", rank=4, name="Huyện Tây Sơn") in body
+    # the road: inside the target place 5; to place 4, progress alone from 85 % to 96 %,
+    # online submission not enough on its own (the other indicators have no figures)
+    assert t("road_title", "vi", stretch=4, target=5) in body
+    assert [s.value for s in at.success] == [t("road_inside", "vi", rank=5, place=5)]
+    assert t("road_one_of", "vi", place=4) in body
+    assert "- Chỉ số tiến độ (QĐ 766) từ 85,0 % lên 96,0 %" in [x.value for x in at.markdown]
+    assert "Tỷ lệ nộp trực tuyến: không đủ nếu chỉ cải thiện chỉ số này" in [x.value for x in at.caption]
+    assert t("road_no_single", "vi", place=4) not in body and body.count(" lên ") == 1    # one road only
+
+
+def test_what_if_moves_score_and_rank_to_the_hand_worked_values(monkeypatch, ranking_db):
+    at = open_app(monkeypatch, ranking_db, "ranking", p="2022-08")
     now = metrics(at)[t("service_score", "vi")]
     at.segmented_control(key="rk_section").set_value("whatif").run()
-    before = metrics(at)
+    assert_clean(at)
     score_label, rank_label = t("whatif_score", "vi"), t("whatif_rank", "vi")
-    assert before[score_label] == now                                      # untouched sliders change nothing
-    slider = next(s for s in at.select_slider if s.key.startswith("rk-wi-online_payment-"))
-    slider.set_value(100.0).run()
+
+    def shown(i: int = 0) -> tuple[str, str, str, str]:
+        """The what-if's score and rank cards (the i-th pair: 0 by indicator, 1 by unit): value
+        and delta ("" when unchanged)."""
+        (s, r) = ([m for m in at.metric if m.label == label][i] for label in (score_label, rank_label))
+        return s.value, s.delta, r.value, r.delta
+
+    # untouched sliders change nothing: 83.85, 5th of 6
+    assert now == "83,8" and shown() == ("83,8", "", "5 / 6", "")
+    progress = next(s for s in at.select_slider if s.key.startswith("rk-wi-progress-"))
+    online = next(s for s in at.select_slider if s.key.startswith("rk-wi-online_submission-"))
+    assert progress.value == 85.0 and online.value == 40.0
+    # progress at 100 %: 100 × (20 + 4.8) / 26 = 95.38, +300 / 26 = +11.54; above Hoài Nhơn
+    # (93.85), below An Nhơn (96.15): 3rd, two places up
+    progress.set_value(100.0).run()
     assert_clean(at)
-    after = [m for m in at.metric if m.label == score_label][0]
-    assert after.value != before[score_label]
-    assert after.delta and after.delta.startswith("+")
-    rank = [m for m in at.metric if m.label == rank_label][0]
-    assert int(rank.value.split("/")[0]) <= int(before[rank_label].split("/")[0])
-    assert t("whatif_changed", "vi", items="")[:8] in texts(at)
-    # back to the current values
+    assert shown() == ("95,4", "+11,54", "3 / 6", "2")
+    assert t("whatif_changed", "vi", items="Tiến độ 85,0 % → 100,0 %") in texts(at)
+    # at the road's 96 %: 2400 / 26 = 92.31, level with Tây Sơn: 4th (shared), one place up
+    progress.set_value(96.0).run()
+    assert shown() == ("92,3", "+8,46", "4 / 6", "1")
+    # online submission alone at its full mark (50 %): 100 × (17 + 6) / 26 = 88.46, still 5th
     at.button(key="rk-wi-reset").click().run()
-    assert metrics(at)[score_label] == before[score_label]
-    # by one unit: the land registry branch reaching full online payment moves the district
-    base = [m for m in at.metric if m.label == score_label][1].value
-    at.selectbox(key="rk-wu-unit").set_value("CNVPDK").run()
-    at.selectbox(key="rk-wu-ind").set_value("online_payment").run()
-    slider = next(s for s in at.select_slider if s.key.startswith("rk-wu-CNVPDK-online_payment-"))
-    slider.set_value(100.0).run()
+    assert shown() == ("83,8", "", "5 / 6", "")
+    next(s for s in at.select_slider if s.key.startswith("rk-wi-online_submission-")).set_value(50.0).run()
+    assert shown() == ("88,5", "+4,62", "5 / 6", "")
+    # by one unit: Phòng Tư pháp's progress 34/40 -> 40/40 adds 6 to the district's 85 of
+    # 100: 0.91, 100 × (18.2 + 4.8) / 26 = 88.46, still 5th
+    at.selectbox(key="rk-wu-unit").set_value("TP").run()
+    at.selectbox(key="rk-wu-ind").set_value("progress").run()
+    next(s for s in at.select_slider if s.key.startswith("rk-wu-TP-progress-")).set_value(100.0).run()
     assert_clean(at)
-    moved = [m for m in at.metric if m.label == score_label][1]
-    assert moved.value != base and moved.delta.startswith("+")
+    assert shown(1) == ("88,5", "+4,62", "5 / 6", "")
 
 
 # --- attention: flags, dossiers, roles -------------------------------------------------------------------
