@@ -11,6 +11,13 @@ spellings of their names, the channel as a code or a word, yes/no in many spelli
 
     python benchmarks/gen_dossiers.py 1000000 /tmp/d1m-messy.csv --messy
 
+--messy 2 writes them as another office's system would: other date shapes in other shares
+(`1/8/2022` with single digits for more than half, `25-08-2022 14:30:00`, `2022-08-25T14:30:00`,
+a few `25/08/2022`), unit names the profile does not list ("Phòng Tài nguyên - Môi trường",
+"CN VPĐK đất đai", names in capitals), other words for yes/no and the channel. The importer must
+read it to the same figures as the clean file without being taught anything (the issue's check
+runs on a file of a shape the project has never seen).
+
 --variant 2 writes the same dossier codes with other content (every handler changes), as a
 later export of the same year would: importing it after variant 1 takes the update path
 (every dossier gets a new current version).
@@ -55,47 +62,78 @@ MESSY_UNITS = [
 ]
 YES = ["x", "X", "Có", "có", "đã", "1"]
 NO = ["", "chưa", "Không", "0"]
-CHANNELS = ["1", "2", "3", "Trực tuyến", "Trực tiếp", "BCCI", "Qua bưu điện", "trực tuyến", "Nộp trực tuyến"]
+# the channel's spellings by kind (direct, online, post): the clean file's kind, spelled one way or another
+CHANNELS = [["1", "Trực tiếp"], ["2", "Trực tuyến", "trực tuyến", "Nộp trực tuyến"], ["3", "BCCI", "Qua bưu điện"]]
+
+# --messy 2: the same units as UNITS again, spelled as no alias of the profile spells them
+OTHER_UNITS = [
+    ["XÃ PHƯỚC HƯNG", "UBND Xã Phước Hưng", "xa Phuoc Hung"], ["UBND XÃ PHƯỚC THẮNG", "Phước Thắng"],
+    ["UBND xã Phước Quang", "Phước Quang"], ["UBND xã Phước Hoà", "Xã Phước Hoà"], ["Xã Phước Sơn"],
+    ["UBND xã Phước Hiệp"], ["UBND xã Phước Lộc"], ["UBND xã Phước Nghĩa"], ["UBND xã Phước Thuận"], ["Phước An"],
+    ["UBND xã Phước Thành"], ["UBND thị trấn Tuy Phước", "Thị Trấn Tuy Phước"],
+    ["UBND thị trấn Diêu Trì", "TT.Diêu Trì"],
+    ["Chi nhánh Văn phòng đăng ký đất đai huyện Tuy Phước", "CN VPĐK đất đai"],
+    ["Phòng Tư Pháp", "Tư pháp"], ["Phòng Tài nguyên - Môi trường", "Phòng TNMT"], ["Phòng Nội Vụ"],
+    ["Phòng Kinh tế - Hạ tầng"], ["Phòng Lao động - Thương binh và Xã hội"], ["Phòng Y Tế"],
+]
+OTHER_YES = ["Có", "X", "Đã", "đã gửi", "1", "x"]
+OTHER_NO = ["", "Không", "không", "Chưa", "0"]
+OTHER_CHANNELS = [["Trực tiếp", "Nộp trực tiếp"], ["Trực tuyến", "Nộp trực tuyến"], ["Dịch vụ bưu chính công ích", "BCCI"]]
 
 
 def _list(xs) -> str:
     return "[" + ", ".join("'" + x.replace("'", "''") + "'" for x in xs) + "]"
 
 
-def _messy_date(ts: str, h: str) -> str:
-    """One of three formats, about a third each, chosen by a hash (another per column)."""
+def _messy_date(ts: str, h: str, style: int = 1) -> str:
+    """Style 1: one of three formats, about a third each, chosen by a hash (another per
+    column). Style 2: four formats in shares of 55, 25, 15 and 5%."""
+    if style == 2:
+        return (f"CASE WHEN ({h}) % 20 < 11 THEN strftime({ts}, '%-d/%-m/%Y') "
+                f"WHEN ({h}) % 20 < 16 THEN strftime({ts}, '%d-%m-%Y %H:%M:%S') "
+                f"WHEN ({h}) % 20 < 19 THEN strftime({ts}, '%Y-%m-%dT%H:%M:%S') ELSE strftime({ts}, '%d/%m/%Y') END")
     return (f"CASE ({h}) % 3 WHEN 0 THEN strftime({ts}, '%Y-%m-%d %H:%M:%S') "
             f"WHEN 1 THEN strftime({ts}, '%d/%m/%Y') ELSE strftime({ts}, '%d/%m/%Y %H:%M') END")
 
 
-def _yes_no(cond: str, h: str) -> str:
-    return (f"CASE WHEN {cond} THEN {_list(YES)}[1 + ({h}) % {len(YES)}] "
-            f"ELSE {_list(NO)}[1 + ({h}) % {len(NO)}] END")
+def _yes_no(cond: str, h: str, yes: list[str] = YES, no: list[str] = NO) -> str:
+    return (f"CASE WHEN {cond} THEN {_list(yes)}[1 + ({h}) % {len(yes)}] "
+            f"ELSE {_list(no)}[1 + ({h}) % {len(no)}] END")
 
 
-def _messy_columns() -> str:
-    spellings = [sp for group in MESSY_UNITS for sp in group]
+def _channel(spellings: list[list[str]]) -> str:
+    # the clean file's channel is ['1', '2', '3', 'Trực tuyến', 'Trực tiếp'][1 + (h2 // 3) % 5]:
+    # direct, online, post, online, direct
+    kind = "[1, 2, 3, 2, 1][1 + (_h2 // 3) % 5]"
+    return "CASE " + " ".join(f"WHEN {kind} = {k + 1} THEN {_list(sp)}[1 + (_h // 47) % {len(sp)}]"
+                              for k, sp in enumerate(spellings)) + " END"
+
+
+def _messy_columns(style: int = 1) -> str:
+    units, channels = (OTHER_UNITS, OTHER_CHANNELS) if style == 2 else (MESSY_UNITS, CHANNELS)
+    yes_no = (lambda cond, h: _yes_no(cond, h, OTHER_YES, OTHER_NO)) if style == 2 else _yes_no
+    spellings = [sp for group in units for sp in group]
     starts, k = [], 0
-    for group in MESSY_UNITS:
+    for group in units:
         starts.append(k)
         k += len(group)
-    sizes = [len(g) for g in MESSY_UNITS]
-    pick = f"1 + _h % {len(MESSY_UNITS)}"
+    sizes = [len(g) for g in units]
+    pick = f"1 + _h % {len(units)}"
     unit = f"{_list(spellings)}[1 + {starts}[{pick}] + (_h2 // 5) % {sizes}[{pick}]]"
     fin = (f"CASE WHEN _fin IS NULL OR _fin > TIMESTAMP '2022-12-31 17:00:00' THEN '' "
-           f"ELSE {_messy_date('_fin', '_h // 19')} END")
+           f"ELSE {_messy_date('_fin', '_h // 19', style)} END")
     return ", ".join([
         f'{unit} AS "Đơn vị tiếp nhận"',
-        f'{_list(CHANNELS)}[1 + (_h2 // 3) % {len(CHANNELS)}] AS "Kênh nộp"',
-        f'{_messy_date("_recv", "_h // 13")} AS "Ngày tiếp nhận"',
-        f'{_messy_date("_due", "_h2 // 17")} AS "Ngày hẹn trả"',
+        f'{_channel(channels)} AS "Kênh nộp"',
+        f'{_messy_date("_recv", "_h // 13", style)} AS "Ngày tiếp nhận"',
+        f'{_messy_date("_due", "_h2 // 17", style)} AS "Ngày hẹn trả"',
         f'{fin} AS "Ngày kết thúc xử lý"',
-        f'{_yes_no("_h % 3 = 0", "_h2 // 23")} AS "Có nghĩa vụ tài chính"',
-        f'{_yes_no("_h % 3 = 0 AND _h2 % 2 = 0", "_h // 29")} AS "Thanh toán trực tuyến"',
-        f'{_yes_no("_h2 % 9 = 0", "_h // 31")} AS "Nhận kết quả qua BCCI"',
-        f'{_yes_no("_h2 % 4 <> 0", "_h // 37")} AS "Số hóa hồ sơ"',
-        f'{_yes_no("_h2 % 5 <> 0", "_h // 41")} AS "Kết quả điện tử"',
-        f'{_yes_no("_h2 % 7 = 0", "_h // 43")} AS "Phiếu xin lỗi"',
+        f'{yes_no("_h % 3 = 0", "_h2 // 23")} AS "Có nghĩa vụ tài chính"',
+        f'{yes_no("_h % 3 = 0 AND _h2 % 2 = 0", "_h // 29")} AS "Thanh toán trực tuyến"',
+        f'{yes_no("_h2 % 9 = 0", "_h // 31")} AS "Nhận kết quả qua BCCI"',
+        f'{yes_no("_h2 % 4 <> 0", "_h // 37")} AS "Số hóa hồ sơ"',
+        f'{yes_no("_h2 % 5 <> 0", "_h // 41")} AS "Kết quả điện tử"',
+        f'{yes_no("_h2 % 7 = 0", "_h // 43")} AS "Phiếu xin lỗi"',
     ])
 
 
@@ -144,21 +182,22 @@ def relation_sql(n: int, variant: int = 1) -> str:
 
 
 
-def export_sql(n: int, variant: int = 1, messy: bool = False) -> str:
-    """The file's rows: the clean columns, or the same dossiers written as real files mix them."""
+def export_sql(n: int, variant: int = 1, messy: int = 0) -> str:
+    """The file's rows: the clean columns, or the same dossiers written as real files mix them
+    (messy 1 or True: the first office's way; 2: another's)."""
     base = relation_sql(n, variant)
     if messy:
-        base = f"SELECT * REPLACE ({_messy_columns()}) FROM ({base})"
+        base = f"SELECT * REPLACE ({_messy_columns(int(messy))}) FROM ({base})"
     return f"SELECT * EXCLUDE (_h, _h2, _recv, _due, _fin) FROM ({base})"
 
 
-def write_csv(n: int, path: Path, variant: int = 1, messy: bool = False) -> Path:
+def write_csv(n: int, path: Path, variant: int = 1, messy: int = 0) -> Path:
     con = duckdb.connect()
     con.execute(f"COPY ({export_sql(n, variant, messy)}) TO '{path}' (HEADER, DELIMITER ',')")
     return path
 
 
-def write_xlsx(n: int, path: Path, variant: int = 1, messy: bool = False) -> Path:
+def write_xlsx(n: int, path: Path, variant: int = 1, messy: int = 0) -> Path:
     import openpyxl
 
     con = duckdb.connect()
@@ -174,7 +213,7 @@ def write_xlsx(n: int, path: Path, variant: int = 1, messy: bool = False) -> Pat
     return path
 
 
-def write(n: int, path: Path, variant: int = 1, messy: bool = False) -> Path:
+def write(n: int, path: Path, variant: int = 1, messy: int = 0) -> Path:
     return (write_xlsx if path.suffix == ".xlsx" else write_csv)(n, path, variant, messy)
 
 
@@ -185,7 +224,8 @@ if __name__ == "__main__":
     ap.add_argument("n", type=int)
     ap.add_argument("path", type=Path)
     ap.add_argument("--variant", type=int, default=1, choices=[1, 2])
-    ap.add_argument("--messy", action="store_true", help="dates, units, channels and yes/no as real files mix them")
+    ap.add_argument("--messy", type=int, nargs="?", const=1, default=0, choices=[1, 2],
+                    help="dates, units, channels and yes/no as real files mix them (2: another office's way)")
     a = ap.parse_args()
     write(a.n, a.path, a.variant, a.messy)
     print(a.path, a.path.stat().st_size // 1024, "KiB")

@@ -174,6 +174,46 @@ def _without_prefix(k: str) -> str:
     return k
 
 
+# "và" and "&" join the parts of a name ("Tài nguyên và Môi trường", "TN&MT"); offices as
+# often write a dash or nothing
+_CONNECTORS = {"va"}
+_PLACE_WORDS = {"huyen", "tinh", "thanh", "thi", "tp", "tx"}
+
+
+def _words(f: str) -> list[str]:
+    """The name without its prefix, accents and connectors, word by word."""
+    return [w for w in strip_accents(_without_prefix(f)).split() if w not in _CONNECTORS]
+
+
+def _place_stops(words: list[str]) -> set[int]:
+    """Where a spelling of this name may end: at its last word, or before the place it sits in
+    ("… đất đai | huyện Tuy Phước")."""
+    stops = {len(words)}
+    for i, w in enumerate(words):
+        if i > 0 and w in _PLACE_WORDS and _PLACE_SUFFIX.search(" " + " ".join(words[i:])):
+            stops.add(i)
+            break
+    return stops
+
+
+def _spells(tokens: list[str], words: list[str], stops: set[int]) -> bool:
+    """Whether the tokens, in order, write the words from the first up to a stop, each token
+    one word or the initials of two or more words in a row."""
+    at = {0}
+    for t in tokens:
+        nxt = set()
+        for j in at:
+            if j < len(words) and words[j] == t:
+                nxt.add(j + 1)
+            if len(t) >= 2 and j + len(t) <= len(words) and \
+                    all(words[j + k][0] == t[k] for k in range(len(t))):
+                nxt.add(j + len(t))
+        if not nxt:
+            return False
+        at = nxt
+    return bool(at & stops)
+
+
 class _Matcher:
     """Matches a name written any of the ways of domain.md 2.2 to one known entity.
 
@@ -186,6 +226,8 @@ class _Matcher:
         self.entries = entries
         self.by_code: dict[str, object] = {}
         self.tables: list[dict[str, object]] = [{}, {}, {}, {}, {}]
+        # each name and alias as its words, for the last resort of match (_by_words)
+        self.spelled: list[tuple[object, list[str], set[int]]] = []
         ambiguous: list[set[str]] = [set(), set(), set(), set(), set()]
         for obj, code, name, aliases in entries:
             self.by_code[fold(code)] = obj
@@ -201,6 +243,9 @@ class _Matcher:
                     if v in t and t[v] is not obj:
                         ambiguous[i].add(v)
                     t[v] = obj
+                words = _words(f)
+                if words:
+                    self.spelled.append((obj, words, _place_stops(words)))
         for i, amb in enumerate(ambiguous):
             for v in amb:
                 self.tables[i].pop(v, None)
@@ -224,7 +269,25 @@ class _Matcher:
             m = _PLACE_SUFFIX.search(strip_accents(f))
             if m and m.start() > 0:
                 found = self._probe(f[: m.start()].strip())
+        if found is None:
+            found = self._by_words(f)
         return found
+
+    def _by_words(self, f: str):
+        """Word by word, each word of the raw name written out or as the initials of several
+        ("CN VPĐK đất đai" for "Chi nhánh Văn phòng Đăng ký đất đai huyện Tuy Phước",
+        "Phòng Tài nguyên - Môi trường" for "… Tài nguyên và Môi trường"), the place the unit
+        sits in optional at the end. A raw name more than one entity could be is none of them:
+        offices abbreviate their own way, and a profile cannot list every spelling."""
+        tokens = _words(f)
+        m = _PLACE_SUFFIX.search(" ".join(tokens))
+        if m and m.start() > 0:
+            tokens = " ".join(tokens)[: m.start()].split()
+        # one short abbreviation alone ("PH") says too little to stand for a name
+        if not tokens or (len(tokens) == 1 and len(tokens[0]) < 3):
+            return None
+        found = {id(obj): obj for obj, words, stops in self.spelled if _spells(tokens, words, stops)}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _probe(self, f: str):
         stripped = _without_prefix(f)
