@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .i18n import pick
+
 
 class ReformError(Exception):
     """Base error: a message in Vietnamese and English, and a short title."""
@@ -20,7 +22,11 @@ class ReformError(Exception):
         self.en = en or vi
 
     def text(self, lang: str = "vi") -> str:
-        return self.vi if lang == "vi" else self.en
+        return pick((self.vi, self.en), lang)
+
+    @classmethod
+    def title(cls, lang: str = "vi") -> str:
+        return pick((cls.title_vi, cls.title_en), lang)
 
     def __str__(self) -> str:
         return f"{self.vi} / {self.en}" if self.vi != self.en else self.vi
@@ -74,7 +80,14 @@ class Problem:
             "expected_en": self.expected_en,
         }
 
-    def line(self, lang: str = "both") -> str:
+    def message(self, lang: str = "vi") -> str:
+        return pick((self.vi, self.en), lang)
+
+    def expected(self, lang: str = "vi") -> str:
+        return pick((self.expected_vi, self.expected_en), lang) or ""
+
+    def line(self, lang: str | None = None) -> str:
+        """The problem on one line: in one language, or in both (lang None: the CLI's report)."""
         where = []
         if self.row is not None:
             where.append(f"dòng/row {self.row}")
@@ -83,11 +96,11 @@ class Problem:
         if self.value is not None:
             where.append(f"giá trị/value «{_short(self.value)}»")
         head = ", ".join(where)
-        msg = self.vi if lang == "vi" else self.en if lang == "en" else f"{self.vi} / {self.en}"
+        msg = f"{self.vi} / {self.en}" if lang is None else self.message(lang)
         exp = ""
         if self.expected_vi or self.expected_en:
             exp = f" — cần/expected: {self.expected_vi or ''}" + (
-                f" / {self.expected_en}" if self.expected_en and lang == "both" else "")
+                f" / {self.expected_en}" if self.expected_en and lang is None else "")
         return f"{head}: {msg}{exp}" if head else f"{msg}{exp}"
 
 

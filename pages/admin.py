@@ -34,7 +34,7 @@ def render(ctx: PageContext) -> None:
         none = fmt.no_data(lang, short=True)
         view = pd.DataFrame({
             t("admin_name", lang): users.name,
-            t("admin_role", lang): [auth.ROLE_LABELS[r][0 if lang == "vi" else 1] for r in users.role],
+            t("admin_role", lang): [auth.role_label(r, lang) for r in users.role],
             t("unit", lang): [prof.unit(u).name if isinstance(u, str) and u in prof.unit_codes else none
                               for u in users.unit_code],
             t("admin_col_slowed", lang): [", ".join(f"{c} → {fmt.timestamp(at, lang)}" for c, at in
@@ -60,7 +60,7 @@ def render(ctx: PageContext) -> None:
             c1, c2 = st.columns(2)
             name = c1.text_input(t("admin_name", lang), max_chars=64)
             role = c2.selectbox(t("admin_role", lang), roles,
-                                format_func=lambda r: auth.ROLE_LABELS[r][0 if lang == "vi" else 1])
+                                format_func=lambda r: auth.role_label(r, lang))
             unit = c1.selectbox(t("admin_unit", lang), [""] + prof.unit_codes,
                                 format_func=lambda c: "—" if not c else prof.unit(c).name)
             password = c2.text_input(t("admin_password", lang), type="password")

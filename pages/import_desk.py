@@ -105,13 +105,12 @@ def render(ctx: PageContext) -> None:
     def problems_frame(exc: ImportRejected) -> pd.DataFrame:
         rows = []
         for p in exc.problems:
-            d = p.as_dict()
             rows.append({
-                t("row", lang): "" if d["row"] is None else str(d["row"]),
-                t("column", lang): d["column"] or "",
-                t("cell_value", lang): "" if d["value"] is None else str(d["value"]),
-                t("message", lang): d["message_vi"] if lang == "vi" else d["message_en"],
-                t("expected", lang): (d["expected_vi"] if lang == "vi" else d["expected_en"]) or "",
+                t("row", lang): "" if p.row is None else str(p.row),
+                t("column", lang): p.column or "",
+                t("cell_value", lang): "" if p.value is None else str(p.value),
+                t("message", lang): p.message(lang),
+                t("expected", lang): p.expected(lang),
             })
         return pd.DataFrame(rows)
 

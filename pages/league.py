@@ -9,7 +9,7 @@ import streamlit as st
 from metrics import charts, queries
 from metrics.i18n import fmt
 from metrics.rules import score
-from metrics.i18n import t
+from metrics.i18n import pick, t
 from metrics.model.kpis import KPI_BY_KEY, KPIS
 from metrics.charts.briefing import short_name
 from metrics.model.profile import LEVEL_LABELS, UNIT_GROUPS
@@ -110,7 +110,7 @@ def render(ctx: PageContext) -> None:
             before = {}
         else:
             before = dict(zip(prev.unit_code, ranked(prev, rank_by, f.cmp_start, f.cmp_end)[1]))
-        level_names = {k: (v[0] if lang == "vi" else v[1]) for k, v in LEVEL_LABELS.items()}
+        level_names = {k: pick(v, lang) for k, v in LEVEL_LABELS.items()}
         view = pd.DataFrame({
             "_code": per_unit.unit_code,
             "_group": [0 if lv in UNIT_GROUPS["departments"] else 1 for lv in per_unit.level],

@@ -99,7 +99,7 @@ def render(ctx: PageContext) -> None:
         c.kpi_cards(f, HEADLINE, f.unit_list, per_row=3)
 
     # --- 2. score and rank among peers ----------------------------------------------------------
-    st.header(t("score_rank_title", lang, peers=prof.peer_kind_vi if lang == "vi" else prof.peer_kind_en))
+    st.header(t("score_rank_title", lang, peers=prof.peer_kind(lang)))
 
 
     def score_section() -> None:

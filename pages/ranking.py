@@ -12,7 +12,7 @@ import streamlit as st
 from metrics import charts, queries
 from metrics.i18n import fmt
 from metrics.rules import official, projection, score, whatif
-from metrics.i18n import t
+from metrics.i18n import pick, t
 from metrics.model.kpis import KPI_BY_KEY
 from metrics.charts import analysis as figures
 from metrics.charts import briefing as export_figures
@@ -36,7 +36,7 @@ def render(ctx: PageContext) -> None:
         return
 
     TARGET, STRETCH = prof.target_rank, prof.stretch_rank
-    PEERS = prof.peer_kind_vi if lang == "vi" else prof.peer_kind_en
+    PEERS = prof.peer_kind(lang)
     NAME = prof.short_name or prof.jurisdiction_name
     PERIOD_KEY = f"{fmt.month_key(f.start)}_{fmt.month_key(f.end)}"
     INDICATORS = {i.key: i for i in prof.indicators}
@@ -332,7 +332,7 @@ def render(ctx: PageContext) -> None:
     def state_counter(name: str) -> str:
         from metrics.model.kpis import COUNTER
 
-        return COUNTER[name].vi.lower() if lang == "vi" else COUNTER[name].en.lower()
+        return COUNTER[name].label(lang).lower()
 
 
     if shown("whatif") and not HAS_PEERS:
@@ -383,7 +383,7 @@ def render(ctx: PageContext) -> None:
                                          annotations=notes_ui.events(start, proj.trajectory.month.max()
                                                                      if not proj.trajectory.empty else f.end),
                                          target_rank=TARGET), key="rk-projection")
-        st.caption(t("projection_method", lang, method=METHOD_VI if lang == "vi" else METHOD_EN,
+        st.caption(t("projection_method", lang, method=pick((METHOD_VI, METHOD_EN), lang),
                      n=proj.months_used))
 
 

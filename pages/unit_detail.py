@@ -9,7 +9,7 @@ import streamlit as st
 from metrics import charts, queries
 from metrics.i18n import fmt
 from metrics.errors import ReformError
-from metrics.i18n import t
+from metrics.i18n import pick, t
 from metrics.model.kpis import COUNTER, KPI_BY_KEY, KPIS
 from metrics.model.profile import LEVEL_LABELS
 from metrics.charts import inline as inline_charts
@@ -56,7 +56,7 @@ def render(ctx: PageContext) -> None:
     u = prof.unit(unit)
     level = LEVEL_LABELS.get(u.level, (u.level, u.level))
     st.header(u.name)
-    st.caption(" · ".join([level[0] if lang == "vi" else level[1], f.period_label(),
+    st.caption(" · ".join([pick(level, lang), f.period_label(),
                            f"{t('compared_with', lang)} {f.cmp_label()}"]))
 
     # this unit's dossiers (the unit becomes the shared filter), all or by status
@@ -114,8 +114,8 @@ def render(ctx: PageContext) -> None:
         c.plot(charts.breakdown_bars(table, key, lang, goals.get(key),
                                      title=f"{KPI_BY_KEY[key].label(lang)} — {t(f'by_{by}', lang)}"),
                key=f"ud-bd-{by}")
-        cols = {"item": t(by, lang), "received_total": COUNTER["received_total"].vi if lang == "vi" else
-                COUNTER["received_total"].en, "resolved": t("resolved", lang)}
+        cols = {"item": t(by, lang), "received_total": COUNTER["received_total"].label(lang),
+                "resolved": t("resolved", lang)}
         view = pd.DataFrame({cols["item"]: table["item"],
                              cols["received_total"]: [fmt.number(v, lang) for v in table.received_total],
                              cols["resolved"]: [fmt.number(v, lang) for v in table.resolved]})
@@ -139,7 +139,7 @@ def render(ctx: PageContext) -> None:
                 st.subheader(fmt.month(r.period, lang, long=True))
                 diffs = [r[f"diff_{x}"] for x in RECON]
                 view = pd.DataFrame({
-                    t("counter", lang): [COUNTER[x].vi if lang == "vi" else COUNTER[x].en for x in RECON],
+                    t("counter", lang): [COUNTER[x].label(lang) for x in RECON],
                     t("from_report", lang): [fmt.number(r[f"report_{x}"], lang) for x in RECON],
                     t("from_dossiers", lang): [fmt.number(r[f"dossiers_{x}"], lang) for x in RECON],
                     t("difference", lang): [fmt.delta_count(d, lang) if not fmt.is_missing(d) else fmt.no_data(lang)

@@ -87,8 +87,7 @@ def md(text) -> str:
 def error(exc: Exception, lang: str) -> None:
     """A person-readable message; never a traceback."""
     if isinstance(exc, ReformError):
-        title = exc.title_vi if lang == "vi" else exc.title_en
-        st.error(f"**{title}**: {exc.text(lang)}", icon=":material/error:")
+        st.error(f"**{exc.title(lang)}**: {exc.text(lang)}", icon=":material/error:")
     else:
         st.error(t("unexpected_error", lang), icon=":material/error:")
 
@@ -171,7 +170,7 @@ def _shown_parts(names: tuple[str, ...], row) -> tuple[str, ...]:
 def parts_table(k: KPI, row, lang: str) -> pd.DataFrame:
     """The counters behind one KPI value: numerator parts, denominator parts, their sums."""
     lines = []
-    label = (lambda n: COUNTER[n].vi if lang == "vi" else COUNTER[n].en)
+    label = (lambda n: COUNTER[n].label(lang))
     num = _shown_parts(k.num, row)
     for n in num:
         lines.append((t("numerator", lang), label(n), fmt.number(_counter_value(row, n), lang)))
@@ -190,7 +189,7 @@ def drill(k: KPI, row, lang: str, value=None) -> str:
     """"Open the number": the card's formula, numerator and denominator, opened in place."""
     v = value if value is not None else _counter_value(row, k.key)
     body = (f'<div class="kc-formula"><b>{escape(k.label(lang))}</b><br>'
-            f'{escape(k.help_vi if lang == "vi" else k.help_en)}</div>'
+            f'{escape(k.help(lang))}</div>'
             f'{cards.table(parts_table(k, row, lang))}'
             f'<div class="kc-result">= <b>{escape(fmt.kpi_value(k, v, lang))}</b></div>')
     if fmt.is_missing(v) and k.is_rate and _sum(row, k.den) == 0:
@@ -225,7 +224,7 @@ def kpi_card(k: KPI, row, prev_row, series: pd.DataFrame | None, goal, f: Filter
     return cards.card(k.short(lang), fmt.kpi_value(k, value, lang), delta=delta,
                       lower_is_better=k.lower_is_better,
                       delta_note=f"{t('vs', lang)} {f.cmp_label()}" if delta else "",
-                      help_text=f"{k.label(lang)}: {k.help_vi if lang == 'vi' else k.help_en}",
+                      help_text=f"{k.label(lang)}: {k.help(lang)}",
                       status=status, body="".join(extras), key=k.key)
 
 

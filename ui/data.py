@@ -243,7 +243,7 @@ def ensure_ready(lang: str) -> bool:
     try:
         _store(path).open()
     except ReformError as exc:
-        st.error(f"**{exc.title_vi if lang == 'vi' else exc.title_en}**: {exc.text(lang)}")
+        st.error(f"**{exc.title(lang)}**: {exc.text(lang)}")
         return False
     flag = f"_ready::{path}"
     if st.session_state.get(flag):

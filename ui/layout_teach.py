@@ -12,7 +12,7 @@ import streamlit as st
 
 from metrics.i18n import fmt
 from metrics.errors import ImportRejected, ReformError
-from metrics.i18n import t
+from metrics.i18n import pick, t
 from metrics.importers import layouts
 from metrics.importers.columns import column_letter, label_of
 from metrics.importers.core import describe_header, import_file
@@ -43,8 +43,8 @@ def show_report(name: str, result, lang: str) -> None:
         st.dataframe(report_frame(report, lang), hide_index=True, width="stretch")
         for line in report.cannot_give(lang):
             st.markdown(line)
-        for vi, en in report.notes:
-            st.markdown("- " + (vi if lang == "vi" else en))
+        for note in report.notes:
+            st.markdown("- " + pick(note, lang))
 
 
 def _targets(kind: str | None) -> list[str]:
@@ -192,7 +192,7 @@ def _show_trial(trial, lang: str) -> None:
         if isinstance(what, ImportRejected):
             st.dataframe(pd.DataFrame([{
                 t("row", lang): "" if p.row is None else str(p.row), t("column", lang): p.column or "",
-                t("cell_value", lang): p.value or "", t("message", lang): p.vi if lang == "vi" else p.en}
+                t("cell_value", lang): p.value or "", t("message", lang): p.message(lang)}
                 for p in what.problems]), hide_index=True, width="stretch")
         return
     st.success(t("teach_trial_ok", lang, rows=fmt.number(what.rows, lang)))

@@ -135,7 +135,7 @@ def gate(lang: str, requested: str | None = None) -> auth.User:
     except DatabaseBusyError:
         raise                          # the entry point says it and retries (dashboard.busy)
     except ReformError as exc:
-        st.error(f"**{exc.title_vi if lang == 'vi' else exc.title_en}**: {exc.text(lang)}")
+        st.error(f"**{exc.title(lang)}**: {exc.text(lang)}")
         st.stop()
     user = current_user() or _resume_from_cookie()
     if user is not None:
@@ -203,7 +203,7 @@ def trusted_proxies() -> set[str]:
 
 def sidebar_account(user: auth.User, lang: str) -> None:
     """Who is signed in, and the sign-out button (drawn in the sidebar by the entry point)."""
-    role = auth.ROLE_LABELS[user.role][0 if lang == "vi" else 1]
+    role = auth.role_label(user.role, lang)
     unit = ""
     if user.unit_code:
         try:

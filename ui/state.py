@@ -116,7 +116,7 @@ def selection_options(prof: Profile) -> list[str]:
 
 def selection_label(prof: Profile, selection: str, lang: str) -> str:
     if selection == "all":
-        return t("group_all", lang, name=prof.jurisdiction_name if lang == "vi" else prof.jurisdiction_name_en)
+        return t("group_all", lang, name=prof.jurisdiction(lang))
     if selection in GROUPS:
         return t(f"group_{selection}", lang)
     try:

@@ -181,7 +181,7 @@ def _label_points(fig: go.Figure, k: KPI, lang: str) -> None:
 
 def rank_slide(m: Month) -> Slide:
     lang, p = m.lang, m.profile
-    peers = p.peer_kind_vi if lang == "vi" else p.peer_kind_en
+    peers = p.peer_kind(lang)
     title = (tx("rank_title", lang, province=p.province) if p.province
              else tx("rank_title_short", lang, peers=peers))
     fig = _no_title(charts.peer_bars(m.ranking, lang, p.target_rank, p.stretch_rank, title=""))
@@ -231,7 +231,7 @@ def road_slide(m: Month) -> Slide:
     me = m.self_rank
     bullets, notes = [], []
     if me is None:
-        peers = p.peer_kind_vi if lang == "vi" else p.peer_kind_en
+        peers = p.peer_kind(lang)
         lead = tx("rank_none", lang, peers=peers, month=month_words(m.period, lang))
         notes.append(lead + ".")
         return Slide("road", title, lead, chart=_chart("road", fig), notes="\n".join(notes), empty=True)
@@ -292,7 +292,7 @@ def _full_mark(m: Month, key: str) -> float:
 def _projection_method(lang: str) -> str:
     from ..rules.projection import METHOD_EN, METHOD_VI
 
-    return METHOD_EN if lang == "en" else METHOD_VI
+    return pick((METHOD_VI, METHOD_EN), lang)
 
 
 def league_slide(m: Month, group: str) -> Slide:

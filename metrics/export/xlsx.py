@@ -185,7 +185,7 @@ def _yes_no(v, lang: str) -> str:
 def _units_sheet(book: _Book, m: bf.Month, sub: str) -> None:
     lang = m.lang
     cols = [Col(tx("unit_code", lang), width=10), Col(tx("unit", lang), width=34), Col(tx("level", lang), width=16)]
-    cols += [Col(pick((COUNTER[c].vi, COUNTER[c].en), lang), "int", 12) for c in COUNTERS]
+    cols += [Col(COUNTER[c].label(lang), "int", 12) for c in COUNTERS]
     cols += [Col(k.label(lang), f"kpi:{k.key}", 13) for k in KPIS]
     rows = []
     for r in m.table.to_dict("records"):
@@ -250,7 +250,7 @@ def _peers_sheet(book: _Book, m: bf.Month, sub: str) -> None:
     for r in m.ranking.to_dict("records") if not m.ranking.empty else []:
         rows.append([r.get("rank"), r["peer_code"], r["peer_name"], "◄" if r.get("is_self") else "", r.get("score")]
                     + _indicator_values(m, r))
-    peers = m.profile.peer_kind_vi if lang == "vi" else m.profile.peer_kind_en
+    peers = m.profile.peer_kind(lang)
     title = tx("rank_title_short", lang, peers=peers) + f" — {month_words(m.period, lang)}"
     book.sheet(tx("xlsx_peer_ranking", lang), title, sub + " · " + tx("score_note", lang),
                cols, rows, tx("rank_none", lang, peers=peers, month=month_words(m.period, lang)), freeze_cols=3)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..i18n import t
+from ..i18n import pick, t
 from ..model.kpis import COUNTER, COUNTER_NAMES, COUNTERS, KPIS
 
 # reasons a column is left out: each has a text col_reason_<reason> in metrics/i18n/locales
@@ -54,8 +54,7 @@ def column_letter(i: int) -> str:
 def label_of(name: str, lang: str = "vi") -> str:
     """A field's, counter's or role's name for a person."""
     if name in COUNTER:
-        c = COUNTER[name]
-        return c.vi if lang == "vi" else c.en
+        return COUNTER[name].label(lang)
     return t(f"field_{name.lstrip('@')}", lang)
 
 
@@ -131,8 +130,8 @@ class FileReport:
         for c in self.columns:
             out.append(f"  {c.letter:>3}  {c.heading[:60]:<60}  {c.describe(lang)}")
         out += self.cannot_give(lang)
-        for vi, en in self.notes:
-            out.append("  • " + (vi if lang == "vi" else en))
+        for note in self.notes:
+            out.append("  • " + pick(note, lang))
         return out
 
 

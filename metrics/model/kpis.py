@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import pick
+
 
 @dataclass(frozen=True)
 class Counter:
@@ -22,6 +24,9 @@ class Counter:
     # for a report that does not give it: the counters it is exactly the sum of (any of the
     # alternatives whose parts are all known), e.g. resolved = early + on time + late
     sums: tuple[tuple[str, ...], ...] = ()
+
+    def label(self, lang: str = "vi") -> str:
+        return pick((self.vi, self.en), lang)
 
 
 # --- dossier statuses: the one model ---------------------------------------------------
@@ -158,10 +163,13 @@ class KPI:
         return self.den is not None
 
     def label(self, lang: str = "vi") -> str:
-        return self.vi if lang == "vi" else self.en
+        return pick((self.vi, self.en), lang)
 
     def short(self, lang: str = "vi") -> str:
-        return (self.short_vi or self.vi) if lang == "vi" else (self.short_en or self.en)
+        return pick((self.short_vi or self.vi, self.short_en or self.en), lang)
+
+    def help(self, lang: str = "vi") -> str:
+        return pick((self.help_vi, self.help_en), lang)
 
     @property
     def counters(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..i18n import pick
 from ..i18n.textnorm import compact, fold, key, similarity, strip_accents
 from .workdays import Calendar, load_calendar
 
@@ -93,6 +94,14 @@ class Profile:
     calendar: "Calendar" = field(default=None)
     # the morning digest's mail settings and addresses ([digest]; metrics/rules/digest.py)
     digest: dict = field(default_factory=dict)
+
+    # -- names in the user's language ------------------------------------------
+    def jurisdiction(self, lang: str = "vi") -> str:
+        return pick((self.jurisdiction_name, self.jurisdiction_name_en), lang)
+
+    def peer_kind(self, lang: str = "vi") -> str:
+        """What the peers are: "huyện, thị xã, thành phố" / "district-level units"."""
+        return pick((self.peer_kind_vi, self.peer_kind_en), lang)
 
     # -- lookups ---------------------------------------------------------------
     def unit(self, code: str) -> Unit:

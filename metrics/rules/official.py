@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..i18n import pick
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -29,7 +31,7 @@ class Group:
     indicators: tuple[str, ...]      # the profile's score indicators that estimate it
 
     def label(self, lang: str = "vi") -> str:
-        return self.vi if lang == "vi" else self.en
+        return pick((self.vi, self.en), lang)
 
 
 GROUPS = [

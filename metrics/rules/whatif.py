@@ -81,23 +81,19 @@ class Need:
     rank_at_full: int | None
 
     def text(self, lang: str = "vi", fmt_pct=None) -> str:
-        from ..i18n import fmt
+        from ..i18n import fmt, pick, t
 
         pct = fmt_pct or (lambda v: fmt.percent(v, lang))
         label = KPI_BY_KEY[self.kpi].label(lang)
-        if lang == "vi":
-            # inside a sentence: lower the first letter only ("QĐ 766" stays as it is)
-            label = label[:1].lower() + label[1:]
+        # inside a Vietnamese sentence: lower the first letter only ("QĐ 766" stays as it is)
+        label = pick((label[:1].lower() + label[1:], label), lang)
         if self.current is None:
-            return f"{label}: không có số liệu" if lang == "vi" else f"{label}: no data"
+            return t("need_no_data", lang, label=label)
         if self.already:
-            return (f"{label}: đã đủ ({pct(self.current)})" if lang == "vi"
-                    else f"{label}: already enough ({pct(self.current)})")
+            return t("need_already", lang, label=label, current=pct(self.current))
         if self.needed is None:
-            return (f"{label}: không đủ nếu chỉ cải thiện chỉ số này" if lang == "vi"
-                    else f"{label}: not reachable by this indicator alone")
-        return (f"{label} từ {pct(self.current)} lên {pct(self.needed)}" if lang == "vi"
-                else f"{label} from {pct(self.current)} to {pct(self.needed)}")
+            return t("need_unreachable", lang, label=label)
+        return t("need_from_to", lang, label=label, current=pct(self.current), needed=pct(self.needed))
 
 
 def what_it_takes(con, start: date, end: date | None = None, target_rank: int | None = None,

@@ -19,11 +19,18 @@ from datetime import timedelta
 
 from .. import clock
 from ..errors import InputError, ReformError
+from ..i18n import pick
 from ..model.profile import Profile, load_profile
 
 ROLES = ("admin", "leader", "officer", "unit")
 ROLE_LABELS = {"admin": ("Quản trị", "Administrator"), "leader": ("Lãnh đạo", "Leader"),
                "officer": ("Chuyên viên CCHC", "Reform officer"), "unit": ("Đơn vị", "Unit")}
+
+
+def role_label(role: str, lang: str = "vi") -> str:
+    return pick(ROLE_LABELS[role], lang)
+
+
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}       # ~50 ms a check here: 20 sign-ins at once take ~0.5 s of CPU
 # Failed sign-ins slow the (name, client) that failed, never lock the account: after FREE_FAILURES
 # the next attempt from that client for that name must wait 2, 4, 8 … seconds, at most MAX_DELAY.
