@@ -53,15 +53,27 @@ def simulate(con, start: date, end: date | None = None, values: dict[str, float]
             num = sum(float(units.at[unit, c]) for c in k.num) if all(pd.notna(units.at[unit, c]) for c in k.num) else None
             if not den or num is None:
                 continue
-            delta = v * den - num
-            # held as a float: a what-if may need fractional dossiers to hit a value exactly
-            col = k.num[0]
-            frame[col] = frame[col].astype("Float64")
-            frame.loc[me, col] = frame.loc[me, col] + delta
+            frame = _moved(frame, me, k, v * den - num)
     overrides = {(me, key): v for key, v in (values or {}).items()}
     out = score_frame(frame, profile.indicators, overrides)
     out.insert(2, "is_self", out.peer_code == profile.code)
     return out.sort_values(["rank", "peer_code"], na_position="last").reset_index(drop=True)
+
+
+def _moved(frame: pd.DataFrame, me, k, delta: float) -> pd.DataFrame:
+    """The jurisdiction's counters with `delta` dossiers moved into the KPI's numerator, its
+    denominator held: where the numerator's counter is also counted below the line (online
+    submissions among all those received), the same dossiers leave the denominator's other
+    counter (received in person or by post) — they were received another way, not more of them."""
+    col = k.num[0]
+    # held as floats: a what-if may need fractional dossiers to hit a value exactly
+    frame[col] = frame[col].astype("Float64")
+    frame.loc[me, col] = frame.loc[me, col] + delta
+    rest = [c for c in (k.den or ()) if c not in k.num]
+    if col in (k.den or ()) and rest:
+        frame[rest[0]] = frame[rest[0]].astype("Float64")
+        frame.loc[me, rest[0]] = frame.loc[me, rest[0]] - delta
+    return frame
 
 
 def _indicator(profile: Profile, key: str) -> Indicator:
@@ -177,10 +189,7 @@ def points_by_unit(con, start: date, end: date | None = None, profile: Profile |
             den = None if any(pd.isna(rec[c]) for c in k.den) else float(sum(rec[c] for c in k.den))
             gain = 0.0
             if den and num is not None:
-                frame = peers.copy()
-                col = k.num[0]
-                frame[col] = frame[col].astype("Float64")
-                frame.loc[me, col] = frame.loc[me, col] + (max(float(v), ind.full_mark) * den - num)
+                frame = _moved(peers.copy(), me, k, max(float(v), ind.full_mark) * den - num)
                 gain = float(score_frame(frame, profile.indicators).loc[me, "score"]) - float(base_score)
             rows.append((rec["unit_code"], rec["unit_name"], ind.key, ind.kpi, float(v), gain))
     out = pd.DataFrame(rows, columns=cols)
