@@ -10,8 +10,9 @@ Sections (each measured side by side with its floor in the same run, repeated, b
            DuckDB CREATE TABLE t AS SELECT * FROM read_csv(FILE) into a new file database
            (both as processes, Python start-up in both), then the same two in-process
            (start-up in neither), with the import's phases; target ratio <= 1.5 (wall), <= 1.8
-           (CPU), peak memory <= 1.2x; on the generator's clean file and on the --messy one
+           (CPU), peak memory <= 1.2x; on the generator's clean file, on the --messy one
            (dates in three formats, unit spellings and codes, channels and yes/no as words)
+           and on --messy 2 (another office's spellings and date shapes, in other shares)
   reimport the same codes again with other content (the update path), against the same floor
   xlsx     import of 100,000 dossiers from .xlsx, clean and messy: time and peak memory beside
            reading the rows alone with our reader (target <= 1.5x), and openpyxl for scale
@@ -239,10 +240,11 @@ WORKERS = {"bare": w_bare, "import": w_import, "kpis": w_kpis, "pandas": w_panda
 
 
 # --- data -----------------------------------------------------------------------------
-def ensure_file(out: Path, n: int, ext: str, variant: int = 1, messy: bool = False) -> Path:
+def ensure_file(out: Path, n: int, ext: str, variant: int = 1, messy: int = 0) -> Path:
     import gen_dossiers
 
-    path = out / f"dossiers-{n}{'' if variant == 1 else f'-v{variant}'}{'-messy' if messy else ''}.{ext}"
+    style = {0: "", 1: "-messy"}.get(int(messy), f"-messy{int(messy)}")
+    path = out / f"dossiers-{n}{'' if variant == 1 else f'-v{variant}'}{style}.{ext}"
     if not path.exists():
         t = time.perf_counter()
         tmp = path.with_suffix(".part." + ext)
@@ -254,14 +256,16 @@ def ensure_file(out: Path, n: int, ext: str, variant: int = 1, messy: bool = Fal
 
 # --- sections -------------------------------------------------------------------------
 def sec_import(a, out: Path, rows: list) -> Path:
-    """Clean then messy; the clean store is the one the query sections read."""
-    db = _import_one(a, out, rows, messy=False)
-    _import_one(a, out, rows, messy=True)
+    """Clean, messy, and messy the other office's way (spellings and date shapes the profile
+    and the first messy style never show); the clean store is the one the query sections read."""
+    db = _import_one(a, out, rows, messy=0)
+    _import_one(a, out, rows, messy=1)
+    _import_one(a, out, rows, messy=2)
     return db
 
 
-def _import_one(a, out: Path, rows: list, messy: bool) -> Path:
-    kind = "messy" if messy else "clean"
+def _import_one(a, out: Path, rows: list, messy: int) -> Path:
+    kind = {0: "clean", 1: "messy", 2: "messy (2nd style)"}[messy]
     csv = ensure_file(out, a.rows, "csv", messy=messy)
     cli_db, bare_db = out / f"import-{a.rows}.duckdb", out / f"bare-{a.rows}.duckdb"
     print(f"\n== import of {a.rows:,} {kind} dossiers from CSV against a bare DuckDB load (load {load()})")
@@ -297,7 +301,7 @@ def _import_one(a, out: Path, rows: list, messy: bool) -> Path:
                  "", "", "", None))
     rows.append(("import", f"  {kind}: peak memory of the process", f"{max(o['rss_mb'] for o in ours):.0f} MB",
                  f"{max(b['rss_mb'] for b in bare):.0f} MB", f"{r_mem:.2f}×", "≤ 1.2×", r_mem <= TARGETS["import_mem"]))
-    target = out / f"db-{a.rows}{'-messy' if messy else ''}.duckdb"
+    target = out / f"db-{a.rows}{'' if not messy else '-messy' if messy == 1 else f'-messy{messy}'}.duckdb"
     shutil.copy(cli_db, target)
     return target
 
