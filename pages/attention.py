@@ -93,7 +93,7 @@ def render(ctx: PageContext) -> None:
                     colour, icon = SEVERITY_BADGE.get(int(r["severity"]), ("gray", ":material/info:"))
                     line = st.container(horizontal=True, vertical_alignment="center")
                     line.badge(ap.flag_label(r["flag"], lang), color=colour, icon=icon)
-                    line.markdown(ap.detail_text(r, lang), width="stretch")
+                    line.markdown(ap.detail_text(r), width="stretch")
                     key = (unit, r["flag"])
                     is_open = key in opened
                     line.button(t("hide_dossiers", lang) if is_open else t("show_dossiers", lang),

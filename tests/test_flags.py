@@ -128,6 +128,50 @@ def test_overdue_backlog(tmp_path):
     assert flag_rows(con, 9, "overdue_backlog") == {"YT": 2, "NV": 1}  # q3 is due 20/9 too
 
 
+def test_the_detail_is_written_in_the_language_asked_for(tmp_path):
+    rows = [late("a1", "Phòng Tư pháp", 3), late("a2", "Phòng Tư pháp", 4),
+            # a land dossier at a commune, still pending after its due date at the end of April
+            dossier("l1", "Xã Phước Sơn", "05/04/2022", "20/04/2022", "", field="Đất đai", proc="Đăng ký biến động"),
+            # Phước An: online 1 early of 2, in person 2 of 2
+            dossier("o1", "Xã Phước An", "02/04/2022", "10/04/2022", "05/04/2022", channel="2"),
+            dossier("o2", "Xã Phước An", "02/04/2022", "10/04/2022", "10/04/2022", channel="3"),
+            dossier("d1", "Xã Phước An", "02/04/2022", "10/04/2022", "05/04/2022", channel="1"),
+            dossier("d2", "Xã Phước An", "02/04/2022", "10/04/2022", "06/04/2022", channel="1")]
+    con = load(tmp_path, rows)
+
+    def details(lang):
+        f = flags.flags_for(con, date(2022, 4, 1), lang=lang)
+        assert list(f.columns) == flags.COLUMNS and "detail_en" not in f
+        return {(r.unit_code, r.flag): r.detail for r in f.itertuples()}
+
+    assert details("en") == {
+        ("TP", "late_streak"): "Late dossiers in 2 consecutive months (03/2022–04/2022)",
+        ("TP", "apology_missing"): "1 late dossier(s) without an apology letter",
+        ("21970", "land_at_commune"): "1 land dossier(s) other than dispute mediation received at a commune",
+        ("21970", "overdue_backlog"): "1 pending dossier(s) past their due date at month end",
+        ("21985", "priority_not_honoured"): "Early: online/BCCI 50.0% < in person 100.0%",
+    }
+    assert details("vi") == {
+        ("TP", "late_streak"): "2 tháng liên tiếp có hồ sơ trễ hạn (03/2022–04/2022)",
+        ("TP", "apology_missing"): "1 hồ sơ trễ hạn chưa có thư xin lỗi",
+        ("21970", "land_at_commune"): "1 hồ sơ đất đai ngoài hòa giải tranh chấp tiếp nhận ở xã",
+        ("21970", "overdue_backlog"): "1 hồ sơ chưa giải quyết đã quá hạn cuối tháng",
+        ("21985", "priority_not_honoured"): "Trước hạn: trực tuyến/BCCI 50,0 % < trực tiếp 100,0 %",
+    }
+    assert details("vi") == details("xx")          # any other language: Vietnamese, the reference
+
+
+def test_late_dossiers_whose_apology_is_unknown_are_said_apart(tmp_path, monkeypatch):
+    con = load(tmp_path, [on_time("a1", "Phòng Tư pháp", 4)])
+    # 3 late dossiers without a letter, 2 whose export said nothing about letters
+    monkeypatch.setattr(flags, "_apology_missing", lambda con, period: [("TP", 3, 2)])
+    en = flags.flags_for(con, date(2022, 4, 1), lang="en")
+    vi = flags.flags_for(con, date(2022, 4, 1))
+    assert list(en.detail) == ["3 late dossier(s) without an apology letter; 2 with no apology information"]
+    assert list(vi.detail) == ["3 hồ sơ trễ hạn chưa có thư xin lỗi; 2 hồ sơ không có thông tin xin lỗi"]
+    assert list(vi.value) == [3]
+
+
 def test_handler_streaks(tmp_path):
     con = load(tmp_path, [late("h1", "Phòng Tư pháp", 6, handler="Nguyễn B"),
                           late("h2", "Phòng Tư pháp", 7, handler="Nguyễn B"),

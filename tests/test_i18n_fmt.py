@@ -100,7 +100,8 @@ def test_every_export_text_is_in_the_catalogue():
     ("rating_", ["very_satisfied", "satisfied", "dissatisfied"]),
     ("source_", ["dossiers", "report"]),
     ("import_status_", ["active", "undone"]),
-    ("flag_detail_", ["late_streak", "apology_missing", "land_at_commune", "priority_not_honoured", "overdue_backlog"]),
+    ("flag_detail_", ["late_streak", "apology_missing", "apology_missing_unknown", "land_at_commune",
+                      "priority_not_honoured", "overdue_backlog"]),
     ("see_dossiers_", ["late", "overdue", "apology_missing"]),
     ("by_", ["procedure", "field"]),
 ])

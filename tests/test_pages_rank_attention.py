@@ -431,14 +431,16 @@ def test_flags_worst_first_grouped_by_unit(monkeypatch):
         "flag": ["priority_not_honoured", "overdue_backlog", "late_streak", "late_streak", "apology_missing"],
         "value": [3.5, 4, 2, 6, 12],
         "detail": ["a1", "b1", "b2", "c1", "a2"],
-        "detail_en": ["A one", "b one", "b two", "c one", "a two"],
     })
     out = ap.ordered(flags, ["A", "B", "C"])
     assert list(out.unit_code) == ["C", "B", "B", "A", "A"]            # streak of 6, streak of 2, then A
     assert list(out.flag[1:3]) == ["late_streak", "overdue_backlog"]
     assert list(out.flag[3:]) == ["apology_missing", "priority_not_honoured"]
+    # the engine's detail as it was written (flags_for writes it in the language asked for)
     view = ap.flags_view(out, "en")
-    assert list(view["Detail"]) == ["C one", "B two", "B one", "A two", "A one"]
+    assert list(view["Alert"]) == ["Late dossiers in consecutive months"] * 2 + [
+        "Overdue pending dossiers", "Late dossiers without an apology", "Online/BCCI dossiers not given priority"]
+    assert list(view["Detail"]) == ["c1", "b2", "b1", "a2", "a1"]
     assert list(ap.flags_view(out, "vi")[t("detail", "vi")]) == ["c1", "b2", "b1", "a2", "a1"]
 
 

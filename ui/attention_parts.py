@@ -4,7 +4,7 @@ dossiers behind a flag and apology letters per late dossier (who may see what: u
 
 The order: units by their worst flag (SEVERITY, then its value), and inside a unit its flags
 by severity then value. Flag details come in the user's language (the engine writes
-`detail` in Vietnamese and `detail_en` in English).
+`detail` in the language it is asked for).
 """
 from __future__ import annotations
 
@@ -35,15 +35,8 @@ def _value(v) -> float:
         return 0.0
 
 
-def detail_text(row, lang: str) -> str:
-    """The flag's detail in the user's language: the engine's own sentence (detail /
-    detail_en), or the catalogue's when an older engine has no English detail."""
-    if lang != "vi":
-        en = row.get("detail_en") if hasattr(row, "get") else None
-        if isinstance(en, str) and en.strip():
-            return en[:1].upper() + en[1:]
-        decimals = 1 if row.get("flag") == "priority_not_honoured" else 0
-        return t(f"flag_detail_{row.get('flag')}", lang, value=fmt.decimal(row.get("value"), lang, decimals))
+def detail_text(row) -> str:
+    """The flag's detail: the engine's own sentence, in the language flags_of_month asked for."""
     d = row.get("detail")
     return str(d) if isinstance(d, str) else ""
 
@@ -70,7 +63,7 @@ def flags_of_month(f, units: list[str] | None = None) -> pd.DataFrame:
     """The flags of the selection's last month (f.end), worst first."""
     if f.end is None:
         return pd.DataFrame()
-    flags = data.query(flag_rules.flags_for, f.end)
+    flags = data.query(flag_rules.flags_for, f.end, lang=f.lang)
     units = units if units is not None else f.unit_list
     if units:
         flags = flags[flags.unit_code.isin(units)]
@@ -82,7 +75,7 @@ def flags_view(flags: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("unit", lang): list(flags.unit_name),
         t("flag", lang): [flag_label(x, lang) for x in flags.flag],
-        t("detail", lang): [detail_text(r, lang) for r in flags.to_dict("records")],
+        t("detail", lang): [detail_text(r) for r in flags.to_dict("records")],
     })
 
 

@@ -223,7 +223,7 @@ class Month:
     def flags(self) -> pd.DataFrame:
         from ..rules.flags import flags_for
 
-        df = flags_for(self.con, self.period, self.profile)
+        df = flags_for(self.con, self.period, self.profile, lang=self.lang)
         if self.unit:
             df = df[df.unit_code == self.unit]
         return df.reset_index(drop=True)

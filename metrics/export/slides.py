@@ -412,17 +412,8 @@ def flag_rows(m: Month) -> list[list[str]]:
     rows = []
     for r in df.itertuples():
         label = pick(FLAG_LABELS[r.flag], m.lang) if r.flag in FLAG_LABELS else r.flag
-        rows.append([r.unit_name, label, flag_detail(r, m.lang)])
+        rows.append([r.unit_name, label, str(r.detail)])
     return rows
-
-
-def flag_detail(r, lang: str) -> str:
-    if lang == "vi":
-        return str(r.detail)
-    from ..i18n import t
-
-    decimals = 1 if r.flag == "priority_not_honoured" else 0
-    return t(f"flag_detail_{r.flag}", lang, value=fmt.decimal(r.value, lang, decimals))
 
 
 def _capital(text: str) -> str:

@@ -286,7 +286,7 @@ def _flags_sheet(book: _Book, m: bf.Month, sub: str) -> None:
     rows = []
     for r in m.flags.itertuples():
         label = pick(FLAG_LABELS[r.flag], lang) if r.flag in FLAG_LABELS else r.flag
-        rows.append([r.unit_code, r.unit_name, label, r.value, slides.flag_detail(r, lang)])
+        rows.append([r.unit_code, r.unit_name, label, r.value, str(r.detail)])
     title = tx("flags_title", lang) + f" — {month_words(m.period, lang)}"
     book.sheet(tx("xlsx_warnings", lang), title, sub, cols, rows, tx("flags_none", lang),
                freeze_cols=2)

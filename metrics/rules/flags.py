@@ -1,7 +1,8 @@
 """Rules of the 2022 order as flags per unit and month (domain.md section 7).
 
-Each flag names its unit, a value (what the CLI prints) and a detail in plain Vietnamese;
-`flag_dossiers` lists the dossiers behind a flag.
+Each flag names its unit, a value (what the CLI prints) and a detail in plain words, in the
+language asked for (the catalogue's flag_detail_… sentences); `flag_dossiers` lists the
+dossiers behind a flag.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..i18n import fmt
+from ..i18n import fmt, t
 from .. import queries
 from ..model.kpis import open_in, statuses
 from ..model.period import last_day
@@ -27,7 +28,7 @@ FLAG_LABELS = {
 # how serious each flag is, for "worst first" ordering
 SEVERITY = {"late_streak": 5, "apology_missing": 4, "land_at_commune": 4, "overdue_backlog": 3,
             "priority_not_honoured": 2}
-COLUMNS = ["period", "unit_code", "unit_name", "flag", "value", "detail", "detail_en"]
+COLUMNS = ["period", "unit_code", "unit_name", "flag", "value", "detail"]
 
 
 def _fmt_month(d: date) -> str:
@@ -51,7 +52,9 @@ def late_streaks(con, period: date, profile: Profile | None = None) -> dict[str,
     return out
 
 
-def flags_for(con, period: date, profile: Profile | None = None) -> pd.DataFrame:
+def flags_for(con, period: date, profile: Profile | None = None, lang: str = "vi") -> pd.DataFrame:
+    """The month's flags, one row per unit and rule: the value (a count, or the gap in points)
+    and the detail, a sentence in `lang`."""
     profile = profile or load_profile()
     rows = []
     names = {u.code: u.name for u in profile.units}
@@ -59,32 +62,26 @@ def flags_for(con, period: date, profile: Profile | None = None) -> pd.DataFrame
         if n >= 2:
             first = queries.add_months(period, -(n - 1))
             span = f"{_fmt_month(first)}–{_fmt_month(period)}"
-            rows.append((unit, "late_streak", n, f"{n} tháng liên tiếp có hồ sơ trễ hạn ({span})",
-                         f"late dossiers in {n} consecutive months ({span})"))
-    t = queries.kpi_table(con, period, period, include_total=False, profile=profile)
-    for r in t.itertuples():
+            rows.append((unit, "late_streak", n, t("flag_detail_late_streak", lang, n=n, span=span)))
+    table = queries.kpi_table(con, period, period, include_total=False, profile=profile)
+    for r in table.itertuples():
         if pd.notna(r.land_violation) and r.land_violation > 0:
             n = int(r.land_violation)
-            rows.append((r.unit_code, "land_at_commune", n,
-                         f"{n} hồ sơ đất đai ngoài hòa giải tranh chấp tiếp nhận ở xã",
-                         f"{n} land dossier(s) other than dispute mediation received at a commune"))
+            rows.append((r.unit_code, "land_at_commune", n, t("flag_detail_land_at_commune", lang, n=n)))
         if pd.notna(r.pending_overdue) and r.pending_overdue > 0:
             n = int(r.pending_overdue)
-            rows.append((r.unit_code, "overdue_backlog", n, f"{n} hồ sơ chưa giải quyết đã quá hạn cuối tháng",
-                         f"{n} pending dossier(s) past their due date at month end"))
+            rows.append((r.unit_code, "overdue_backlog", n, t("flag_detail_overdue_backlog", lang, n=n)))
         pr, dr = r.early_rate_priority, r.early_rate_direct
         if pd.notna(pr) and pd.notna(dr) and pr < dr:
             gap = round(100 * (dr - pr), 2)
             rows.append((r.unit_code, "priority_not_honoured", gap,
-                         f"Trước hạn: trực tuyến/BCCI {fmt.percent(pr)} < trực tiếp {fmt.percent(dr)}",
-                         f"Early: online/BCCI {fmt.percent(pr, 'en')} < in person {fmt.percent(dr, 'en')}"))
+                         t("flag_detail_priority_not_honoured", lang, priority=fmt.percent(pr, lang),
+                           direct=fmt.percent(dr, lang))))
     for unit, missing, unknown in _apology_missing(con, period):
         if missing:
-            extra = f"; {unknown} hồ sơ không có thông tin xin lỗi" if unknown else ""
-            extra_en = f"; {unknown} with no apology information" if unknown else ""
-            rows.append((unit, "apology_missing", missing, f"{missing} hồ sơ trễ hạn chưa có thư xin lỗi{extra}",
-                         f"{missing} late dossier(s) without an apology letter{extra_en}"))
-    df = pd.DataFrame(rows, columns=["unit_code", "flag", "value", "detail", "detail_en"])
+            key = "flag_detail_apology_missing_unknown" if unknown else "flag_detail_apology_missing"
+            rows.append((unit, "apology_missing", missing, t(key, lang, n=missing, unknown=unknown)))
+    df = pd.DataFrame(rows, columns=["unit_code", "flag", "value", "detail"])
     # counts stay whole numbers (a streak of 3 months, not 3.0); only the gap has decimals
     df["value"] = pd.Series([r[2] for r in rows], dtype=object, index=df.index)
     df.insert(0, "period", period.strftime("%Y-%m"))
