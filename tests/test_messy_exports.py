@@ -59,3 +59,55 @@ def test_a_unit_written_word_by_word_or_by_initials_is_known(raw, code):
 def test_too_little_or_too_much_is_no_unit(raw):
     # one short abbreviation, a word many names share, or two units in one cell
     assert load_profile().match_unit(raw) is None
+
+
+def _with_lines(src: Path, dst: Path, lines: list[list[str]]) -> Path:
+    import csv
+
+    rows = list(csv.reader(src.open(encoding="utf-8")))
+    with dst.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows + [line + [""] * (len(rows[0]) - len(line)) for line in lines])
+    return dst
+
+
+def test_the_lines_after_a_list_are_set_aside_and_said(tmp_path):
+    clean = _imported(tmp_path, 0)
+    f = gen_dossiers.write(ROWS, tmp_path / "d.csv", messy=2)
+    blank = [""]
+    place = [""] * 14 + ["Tuy Phước, ngày 05 tháng 01 năm 2023"]     # in a yes/no column
+    f = _with_lines(f, tmp_path / "footer.csv", [["", "Tổng số: 3.000 hồ sơ"], blank, place, ["NGƯỜI LẬP BIỂU"]])
+    con = dbm.connect(tmp_path / "footer.duckdb")
+    r = import_file(con, f)
+    assert r.status == "imported" and r.rows == ROWS
+    assert _figures(con) == _figures(clean)
+    # header on line 1, dossiers on lines 2..3001: the total on 3002, the blank line not named
+    # (it holds nothing), the place and date on 3004; the signature sits in the STT column,
+    # which is not read: a line of nothing, like the blank one
+    said = [vi for vi, _en in r.report.notes if "không phải hồ sơ" in vi]
+    assert said == ["2 dòng không phải hồ sơ (dòng tổng, ngày lập, chữ ký…: không có đơn vị, ngày nào) được bỏ "
+                    "qua — dòng 3002: «Tổng số: 3.000 hồ sơ»; 3004: «Tuy Phước, ngày 05 tháng 01 năm 2023»"]
+
+
+def test_a_dossier_code_without_unit_or_date_is_still_an_error(tmp_path):
+    from metrics.errors import ImportRejected
+
+    f = _with_lines(gen_dossiers.write(200, tmp_path / "d.csv", messy=2), tmp_path / "bad.csv", [["", "H09999999"]])
+    with pytest.raises(ImportRejected) as e:
+        import_file(dbm.connect(tmp_path / "bad.duckdb"), f)
+    assert {(p.row, p.column) for p in e.value.problems} == {(202, "Đơn vị tiếp nhận"), (202, "Ngày tiếp nhận"),
+                                                              (202, "Ngày hẹn trả")}
+
+
+def test_a_dossier_without_its_unit_is_a_problem_not_a_crash(tmp_path):
+    import csv
+
+    from metrics.errors import ImportRejected
+
+    f = gen_dossiers.write(50, tmp_path / "d.csv")
+    rows = list(csv.reader(f.open(encoding="utf-8")))
+    rows[5][4] = ""                                    # file line 6: the unit left blank
+    with (tmp_path / "nu.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    with pytest.raises(ImportRejected) as e:
+        import_file(dbm.connect(tmp_path / "nu.duckdb"), tmp_path / "nu.csv")
+    assert [(p.row, p.column, p.vi) for p in e.value.problems] == [(6, "Đơn vị tiếp nhận", "Thiếu đơn vị")]

@@ -78,11 +78,36 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         first = _stage_rows(con, src, header_idx, fields)
         con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(first)} AS row_no, * FROM stg_raw")
     con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_view_base")
-    # rows with no code, no unit and no date are blank lines or a footer ("Tổng cộng: …")
-    present = [f for _, f in fields if f in ("dossier_code", "unit", "received_at")]
-    if present:
-        cond = " AND ".join(_blank(f) for f in present)
-        con.execute(f"DELETE FROM stg_raw WHERE {cond}")
+    return _set_aside(con, [f for _, f in fields])
+
+
+# what a list's closing lines say in the code column: "Tổng cộng: 20.000 hồ sơ", "Tổng số",
+# "Người lập biểu", "Tuy Phước, ngày 05 tháng 01 năm 2023" (accents stripped, lower case)
+FOOTER_TEXT = r"(^|[^a-z])(tong cong|tong so|tong:|cong:|nguoi lap|lap bieu|thu truong|ghi chu|xac nhan|ky ten|ngay \d{1,2} thang)"
+
+
+def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
+    """Drop the rows that are no dossier, and say how many and which: blank lines, and the
+    lines after a list (a total, the place and date, signatures) — no code, unit or date; or,
+    with no unit and no date, a code cell that reads as such a line. Returns (rows with some
+    text, up to three of them as (row, text)); blank lines need no word."""
+    present = [f for f in fields if f in ("dossier_code", "unit", "received_at")]
+    if not present:
+        return 0, []
+    cond = " AND ".join(_blank(f) for f in present)
+    undated = [_blank(f) for f in ("unit", *STAGED_DATES) if f in fields]
+    if "dossier_code" in fields and undated:
+        cond = (f"({cond}) OR ({' AND '.join(undated)} AND regexp_matches(lower(strip_accents("
+                f"{_col('dossier_code')})), '{FOOTER_TEXT}'))")
+    cells = [f"raw_{f}" if f in STAGED_DATES else _col(f) for f in dict.fromkeys(fields)]
+    text = f"concat_ws(' · ', {', '.join(cells)})"
+    n = con.execute(f"SELECT count(*) FILTER (WHERE {text} <> ''), count(*) FROM stg WHERE {cond}").fetchone()
+    if not n[1]:
+        return 0, []
+    shown = con.execute(f"SELECT row_no, {text} FROM stg WHERE ({cond}) AND {text} <> '' ORDER BY row_no LIMIT 3"
+                        ).fetchall() if n[0] else []
+    con.execute(f"DELETE FROM stg_raw WHERE {cond}")
+    return n[0], shown
 
 
 # the date columns staged as TIMESTAMP (apology_sent holds yes/no or a date: it is mapped
@@ -479,7 +504,7 @@ def typed_sql(present: set[str], only: set[str] | None = None) -> str:
     ]
     # the cell's text where it is not a date (staged as raw_<field>), for the checks to show
     cols += [(f"raw_{f}", f"s.raw_{f}" if f in STAGED_DATES else f"s.{_col(f)}", None)
-             for f in ("dossier_code", *STAGED_DATES, "apology_sent") if f in present]
+             for f in ("dossier_code", "unit", *STAGED_DATES, "apology_sent") if f in present]
     if "fee_payment" in present:
         # the coded fee state gives both flags, unless the export has their own columns too
         # has_fee NULL (unknown) for a code that does not say; a blank cell is not paid online
@@ -509,6 +534,8 @@ def typed_sql(present: set[str], only: set[str] | None = None) -> str:
 
 CHECKS = [
     # (sql predicate on typed, column field, message vi, en, expected vi, en)
+    # (a unit written but not known is listed by build_maps, once per spelling)
+    ("raw_unit IS NULL", "unit", "Thiếu đơn vị", "Missing unit", "tên hoặc mã một đơn vị", "a unit's name or code"),
     ("received_at IS NULL AND raw_received_at IS NULL", "received_at", "Thiếu ngày tiếp nhận",
      "Missing received date", "một ngày", "a date"),
     ("received_at IS NULL AND raw_received_at IS NOT NULL", "received_at", "Ngày không hợp lệ",
@@ -592,8 +619,8 @@ def _shown(field: str) -> str:
     if field in STAGED_DATES:
         return (f"coalesce(raw_{field}, CASE WHEN {field} = date_trunc('day', {field}) "
                 f"THEN strftime({field}, '%d/%m/%Y') ELSE strftime({field}, '%d/%m/%Y %H:%M') END)")
-    if field == "apology_sent":
-        return "CAST(raw_apology_sent AS VARCHAR)"
+    if field in ("apology_sent", "unit"):
+        return f"CAST(raw_{field} AS VARCHAR)"
     return f"CAST({field} AS VARCHAR)"
 
 
@@ -606,7 +633,7 @@ def validate(con, present: set[str], headers: dict[str, str], problems: ProblemL
     checks = [("dossier_code IS NULL", "dossier_code", "Thiếu mã hồ sơ", "Missing dossier code", None, None)]
     checks += [c for c in CHECKS if c[1] in present]
     preds = [c[0].replace("$today", "CAST($today AS DATE)") for c in checks]
-    needed = {"dossier_code", "received_at", "due_at", "finished_at", "apology_sent"}
+    needed = {"dossier_code", "unit", "received_at", "due_at", "finished_at", "apology_sent"}
     needed |= {f"raw_{f}" for f in needed}
     # one pass counts every kind of problem (and the months, for the summary); only the kinds
     # that occur are listed row by row. count_if over a boolean is the same count as
@@ -668,11 +695,17 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     if missing:
         unread = [h for i, h in enumerate(head) if i not in mapping and h is not None]
         raise ImportRejected(src.display_name, [_missing_problem(f, unread) for f in missing])
-    stage(con, src, header_idx, mapping, width)
+    aside, aside_rows = stage(con, src, header_idx, mapping, width)
     n = con.execute("SELECT count(*) FROM stg").fetchone()[0]
     if n == 0:
         raise ImportRejected(src.display_name, [Problem("Tệp không có hồ sơ nào dưới dòng tiêu đề",
                                                         "No dossier rows below the header")])
+    if aside:
+        what = "; ".join(f"{r}: «{v[:60]}»" for r, v in aside_rows)
+        report.notes.append((f"{number(aside)} dòng không phải hồ sơ (dòng tổng, ngày lập, chữ ký…: không có đơn vị, "
+                             f"ngày nào) được bỏ qua — dòng {what}",
+                             f"{number(aside, 'en')} line(s) that are no dossier (a total, the date of the list, "
+                             f"signatures…: no unit, no date) set aside — row {what}"))
     unit_note = None
     if "resolving_unit" in present:
         unit_note = choose_unit_column(con, profile, mapping, headers)
