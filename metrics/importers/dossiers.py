@@ -911,7 +911,7 @@ def cleanup(con) -> None:
     con.execute("DROP VIEW IF EXISTS typed")
     con.execute("DROP VIEW IF EXISTS stg")
     con.execute("DROP VIEW IF EXISTS stg_view_base")
-    for t in ("stg_raw", "map_unit", "map_channel", "map_apology", "map_apology_yn", "map_rating", "map_kind",
-              "map_fee_payment", "map_status",
-              *[f"map_{f}" for f in YES_NO_FIELDS]):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    for table in ("stg_raw", "map_unit", "map_channel", "map_apology", "map_apology_yn", "map_rating", "map_kind",
+                  "map_fee_payment", "map_status",
+                  *[f"map_{f}" for f in YES_NO_FIELDS]):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
