@@ -39,6 +39,7 @@ from pathlib import Path
 
 from metrics.importers.headers import COUNTER_HEADINGS
 from metrics.model.kpis import derive_sums
+from metrics.model.period import last_day
 from metrics.model.workdays import load_calendar
 from metrics.model.profile import Profile, Unit, _national_holidays, load_profile
 from metrics.rules.score import rank_among
@@ -80,7 +81,7 @@ def wd_between(a: date, b: date) -> int:
     return WD_IDX[b] - WD_IDX[a]
 
 
-MONTH_END = {m: (date(YEAR, m + 1, 1) - timedelta(days=1)) if m < 12 else date(YEAR, 12, 31) for m in range(1, 13)}
+MONTH_END = {m: last_day(date(YEAR, m, 1)) for m in range(1, 13)}
 
 
 def month_end(m: int) -> date:
