@@ -14,7 +14,7 @@ from metrics.model.kpis import COUNTER, KPI_BY_KEY, KPIS
 from metrics.model.profile import LEVEL_LABELS
 from metrics.charts import inline as inline_charts
 from ui import components as c
-from ui import boot, cards, data, notes_ui, state
+from ui import boot, cards, data, login, notes_ui, state
 from ui.menu import PageContext
 
 
@@ -61,7 +61,7 @@ def render(ctx: PageContext) -> None:
 
     # this unit's dossiers (the unit becomes the shared filter), all or by status
     links = st.container(horizontal=True)
-    for status in ("all", "late", "overdue", "apology_missing"):
+    for status in ("all", "late", "overdue", "apology_missing") if login.can("see_dossiers") else ():
         label = t("see_dossiers", lang) if status == "all" else t(f"see_dossiers_{status}", lang)
         if links.button(label, key=f"detail-go-{status}", icon=":material/folder_open:" if status == "all" else None):
             state.switch("dossiers", u=unit, dossier_status=status)

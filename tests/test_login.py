@@ -126,9 +126,21 @@ def test_pages_outside_the_role_are_not_in_the_menu():
 
     assert {"import_desk", "admin", "league", "overview"} <= paths(User("a", "admin"))
     assert not {"import_desk", "admin"} & paths(User("l", "leader"))
+    # the chairman sees units, not dossier by dossier (auth: see_dossiers), the menu agrees
+    assert "dossiers" not in paths(User("l", "leader")) and "dossiers" in paths(User("o", "officer"))
     unit_pages = paths(User("x", "unit", "21961"))
     assert not {"import_desk", "admin", "league", "overview"} & unit_pages
     assert "unit_detail" in unit_pages
+
+
+@pytest.mark.parametrize("role, sees", [("leader", False), ("officer", True)])
+def test_a_units_page_offers_its_dossiers_to_those_who_may_see_them(monkeypatch, demo_db, role, sees):
+    at = open_app(monkeypatch, demo_db, page="unit_detail", user=User("u", role), u="TP", p="2022-08")
+    assert_clean(at)
+    keys = {b.key for b in at.button}
+    assert ({"detail-go-all", "detail-go-late", "detail-go-overdue", "detail-go-apology_missing"} <= keys) is sees
+    if not sees:
+        assert not {k for k in keys if k and k.startswith("detail-go-")}
 
 
 def test_a_permission_is_denied_when_no_user_is_signed_in():

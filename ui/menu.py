@@ -32,6 +32,8 @@ PAGE_PERMISSION = {
     "import_desk": "import",
     "admin": "manage_users",
     "overview": "see_all_units",
+    # the role rules say who sees dossier by dossier (auth.User.can): the menu follows them
+    "dossiers": "see_dossiers",
 }
 
 START = "start"        # the name the hidden default page reserves (it is served at "/"; pages_for)
