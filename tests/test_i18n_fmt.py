@@ -28,12 +28,26 @@ def fields(text: str) -> set[str]:
 
 
 # --- catalogues -----------------------------------------------------------------------------
+# The sentences given facts that each language names in its own way: the report's Vietnamese
+# administrative style names the issuing body (and the unit inside the sentence), the English
+# names the subject. Each language may use only the facts the code passes (listed here).
+FACTS = {
+    "export_pdf_subject_unit": {"month", "subject", "unit", "body"},
+    "export_pdf_intro": {"last", "month", "subject", "unit", "body"},
+    "export_pdf_intro_unit": {"last", "month", "subject", "unit", "body"},
+    "export_pdf_recipients_list": {"body"},
+}
+
+
 def test_catalogues_have_the_same_keys_and_placeholders():
     vi, en = catalogue("vi"), catalogue("en")
     assert set(vi) == set(en), (set(vi) ^ set(en))
     for k in vi:
         assert vi[k].strip() and en[k].strip(), k
-        assert fields(vi[k]) == fields(en[k]), k
+        if k in FACTS:
+            assert fields(vi[k]) <= FACTS[k] and fields(en[k]) <= FACTS[k], k
+        else:
+            assert fields(vi[k]) == fields(en[k]), k
 
 
 def test_catalogue_files_are_valid_utf8_json_in_nfc():

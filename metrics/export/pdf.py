@@ -229,15 +229,13 @@ class _Doc:
         from reportlab.lib import colors
         from reportlab.platypus import Spacer, Table, TableStyle
 
-        vi = self.lang == "vi"
+        lang = self.lang
         body = self.b.issuing_body
         gap = "\u00a0" * 12
-        number = (f"Số:{gap}/BC-UBND" if body.upper().startswith(("UBND", "ỦY BAN")) else f"Số:{gap}/BC") \
-            if vi else f"No.:{gap}"
+        number = tx("pdf_number_ubnd" if body.upper().startswith(("UBND", "ỦY BAN")) else "pdf_number", lang, gap=gap)
         left = [_p(body.upper(), self.st["head_l"], bold=True), _Rule(0.35), Spacer(1, 4),
                 _p(number, self.st["head_l"])]
-        nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" if vi else "SOCIALIST REPUBLIC OF VIET NAM"
-        motto = "Độc lập - Tự do - Hạnh phúc" if vi else "Independence - Freedom - Happiness"
+        nation, motto = tx("pdf_nation", lang), tx("pdf_motto", lang)
         made = clock.today()
         right = [_p(nation, self.st["head_r"], bold=True), _p(motto, self.st["head_r"], bold=True), _Rule(0.55),
                  Spacer(1, 4), _p(date_words(made, self.b.place, self.lang), self.st["place"], italic=True)]
@@ -248,26 +246,22 @@ class _Doc:
                                ("LINEBELOW", (0, 0), (-1, -1), 0, colors.white)]))
         self.story.append(t)
         self.space(16)
-        self.para("BÁO CÁO" if vi else "REPORT", "title", bold=True)
-        subject = ("Tình hình giải quyết thủ tục hành chính " if vi else "Handling of administrative procedures, ") + \
-            month_words(self.b.period, self.lang)
+        self.para(tx("pdf_report", lang), "title", bold=True)
+        month = month_words(self.b.period, lang)
+        # the facts a sentence may name: each language names those its style asks for (the
+        # Vietnamese administrative style names the issuing body, the English the subject)
+        facts = {"month": month, "subject": self.b.subject, "unit": mid_sentence(self.b.subject),
+                 "body": self._body_name()}
+        subject = tx("pdf_subject", lang, month=month)
         if self.b.unit:
-            subject += ("\ncủa " + mid_sentence(self.b.subject)) if vi else ("\n" + self.b.subject)
+            subject += "\n" + tx("pdf_subject_unit", lang, **facts)
         self.para(subject, "subtitle", bold=True)
         self.story.append(_Rule(0.25, centre=True))
         self.space(8)
         if self.b.is_demo:
             self.para(tx("demo", self.lang), "demo", bold=True)
-        last = fmt.day(self.b.as_of, self.lang) if self.b.as_of else tx("no_data", self.lang)
-        if vi:
-            of = f" của {mid_sentence(self.b.subject)}" if self.b.unit else ""
-            intro = (f"Trên cơ sở số liệu hồ sơ thủ tục hành chính cập nhật đến ngày {last}, "
-                     f"{self._body_name()} báo cáo tình hình giải quyết thủ tục hành chính "
-                     f"{month_words(self.b.period, 'vi')}{of} như sau:")
-        else:
-            intro = (f"From the administrative-procedure dossiers recorded up to {last}, this report sets out how "
-                     f"{self.b.subject} handled administrative procedures in {month_words(self.b.period, 'en')}:")
-        self.para(intro)
+        last = fmt.day(self.b.as_of, lang) if self.b.as_of else tx("no_data", lang)
+        self.para(tx("pdf_intro_unit" if self.b.unit else "pdf_intro", lang, last=last, **facts))
 
     def _body_name(self) -> str:
         body = self.b.issuing_body
@@ -276,28 +270,16 @@ class _Doc:
 
     def results(self) -> None:
         m, lang = self.m, self.lang
-        vi = lang == "vi"
-        self.h1("Kết quả giải quyết hồ sơ" if vi else "Dossiers handled")
+        self.h1(tx("pdf_results", lang))
         r = m.row
         if r is None:
             self.para(slides.no_data_text(m) + ".")
             return
-        n = lambda key: fmt.number(r.get(key), lang)  # noqa: E731
-        if vi:
-            self.para(f"Tổng số hồ sơ tiếp nhận: {n('received_total')} hồ sơ (trực tuyến {n('received_online')}; "
-                      f"trực tiếp và qua bưu chính {n('received_direct_post')}; từ kỳ trước chuyển qua "
-                      f"{n('carried_over')}). Đã giải quyết {n('resolved')} hồ sơ, trong đó trước hạn "
-                      f"{n('resolved_early')}, đúng hạn {n('resolved_on_time')}, quá hạn {n('resolved_late')}. "
-                      f"Đang giải quyết {n('pending')} hồ sơ, trong đó trong hạn {n('pending_in_time')}, quá hạn "
-                      f"{n('pending_overdue')}.")
-        else:
-            self.para(f"Dossiers received: {n('received_total')} (online {n('received_online')}; in person and by "
-                      f"post {n('received_direct_post')}; carried over {n('carried_over')}). Resolved "
-                      f"{n('resolved')}: early {n('resolved_early')}, on time {n('resolved_on_time')}, late "
-                      f"{n('resolved_late')}. Pending {n('pending')}: not yet due {n('pending_in_time')}, overdue "
-                      f"{n('pending_overdue')}.")
-        self.h2("1. Các chỉ số so với mục tiêu và tháng trước" if vi
-                else "1. Figures against goals and the month before")
+        counters = ("received_total", "received_online", "received_direct_post", "carried_over", "resolved",
+                    "resolved_early", "resolved_on_time", "resolved_late", "pending", "pending_in_time",
+                    "pending_overdue")
+        self.para(tx("pdf_results_text", lang, **{c: fmt.number(r.get(c), lang) for c in counters}))
+        self.h2(tx("pdf_figures_vs_goals", lang))
         rows = []
         for k in KPIS:
             v, pv = r.get(k.key), (m.row_prev or {}).get(k.key)
@@ -324,7 +306,6 @@ class _Doc:
         return None
 
     def ranking(self) -> None:
-        vi = self.lang == "vi"
         if self.b.unit:
             pos, pts = self._slide("position"), self._slide("points")
             self.h1(pos.title)
@@ -347,20 +328,18 @@ class _Doc:
             self.para(road.lead)
             self.bullets(road.bullets)
             self.space(4)
-            self.chart(road.chart, tx("rank_title_short", self.lang, peers=self.m.profile.peer_kind_vi if vi
-                                      else self.m.profile.peer_kind_en) + " — " + ("các tháng" if vi else "by month"),
-                       width_share=0.62)
+            self.chart(road.chart, tx("rank_title_short", self.lang, peers=self.m.profile.peer_kind(self.lang))
+                       + " — " + tx("pdf_by_month", self.lang), width_share=0.62)
 
     def units(self) -> None:
         m, lang = self.m, self.lang
-        vi = lang == "vi"
         if m.unit:
             late = self._slide("late")
             self.h1(late.title)
             self.para(late.lead + ".")
             self.chart(late.chart)
             return
-        self.h1("Kết quả của các đơn vị" if vi else "Results by unit")
+        self.h1(tx("pdf_units", lang))
         ranks = {}
         for lg in m.leagues.values():
             n = int(lg.score.notna().sum()) if not lg.empty else 0
@@ -378,9 +357,9 @@ class _Doc:
                          fmt.decimal(score, lang, 1, short=True), rk])
         if rows:
             K = KPI_BY_KEY
-            self.table([tx("unit", lang), "Tiếp nhận" if vi else "Received", "Đã giải quyết" if vi else "Resolved",
+            self.table([tx("unit", lang), tx("pdf_received", lang), tx("pdf_resolved", lang),
                         K["on_time_rate"].short(lang), K["late_count"].short(lang), K["overdue_backlog"].short(lang),
-                        K["online_rate"].short(lang), tx("score", lang), "Hạng trong khối" if vi else "Rank in group"],
+                        K["online_rate"].short(lang), tx("score", lang), tx("pdf_rank_in_group", lang)],
                        rows, [3.4, 1.1, 1.1, 1.1, 0.9, 1.0, 1.1, 0.9, 1.0],
                        ["l", "r", "r", "r", "r", "r", "r", "r", "r"])
         else:
@@ -418,9 +397,8 @@ class _Doc:
 
     def late_list(self) -> None:
         m, lang = self.m, self.lang
-        vi = lang == "vi"
         total = m.dossier_count("late")
-        self.h1("Danh sách hồ sơ giải quyết quá hạn" if vi else "Dossiers resolved late")
+        self.h1(tx("pdf_late_list", lang))
         if not total:
             self.para((tx("late_none", lang) if m.has_data else slides.no_data_text(m)) + ".")
             return
@@ -428,37 +406,30 @@ class _Doc:
         df = df.sort_values(["days_late", "dossier_code"], ascending=[False, True]).head(MAX_LATE_ROWS)
         rows = []
         for r in df.itertuples():
-            ap = "–" if fmt.is_missing(r.apology_sent) else (("Có" if vi else "Yes") if r.apology_sent
-                                                            else ("Chưa" if vi else "No"))
+            ap = "–" if fmt.is_missing(r.apology_sent) else \
+                tx("yes", lang) if r.apology_sent else tx("pdf_apology_not_sent", lang)
             rows.append([r.dossier_code, figures.short_name(r.unit_name, 30), r.procedure_name,
                          fmt.day(r.due_at, lang), fmt.day(r.finished_at, lang), fmt.number(r.days_late, lang),
                          ap])
         shown = len(rows)
-        if vi:
-            self.para(f"Tổng số {fmt.number(total)} hồ sơ; dưới đây là {fmt.number(shown)} hồ sơ trễ nhiều ngày nhất"
-                      if total > shown else f"Tổng số {fmt.number(total)} hồ sơ.")
-        else:
-            self.para(f"{fmt.number(total, 'en')} dossiers; the {shown} most late are listed"
-                      if total > shown else f"{fmt.number(total, 'en')} dossiers.")
-        self.table(["Mã hồ sơ" if vi else "Dossier", tx("unit", lang), "Thủ tục" if vi else "Procedure",
-                    "Hẹn trả" if vi else "Due", "Có kết quả" if vi else "Finished",
-                    "Số ngày trễ" if vi else "Days late",
-                    "Xin lỗi" if vi else "Apology"],
+        self.para(tx("pdf_late_total_shown", lang, total=fmt.number(total, lang), shown=fmt.number(shown, lang))
+                  if total > shown else tx("pdf_late_total", lang, total=fmt.number(total, lang)))
+        self.table([tx("pdf_col_dossier", lang), tx("unit", lang), tx("pdf_col_procedure", lang),
+                    tx("pdf_col_due", lang), tx("pdf_col_finished", lang), tx("days_late", lang),
+                    tx("pdf_col_apology", lang)],
                    rows, [106, 64, 116, 56, 56, 25, 30], ["l", "l", "l", "r", "r", "r", "l"], size=7.8, pad=2)
         if total > shown:
-            self.para("Danh sách đầy đủ trong tệp Excel của tháng (trang «HS trễ hạn»)." if vi
-                      else "The full list is in the month's workbook (sheet «Late dossiers»).", "small", italic=True)
+            self.para(tx("pdf_full_list", lang), "small", italic=True)
 
     def closing(self) -> None:
         from reportlab.platypus import KeepTogether, Table, TableStyle
 
-        vi = self.lang == "vi"
+        lang = self.lang
         self.space(14)
-        left = [_p("Nơi nhận:" if vi else "Recipients:", self.st["small"], bold=True, italic=True),
-                _p(("- Lãnh đạo " + self._body_name() + ";\n- Các đơn vị;\n- Lưu: VT.") if vi
-                   else "- Leadership;\n- Units;\n- Archive.", self.st["small"])]
-        right = [_p("THỦ TRƯỞNG ĐƠN VỊ" if vi else "HEAD OF OFFICE", self.st["center"], bold=True),
-                 _p("(Ký, ghi rõ họ tên)" if vi else "(signature, name)", self.st["center"], italic=True)]
+        left = [_p(tx("pdf_recipients", lang), self.st["small"], bold=True, italic=True),
+                _p(tx("pdf_recipients_list", lang, body=self._body_name()), self.st["small"])]
+        right = [_p(tx("pdf_head_of_office", lang), self.st["center"], bold=True),
+                 _p(tx("pdf_signature", lang), self.st["center"], italic=True)]
         t = Table([[left, right]], colWidths=[self.width * 0.5, self.width * 0.5])
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         self.story.append(KeepTogether([t]))
@@ -491,8 +462,7 @@ class _Doc:
             canvas.drawString(self.margins["left"], 1.1 * 28.35, footer)
             canvas.restoreState()
 
-        title = f"BÁO CÁO tình hình giải quyết thủ tục hành chính {month_words(self.b.period, 'vi')}" \
-            if self.lang == "vi" else f"Report: administrative procedures, {month_words(self.b.period, 'en')}"
+        title = tx("pdf_doc_title", self.lang, month=month_words(self.b.period, self.lang))
         doc = SimpleDocTemplate(buf, pagesize=self.page, leftMargin=self.margins["left"],
                                 rightMargin=self.margins["right"], topMargin=self.margins["top"],
                                 bottomMargin=self.margins["bottom"], title=f"{title} — {self.b.subject}",

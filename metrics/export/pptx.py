@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from ..i18n import fmt
+from ..i18n import fmt, pick
 from ..model.profile import Profile
 from . import briefing as bf
 from . import images
@@ -215,7 +215,7 @@ def render_deck(b: bf.Briefing, pngs: dict[str, bytes]) -> bytes:
     core = prs.core_properties
     core.title = f"{tx('deck_title', b.lang, month=fmt.month(b.period, b.lang, long=True))} — {b.subject}"
     core.author = b.issuing_body
-    core.language = "vi-VN" if b.lang == "vi" else "en-GB"
+    core.language = pick(("vi-VN", "en-GB"), b.lang)
     total = len(b.slides)
     for n, s in enumerate(b.slides, start=1):
         if s.key == "title":

@@ -143,7 +143,7 @@ class _Book:
             # a change of a KPI: percentage points for a rate, a count for a count
             k = KPI_BY_KEY[kind[3:]]
             if k.is_rate:
-                unit = "điểm %" if self.lang == "vi" else "pp"
+                unit = fmt.points_unit(self.lang)
                 f = f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
                 self.number(ws, r, c, None if fmt.is_missing(v) else float(v) * 100, f, **props)
             else:
@@ -179,7 +179,7 @@ def _sum(row, names):
 def _yes_no(v, lang: str) -> str:
     if fmt.is_missing(v):
         return ""
-    return ("Có" if v else "Không") if lang == "vi" else ("Yes" if v else "No")
+    return tx("yes", lang) if v else tx("no", lang)
 
 
 def _units_sheet(book: _Book, m: bf.Month, sub: str) -> None:
@@ -335,8 +335,7 @@ def _dossier_sheet(book: _Book, m: bf.Month, sub: str, status: str) -> int:
     headers = {"unit_code": tx("unit_code", lang),
                "procedure_code": tx("xlsx_procedure_code", lang),
                "apology_at": tx("xlsx_apology_date", lang),
-               "days": ("Số ngày trễ" if status == "late" else "Số ngày quá hạn đến cuối tháng") if lang == "vi"
-               else ("Days late" if status == "late" else "Days overdue at month end")}
+               "days": tx("days_late", lang) if status == "late" else tx("xlsx_days_overdue", lang)}
     cols = [Col(headers.get(name) or t(key, lang), kind, w) for name, key, kind, w in _DOSSIER_COLS]
     rows = []
     for r in df.to_dict("records"):
@@ -362,8 +361,7 @@ def _dossier_sheet(book: _Book, m: bf.Month, sub: str, status: str) -> int:
             f" {month_words(m.period, lang)}"
     else:
         name = tx("xlsx_overdue_dossiers", lang)
-        title = ("Hồ sơ chưa giải quyết đã quá hạn cuối" if lang == "vi"
-                 else "Pending dossiers overdue at the end of") + f" {month_words(m.period, lang)}"
+        title = tx("xlsx_pending_overdue_at_end", lang) + f" {month_words(m.period, lang)}"
     note = tx("xlsx_no_personal_data", lang)
     book.sheet(name, title, f"{sub} · {note}", cols, rows,
                tx("late_none", lang) if status == "late" else tx("no_data", lang).capitalize(), freeze_cols=1)
@@ -372,32 +370,25 @@ def _dossier_sheet(book: _Book, m: bf.Month, sub: str, status: str) -> int:
 
 def _info_sheet(book: _Book, m: bf.Month, sub: str, counts: dict[str, int]) -> None:
     lang = m.lang
-    vi = lang == "vi"
     last = m.as_of.get("last_date")
     items = [
-        ("Cơ quan" if vi else "Issuing body", m.profile.issuing_body),
-        ("Đơn vị báo cáo" if vi else "Subject", m.subject),
-        ("Kỳ báo cáo" if vi else "Period", month_words(m.period, lang)),
-        ("Số liệu đến ngày" if vi else "Figures up to",
-         fmt.day(min(last, last_day(m.period)), lang) if last else ""),
-        ("Lập lúc" if vi else "Prepared at", fmt.timestamp(clock.now(), lang)),
-        ("Nguồn số liệu" if vi else "Data", tx("demo", lang) if m.as_of.get("is_demo") else
-         ("Số liệu đã nhập vào hệ thống" if vi else "Figures imported into the system")),
-        ("Ô trống" if vi else "Empty cell", "Không có dữ liệu (khác với số 0)" if vi else "No data (not zero)"),
-        ("Tỷ lệ" if vi else "Rates", "Tính bằng tổng tử số / tổng mẫu số, không lấy trung bình các tỷ lệ" if vi
-         else "Sum of numerators over sum of denominators, never a mean of rates"),
-        ("Điểm phục vụ" if vi else "Service score", tx("score_note", lang)),
-        ("Thông tin cá nhân" if vi else "Personal data",
-         "Không có: họ tên, số định danh, điện thoại, địa chỉ người nộp và tên cán bộ xử lý không được đưa vào" if vi
-         else "None: applicants' names, ID numbers, phones, addresses and handlers' names are left out"),
+        (tx("xlsx_about_body", lang), m.profile.issuing_body),
+        (tx("xlsx_about_subject", lang), m.subject),
+        (tx("xlsx_about_period", lang), month_words(m.period, lang)),
+        (tx("xlsx_about_up_to", lang), fmt.day(min(last, last_day(m.period)), lang) if last else ""),
+        (tx("xlsx_about_prepared", lang), fmt.timestamp(clock.now(), lang)),
+        (tx("xlsx_about_data", lang), tx("demo", lang) if m.as_of.get("is_demo") else
+         tx("xlsx_about_data_imported", lang)),
+        (tx("xlsx_about_empty", lang), tx("xlsx_about_empty_text", lang)),
+        (tx("xlsx_about_rates", lang), tx("xlsx_about_rates_text", lang)),
+        (tx("xlsx_about_score", lang), tx("score_note", lang)),
+        (tx("xlsx_about_personal", lang), tx("xlsx_about_personal_text", lang)),
     ]
     for key, n in counts.items():
         if n >= MAX_DOSSIER_ROWS:
-            items.append((key, (f"Chỉ ghi {fmt.number(MAX_DOSSIER_ROWS)} hồ sơ đầu tiên" if vi
-                                else f"Only the first {fmt.number(MAX_DOSSIER_ROWS, 'en')} dossiers")))
-    cols = [Col("Mục" if vi else "Item", width=24), Col("Nội dung" if vi else "Content", width=90)]
-    book.sheet("Thông tin" if vi else "About", "Thông tin về tệp" if vi else "About this workbook", sub, cols,
-               [list(x) for x in items], "")
+            items.append((key, tx("xlsx_about_first_rows", lang, n=fmt.number(MAX_DOSSIER_ROWS, lang))))
+    cols = [Col(tx("xlsx_about_item", lang), width=24), Col(tx("xlsx_about_content", lang), width=90)]
+    book.sheet(tx("xlsx_about", lang), tx("xlsx_about_title", lang), sub, cols, [list(x) for x in items], "")
 
 
 def export_xlsx(con, period: date, profile: Profile, lang: str = "vi", unit: str | None = None,

@@ -79,13 +79,18 @@ def signed(text: str, value: float) -> str:
     return text if text.startswith("-") or value == 0 else "+" + text
 
 
+def points_unit(lang: str = "vi") -> str:
+    """Percentage points: "điểm %" / "pp" (a workbook's number format writes it too)."""
+    return "điểm %" if _lang(lang) == "vi" else "pp"
+
+
 def points(delta_fraction, lang: str = "vi", decimals: int = 1) -> str:
     """A change of a rate, in percentage points: 0.012 -> "+1,2 điểm %" / "+1.2 pp"."""
     if is_missing(delta_fraction):
         return no_data(lang)
     v = float(delta_fraction) * 100
     body = signed(decimal(v, lang, decimals), round(v, decimals))
-    return f"{body} điểm %" if _lang(lang) == "vi" else f"{body} pp"
+    return f"{body} {points_unit(lang)}"
 
 
 def delta_count(delta, lang: str = "vi") -> str:
