@@ -153,8 +153,12 @@ def _print_preview(r) -> None:
     if r.figures is not None and len(r.figures):
         from .model.kpis import KPI_BY_KEY
 
+        from .i18n import t
+        from .importers.core import FILE_TOTAL
+
         print("Số liệu sau khi nhập (tỷ lệ theo %) / figures after the import (rates in %):")
         df = r.figures.copy()
+        df["unit_name"] = df.unit_name.replace(FILE_TOTAL, f"{t(FILE_TOTAL, 'vi')} / {t(FILE_TOTAL, 'en')}")
         for c in df.columns:
             if c in KPI_BY_KEY and KPI_BY_KEY[c].is_rate:
                 df[c] = (df[c].astype("Float64") * 100).round(1)

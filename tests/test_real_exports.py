@@ -362,7 +362,7 @@ def test_dry_run_shows_columns_and_figures_and_writes_nothing(tmp_path, capsys):
     assert line.split()[:5] == ["2022-08", "21961", "Xã", "Phước", "Hưng"] and " 4 " in line and "66.7" in line
     # the total of two communes' file is theirs (5 received), not labelled as the district's
     total = next(x for x in out.splitlines() if x.strip().startswith("2022-08") and " ALL " in x)
-    assert "Cộng các đơn vị trong tệp / the file's units" in total and "Huyện Tuy Phước" not in total
+    assert "Cộng các đơn vị trong tệp / The file's units" in total and "Huyện Tuy Phước" not in total
     assert " 5 " in total
     con = duckdb.connect(str(dbfile), read_only=True)
     try:

@@ -15,7 +15,7 @@ from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import pick, t
 from metrics.importers import layouts
 from metrics.importers.columns import column_letter, label_of
-from metrics.importers.core import describe_header, import_file
+from metrics.importers.core import FILE_TOTAL, describe_header, import_file
 from metrics.importers.headers import DOSSIER_FIELDS, clean_heading
 from metrics.importers.layouts import MEANINGS, NOT_USED, YES_NO, Layout
 from metrics.model.kpis import COUNTER_NAMES, KPI_BY_KEY
@@ -198,6 +198,7 @@ def _show_trial(trial, lang: str) -> None:
     st.success(t("teach_trial_ok", lang, rows=fmt.number(what.rows, lang)))
     if what.figures is not None and len(what.figures):
         df = what.figures.copy()
+        df["unit_name"] = df.unit_name.replace(FILE_TOTAL, t("import_file_total", lang))
         for c in df.columns:
             k = KPI_BY_KEY.get(c)
             if k is not None and k.is_rate:

@@ -407,7 +407,9 @@ PREVIEW_COLUMNS = ["received_total", "resolved", "resolved_late", "pending_overd
                    "online_rate", "online_payment_rate", "satisfaction_rate"]
 
 
-FILE_TOTAL = "Cộng các đơn vị trong tệp / the file's units"
+# the name of a dry run's total row when the file lists some units only (their total, not the
+# jurisdiction's): the catalogue's key, put in the reader's language where the figures are shown
+FILE_TOTAL = "import_file_total"
 
 
 def _figures(con, kind: str, summary: dict, profile: Profile):
