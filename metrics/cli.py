@@ -100,6 +100,11 @@ def _rows_out(rows: list[dict], columns: list[str], fmt: str, out=None) -> None:
 def cmd_import(args, profile) -> int:
     """Each file is read and checked apart from the store, which is held only for its final
     write: a dashboard serving the same store keeps answering meanwhile."""
+    from .importers.digest import digest_soon
+
+    # the first file's digest is under way while DuckDB and the importer load
+    first = Path(args.paths[0]) if args.paths else None
+    early = digest_soon(first) if first is not None and first.is_file() else None
     from .importers.core import import_file_apart
 
     status = 0
@@ -118,7 +123,7 @@ def cmd_import(args, profile) -> int:
     for path in args.paths:
         try:
             r = import_file_apart(args.db, path, kind=args.kind, profile=profile, dry_run=args.dry_run,
-                                  layout=layout)
+                                  layout=layout, digest=early if Path(path) == first else None)
         except ImportRejected as exc:
             print(exc.report(), file=sys.stderr)
             status = 1

@@ -5,7 +5,6 @@ import can be undone by its id.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from .headers import DOSSIER_FIELDS, map_dossier_header
 from .layouts import NOT_USED, Layout
 from .reader import iter_rows, open_source
 from .source import Source, Uncomputed, reject, uncomputed_problem
+from .digest import digest_soon, sha256_of
 
 KINDS = ("dossiers", "report", "peers", "index", "accounts", "events", "official")
 KIND_LABELS = {
@@ -55,14 +55,6 @@ class ImportResult:
     # a dry run: the figures the file would give, per period and unit, computed inside the
     # transaction that was then rolled back (a pandas DataFrame; None for other kinds)
     figures: object = None
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # rows read past the best heading row found so far, for a second heading row (a group row
@@ -239,7 +231,8 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
 
 def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: str | None = None,
                       display_name: str | None = None, profile: Profile | None = None, is_demo: bool = False,
-                      dry_run: bool = False, layout: Layout | None = None, wait: float | None = None) -> ImportResult:
+                      dry_run: bool = False, layout: Layout | None = None, wait: float | None = None,
+                      digest=None) -> ImportResult:
     """The same import, read and checked in a database of its own in memory: the store is
     opened for a moment before (the demo and same-file checks, the saved layouts) and held
     only for the final write. A dashboard serving the store meanwhile answers from it, as it
@@ -249,7 +242,7 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     p, name, profile = Path(path), display_name or Path(path).name, profile or load_profile()
     # the file's digest is worked out on another core while the store is opened and checked
     # (hashlib lets go of the GIL): a tenth of a second of a million-row import
-    digest = _digest_soon(p)
+    digest = digest or digest_soon(p)
     with db.session(db_file, profile) as con:
         digest, same = _before(con, p, name, is_demo, dry_run, digest)
         if same is not None:
@@ -311,33 +304,10 @@ def _bound_memory(work) -> None:
     work.execute(f"SET memory_limit = '{int(staged + max(WRITE_ROOM_MIB, staged // 2))}MiB'")
 
 
-def _digest_soon(p: Path):
-    """The file's sha256, computed in a thread: call the returned function for it."""
-    import threading
-
-    box: dict = {}
-
-    def work():
-        try:
-            box["digest"] = sha256_of(p)
-        except BaseException as exc:  # handed to the caller, who raises it where it waits
-            box["error"] = exc
-
-    th = threading.Thread(target=work, name="import-digest", daemon=True)
-    th.start()
-
-    def result() -> str:
-        th.join()
-        if "error" in box:
-            raise box["error"]
-        return box["digest"]
-    return result
-
-
 def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest=None):
     """The checks against the store before a file is read: it exists, no demo data under real
     figures, the same file not imported already. Returns (digest, result if unchanged).
-    `digest` is the file's digest if known, or a function that gives it (_digest_soon)."""
+    `digest` is the file's digest if known, or a function that gives it (digest.digest_soon)."""
     if not p.exists():
         raise InputError(f"Không tìm thấy tệp {p}", f"File not found: {p}")
     if not is_demo and not dry_run:
