@@ -143,7 +143,7 @@ def render(ctx: PageContext) -> None:
             if grid:
                 df = data.query(queries.dossier_list, f.start, f.end, status=status, limit=SHOWN, **common)
                 view = display_frame(df, lang)
-                dt = "DD/MM/YYYY" if lang == "vi" else "D MMM YYYY"
+                dt = fmt.day_pattern(lang)
                 st.dataframe(view, hide_index=True, width="stretch", height=560, placeholder="–", column_config={
                     t("col_received_at", lang): st.column_config.DatetimeColumn(format=dt + " HH:mm"),
                     t("col_due_at", lang): st.column_config.DatetimeColumn(format=dt),

@@ -36,16 +36,18 @@ def render(ctx: PageContext) -> None:
     UPLOAD_TYPES = ["csv", "xlsx", "xlsm", "xls", "txt", "tsv", "htm", "html"]
 
 
-    def uploader_vi_css() -> str:
-        """The drop zone's button and limits in Vietnamese (Streamlit writes them in English)."""
-        mb = st.get_option("server.maxUploadSize")
+    def uploader_css(lang: str) -> str:
+        """The drop zone's button and limits in the catalogue's words (Streamlit writes its own
+        in English)."""
+        button = t("upload_zone_button", lang)
+        hint = t("upload_zone_hint", lang, mb=st.get_option("server.maxUploadSize"))
         return f"""<style>
     [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
     [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
-      content: "Chọn tệp"; font-size: 0.95rem; }}
+      content: "{button}"; font-size: 0.95rem; }}
     [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
     [data-testid="stFileUploaderDropzoneInstructions"] span::before {{
-      content: "Kéo thả tệp vào đây · tối đa {mb} MB mỗi tệp · CSV, XLSX, XLS (cả bảng HTML), TXT"; font-size: 0.85rem; }}
+      content: "{hint}"; font-size: 0.85rem; }}
     </style>"""
 
 
@@ -224,8 +226,10 @@ def render(ctx: PageContext) -> None:
                                format_func=lambda k: t("kind_auto", lang) if k == "auto" else pick(KIND_LABELS[k], lang))
     kind = None if kind_choice == "auto" else kind_choice
     # Streamlit writes the drop zone's own words in English only: in Vietnamese, say them in Vietnamese
-    if lang == "vi":
-        st.html(uploader_vi_css())
+    # (the English page keeps Streamlit's)
+    own_words = pick((uploader_css(lang), ""), lang)
+    if own_words:
+        st.html(own_words)
     uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
 

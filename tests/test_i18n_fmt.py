@@ -21,6 +21,8 @@ from metrics.model.kpis import KPI_BY_KEY
 ROOT = Path(__file__).resolve().parent.parent
 UI_CODE = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
            *sorted((ROOT / "metrics" / "charts").glob("*.py"))]
+# the engine's own code, outside the catalogue's package
+ENGINE_CODE = sorted(p for p in (ROOT / "metrics").rglob("*.py") if (ROOT / "metrics" / "i18n") not in p.parents)
 
 
 def fields(text: str) -> set[str]:
@@ -89,6 +91,29 @@ def test_every_literal_key_in_the_code_exists():
     assert len(keys) > 50
     missing = sorted(k for k in keys if k not in catalogue("vi"))
     assert not missing, missing
+
+
+def test_every_literal_key_of_the_engine_exists():
+    """The engine's sentences (a flag's detail, what it takes, a column's reading…): every
+    t("key", …) of metrics/ names a key of the catalogue."""
+    keys = set()
+    for path in ENGINE_CODE:
+        keys |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
+    assert {"flag_detail_late_streak", "need_from_to"} <= keys
+    missing = sorted(k for k in keys if k not in catalogue("vi"))
+    assert not missing, missing
+
+
+def test_no_code_outside_the_catalogue_asks_which_language_it_is():
+    """A text in two languages is a catalogue key (t, tx) or a registry's (vi, en) pair read
+    through i18n.pick (a label's method: KPI.label, Counter.label, ReformError.title…), a
+    format one of fmt's: no 'if lang == "vi"' (nor "en") anywhere else, so a text has one home
+    and one fallback rule."""
+    compare = re.compile(r"""\blang\s*[!=]=\s*["'](?:vi|en)["']|["'](?:vi|en)["']\s*[!=]=\s*\w*lang\b""")
+    code = [*UI_CODE, *ENGINE_CODE, *sorted((ROOT / "demo").glob("*.py"))]
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in code
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if compare.search(line)]
+    assert not found, found
 
 
 def test_every_export_text_is_in_the_catalogue():
@@ -211,6 +236,16 @@ def test_dates_and_months():
     assert fmt.month_key(d) == "2022-08"
     assert fmt.month_range(date(2022, 1, 1), date(2022, 8, 1)) == "01/2022 – 08/2022"
     assert fmt.month_range(date(2022, 8, 1), date(2022, 8, 1), long=True) == "Tháng 8/2022"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_day_pattern_writes_what_fmt_day_writes(lang):
+    """A grid's date column (moment.js tokens) shows a day as the tables do."""
+    tokens = {"YYYY": lambda d: str(d.year), "MMM": lambda d: fmt.day(d, "en").split()[1],
+              "MM": lambda d: f"{d.month:02d}", "DD": lambda d: f"{d.day:02d}", "D": lambda d: str(d.day)}
+    for d in (date(2022, 8, 5), date(2022, 12, 31)):
+        shown = re.sub("YYYY|MMM|MM|DD|D", lambda m: tokens[m.group(0)](d), fmt.day_pattern(lang))
+        assert shown == fmt.day(d, lang)
 
 
 def test_kpi_values_follow_the_registry():

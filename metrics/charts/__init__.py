@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import fmt
-from ..i18n import t
+from ..i18n import pick, t
 from ..model.kpis import KPI, KPI_BY_KEY
 from ..rules.score import target_cut
 
@@ -42,7 +42,7 @@ def kpi_of(kpi_or_key: KPI | str) -> KPI:
 
 def separators(lang: str) -> str:
     # plotly wants "<decimal><thousands>"
-    return ",." if lang != "en" else ".,"
+    return pick((",.", ".,"), lang)
 
 
 def style(fig: go.Figure, lang: str = "vi", title: str | None = None, height: int | None = None,
@@ -140,7 +140,7 @@ def in_drawing_unit(k: KPI, values) -> list:
 
 def _axis(fig: go.Figure, k: KPI, lang: str, values=()) -> None:
     if k.is_rate:
-        fig.update_yaxes(ticksuffix=" %" if lang != "en" else "%", rangemode="tozero")
+        fig.update_yaxes(ticksuffix=fmt.percent_sign(lang), rangemode="tozero")
     else:
         _count_ticks(fig, values)
 
@@ -347,8 +347,8 @@ def league_heatmap(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=Non
     fig = go.Figure(go.Heatmap(z=z, x=x, y=names, text=text, texttemplate="%{text}", hovertext=hover,
                                hoverinfo="text", colorscale=scale, zmin=zmin, zmax=zmax, xgap=2, ygap=2,
                                textfont=dict(size=FONT_SIZE - 2, color=INK),
-                               colorbar=dict(ticksuffix=" %" if k.is_rate and lang != "en" else
-                                             ("%" if k.is_rate else ""), thickness=14)))
+                               colorbar=dict(ticksuffix=fmt.percent_sign(lang) if k.is_rate else "",
+                                             thickness=14)))
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", side="top")
     fig = style(fig, lang, title, height=max(260, 34 * len(names) + 130))

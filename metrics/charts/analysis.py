@@ -162,7 +162,7 @@ def kpi_pair(frame: pd.DataFrame, keys: list[str], lang: str = "vi", title: str 
                                  hovertext=[f"{k.short(lang)} — {fmt.month(p, lang, long=True)}: "
                                             f"{fmt.kpi_value(k, v, lang)}" for p, v in zip(df.period, df[key])]))
     fig.update_xaxes(type="category")
-    fig.update_yaxes(ticksuffix=" %" if lang != "en" else "%", rangemode="tozero")
+    fig.update_yaxes(ticksuffix=fmt.percent_sign(lang), rangemode="tozero")
     charts.add_events(fig, list(df.period), annotations, lang)
     return _legend_below(charts.style(fig, lang, title, height=height + 40, legend=True))
 

@@ -4,7 +4,6 @@ formatting helpers."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from ..errors import ReformError
 from ..i18n import catalogue, t
@@ -23,27 +22,6 @@ def tx(key: str, lang: str = "vi", **values) -> str:
 
 def has_text(key: str) -> bool:
     return f"export_{key}" in catalogue("vi")
-
-
-def month_words(d: date, lang: str = "vi") -> str:
-    """'tháng 8 năm 2022' / 'August 2022' (the words of a report title)."""
-    from ..i18n import fmt
-
-    if lang == "en":
-        return fmt.month(d, "en", long=True)
-    return f"tháng {d.month} năm {d.year}"
-
-
-def date_words(d: date, place: str, lang: str = "vi") -> str:
-    """'Tuy Phước, ngày 05 tháng 9 năm 2022' (administrative style, Decree 30/2020)."""
-    if lang == "en":
-        from ..i18n import fmt
-
-        return f"{place}, {fmt.day(d, 'en')}" if place else fmt.day(d, "en")
-    day = f"{d.day:02d}" if d.day < 10 else str(d.day)
-    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    text = f"ngày {day} tháng {month} năm {d.year}"
-    return f"{place}, {text}" if place else text.capitalize()
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

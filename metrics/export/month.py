@@ -8,7 +8,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..i18n import fmt
+from ..i18n import fmt, pick
 from .. import queries
 from ..errors import InputError
 from ..model.kpis import KPI, KPIS
@@ -46,7 +46,7 @@ class Month:
         self.con = con
         self.period = queries.month(period)
         self.profile = profile
-        self.lang = "en" if lang == "en" else "vi"
+        self.lang = pick(("vi", "en"), lang)      # one of the two: the catalogue's fallback rule
         if unit in ("", queries.ALL):
             unit = None
         if unit is not None and unit not in profile.unit_codes:

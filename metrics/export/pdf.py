@@ -22,7 +22,8 @@ from ..model.profile import Profile
 from . import briefing as bf
 from ..charts import briefing as figures
 from . import images, slides
-from .common import ExportError, clean, date_words, month_words, nobreak, tx
+from .common import ExportError, clean, nobreak, tx
+from ..i18n.fmt import date_words, month_words
 
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts"]
 FAMILIES = [("DejaVuSerif", "DejaVuSerif-Bold", "DejaVuSerif-Italic"),

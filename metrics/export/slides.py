@@ -12,7 +12,8 @@ from ..i18n import pick
 from ..model.kpis import KPI, KPI_BY_KEY
 from ..model.period import last_day
 from ..charts import briefing as figures
-from .common import has_text, month_words, tx
+from .common import has_text, tx
+from ..i18n.fmt import month_words
 from .content import FULL_BOX, SIDE_BOX, SPARK_BOX, Card, Chart, Slide, Table
 from .month import HEADLINE, MAX_TABLE_ROWS, TREND_KPI, Month
 

@@ -28,7 +28,8 @@ from ..model.period import last_day
 from ..model.profile import Profile
 from . import briefing as bf
 from . import slides
-from .common import looks_like_formula, month_words, tx
+from .common import looks_like_formula, tx
+from ..i18n.fmt import month_words
 
 MAX_DOSSIER_ROWS = 200_000
 TITLE_ROWS = 2          # title and subtitle above the header row

@@ -67,12 +67,17 @@ def number(value, lang: str = "vi", short: bool = False) -> str:
     return decimal(value, lang, 0, short)
 
 
+def percent_sign(lang: str = "vi") -> str:
+    """What follows a percentage: " %" (vi, with the space Vietnamese typography uses) / "%"
+    (a chart's axis writes it too)."""
+    return " %" if _lang(lang) == "vi" else "%"
+
+
 def percent(fraction, lang: str = "vi", decimals: int = 1, short: bool = False) -> str:
-    """0.975 -> "97,5 %" (vi, with the space Vietnamese typography uses) / "97.5%" (en)."""
+    """0.975 -> "97,5 %" (vi) / "97.5%" (en)."""
     if is_missing(fraction):
         return no_data(lang, short)
-    body = decimal(float(fraction) * 100, lang, decimals)
-    return f"{body} %" if _lang(lang) == "vi" else f"{body}%"
+    return decimal(float(fraction) * 100, lang, decimals) + percent_sign(lang)
 
 
 def signed(text: str, value: float) -> str:
@@ -122,6 +127,12 @@ def day(value, lang: str = "vi") -> str:
     return d.strftime("%d/%m/%Y")
 
 
+def day_pattern(lang: str = "vi") -> str:
+    """fmt.day's form as a date pattern (the moment.js tokens a grid's date column takes):
+    "DD/MM/YYYY" / "D MMM YYYY"."""
+    return "D MMM YYYY" if _lang(lang) == "en" else "DD/MM/YYYY"
+
+
 def timestamp(value, lang: str = "vi") -> str:
     """31/08/2022 14:05 (vi) / 31 Aug 2022 14:05 (en)."""
     if is_missing(value):
@@ -141,6 +152,25 @@ def month(value, lang: str = "vi", long: bool = False) -> str:
     if _lang(lang) == "en":
         return f"{(_MONTHS_EN_LONG if long else _MONTHS_EN)[d.month - 1]} {d.year}"
     return f"Tháng {d.month}/{d.year}" if long else f"{d.month:02d}/{d.year}"
+
+
+def month_words(value, lang: str = "vi") -> str:
+    """'tháng 8 năm 2022' / 'August 2022' (the words of a report title)."""
+    d = to_date(value)
+    if _lang(lang) == "en":
+        return month(d, "en", long=True)
+    return f"tháng {d.month} năm {d.year}"
+
+
+def date_words(value, place: str, lang: str = "vi") -> str:
+    """'Tuy Phước, ngày 05 tháng 9 năm 2022' (administrative style, Decree 30/2020)."""
+    d = to_date(value)
+    if _lang(lang) == "en":
+        return f"{place}, {day(d, 'en')}" if place else day(d, "en")
+    dd = f"{d.day:02d}" if d.day < 10 else str(d.day)
+    mm = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    text = f"ngày {dd} tháng {mm} năm {d.year}"
+    return f"{place}, {text}" if place else text.capitalize()
 
 
 def month_range(start, end=None, lang: str = "vi", long: bool = False) -> str:
