@@ -223,6 +223,29 @@ def test_same_file_twice_changes_nothing(tmp_path, con):
     assert snapshot(con) == before
 
 
+@pytest.mark.parametrize("second_name", ["a.csv", "a (1).csv"])
+def test_same_file_twice_apart_changes_nothing_under_any_name(tmp_path, second_name):
+    # the import read apart from the store waits for the file's digest only when a file of
+    # that name is there already; a copy under another name is caught before the write
+    import shutil
+
+    from metrics.importers.core import import_file_apart
+    from metrics.store import db as dbm
+
+    path = tmp_path / "s.duckdb"
+    f = fm.write_csv(tmp_path / "a.csv")
+    (tmp_path / "copy").mkdir()
+    again = tmp_path / "copy" / second_name
+    shutil.copy(f, again)
+    r1 = import_file_apart(path, f)
+    with dbm.session(path) as c:
+        before = snapshot(c)
+    r2 = import_file_apart(path, again)
+    assert (r2.status, r2.same_as, r2.file_name) == ("unchanged", r1.import_id, second_name)
+    with dbm.session(path) as c:
+        assert snapshot(c) == before
+
+
 def test_newer_export_updates_dossiers_and_undo_restores(tmp_path, con):
     import_file(con, fm.write_csv(tmp_path / "a.csv"))
     # a newer export: A4 and A6 are now finished

@@ -244,7 +244,12 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     # (hashlib lets go of the GIL): a tenth of a second of a million-row import
     digest = digest or digest_soon(p)
     with db.session(db_file, profile) as con:
-        digest, same = _before(con, p, name, is_demo, dry_run, digest)
+        # the same file again is told by its digest: waiting for it here (a tenth of a second
+        # for a million rows) pays only when a file of this name was imported before; a copy
+        # under another name is caught all the same, by the check just before the write
+        seen = con.execute("SELECT count(*) FROM imports WHERE file_name = ? AND status = 'active'",
+                           [name]).fetchone()[0]
+        _, same = _before(con, p, name, is_demo, dry_run, digest if seen else None, same_file=bool(seen))
         if same is not None:
             return same
         known = layouts.all_layouts(con)
@@ -264,10 +269,10 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
         db.attach(work, db_file, wait=wait)
         def land() -> ImportResult:
             # the same file may have been imported while this one was read
-            _, same = _before(work, p, name, is_demo, dry_run, digest)
+            sha, same = _before(work, p, name, is_demo, dry_run, digest)
             if same is not None:
                 return same
-            return _write(work, name, digest, k, summary, parsed, profile, user, is_demo, dry_run)
+            return _write(work, name, sha, k, summary, parsed, profile, user, is_demo, dry_run)
 
         try:
             try:
@@ -304,9 +309,10 @@ def _bound_memory(work) -> None:
     work.execute(f"SET memory_limit = '{int(staged + max(WRITE_ROOM_MIB, staged // 2))}MiB'")
 
 
-def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest=None):
+def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest=None, same_file: bool = True):
     """The checks against the store before a file is read: it exists, no demo data under real
-    figures, the same file not imported already. Returns (digest, result if unchanged).
+    figures, the same file not imported already (unless `same_file` is False: then the digest
+    is not asked for and (None, None) is the answer). Returns (digest, result if unchanged).
     `digest` is the file's digest if known, or a function that gives it (digest.digest_soon)."""
     if not p.exists():
         raise InputError(f"Không tìm thấy tệp {p}", f"File not found: {p}")
@@ -320,6 +326,8 @@ def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest=None):
                 "hoặc nhập với --replace-demo.",
                 f"The database holds the demo data ({demo} files). Real figures are never mixed with it: remove the "
                 "demo data first (import page, or python -m metrics demo --remove), or import with --replace-demo.")
+    if not same_file:
+        return None, None
     digest = digest() if callable(digest) else (digest or sha256_of(p))
     same = con.execute("SELECT id, kind, rows, periods, units FROM imports WHERE sha256 = ? AND status = 'active' "
                        "ORDER BY id DESC LIMIT 1", [digest]).fetchone()
