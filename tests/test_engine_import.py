@@ -214,11 +214,16 @@ def test_errors_list_first_50_and_count(tmp_path, con):
 
 
 # --- idempotency, updates, undo -----------------------------------------------------------
-def test_same_file_twice_changes_nothing(tmp_path, con):
+@pytest.mark.parametrize("second_name", ["a.csv", "a (1).csv"])
+def test_same_file_twice_changes_nothing(tmp_path, con, second_name):
+    import shutil
+
     f = fm.write_csv(tmp_path / "a.csv")
+    (tmp_path / "copy").mkdir()
+    again = shutil.copy(f, tmp_path / "copy" / second_name)
     r1 = import_file(con, f)
     before = snapshot(con)
-    r2 = import_file(con, f)
+    r2 = import_file(con, again)
     assert r2.status == "unchanged" and r2.same_as == r1.import_id
     assert snapshot(con) == before
 

@@ -217,12 +217,16 @@ def import_file(con, path: str | Path, kind: str | None = None, user: str | None
     """Import one file in one transaction. With dry_run, everything is done and the figures
     the file would give are computed, then the transaction is rolled back: nothing is kept."""
     p, name, profile = Path(path), display_name or Path(path).name, profile or load_profile()
-    digest, same = _before(con, p, name, is_demo, dry_run)
+    digest = digest_soon(p) if p.is_file() else None
+    _, same = _before(con, p, name, is_demo, dry_run, digest, same_file=_seen(con, name))
     if same is not None:
         return same
     try:
         k, summary, parsed = _prepare(con, p, kind, name, profile, layout)
-        return _write(con, name, digest, k, summary, parsed, profile, user, is_demo, dry_run)
+        sha, same = _before(con, p, name, is_demo, dry_run, digest)
+        if same is not None:
+            return same
+        return _write(con, name, sha, k, summary, parsed, profile, user, is_demo, dry_run)
     except duckdb.Error as exc:
         raise _refusal(name, exc) from exc
     finally:
@@ -244,12 +248,7 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     # (hashlib lets go of the GIL): a tenth of a second of a million-row import
     digest = digest or digest_soon(p)
     with db.session(db_file, profile) as con:
-        # the same file again is told by its digest: waiting for it here (a tenth of a second
-        # for a million rows) pays only when a file of this name was imported before; a copy
-        # under another name is caught all the same, by the check just before the write
-        seen = con.execute("SELECT count(*) FROM imports WHERE file_name = ? AND status = 'active'",
-                           [name]).fetchone()[0]
-        _, same = _before(con, p, name, is_demo, dry_run, digest if seen else None, same_file=bool(seen))
+        _, same = _before(con, p, name, is_demo, dry_run, digest, same_file=_seen(con, name))
         if same is not None:
             return same
         known = layouts.all_layouts(con)
@@ -307,6 +306,14 @@ def _bound_memory(work) -> None:
     still runs out of room is done again without the bound (import_file_apart)."""
     staged = work.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0] >> 20
     work.execute(f"SET memory_limit = '{int(staged + max(WRITE_ROOM_MIB, staged // 2))}MiB'")
+
+
+def _seen(con, name: str) -> bool:
+    """Whether a file of this name was imported. The same file again is told by its digest:
+    waiting for it before reading (a tenth of a second for a million rows) pays only then; a
+    copy under another name is caught all the same, by the check just before the write."""
+    return con.execute("SELECT count(*) FROM imports WHERE file_name = ? AND status = 'active'",
+                       [name]).fetchone()[0] > 0
 
 
 def _before(con, p: Path, name: str, is_demo: bool, dry_run: bool, digest=None, same_file: bool = True):
