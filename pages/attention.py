@@ -74,15 +74,17 @@ def render(ctx: PageContext) -> None:
             st.success(t("no_flags", lang), icon=":material/check_circle:")
             return
         counts = flags.groupby("flag").size()
-        # the engine's flag names are long: let the labels wrap instead of cutting them
+        # five cards in a row: each under a short name (the engine's full name, in the help, broke
+        # English words in two at 1280 px); the labels wrap between words, never inside one
         st.html("<style>.st-key-att-counts [data-testid='stMetricLabel'] * { white-space: normal !important; "
-                "overflow: visible !important; text-overflow: clip !important; }</style>")
+                "overflow: visible !important; text-overflow: clip !important; overflow-wrap: normal !important; "
+                "word-break: normal !important; }</style>")
         cols = st.container(key="att-counts").columns(len(counts))
         for col, (flag, n) in zip(cols, sorted(counts.items(), key=lambda x: -ap.severity(x[0]))):
             # a count of units, not of dossiers (beside the overview's dossier counts): said in the
-            # label, which wraps; in the value "3 đơn vị" was cut to "3 đ…" in a fifth of 1280 px
-            col.metric(t("n_units_label", lang, label=ap.flag_label(flag, lang)), fmt.number(n, lang),
-                       help=t("flag_units_help", lang), border=True)
+            # label; in the value "3 đơn vị" was cut to "3 đ…" in a fifth of 1280 px
+            col.metric(t("n_units_label", lang, label=t(f"flag_card_{flag}", lang)), fmt.number(n, lang),
+                       help=t("flag_units_help", lang, label=ap.flag_label(flag, lang)), border=True)
         st.caption(t("flags_count", lang, n=fmt.number(len(flags), lang),
                      units=fmt.number(flags.unit_code.nunique(), lang)) + " · " + t("flags_order_note", lang))
         opened = st.session_state.setdefault(OPEN, set())

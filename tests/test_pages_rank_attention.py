@@ -202,6 +202,18 @@ def test_officials_streaks_only_for_leaders_and_officers(monkeypatch, demo_db, r
     assert (t("streaks_title", "vi") in texts(at)) == sees
 
 
+def test_the_flag_cards_carry_short_names_and_the_full_one_in_their_help(monkeypatch, demo_db):
+    from metrics.rules.flags import FLAG_LABELS
+
+    at = open_app(monkeypatch, demo_db, "attention", lang="en", p="2022-08")
+    cards = {m.label: m for m in at.metric}
+    # the demo's August has every kind of flag
+    for flag, (_vi, en) in FLAG_LABELS.items():
+        card = cards[t("n_units_label", "en", label=t(f"flag_card_{flag}", "en"))]
+        assert card.help == t("flag_units_help", "en", label=en)
+        assert len(t(f"flag_card_{flag}", "en")) < len(en)
+
+
 def test_overview_lists_the_same_flags_in_english(monkeypatch, demo_db):
     at = open_app(monkeypatch, demo_db, lang="en", p="2022-08")
     flags = [tb for tb in html_tables(at) if "Detail" in tb.columns][0]
