@@ -69,17 +69,6 @@ class Problem:
     # ("missing", field); None when only the file can be mended
     learn: tuple | None = None
 
-    def as_dict(self) -> dict:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "message_vi": self.vi,
-            "message_en": self.en,
-            "expected_vi": self.expected_vi,
-            "expected_en": self.expected_en,
-        }
-
     def message(self, lang: str = "vi") -> str:
         return pick((self.vi, self.en), lang)
 

@@ -225,11 +225,9 @@ def render(ctx: PageContext) -> None:
     kind_choice = st.selectbox(t("import_kind", lang), ["auto", *KINDS], key=state.keeps_choice("import_kind"),
                                format_func=lambda k: t("kind_auto", lang) if k == "auto" else pick(KIND_LABELS[k], lang))
     kind = None if kind_choice == "auto" else kind_choice
-    # Streamlit writes the drop zone's own words in English only: in Vietnamese, say them in Vietnamese
-    # (the English page keeps Streamlit's)
-    own_words = pick((uploader_css(lang), ""), lang)
-    if own_words:
-        st.html(own_words)
+    # Streamlit writes the drop zone's own words in English only: the catalogue's words in either
+    # language (in English, the same as Streamlit's)
+    st.html(uploader_css(lang))
     uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
 

@@ -61,6 +61,22 @@ def test_too_little_or_too_much_is_no_unit(raw):
     assert load_profile().match_unit(raw) is None
 
 
+@pytest.mark.parametrize("raw", ["CN VPĐK đất đai huyện Phù Cát", "Chi nhánh VPĐK đất đai thị xã An Nhơn",
+                                 "Phòng Tài nguyên - Môi trường huyện Phù Cát", "Phòng Nông nghiệp - PTNT huyện Tây Sơn",
+                                 "Phòng Tài nguyên và Môi trường huyện Phù Cát", "Phòng Tư pháp - thành phố Quy Nhơn"])
+def test_another_districts_office_is_not_ours(raw):
+    # a province-wide export names each office with its district: the same office of another
+    # district is unknown (the user is asked, and may teach it "not ours"), never counted as ours
+    assert load_profile().match_unit(raw) is None
+
+
+@pytest.mark.parametrize("raw, code", [("CN VPĐK đất đai huyện Tuy Phước", "CNVPDK"),
+                                       ("Phòng Tài nguyên - Môi trường, huyện Tuy Phước, tỉnh Bình Định", "TNMT"),
+                                       ("Phòng Tư pháp (tỉnh Bình Định)", "TP")])
+def test_our_own_place_after_a_name_is_dropped(raw, code):
+    assert load_profile().match_unit(raw).code == code
+
+
 def _with_lines(src: Path, dst: Path, lines: list[list[str]]) -> Path:
     import csv
 
@@ -88,10 +104,19 @@ def test_the_lines_after_a_list_are_set_aside_and_said(tmp_path):
                     "qua — dòng 3002: «Tổng số: 3.000 hồ sơ»; 3004: «Tuy Phước, ngày 05 tháng 01 năm 2023»"]
 
 
+@pytest.mark.parametrize("line", ["Cộng", "Tổng 200", "TOÀN HUYỆN", "Total", "Tuy Phước, ngày 05/01/2023"])
+def test_a_total_or_the_date_of_the_list_in_the_code_column_is_set_aside(tmp_path, line):
+    f = _with_lines(gen_dossiers.write(200, tmp_path / "d.csv", messy=2), tmp_path / "t.csv", [["", line]])
+    r = import_file(dbm.connect(tmp_path / "t.duckdb"), f)
+    assert r.rows == 200
+    assert [vi for vi, _ in r.report.notes if "không phải hồ sơ" in vi][0].endswith(f"dòng 202: «{line}»")
+
+
 def test_a_dossier_code_without_unit_or_date_is_still_an_error(tmp_path):
     from metrics.errors import ImportRejected
 
-    f = _with_lines(gen_dossiers.write(200, tmp_path / "d.csv", messy=2), tmp_path / "bad.csv", [["", "H09999999"]])
+    # (a code that merely contains a total's word is a dossier: "H.CONG:1")
+    f = _with_lines(gen_dossiers.write(200, tmp_path / "d.csv", messy=2), tmp_path / "bad.csv", [["", "H.CONG:1"]])
     with pytest.raises(ImportRejected) as e:
         import_file(dbm.connect(tmp_path / "bad.duckdb"), f)
     assert {(p.row, p.column) for p in e.value.problems} == {(202, "Đơn vị tiếp nhận"), (202, "Ngày tiếp nhận"),

@@ -311,7 +311,8 @@ def _bound_memory(work) -> None:
 def _seen(con, name: str) -> bool:
     """Whether a file of this name was imported. The same file again is told by its digest:
     waiting for it before reading (a tenth of a second for a million rows) pays only then; a
-    copy under another name is caught all the same, by the check just before the write."""
+    copy under another name is caught all the same, by the check just before the write (it is
+    read and checked first: if the saved layouts changed since, it may be refused instead)."""
     return con.execute("SELECT count(*) FROM imports WHERE file_name = ? AND status = 'active'",
                        [name]).fetchone()[0] > 0
 

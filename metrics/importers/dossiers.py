@@ -39,8 +39,9 @@ def _col(field: str) -> str:
 
 
 def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping: dict[int, str],
-          width: int) -> None:
-    """Create TEMP view stg(row_no, f_<field>…) over the file's mapped columns only.
+          width: int) -> tuple[int, list[tuple[int, str]]]:
+    """Create TEMP view stg(row_no, f_<field>…) over the file's mapped columns only; returns
+    the lines set aside as no dossier (_set_aside).
 
     The date columns are parsed while the file is read (each cell once, by its shape: see
     _hinted_date) and staged as TIMESTAMP; the text of a date cell is kept, as raw_<field>,
@@ -81,9 +82,12 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
     return _set_aside(con, [f for _, f in fields])
 
 
-# what a list's closing lines say in the code column: "Tổng cộng: 20.000 hồ sơ", "Tổng số",
-# "Người lập biểu", "Tuy Phước, ngày 05 tháng 01 năm 2023" (accents stripped, lower case)
-FOOTER_TEXT = r"(^|[^a-z])(tong cong|tong so|tong:|cong:|nguoi lap|lap bieu|thu truong|ghi chu|xac nhan|ky ten|ngay \d{1,2} thang)"
+# what a list's closing lines begin with in the code column (accents stripped, lower case): a
+# total, as the report importer reads one (tables._is_total: "Tổng cộng: 20.000 hồ sơ", "Cộng",
+# "Toàn huyện"), a signature ("Người lập biểu"); or the date it was drawn up, anywhere in the
+# line ("Tuy Phước, ngày 05 tháng 01 năm 2023", "…, ngày 05/01/2023")
+FOOTER_TEXT = (r"^(tong cong|tong so|tong|cong|toan huyen|total|nguoi lap|lap bieu|thu truong|ghi chu|xac nhan|"
+               r"ky ten)([^a-z0-9]|$)|ngay \d{1,2}( thang|/)")
 
 
 def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
@@ -701,7 +705,7 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
         raise ImportRejected(src.display_name, [Problem("Tệp không có hồ sơ nào dưới dòng tiêu đề",
                                                         "No dossier rows below the header")])
     if aside:
-        what = "; ".join(f"{r}: «{v[:60]}»" for r, v in aside_rows)
+        what = "; ".join(f"{r}: «{v[:60]}»" for r, v in aside_rows) + ("; …" if aside > len(aside_rows) else "")
         report.notes.append((f"{number(aside)} dòng không phải hồ sơ (dòng tổng, ngày lập, chữ ký…: không có đơn vị, "
                              f"ngày nào) được bỏ qua — dòng {what}",
                              f"{number(aside, 'en')} line(s) that are no dossier (a total, the date of the list, "

@@ -139,7 +139,10 @@ class Profile:
 
     def _units_matcher(self) -> "_Matcher":
         if not hasattr(self, "_um"):
-            self._um = _Matcher([(u, u.code, u.name, u.aliases) for u in self.units])
+            # a unit written with the place it sits in ("… - huyện Tuy Phước, tỉnh Bình Định") is
+            # ours only when that place is ours: "… huyện Phù Cát" is another district's office
+            home = tuple(p for p in (key(self.jurisdiction_name), key(self.province)) if p)
+            self._um = _Matcher([(u, u.code, u.name, u.aliases) for u in self.units], home=home)
         return self._um
 
     def _peers_matcher(self) -> "_Matcher":
@@ -167,6 +170,8 @@ def _canonical(k: str) -> str:
 
 
 _PLACE_SUFFIX = re.compile(r"\s(huyen|tinh|thanh pho|thi xa|tp|tx)\s\S.*$")
+# every place a written place may start at (overlapping: "… huyen huyen tuy phuoc")
+_PLACE_START = re.compile(r"(?=\s(huyen|tinh|thanh pho|thi xa|tp|tx)\s\S)")
 
 
 def _without_prefix(k: str) -> str:
@@ -231,8 +236,10 @@ class _Matcher:
     dropped (last resort). A key shared by two entities matches neither.
     """
 
-    def __init__(self, entries):
+    def __init__(self, entries, home: tuple[str, ...] | None = None):
         self.entries = entries
+        # the places a written name may end with and still be one of ours (None: any place)
+        self.home = home
         self.by_code: dict[str, object] = {}
         self.tables: list[dict[str, object]] = [{}, {}, {}, {}, {}]
         # each name and alias as its words, for the last resort of match (_by_words)
@@ -275,12 +282,31 @@ class _Matcher:
             # "UBND xã Phước Hưng - huyện Tuy Phước": the place it sits in, written after the
             # name, is dropped as a last resort (the full name of a unit that contains it,
             # such as the land branch "… huyện Tuy Phước", has already matched above)
-            m = _PLACE_SUFFIX.search(strip_accents(f))
-            if m and m.start() > 0:
-                found = self._probe(f[: m.start()].strip())
+            cut = self._place_cut(strip_accents(f))
+            if cut:
+                found = self._probe(f[:cut].strip())
         if found is None:
             found = self._by_words(f)
         return found
+
+    def _place_cut(self, plain: str) -> int | None:
+        """Where the place written after a name begins, if it names our own place (or any
+        place, for a matcher without one): the first such start, so that a name which itself
+        ends in a place word ("Văn phòng HĐND và UBND huyện - huyện Tuy Phước") keeps it."""
+        for m in _PLACE_START.finditer(plain):
+            if m.start() > 0 and self._ours(plain[m.start():]):
+                return m.start()
+        return None
+
+    def _ours(self, place: str) -> bool:
+        """Whether the place written after a name ("huyen tuy phuoc tinh binh dinh", accents
+        stripped) names nothing but our own district and province."""
+        if self.home is None:
+            return True
+        rest = f" {key(place)} "
+        for p in self.home:
+            rest = rest.replace(f" {p} ", " ")
+        return not rest.strip()
 
     def _by_words(self, f: str):
         """Word by word, each word of the raw name written out or as the initials of several
@@ -289,9 +315,9 @@ class _Matcher:
         sits in optional at the end. A raw name more than one entity could be is none of them:
         offices abbreviate their own way, and a profile cannot list every spelling."""
         tokens = _words(f)
-        m = _PLACE_SUFFIX.search(" ".join(tokens))
-        if m and m.start() > 0:
-            tokens = " ".join(tokens)[: m.start()].split()
+        cut = self._place_cut(" ".join(tokens))
+        if cut:
+            tokens = " ".join(tokens)[:cut].split()
         # one short abbreviation alone ("PH") says too little to stand for a name
         if not tokens or (len(tokens) == 1 and len(tokens[0]) < 3):
             return None
