@@ -248,8 +248,9 @@ def render(ctx: PageContext) -> None:
                     t("file", lang): rec["name"],
                     t("kind", lang): pick(KIND_LABELS[r.kind], lang) if r else "",
                     t("periods", lang): fmt.month_list(r.periods, lang) if r else "",
-                    t("units", lang): (f"{fmt.number(len(r.units), lang)}: " + ", ".join(names_of(r.kind, r.units)[:8])
-                                       + (" …" if len(r.units) > 8 else "")) if r else "",
+                    # the count only: the names, under the table, pushed the rows and the status
+                    # off a 1280 px screen
+                    t("units", lang): fmt.number(len(r.units), lang) if r else "",
                     t("rows", lang): fmt.number(r.rows, lang) if r else "",
                     t("status", lang): status,
                 })
@@ -264,7 +265,8 @@ def render(ctx: PageContext) -> None:
                         if exc.total > len(exc.problems):
                             st.caption(t("more_problems", lang, n=fmt.number(exc.total - len(exc.problems), lang)))
                 if rec["result"] is not None:
-                    layout_teach.show_report(rec["name"], rec["result"], lang)
+                    r = rec["result"]
+                    layout_teach.show_report(rec["name"], r, lang, names_of(r.kind, r.units) if r.units else None)
                 layout_teach.teach(rec, kind, lang, prof, login.user_name(), on_taught)
             ready = [r for r in records if r["error"] is None and not r["duplicate_of"]]
             if ready and HAS_DEMO:

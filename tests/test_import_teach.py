@@ -62,3 +62,27 @@ def test_a_layout_taught_on_the_page_imports_and_is_used_for_the_next_file(monke
             [("CNVPDK", rx.LAND_EXPECTED["received_total"])]
     finally:
         con.close()
+
+
+def test_the_preview_counts_units_and_shows_what_it_set_aside_in_plain_sight(monkeypatch, empty_db, copy_db,
+                                                                              tmp_path):
+    import csv
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import gen_dossiers
+
+    f = gen_dossiers.write(300, tmp_path / "ho_so.csv", messy=2)
+    rows = list(csv.reader(f.open(encoding="utf-8")))
+    with f.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows + [["", "Tổng cộng: 300 hồ sơ"] + [""] * (len(rows[0]) - 2)])
+    at = open_app(monkeypatch, copy_db(empty_db), "import_desk")
+    upload(at, f)
+    first = at.dataframe[0].value.iloc[0]
+    # the units as a count: their names, in the table, pushed the rows and the status off 1280 px
+    assert (first["Đơn vị"], first["Số dòng"], first["Trạng thái"]) == ("20", "300", "Sẵn sàng nhập")
+    assert any(c.value.startswith("Đơn vị trong ho_so.csv (20): Thị trấn Tuy Phước") for c in at.caption)
+    # what the import set aside is in an info box, not folded under the columns
+    note = next(i.value for i in at.info if i.value.startswith("Lưu ý khi đọc ho_so.csv:"))
+    assert "dòng 302: «Tổng cộng: 300 hồ sơ»" in note

@@ -34,17 +34,23 @@ def report_frame(report, lang: str) -> pd.DataFrame:
     } for c in report.columns])
 
 
-def show_report(name: str, result, lang: str) -> None:
-    """What the preview read from each column, what it cannot give, and what it noticed."""
+def show_report(name: str, result, lang: str, unit_names: list[str] | None = None) -> None:
+    """Under the preview, per file: its units by name, what the import noticed (lines set aside,
+    figures it cannot tell) in plain sight — a note folded away under the columns went unread —
+    and, a click away, what each column was read as and what the file cannot give."""
+    if unit_names:
+        st.caption(t("preview_units_of", lang, name=name, n=len(unit_names), names=", ".join(unit_names)))
     report = result.report
     if report is None:
         return
+    if report.notes:
+        st.info(t("preview_notes_of", lang, name=name) + "\n" + "\n".join("- " + pick(note, lang)
+                                                                         for note in report.notes),
+                icon=":material/info:")
     with st.expander(t("columns_of", lang, name=name)):
         st.dataframe(report_frame(report, lang), hide_index=True, width="stretch")
         for line in report.cannot_give(lang):
             st.markdown(line)
-        for note in report.notes:
-            st.markdown("- " + pick(note, lang))
 
 
 def _targets(kind: str | None) -> list[str]:
