@@ -136,3 +136,59 @@ def test_a_dossier_without_its_unit_is_a_problem_not_a_crash(tmp_path):
     with pytest.raises(ImportRejected) as e:
         import_file(dbm.connect(tmp_path / "nu.duckdb"), tmp_path / "nu.csv")
     assert [(p.row, p.column, p.vi) for p in e.value.problems] == [(6, "Đơn vị tiếp nhận", "Thiếu đơn vị")]
+
+
+def _windows_vietnamese(text: str) -> bytes:
+    """Text as Excel on a Vietnamese Windows saves a CSV: code page 1258, where most toned
+    letters are a vowel (maybe with its hat or horn) followed by a combining tone mark."""
+    import unicodedata
+
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", ch)
+        for m in list(marks):                  # fold in the marks 1258 has a letter for (â, ơ…)
+            c = unicodedata.normalize("NFC", base + m)
+            if len(c) == 1:
+                try:
+                    c.encode("cp1258")
+                except UnicodeEncodeError:
+                    continue
+                base = c
+                marks.remove(m)
+        out += base.encode("cp1258") + "".join(marks).encode("cp1258")
+    return bytes(out)
+
+
+def test_a_csv_saved_in_windows_vietnamese_reads_as_its_utf8_twin(tmp_path):
+    import gc
+    import tempfile
+
+    clean = _imported(tmp_path, 2)
+    f = gen_dossiers.write(ROWS, tmp_path / "d2.csv", messy=2)
+    raw = _windows_vietnamese(f.read_text(encoding="utf-8"))
+    assert b"\xcc" in raw or b"\xec" in raw or b"\xd2" in raw          # tone marks apart from vowels
+    (tmp_path / "excel_1258.csv").write_bytes(raw)
+    before = set(Path(tempfile.gettempdir()).glob("reform-1258-*"))
+    con = dbm.connect(tmp_path / "w.duckdb")
+    r = import_file(con, tmp_path / "excel_1258.csv")
+    assert (r.status, r.rows) == ("imported", ROWS)
+    assert _figures(con) == _figures(clean)
+    names = {x[0] for x in con.execute("SELECT DISTINCT procedure_name FROM dossiers").fetchall()}
+    assert "Chứng thực bản sao từ bản chính" in names                    # composed, as typed
+    gc.collect()
+    assert set(Path(tempfile.gettempdir()).glob("reform-1258-*")) == before   # its UTF-8 copy is gone
+
+
+def test_an_8_bit_csv_that_is_not_vietnamese_is_refused_with_what_to_do(tmp_path):
+    from metrics.errors import ImportRejected
+
+    f = tmp_path / "latin.csv"
+    f.write_bytes("Mã hồ sơ,Ghi chú\nA1,café crème\n".encode("utf-8").replace("é".encode(), b"\xe9"))
+    with pytest.raises(ImportRejected) as e:
+        import_file(dbm.connect(tmp_path / "l.duckdb"), f)
+    assert "hãy lưu lại với UTF-8" in e.value.problems[0].vi

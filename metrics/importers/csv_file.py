@@ -37,8 +37,18 @@ def _open_csv(p: Path, name: str) -> Source:
         except UnicodeDecodeError:
             text = None
         if text is None:
-            raise reject(name, "Tệp CSV không ở bảng mã UTF-8 hoặc UTF-16: hãy lưu lại với UTF-8",
-                         "The CSV is neither UTF-8 nor UTF-16: save it as UTF-8",
+            utf8 = _from_windows_vietnamese(p, raw)
+            if utf8 is not None:
+                import os
+                import weakref
+
+                src = _open_csv(utf8, name)
+                # the copy goes with the source that reads it (or at the latest when the process ends)
+                weakref.finalize(src, os.unlink, str(utf8))
+                return src
+            raise reject(name, "Tệp CSV không ở bảng mã UTF-8, UTF-16 hay Windows tiếng Việt (1258): "
+                         "hãy lưu lại với UTF-8",
+                         "The CSV is neither UTF-8, UTF-16 nor Windows Vietnamese (1258): save it as UTF-8",
                          value=f"byte {exc.start}") from exc
     if "\x00" in text:
         raise reject(name, "Tệp nhị phân, không phải bảng tính hay CSV",
@@ -63,6 +73,44 @@ def _open_csv(p: Path, name: str) -> Source:
     if not any(any(c not in (None, "") for c in r) for r in src.head):
         raise reject(name, "Tệp không có dữ liệu", "The file holds no data")
     return src
+
+
+# letters only Windows' Vietnamese code page gives among the 8-bit ones: ă â ơ ư đ and the five
+# tone marks it writes apart from their vowel (the text is composed to NFC after decoding)
+_VIETNAMESE_1258 = set("ĂăƠơƯưĐđ\u0300\u0301\u0303\u0309\u0323")
+
+
+def _from_windows_vietnamese(p: Path, raw: bytes) -> Path | None:
+    """A CSV saved by Excel on a Vietnamese Windows (code page 1258: "CSV (Comma delimited)"
+    writes the system's code page, not UTF-8): its text, composed to NFC, in a UTF-8 copy that
+    DuckDB reads (it knows no 1258; the caller removes it with the source). None if the file
+    does not read as 1258 or shows none of the letters only Vietnamese text has."""
+    import os
+    import tempfile
+    import unicodedata
+
+    try:
+        head = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        return None
+    if not _VIETNAMESE_1258 & set(head):
+        return None
+    # UTF-8 with a few broken bytes is not 1258: most of its other bytes still pair up as UTF-8
+    # (whose lead bytes 1258 would read as Ă, Ê… and garble every name)
+    loose = raw.decode("utf-8", errors="replace")
+    if sum(1 for ch in loose if ord(ch) > 127 and ch != "\ufffd") > loose.count("\ufffd"):
+        return None
+    fd, tmp = tempfile.mkstemp(prefix="reform-1258-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, \
+                p.open("r", encoding="cp1258", errors="strict", newline="") as src:
+            # line by line: a tone mark never stands apart from its vowel across a line break
+            for line in src:
+                out.write(unicodedata.normalize("NFC", line))
+    except (UnicodeDecodeError, OSError):
+        os.unlink(tmp)
+        return None
+    return Path(tmp)
 
 
 def _sniff_delimiter(text: str) -> str:
