@@ -192,3 +192,44 @@ def test_an_8_bit_csv_that_is_not_vietnamese_is_refused_with_what_to_do(tmp_path
     with pytest.raises(ImportRejected) as e:
         import_file(dbm.connect(tmp_path / "l.duckdb"), f)
     assert "hãy lưu lại với UTF-8" in e.value.problems[0].vi
+
+
+def _workbook(path: Path, sheets: list[tuple[str, list[list]]]) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_leading_with_a_summary_sheet_is_read_from_its_dossier_list(tmp_path):
+    import csv
+
+    f = gen_dossiers.write(200, tmp_path / "d.csv", messy=2)
+    dossiers = list(csv.reader(f.open(encoding="utf-8")))
+    summary = [["BÁO CÁO TỔNG HỢP HỒ SƠ"], ["Đơn vị", "Số hồ sơ"]] + [[f"Đơn vị {i}", 10 + i] for i in range(12)]
+    book = _workbook(tmp_path / "xuat.xlsx", [("Tổng hợp", summary), ("Danh sách hồ sơ", dossiers),
+                                              ("Sheet3", [])])
+    r = import_file(dbm.connect(tmp_path / "x.duckdb"), book)
+    assert (r.kind, r.rows) == ("dossiers", 200)
+    # which sheet was read, and the one with figures that was not (the empty one is not worth a word)
+    assert r.report.notes[0] == (
+        "Đọc trang tính «Danh sách hồ sơ»; không đọc «Tổng hợp» (mỗi lần nhập đọc một trang: tách trang đó ra "
+        "tệp riêng nếu cần)",
+        "Read the sheet «Danh sách hồ sơ»; not read: «Tổng hợp» (an import reads one sheet: save that one as a "
+        "file of its own if needed)")
+
+
+def test_a_workbook_of_one_list_says_nothing_of_sheets(tmp_path):
+    import csv
+
+    f = gen_dossiers.write(50, tmp_path / "d.csv")
+    book = _workbook(tmp_path / "xuat.xlsx", [("Sheet1", list(csv.reader(f.open(encoding="utf-8")))),
+                                              ("Sheet2", []), ("Sheet3", [])])
+    r = import_file(dbm.connect(tmp_path / "x.duckdb"), book)
+    assert r.rows == 50 and not [n for n in r.report.notes if "trang tính" in n[0]]

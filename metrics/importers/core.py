@@ -113,6 +113,14 @@ def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Prof
         if layout is not None and summary.get("report") is not None:
             summary["report"].notes.insert(0, (f"Đọc theo mẫu tệp «{layout.name}»",
                                                f"Read with the layout «{layout.name}»"))
+        if src.sheet and summary.get("report") is not None:
+            # a workbook of several sheets: say which one the figures are from, and which were not read
+            others = ", ".join(f"«{n}»" for n in src.other_sheets)
+            summary["report"].notes.insert(0, (
+                f"Đọc trang tính «{src.sheet}»" + (f"; không đọc {others} (mỗi lần nhập đọc một trang: "
+                                                   "tách trang đó ra tệp riêng nếu cần)" if others else ""),
+                f"Read the sheet «{src.sheet}»" + (f"; not read: {others} (an import reads one sheet: save "
+                                                    "that one as a file of its own if needed)" if others else "")))
         return k, summary, parsed
     finally:
         # a refusal's traceback keeps src (the import desk keeps the refusal to show it):

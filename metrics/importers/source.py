@@ -59,6 +59,9 @@ class Source:
     rows: list[list[object]] | None = field(default=None, repr=False)
     # xlsx: the sheet has formulas saved without their value (cells read as Uncomputed)
     has_uncomputed: bool = False
+    # xlsx: the worksheets looked at and not read (a workbook reads one sheet: `sheet`, named
+    # when it is not the only candidate)
+    other_sheets: list[str] = field(default_factory=list)
 
 
 def cell_text(v: object) -> str | None:

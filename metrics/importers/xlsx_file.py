@@ -36,6 +36,9 @@ def _open_xlsx(p: Path, name: str) -> Source:
     rows = []
     try:
         src.parsed = load_xlsx_sheet(p, name)
+        if src.parsed is not None and (not src.parsed.first or src.parsed.others):
+            src.sheet = src.parsed.name
+            src.other_sheets = src.parsed.others
         src.has_uncomputed = src.parsed is not None and any(
             type(v) is Uncomputed for cells in src.parsed.errors.values() for v in cells.values())
         for row in xlsx_rows(src.parsed):
@@ -57,6 +60,9 @@ class ParsedSheet:
     # error cells (#N/A, #DIV/0!…) by 0-based row and column: calamine reads them as empty,
     # and an error where a date or a count should be must be refused, not taken as blank
     errors: dict[int, dict[int, str]] = field(default_factory=dict)
+    name: str = ""                 # the sheet's name, as its tab shows it
+    first: bool = True             # the first worksheet of the workbook (no need to say which was read)
+    others: list[str] = field(default_factory=list)   # the worksheets looked at and not read
 
 
 # calamine holds the sheet's whole used area in memory (from its first used cell to its last),
@@ -67,8 +73,10 @@ MAX_XLSX_CELLS = 32_000_000
 
 
 def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
-    """The first worksheet that holds more than one row (exports sometimes lead with a cover
-    sheet), visible sheets before hidden ones, parsed; None for a workbook without a worksheet.
+    """The worksheet to read, parsed: the first that heads a dossier list (exports often lead
+    with a summary or a cover sheet), else the first that heads a report table, else the first
+    that holds more than one row; visible sheets before hidden ones. None for a workbook
+    without a worksheet.
 
     Read with calamine (python-calamine, Rust): 100,000 dossiers in about 2 s, where openpyxl
     took 25-39 s (docs/performance.md). It reads the cached values of formulas, as openpyxl's
@@ -80,7 +88,7 @@ def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
         parts = _sheet_parts(zf)
         wb = CalamineWorkbook.from_path(str(p))
         try:
-            chosen = None
+            chosen, best, examined = None, 9, []
             metas = list(enumerate(wb.sheets_metadata))
             # the sheets the user sees first: a hidden sheet ahead of the table is usually the
             # lists behind its drop-downs
@@ -108,15 +116,40 @@ def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
                                  f"{fmt.number(scan[1], 'en')} columns: too large "
                                  "to read; clear stray cells far from the table or export a CSV")
                 ws = wb.get_sheet_by_index(i)
-                if chosen is None or (ws.end is not None and ws.end[0] >= 1):
-                    # the first worksheet, unless a later one holds more than one row
+                rows = ws.end is not None and ws.end[0] >= 1
+                what = _holds(ParsedSheet(ws)) if rows else None
+                # a dossier list first, wherever it is (a summary sheet often leads it); else the
+                # first report table; else the first worksheet with more than one row; else the first
+                rank = {"dossiers": 0, "table": 1}.get(what, 2 if rows else 3)
+                if chosen is None or rank < best:
                     errors = _patched_cells(zf, part, name) if scan[2] else {}
-                    chosen = ParsedSheet(ws, errors)
-                if ws.end is not None and ws.end[0] >= 1:
+                    chosen, best = ParsedSheet(ws, errors, name=meta.name, first=i == order[0][0]), rank
+                if rows and meta.visible == SheetVisibleEnum.Visible:
+                    examined.append(meta.name)   # (empty and hidden sheets are not worth a word)
+                if rank == 0:
                     break
         finally:
             wb.close()
+    if chosen is not None:
+        chosen.others = [n for n in examined if n != chosen.name]
     return chosen
+
+
+def _holds(parsed: ParsedSheet) -> str | None:
+    """What a sheet's first rows head: "dossiers" (three of the columns a dossier list needs),
+    "table" (a report's headings), or None."""
+    from .headers import DOSSIER_REQUIRED, map_dossier_header
+
+    head = []
+    for row in xlsx_rows(parsed):
+        head.append(row)
+        if len(head) >= HEAD_ROWS:
+            break
+    if any(len(set(map_dossier_header(r).values()) & set(DOSSIER_REQUIRED)) >= 3 for r in head):
+        return "dossiers"
+    from .tables import find_table_header
+
+    return "table" if find_table_header(head) is not None else None
 
 
 def xlsx_rows(parsed: ParsedSheet | None):
