@@ -240,3 +240,56 @@ def test_an_import_with_little_memory_sets_aside_and_leaves_nothing(tmp_path, mo
         assert c.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0] == len(expected)
     finally:
         c.close()
+
+
+def _us(d: datetime, hm: bool = True) -> str:
+    """A date as a system on an English (US) culture writes it: month first, AM/PM."""
+    out = f"{d.month}/{d.day}/{d.year}"
+    return out + " " + d.strftime("%I:%M:%S %p").lstrip("0") if hm else out
+
+
+def _dated_rows(n: int, write) -> tuple[list[list[str]], dict[str, tuple]]:
+    base = fm.rows_with_personal_data()[1]
+    rows, expected = [], {}
+    for k in range(n):
+        rec = START + timedelta(days=k % 200, minutes=7 * (k % 60))
+        due, fin = rec + timedelta(days=10), rec + timedelta(days=3, hours=2)
+        r = list(base)
+        r[COL["STT"]], r[COL["Mã hồ sơ"]] = str(k + 1), f"U{k:05d}"
+        r[COL["Ngày tiếp nhận"]], r[COL["Ngày hẹn trả"]] = write(rec, True), write(due, False)
+        r[COL["Ngày kết thúc xử lý"]] = write(fin, True)
+        rows.append(r)
+        expected[f"U{k:05d}"] = (rec.replace(second=0) if rec.second else rec, datetime(due.year, due.month, due.day),
+                                 fin)
+    return rows, expected
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_file_that_proves_month_first_is_read_month_first(tmp_path, con, kind):
+    # a system on an English culture: "3/25/2022 7:30:00 AM"; the 25 in second place proves the
+    # order for the whole file, its 3/5/2022 included
+    rows, expected = _dated_rows(600, _us)
+    f = (_write_csv if kind == "csv" else _write_xlsx)(tmp_path / f"us.{kind}", rows)
+    assert import_file(con, f).rows == 600
+    got = {code: (a, b, c) for code, a, b, c in con.execute(
+        "SELECT dossier_code, received_at, due_at, finished_at FROM dossiers WHERE is_current").fetchall()}
+    assert got == expected
+
+
+def test_ambiguous_dates_alone_stay_day_first(tmp_path, con):
+    # every date with both parts 12 or less: nothing proves month first, so 3/5/2022 is 3 May
+    rows = fm.rows_with_personal_data()[1:2]
+    r = list(rows[0])
+    r[COL["Ngày tiếp nhận"]], r[COL["Ngày hẹn trả"]], r[COL["Ngày kết thúc xử lý"]] = \
+        "3/5/2022 7:30:00 AM", "10/5/2022", "4/5/2022 2:00:00 PM"
+    import_file(con, _write_csv(tmp_path / "amb.csv", [r]))
+    assert con.execute("SELECT received_at, due_at, finished_at FROM dossiers").fetchone() == \
+        (datetime(2022, 5, 3, 7, 30), datetime(2022, 5, 10), datetime(2022, 5, 4, 14, 0))
+
+
+def test_a_file_with_both_orders_is_read_day_first_and_the_rest_refused(tmp_path, con):
+    rows, _ = _dated_rows(40, _us)
+    rows[5][COL["Ngày tiếp nhận"]] = "25/03/2022 07:30"          # one day-first cell: no proof either way
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, _write_csv(tmp_path / "both.csv", rows))
+    assert {p.vi for p in e.value.problems} == {"Ngày không hợp lệ"} and e.value.total > 1

@@ -7,6 +7,8 @@ have few distinct values: those are read in Python once each and joined back.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from itertools import chain
 from operator import itemgetter
@@ -127,7 +129,7 @@ def _blank(field: str, alias: str = "") -> str:
     return f"{alias}{_col(field)} IS NULL"
 
 
-def _typed_dates(select: str, dated: list[tuple[int, str]], hints: dict[str, list]) -> str:
+def _typed_dates(select: str, dated: list[tuple[int, str]], hints: dict[str, "DatePlan"]) -> str:
     """`select` (text columns f_<field>) with its date columns parsed: f_<field> TIMESTAMP, and
     raw_<field> the cell's text where it is not a date (NULL otherwise)."""
     if not dated:
@@ -449,7 +451,7 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
                "f VARCHAR, p VARCHAR, is_cert BOOLEAN, is_land BOOLEAN, is_med BOOLEAN")
 
 
-def _hinted_date(field: str, hints: dict[str, list] | None) -> str:
+def _hinted_date(field: str, hints: dict[str, "DatePlan"] | None) -> str:
     """The date of a cell, parsed by its shape: each shape seen in the column (where digits and
     separators sit: '99/99/9999 99:99') is read with the one format that reads it, found once
     on a sample (_date_hints); anything else falls back to the whole list (date_sql).
@@ -460,14 +462,14 @@ def _hinted_date(field: str, hints: dict[str, list] | None) -> str:
     be one of a few characters: nothing of the file's text goes into the SQL.
     """
     c = _col(field)
-    full = date_sql(c)
     plan = (hints or {}).get(field)
-    if not plan:
+    full = date_sql(c, plan.formats if plan else None)
+    if not plan or not plan.shapes:
         return full
     # (no trim: every staged cell is trimmed already, by DuckDB's trim for a CSV and by
     # Python's strip, which removes all the same spaces and more, for a workbook)
     whens = []
-    for shape, fmt in plan:
+    for shape, fmt in plan.shapes:
         conds = [f"length({c}) = {len(shape)}"]
         conds += [f"substr({c}, {i + 1}, 1) = '{ch}'" for i, ch in enumerate(shape) if ch != "9"]
         whens.append(f"WHEN {' AND '.join(conds)} THEN coalesce(try_strptime({c}, '{fmt}'), {full})")
@@ -566,7 +568,7 @@ CHECKS = [
 ]
 
 
-_SHAPE_STRIP = "9/-.: ,T"
+_SHAPE_STRIP = "9/-.: ,TAPMapm"       # (AM/PM: "8/25/2022 2:30:00 PM")
 _DIGITS_TO_9 = str.maketrans("0123456789", "9" * 10)
 
 
@@ -580,14 +582,44 @@ SAMPLE_CELLS = 3000
 PER_SHAPE = 300
 
 
-def _date_hints(con, samples: dict[str, list[str]]) -> dict[str, list]:
+@dataclass
+class DatePlan:
+    """How a date column is read: its shapes, each with the one format that reads it, and the
+    list for any other cell (the file's day-month order)."""
+    shapes: list[tuple[str, str]]
+    formats: list[str]
+
+
+_LEADING_PAIR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}")
+
+
+def _date_order(samples: dict[str, list[str]]) -> list[str]:
+    """The file's formats: day first, unless its cells prove month first — some date's second
+    part is over 12 and no date's first part is, over all its date columns together (one system
+    writes them all one way; a column of ambiguous dates alone proves nothing)."""
+    from .values import DATE_FORMATS, US_DATE_FORMATS
+
+    day_over = month_over = False
+    for sample in samples.values():
+        for v in sample:
+            m = _LEADING_PAIR.match(v)
+            if m:
+                day_over = day_over or int(m[1]) > 12
+                month_over = month_over or int(m[2]) > 12
+    return US_DATE_FORMATS if month_over and not day_over else DATE_FORMATS
+
+
+def _date_hints(con, samples: dict[str, list[str]]) -> dict[str, DatePlan]:
     """Per date column, the shapes of its cells with the format that reads each (from a sample
     spread over the file): parsing a cell with the one format of its shape is several times
     faster than trying the whole list."""
     from .values import DATE_FORMATS
 
-    hints: dict[str, list] = {}
+    formats = _date_order(samples)
+    hints: dict[str, DatePlan] = {}
     for f, sample in samples.items():
+        if formats is not DATE_FORMATS:
+            hints[f] = DatePlan([], formats)        # month first even where no shape is planned
         if len(sample) > SAMPLE_CELLS:
             sample = sample[::len(sample) // SAMPLE_CELLS + 1]
         by_shape: dict[str, list[str]] = {}
@@ -603,16 +635,16 @@ def _date_hints(con, samples: dict[str, list[str]]) -> dict[str, list]:
         # (a few hundred cells of a shape tell its format as well as thousands)
         shapes = [sh for sh, values in by_shape.items() for _ in values[:PER_SHAPE]]
         cells = [v for values in by_shape.values() for v in values[:PER_SHAPE]]
-        # (the formats are DATE_FORMATS, the program's own constants: strptime wants them literal)
-        tests = ", ".join(f"bool_and(try_strptime(v, '{fmt}') IS NOT NULL)" for fmt in DATE_FORMATS)
+        # (the formats are the program's own constants: strptime wants them literal)
+        tests = ", ".join(f"bool_and(try_strptime(v, '{fmt}') IS NOT NULL)" for fmt in formats)
         reads = con.execute(f"SELECT sh, {tests} FROM (SELECT unnest(?) AS v, unnest(?) AS sh) GROUP BY sh",
                             [cells, shapes]).fetchall()
         first = {r[0]: next((k for k, ok in enumerate(r[1:]) if ok), None) for r in reads}
         # the commonest shapes first: the CASE of _hinted_date tests them in this order
-        plan = [(sh, DATE_FORMATS[first[sh]]) for sh, values in sorted(by_shape.items(), key=lambda x: -len(x[1]))
+        plan = [(sh, formats[first[sh]]) for sh, values in sorted(by_shape.items(), key=lambda x: -len(x[1]))
                 if first.get(sh) is not None]
         if plan:
-            hints[f] = plan[:8]
+            hints[f] = DatePlan(plan[:8], formats)
     return hints
 
 

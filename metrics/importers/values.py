@@ -306,9 +306,10 @@ def parse_percent(raw: object) -> tuple[bool, float | None]:
 
 
 # --- dates -------------------------------------------------------------------------
-# Day first, never month first (domain 3.1). Excel serials count days from 1899-12-30.
+# Day first (domain 3.1); month first only for a file that proves it (US_DATE_FORMATS). Excel
+# serials count days from 1899-12-30.
 DATE_FORMATS = [
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p",
     "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
@@ -317,11 +318,27 @@ DATE_FORMATS = [
     # the national portal's sync record: yyyyMMddHHmmss
     "%Y%m%d%H%M%S", "%Y%m%d",
 ]
-_FMT_LIST = "[" + ", ".join("'" + f + "'" for f in DATE_FORMATS) + "]"
+# Month first, with AM/PM, as a system running on an English (US) culture writes dates
+# ("8/25/2022 2:30:00 PM"): used for a whole file, and only when its cells prove the order
+# (dossiers._date_order: a second part over 12, never a first one) — an ambiguous 5/8/2022 is
+# never read month first on a guess
+US_DATE_FORMATS = [
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%m-%d-%Y %I:%M:%S %p", "%m-%d-%Y %H:%M:%S", "%m-%d-%Y",
+    *[f for f in DATE_FORMATS if f.startswith("%Y")],
+]
 
 
-def date_sql(col: str) -> str:
-    """SQL expression: the TIMESTAMP a text cell denotes, or NULL if it is not a date.
+def _format_list(formats: list[str]) -> str:
+    return "[" + ", ".join("'" + f + "'" for f in formats) + "]"
+
+
+_FMT_LIST = _format_list(DATE_FORMATS)
+
+
+def date_sql(col: str, formats: list[str] | None = None) -> str:
+    """SQL expression: the TIMESTAMP a text cell denotes, or NULL if it is not a date; read
+    with `formats` (the program's own lists, DATE_FORMATS by default).
 
     `col` is a trusted column identifier built by the importer, never user text.
     """
@@ -331,7 +348,7 @@ def date_sql(col: str) -> str:
         f"WHEN regexp_full_match({trimmed}, '\\d{{5}}(\\.\\d+)?') "
         f"  AND TRY_CAST({trimmed} AS DOUBLE) BETWEEN 20000 AND 80000 "
         f"THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST({trimmed} AS DOUBLE) * 86400000000) AS BIGINT)) "
-        f"ELSE try_strptime({trimmed}, {_FMT_LIST}) END"
+        f"ELSE try_strptime({trimmed}, {_FMT_LIST if formats is None else _format_list(formats)}) END"
     )
 
 
