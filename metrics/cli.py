@@ -69,11 +69,12 @@ def kpi_rows(con, period: str, unit: str | None, profile) -> list[dict]:
 KPI_COLUMNS = ["period", "unit_code", "unit_name", *COUNTER_NAMES, *[k.key for k in KPIS]]
 
 
-def kpi_frame(con, period: str, unit: str | None, profile):
-    """kpi_rows as a frame (nullable integer and float columns), for the table format."""
+def kpi_frame(con, period: str, unit: str | None, profile, rows: list[dict] | None = None):
+    """kpi_rows as a frame (nullable integer and float columns), for the table format; `rows`
+    when the caller has them already."""
     import pandas as pd
 
-    rows = kpi_rows(con, period, unit, profile)
+    rows = kpi_rows(con, period, unit, profile) if rows is None else rows
     df = pd.DataFrame(rows, columns=KPI_COLUMNS)
     for c in COUNTER_NAMES:
         df[c] = df[c].astype("Int64")
@@ -307,7 +308,7 @@ def cmd_audit(args, profile) -> int:
 def cmd_kpis(args, profile) -> int:
     with db.session(args.db, profile) as con:
         rows = kpi_rows(con, args.period, args.unit, profile)
-        df = kpi_frame(con, args.period, args.unit, profile) if args.format == "table" else None
+        df = kpi_frame(con, args.period, args.unit, profile, rows) if args.format == "table" else None
     if not rows:
         print(f"Không có dữ liệu cho kỳ {args.period} / no data for {args.period}", file=sys.stderr)
     if df is not None:

@@ -223,3 +223,27 @@ def test_restore_holds_the_file_until_it_is_replaced(tmp_path, monkeypatch):
         assert c.execute("SELECT status FROM imports").fetchall() == [("undone",)]
     with duckdb.connect(str(db_file), read_only=True) as c:  # the restored one: active again
         assert c.execute("SELECT status FROM imports").fetchall() == [("active",)]
+
+
+def test_a_clients_failures_are_forgotten_a_day_after_it_stopped(con, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from metrics import clock
+
+    now = [datetime(2022, 9, 5, 8, 0, 0)]
+    monkeypatch.setattr(clock, "now", lambda: now[0])
+    auth.add_user(con, "vanthu", "officer", "mat-khau-van-thu")
+    for client in ("10.0.0.7", "10.0.0.8"):
+        for _ in range(2):                        # under the free failures: no wait asked yet
+            with pytest.raises(auth.AuthError):
+                auth.login(con, "vanthu", "sai", client=client)
+    assert con.execute("SELECT count(*) FROM login_throttle").fetchone()[0] == 2
+    # the third failure of the same client an hour later still counts: it waits
+    now[0] += timedelta(hours=1)
+    with pytest.raises(auth.AuthError):
+        auth.login(con, "vanthu", "sai", client="10.0.0.7")
+    assert con.execute("SELECT failures FROM login_throttle WHERE client = '10.0.0.7'").fetchone()[0] == 3
+    # a day and more later both rows are gone: the table does not keep every address ever tried
+    now[0] += auth.THROTTLE_FORGET + timedelta(minutes=1)
+    assert auth.login(con, "vanthu", "mat-khau-van-thu", client="10.0.0.9").name == "vanthu"
+    assert con.execute("SELECT count(*) FROM login_throttle").fetchone()[0] == 0

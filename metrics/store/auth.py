@@ -38,6 +38,8 @@ SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}       # ~50 ms a check here: 20 sign-ins
 # failures; the right password from the failing client works again after at most MAX_DELAY.
 FREE_FAILURES = 3
 MAX_DELAY = 30
+# a client's failures are forgotten this long after its last wait ended (or its last failure)
+THROTTLE_FORGET = timedelta(days=1)
 # A name guessed at from many clients (a new address per try escapes the per-client delay):
 # after NAME_FREE failures on the name within NAME_WINDOW, a client that never signed in as
 # that name waits 2, 4 … seconds after the name's last failure, at most NAME_MAX_DELAY. The
@@ -194,6 +196,11 @@ def login(con, name: str, password: str, client: str = "local") -> User:
     uname_in = (name or "").strip()
     client = (client or "unknown")[:100]
     now = clock.now()
+    # a client that stopped trying a day ago starts afresh: its row would otherwise stay for good
+    # (one per name and address ever tried, a table that only grew). A row without a time is
+    # an older release's (a failure that asked for no wait yet)
+    con.execute("DELETE FROM login_throttle WHERE coalesce(next_at, TIMESTAMP '1970-01-01') < ?",
+                [now - THROTTLE_FORGET])
     thr = con.execute("SELECT failures, next_at FROM login_throttle WHERE name = ? AND client = ?",
                       [uname_in, client]).fetchone()
     until = thr[1] if thr is not None and thr[1] is not None and thr[1] > now else None
@@ -215,8 +222,10 @@ def login(con, name: str, password: str, client: str = "local") -> User:
     if not ok:
         failures = (thr[0] if thr else 0) + 1
         delay = throttle_delay(failures)
+        # next_at is when the client may try again: now when no wait is due yet (it dates the
+        # row, which is forgotten THROTTLE_FORGET later)
         con.execute("INSERT OR REPLACE INTO login_throttle VALUES (?, ?, ?, ?)",
-                    [uname_in, client, failures, now + timedelta(seconds=delay) if delay else None])
+                    [uname_in, client, failures, now + timedelta(seconds=delay)])
         audit(con, uname_in, "login_failed",
               f"{'unknown user, ' if row is None else ''}client {client}, failure {failures}"
               + (f", next attempt in {delay} s" if delay else ""))
