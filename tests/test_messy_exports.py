@@ -207,22 +207,52 @@ def _workbook(path: Path, sheets: list[tuple[str, list[list]]]) -> Path:
     return path
 
 
-def test_a_workbook_leading_with_a_summary_sheet_is_read_from_its_dossier_list(tmp_path):
+def _summary_and_list(tmp_path):
     import csv
 
     f = gen_dossiers.write(200, tmp_path / "d.csv", messy=2)
     dossiers = list(csv.reader(f.open(encoding="utf-8")))
     summary = [["BÁO CÁO TỔNG HỢP HỒ SƠ"], ["Đơn vị", "Số hồ sơ"]] + [[f"Đơn vị {i}", 10 + i] for i in range(12)]
-    book = _workbook(tmp_path / "xuat.xlsx", [("Tổng hợp", summary), ("Danh sách hồ sơ", dossiers),
-                                              ("Sheet3", [])])
-    r = import_file(dbm.connect(tmp_path / "x.duckdb"), book)
+    notes = [["Ghi chú"], ["Số liệu xuất từ hệ thống một cửa"]]
+    return _workbook(tmp_path / "xuat.xlsx", [("Hướng dẫn", notes), ("Tổng hợp", summary),
+                                              ("Danh sách hồ sơ", dossiers), ("Sheet3", [])])
+
+
+def test_a_workbook_is_read_from_the_sheet_of_the_kind_chosen(tmp_path):
+    from metrics.errors import ImportRejected
+
+    book = _summary_and_list(tmp_path)
+    # on its own the import never guesses between a table and a list: it reads the first sheet
+    # that heads something (past the notes), and when that one is refused, says where the list is
+    with pytest.raises(ImportRejected) as e:
+        import_file(dbm.connect(tmp_path / "a.duckdb"), book)
+    assert e.value.problems[0].vi == ("Đã đọc trang tính «Tổng hợp»; trang «Danh sách hồ sơ» là danh sách hồ "
+                                      "sơ: chọn loại «Danh sách hồ sơ» để đọc trang đó")
+    # the kind chosen picks the sheet, and the preview says which was read and which not
+    r = import_file(dbm.connect(tmp_path / "x.duckdb"), book, kind="dossiers")
     assert (r.kind, r.rows) == ("dossiers", 200)
-    # which sheet was read, and the one with figures that was not (the empty one is not worth a word)
     assert r.report.notes[0] == (
-        "Đọc trang tính «Danh sách hồ sơ»; không đọc «Tổng hợp» (mỗi lần nhập đọc một trang: tách trang đó ra "
-        "tệp riêng nếu cần)",
-        "Read the sheet «Danh sách hồ sơ»; not read: «Tổng hợp» (an import reads one sheet: save that one as a "
-        "file of its own if needed)")
+        "Đọc trang tính «Danh sách hồ sơ»; không đọc «Hướng dẫn», «Tổng hợp» (mỗi lần nhập đọc một trang: "
+        "tách trang đó ra tệp riêng nếu cần)",
+        "Read the sheet «Danh sách hồ sơ»; not read: «Hướng dẫn», «Tổng hợp» (an import reads one sheet: save "
+        "that one as a file of its own if needed)")
+
+
+def test_a_report_with_a_sheet_of_late_dossiers_is_read_as_the_report(tmp_path):
+    # II.06a with a detail sheet listing only the late dossiers: the list is no month's whole
+    # count, so the report is read, as it always was
+    import csv
+
+    from tests import report_fixtures as rf
+
+    import openpyxl
+
+    report = rf.write_report(tmp_path / "bc.xlsx")
+    rows = [list(r) for r in openpyxl.load_workbook(report).active.iter_rows(values_only=True)]
+    late = list(csv.reader(gen_dossiers.write(20, tmp_path / "late.csv").open(encoding="utf-8")))
+    book = _workbook(tmp_path / "bc.xlsx", [("Biểu II.06a", rows), ("Chi tiết hồ sơ trễ hạn", late)])
+    r = import_file(dbm.connect(tmp_path / "r.duckdb"), book)
+    assert r.kind == "report" and not [n for n in r.report.notes if "trang tính" in n[0]]
 
 
 def test_a_workbook_of_one_list_says_nothing_of_sheets(tmp_path):

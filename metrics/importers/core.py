@@ -20,7 +20,7 @@ from . import dossiers as dossier_import
 from . import guard
 from .columns import FileReport
 from . import layouts
-from .headers import DOSSIER_FIELDS, map_dossier_header
+from .headers import DOSSIER_FIELDS, heads_a_dossier_list, map_dossier_header
 from .layouts import NOT_USED, Layout
 from .reader import iter_rows, open_source
 from .source import Source, Uncomputed, reject, uncomputed_problem
@@ -74,8 +74,7 @@ def _dossier_header(src: Source, layout: Layout | None = None) -> tuple[int, dic
         # a dossier code, a date and two more fields make a dossier list, even without a
         # received date: the list is then refused naming the missing column and the closest
         # heading
-        if "dossier_code" in m.values() and len(m) >= 4 and \
-                {"received_at", "due_at", "finished_at"} & set(m.values()):
+        if heads_a_dossier_list(m):
             if best is None or len(m) > len(best[1]):
                 best = (i, m)
     return best
@@ -104,12 +103,17 @@ def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Prof
         raise InputError(f"Loại dữ liệu không hợp lệ: {kind} (chọn: {', '.join(KINDS)})",
                          f"Unknown kind {kind} (choose: {', '.join(KINDS)})")
     guard.check(path, display_name)
-    src = open_source(path, display_name)
+    src = open_source(path, display_name, kind)
     try:
         if layout is None:
             layout = layouts.find_for(con, src.head, known)
         profile = layouts.learned_profile(con, profile, layout, known)
-        k, summary, parsed = _prepare_source(con, src, kind, display_name, profile, layout)
+        try:
+            k, summary, parsed = _prepare_source(con, src, kind, display_name, profile, layout)
+        except ImportRejected as exc:
+            if src.fmt == "xlsx" and kind is None and src.read_sheet:
+                _point_to_other_sheets(exc, path, src.read_sheet)
+            raise
         if layout is not None and summary.get("report") is not None:
             summary["report"].notes.insert(0, (f"Đọc theo mẫu tệp «{layout.name}»",
                                                f"Read with the layout «{layout.name}»"))
@@ -126,6 +130,23 @@ def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Prof
         # a refusal's traceback keeps src (the import desk keeps the refusal to show it):
         # not the parsed workbook with it
         src.parsed = None
+
+
+def _point_to_other_sheets(exc: ImportRejected, path: Path, read: str) -> None:
+    """A refused workbook read from one sheet while another heads what the import reads: say
+    which, and how to have it read (a kind chosen picks its sheet)."""
+    from .xlsx_file import sheets_heading
+
+    for sheet, holds in sheets_heading(path, read):
+        if holds == "dossiers":
+            vi = f"là danh sách hồ sơ: chọn loại «{KIND_LABELS['dossiers'][0]}» để đọc trang đó"
+            en = f"is a dossier list: choose the kind «{KIND_LABELS['dossiers'][1]}» to have it read"
+        else:
+            vi = "là bảng số liệu: chọn loại của bảng đó (báo cáo, số liệu các huyện…) để đọc trang đó"
+            en = "is a table of figures: choose its kind (report, peers' figures…) to have it read"
+        # first in the list, and not counted as an error: it is the way out
+        exc.problems.insert(0, Problem(f"Đã đọc trang tính «{read}»; trang «{sheet}» {vi}",
+                                       f"The sheet «{read}» was read; «{sheet}» {en}"))
 
 
 def _prepare_source(con, src: Source, kind: str | None, display_name: str, profile: Profile,
@@ -185,7 +206,7 @@ def describe_header(path: str | Path, display_name: str | None = None, kind: str
     p = Path(path)
     name = display_name or p.name
     guard.check(p, name)
-    src = open_source(p, name)
+    src = open_source(p, name, kind)
     src.parsed = None
     head = src.head
     dh = _dossier_header(src, layout) if kind in (None, "dossiers") else None

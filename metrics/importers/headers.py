@@ -242,6 +242,13 @@ def map_dossier_header(row: list[object]) -> dict[int, str]:
     return dict(sorted(out.items()))
 
 
+def heads_a_dossier_list(m: dict[int, str]) -> bool:
+    """Whether a row's reading (map_dossier_header) is a dossier list's heading: a code, four
+    fields or more, and a date of the dossier's life."""
+    fields = set(m.values())
+    return "dossier_code" in fields and len(m) >= 4 and bool({"received_at", "due_at", "finished_at"} & fields)
+
+
 def dossier_left_out_reason(h: object) -> str:
     """Why a dossier-list column that maps to no field is left out: a key of the
     col_reason_* texts (personal, ordinal, submitted, …, or unknown)."""

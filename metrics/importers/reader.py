@@ -17,7 +17,9 @@ from .source import HEAD_ROWS, Source, reject
 from .xlsx_file import _open_xlsx, iter_xlsx_rows
 
 
-def open_source(path: str | Path, display_name: str | None = None) -> Source:
+def open_source(path: str | Path, display_name: str | None = None, kind: str | None = None) -> Source:
+    """The file's head and how to read the rest. `kind`, when the user chose one, picks a
+    workbook's sheet (a dossier list or a table) where the first sheet is the other."""
     p = Path(path)
     name = display_name or p.name
     try:
@@ -29,7 +31,7 @@ def open_source(path: str | Path, display_name: str | None = None) -> Source:
     with p.open("rb") as fh:
         magic = fh.read(8)
     if magic.startswith(b"PK\x03\x04"):
-        return _open_xlsx(p, name)
+        return _open_xlsx(p, name, kind)
     with p.open("rb") as fh:
         start = fh.read(65536)
     if looks_like_html(start):

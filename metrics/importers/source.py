@@ -62,6 +62,10 @@ class Source:
     # xlsx: the worksheets looked at and not read (a workbook reads one sheet: `sheet`, named
     # when it is not the only candidate)
     other_sheets: list[str] = field(default_factory=list)
+    # xlsx: the sheet read, and the kind asked for that chose it (a second full read must read
+    # the same sheet)
+    read_sheet: str | None = None
+    kind: str | None = None
 
 
 def cell_text(v: object) -> str | None:

@@ -18,7 +18,7 @@ from .xlsx_xml import _patched_cells, _scan, _sheet_parts
 MAX_XLSX_UNCOMPRESSED = guard.MAX_XLSX_UNCOMPRESSED
 
 
-def _open_xlsx(p: Path, name: str) -> Source:
+def _open_xlsx(p: Path, name: str, kind: str | None = None) -> Source:
     try:
         with zipfile.ZipFile(p) as zf:
             names = zf.namelist()
@@ -35,7 +35,9 @@ def _open_xlsx(p: Path, name: str) -> Source:
     src.date1904 = bool(pr and re.search(rb"""\bdate1904=["'](?:1|true)["']""", pr.group(0)))
     rows = []
     try:
-        src.parsed = load_xlsx_sheet(p, name)
+        src.parsed = load_xlsx_sheet(p, name, kind)
+        src.kind = kind
+        src.read_sheet = src.parsed.name if src.parsed is not None else None
         if src.parsed is not None and (not src.parsed.first or src.parsed.others):
             src.sheet = src.parsed.name
             src.other_sheets = src.parsed.others
@@ -62,6 +64,7 @@ class ParsedSheet:
     errors: dict[int, dict[int, str]] = field(default_factory=dict)
     name: str = ""                 # the sheet's name, as its tab shows it
     first: bool = True             # the first worksheet of the workbook (no need to say which was read)
+    rows: bool = True              # it holds more than one row
     others: list[str] = field(default_factory=list)   # the worksheets looked at and not read
 
 
@@ -72,11 +75,14 @@ class ParsedSheet:
 MAX_XLSX_CELLS = 32_000_000
 
 
-def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
-    """The worksheet to read, parsed: the first that heads a dossier list (exports often lead
-    with a summary or a cover sheet), else the first that heads a report table, else the first
-    that holds more than one row; visible sheets before hidden ones. None for a workbook
-    without a worksheet.
+def load_xlsx_sheet(p: Path, name: str | None = None, kind: str | None = None) -> ParsedSheet | None:
+    """The worksheet to read, parsed: the first that holds more than one row (visible sheets
+    before hidden ones), as always — unless its first rows head nothing the import reads (a
+    cover, notes), or not what the user chose (`kind`: a dossier list, or a table for the other
+    kinds): then the next visible sheet that does, and the preview says which was read. Never a
+    guess between a table and a dossier list: a report whose detail sheet lists some dossiers
+    (the late ones) is read as the report unless the user asks for the list. None for a
+    workbook without a worksheet.
 
     Read with calamine (python-calamine, Rust): 100,000 dossiers in about 2 s, where openpyxl
     took 25-39 s (docs/performance.md). It reads the cached values of formulas, as openpyxl's
@@ -88,64 +94,116 @@ def load_xlsx_sheet(p: Path, name: str | None = None) -> ParsedSheet | None:
         parts = _sheet_parts(zf)
         wb = CalamineWorkbook.from_path(str(p))
         try:
-            chosen, best, examined = None, 9, []
+            chosen, others, switched = None, [], False
             metas = list(enumerate(wb.sheets_metadata))
             # the sheets the user sees first: a hidden sheet ahead of the table is usually the
             # lists behind its drop-downs
             order = ([(i, m) for i, m in metas if m.visible == SheetVisibleEnum.Visible]
                      + [(i, m) for i, m in metas if m.visible != SheetVisibleEnum.Visible])
-            for i, meta in order:
-                if meta.typ != SheetTypeEnum.WorkSheet:
-                    continue            # chart sheets and macro sheets hold no rows
+            sheets = [(i, m) for i, m in order if m.typ == SheetTypeEnum.WorkSheet]  # (no chart sheets)
+            for n, (i, meta) in enumerate(sheets):
+                # the first worksheet, unless a later one holds more than one row, as always;
+                # past the first with rows only when it heads nothing — then the next visible
+                # sheet that heads a list or a table (a summary or a cover ahead of the data)
+                looking_on = chosen is not None and chosen.rows
+                if looking_on and meta.visible != SheetVisibleEnum.Visible:
+                    break
                 part = parts[i] if i < len(parts) else None
-                if part is None:
-                    # without its XML neither its size nor its error cells can be checked, and
-                    # calamine would allocate whatever area it says
-                    raise reject(name, f"Không tìm thấy dữ liệu của trang tính «{meta.name}» trong tệp; "
-                                 "hãy mở và lưu lại tệp bằng Excel rồi nhập lại",
-                                 f"The data of sheet «{meta.name}» cannot be located in the file; "
-                                 "open and save it again in Excel, then import it")
-                scan = _scan(zf, part)
-                if scan[0] * scan[1] > MAX_XLSX_CELLS:
-                    from ..i18n import fmt
-
-                    raise reject(name, f"Trang tính «{meta.name}» trải trên {fmt.number(scan[0])} dòng × "
-                                 f"{fmt.number(scan[1])} cột: "
-                                 "quá lớn để đọc; hãy xóa các ô thừa ở xa bảng hoặc xuất tệp CSV",
-                                 f"Sheet «{meta.name}» spans {fmt.number(scan[0], 'en')} rows × "
-                                 f"{fmt.number(scan[1], 'en')} columns: too large "
-                                 "to read; clear stray cells far from the table or export a CSV")
+                scan = _scan(zf, part) if part is not None else None
+                if looking_on and (scan is None or scan[0] * scan[1] > MAX_XLSX_CELLS):
+                    others.append(meta.name)    # only looked for: one that cannot be read is passed by
+                    continue
+                _check_sheet(name, meta.name, part, scan)
                 ws = wb.get_sheet_by_index(i)
                 rows = ws.end is not None and ws.end[0] >= 1
-                what = _holds(ParsedSheet(ws)) if rows else None
-                # a dossier list first, wherever it is (a summary sheet often leads it); else the
-                # first report table; else the first worksheet with more than one row; else the first
-                rank = {"dossiers": 0, "table": 1}.get(what, 2 if rows else 3)
-                if chosen is None or rank < best:
-                    errors = _patched_cells(zf, part, name) if scan[2] else {}
-                    chosen, best = ParsedSheet(ws, errors, name=meta.name, first=i == order[0][0]), rank
-                if rows and meta.visible == SheetVisibleEnum.Visible:
-                    examined.append(meta.name)   # (empty and hidden sheets are not worth a word)
-                if rank == 0:
+                if looking_on:
+                    if rows and _wanted(_holds(ParsedSheet(ws)), kind):
+                        others.insert(0, chosen.name)       # (in the workbook's order)
+                        chosen = ParsedSheet(ws, _patched_cells(zf, part, name) if scan[2] else {},
+                                             name=meta.name, first=False, rows=True)
+                        switched = True
+                        break
+                    if rows:
+                        others.append(meta.name)
+                    continue
+                if chosen is None or rows:
+                    chosen = ParsedSheet(ws, _patched_cells(zf, part, name) if scan[2] else {},
+                                         name=meta.name, first=n == 0, rows=rows)
+                if rows and _wanted(_holds(chosen), kind):
                     break
         finally:
             wb.close()
     if chosen is not None:
-        chosen.others = [n for n in examined if n != chosen.name]
+        # the sheets passed by, named only when another than the usual one was read
+        chosen.others = others if switched else []
     return chosen
 
 
+def _check_sheet(name: str, sheet: str, part, scan) -> None:
+    if part is None:
+        # without its XML neither its size nor its error cells can be checked, and calamine
+        # would allocate whatever area it says
+        raise reject(name, f"Không tìm thấy dữ liệu của trang tính «{sheet}» trong tệp; "
+                     "hãy mở và lưu lại tệp bằng Excel rồi nhập lại",
+                     f"The data of sheet «{sheet}» cannot be located in the file; "
+                     "open and save it again in Excel, then import it")
+    if scan[0] * scan[1] > MAX_XLSX_CELLS:
+        from ..i18n import fmt
+
+        raise reject(name, f"Trang tính «{sheet}» trải trên {fmt.number(scan[0])} dòng × "
+                     f"{fmt.number(scan[1])} cột: "
+                     "quá lớn để đọc; hãy xóa các ô thừa ở xa bảng hoặc xuất tệp CSV",
+                     f"Sheet «{sheet}» spans {fmt.number(scan[0], 'en')} rows × "
+                     f"{fmt.number(scan[1], 'en')} columns: too large "
+                     "to read; clear stray cells far from the table or export a CSV")
+
+
+def sheets_heading(p: Path, other_than: str) -> list[tuple[str, str]]:
+    """(sheet, what it heads) for the visible worksheets but `other_than` whose first rows head
+    a dossier list or a table; sheets too large or unreadable are passed by."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    out = []
+    with zipfile.ZipFile(p) as zf:
+        parts = _sheet_parts(zf)
+        wb = CalamineWorkbook.from_path(str(p))
+        try:
+            for i, meta in enumerate(wb.sheets_metadata):
+                if meta.name == other_than or meta.typ != SheetTypeEnum.WorkSheet or \
+                        meta.visible != SheetVisibleEnum.Visible or i >= len(parts) or parts[i] is None:
+                    continue
+                scan = _scan(zf, parts[i])
+                if scan[0] * scan[1] > MAX_XLSX_CELLS:
+                    continue
+                holds = _holds(ParsedSheet(wb.get_sheet_by_index(i)))
+                if holds is not None:
+                    out.append((meta.name, holds))
+        except Exception:  # a hint only: a sheet calamine cannot read is simply not offered
+            pass
+        finally:
+            wb.close()
+    return out
+
+
+def _wanted(holds: str | None, kind: str | None) -> bool:
+    """Whether a sheet heading `holds` is what the import looks for: anything it reads, or what
+    the user chose."""
+    if kind is None:
+        return holds is not None
+    return holds == ("dossiers" if kind == "dossiers" else "table")
+
+
 def _holds(parsed: ParsedSheet) -> str | None:
-    """What a sheet's first rows head: "dossiers" (three of the columns a dossier list needs),
-    "table" (a report's headings), or None."""
-    from .headers import DOSSIER_REQUIRED, map_dossier_header
+    """What a sheet's first rows head: "dossiers" (a dossier list as the importer reads one),
+    "table" (a report table) or None."""
+    from .headers import heads_a_dossier_list, map_dossier_header
 
     head = []
     for row in xlsx_rows(parsed):
         head.append(row)
         if len(head) >= HEAD_ROWS:
             break
-    if any(len(set(map_dossier_header(r).values()) & set(DOSSIER_REQUIRED)) >= 3 for r in head):
+    if any(heads_a_dossier_list(map_dossier_header(r)) for r in head):
         return "dossiers"
     from .tables import find_table_header
 
@@ -176,6 +234,6 @@ def iter_xlsx_rows(src: Source | Path):
     """Every row of a workbook's sheet (xlsx_rows); a Source's parsed sheet is used, once."""
     if isinstance(src, Source):
         sheet, src.parsed = src.parsed, None
-        yield from xlsx_rows(sheet if sheet is not None else load_xlsx_sheet(src.path, src.display_name))
+        yield from xlsx_rows(sheet if sheet is not None else load_xlsx_sheet(src.path, src.display_name, src.kind))
     else:
         yield from xlsx_rows(load_xlsx_sheet(src))
