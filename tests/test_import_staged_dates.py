@@ -270,7 +270,11 @@ def test_a_file_that_proves_month_first_is_read_month_first(tmp_path, con, kind)
     # order for the whole file, its 3/5/2022 included
     rows, expected = _dated_rows(600, _us)
     f = (_write_csv if kind == "csv" else _write_xlsx)(tmp_path / f"us.{kind}", rows)
-    assert import_file(con, f).rows == 600
+    r = import_file(con, f)
+    assert r.rows == 600
+    # said, with a date of the file that proves it
+    assert [n[0] for n in r.report.notes if "tháng trước ngày" in n[0]][0].startswith(
+        "Ngày trong tệp viết tháng trước ngày (như «")
     got = {code: (a, b, c) for code, a, b, c in con.execute(
         "SELECT dossier_code, received_at, due_at, finished_at FROM dossiers WHERE is_current").fetchall()}
     assert got == expected
@@ -278,13 +282,34 @@ def test_a_file_that_proves_month_first_is_read_month_first(tmp_path, con, kind)
 
 def test_ambiguous_dates_alone_stay_day_first(tmp_path, con):
     # every date with both parts 12 or less: nothing proves month first, so 3/5/2022 is 3 May
-    rows = fm.rows_with_personal_data()[1:2]
-    r = list(rows[0])
+    r = list(fm.rows_with_personal_data()[1])
     r[COL["Ngày tiếp nhận"]], r[COL["Ngày hẹn trả"]], r[COL["Ngày kết thúc xử lý"]] = \
-        "3/5/2022 7:30:00 AM", "10/5/2022", "4/5/2022 2:00:00 PM"
-    import_file(con, _write_csv(tmp_path / "amb.csv", [r]))
+        "3/5/2022 07:30", "10/5/2022", "4/5/2022 14:00"
+    res = import_file(con, _write_csv(tmp_path / "amb.csv", [r]))
     assert con.execute("SELECT received_at, due_at, finished_at FROM dossiers").fetchone() == \
         (datetime(2022, 5, 3, 7, 30), datetime(2022, 5, 10), datetime(2022, 5, 4, 14, 0))
+    assert not [n for n in res.report.notes if "tháng trước ngày" in n[0]]
+
+
+def test_ambiguous_am_pm_dates_are_refused_not_guessed(tmp_path, con):
+    # AM/PM is an English culture's mark, but 8/1/2022 proves no order: refused by row, as the
+    # domain asks (never month first on a guess, nor day first)
+    rows, _ = _dated_rows(12, lambda d, hm: _us(d.replace(day=min(d.day, 12)), hm))
+    for r in rows:
+        r[COL["Ngày hẹn trả"]] = r[COL["Ngày kết thúc xử lý"]] = ""
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, _write_csv(tmp_path / "ampm.csv", rows))
+    assert {p.vi for p in e.value.problems} >= {"Ngày không hợp lệ"}
+
+
+def test_one_stray_month_first_date_proves_nothing(tmp_path, con):
+    # ten day-first dates and one typo 08/13/2022: not month first for the whole file (every
+    # 01/08 would have become 8 January); the typo is refused at its row
+    rows, _ = _dated_rows(11, lambda d, hm: d.strftime("%d/%m/%Y"))
+    rows[5][COL["Ngày tiếp nhận"]] = "08/13/2022"
+    with pytest.raises(ImportRejected) as e:
+        import_file(con, _write_csv(tmp_path / "typo.csv", rows))
+    assert [(p.row, p.value) for p in e.value.problems if p.column == "Ngày tiếp nhận"] == [(7, "08/13/2022")]
 
 
 def test_a_file_with_both_orders_is_read_day_first_and_the_rest_refused(tmp_path, con):
@@ -293,3 +318,11 @@ def test_a_file_with_both_orders_is_read_day_first_and_the_rest_refused(tmp_path
     with pytest.raises(ImportRejected) as e:
         import_file(con, _write_csv(tmp_path / "both.csv", rows))
     assert {p.vi for p in e.value.problems} == {"Ngày không hợp lệ"} and e.value.total > 1
+
+
+def test_an_apology_date_of_a_month_first_file_is_read_month_first(tmp_path, con):
+    rows, _ = _dated_rows(60, _us)
+    rows[0][COL["Phiếu xin lỗi"]] = "8/24/2022"
+    import_file(con, _write_csv(tmp_path / "us_apology.csv", rows))
+    assert con.execute("SELECT apology_sent, apology_at FROM dossiers WHERE dossier_code = 'U00000'").fetchone() \
+        == (True, datetime(2022, 8, 24))

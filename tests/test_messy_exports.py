@@ -263,3 +263,16 @@ def test_a_workbook_of_one_list_says_nothing_of_sheets(tmp_path):
                                               ("Sheet2", []), ("Sheet3", [])])
     r = import_file(dbm.connect(tmp_path / "x.duckdb"), book)
     assert r.rows == 50 and not [n for n in r.report.notes if "trang tính" in n[0]]
+
+
+def test_a_windows_vietnamese_csv_refused_on_a_second_look_leaves_no_copy(tmp_path):
+    import tempfile
+
+    from metrics.errors import ImportRejected
+
+    f = tmp_path / "trang.csv"
+    f.write_bytes(b"\r\n" * 200 + _windows_vietnamese("Mã hồ sơ,Đơn vị tiếp nhận\nA1,Xã Phước Hưng\n"))
+    before = set(Path(tempfile.gettempdir()).glob("reform-1258-*"))
+    with pytest.raises(ImportRejected):
+        import_file(dbm.connect(tmp_path / "t.duckdb"), f)
+    assert set(Path(tempfile.gettempdir()).glob("reform-1258-*")) == before

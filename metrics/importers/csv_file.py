@@ -42,7 +42,11 @@ def _open_csv(p: Path, name: str) -> Source:
                 import os
                 import weakref
 
-                src = _open_csv(utf8, name)
+                try:
+                    src = _open_csv(utf8, name)
+                except BaseException:
+                    os.unlink(utf8)         # refused on a second look: no copy is left behind
+                    raise
                 # the copy goes with the source that reads it (or at the latest when the process ends)
                 weakref.finalize(src, os.unlink, str(utf8))
                 return src

@@ -25,7 +25,7 @@ from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_h
                       map_dossier_heading, nearest_headings)
 from .reader import iter_rows
 from .source import Source, Uncomputed, cell_text, uncomputed_problem
-from .values import date_sql, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
+from .values import US_DATE_FORMATS, date_sql, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
 TEXT_FIELDS = ["procedure_code", "procedure_name", "field", "handler"]
@@ -41,9 +41,10 @@ def _col(field: str) -> str:
 
 
 def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping: dict[int, str],
-          width: int) -> tuple[int, list[tuple[int, str]]]:
+          width: int) -> tuple[int, list[tuple[int, str]], str | None]:
     """Create TEMP view stg(row_no, f_<field>…) over the file's mapped columns only; returns
-    the lines set aside as no dossier (_set_aside).
+    the lines set aside as no dossier (_set_aside) and a date that proves the file month first,
+    if it is (_date_order).
 
     The date columns are parsed while the file is read (each cell once, by its shape: see
     _hinted_date) and staged as TIMESTAMP; the text of a date cell is kept, as raw_<field>,
@@ -59,7 +60,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         # physical lines up to and including the header; data rows are numbered after it
         skip = src.line_of_row[header_idx + 1] if header_idx + 1 < len(src.line_of_row) else header_line + 1
         dated = [(i, f) for i, f in fields if f in STAGED_DATES]
-        hints = _date_hints(con, _csv_date_sample(src, header_idx, dated, width)) if dated else {}
+        hints, proof = _date_hints(con, _csv_date_sample(src, header_idx, dated, width)) if dated else ({}, None)
         names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
         select = ", ".join(f"{_trimmed(f'c{i}')} AS {_col(f)}" for i, f in fields)
         base = (f"FROM read_csv(?, auto_detect=false, header=false, skip={int(skip)}, "
@@ -78,10 +79,10 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         # row number a person sees in the file without a costly window over a million rows
         con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(skip) + 1} AS row_no, * FROM stg_raw")
     else:
-        first = _stage_rows(con, src, header_idx, fields)
+        first, proof = _stage_rows(con, src, header_idx, fields)
         con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(first)} AS row_no, * FROM stg_raw")
     con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_view_base")
-    return _set_aside(con, [f for _, f in fields])
+    return (*_set_aside(con, [f for _, f in fields]), proof)
 
 
 # what a list's closing lines begin with in the code column (accents stripped, lower case): a
@@ -221,9 +222,10 @@ _SPACE_CLASS = r"[\s\pZ\x0b\x1c-\x1f\x85]"
 _AS_WRITTEN = frozenset({str, type(None), datetime, date, time})
 
 
-def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> int:
+def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> tuple[int, str | None]:
     """A workbook's or an HTML page's rows, read in Python, into stg_raw; returns the sheet's
-    number of the first data row (the rows keep their order: row_no is the rowid after it).
+    number of the first data row (the rows keep their order: row_no is the rowid after it) and
+    a date that proves the file month first, if it is.
 
     Handed to DuckDB as a temporary CSV (an Arrow table, and pyarrow's writers, would load
     pandas: half a second of a 100,000-row import for nothing). When every mapped column holds
@@ -257,7 +259,7 @@ def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
         out_rows = zip(*cols)
         sample = {f: [v for v in col[::step] if v] for (_, f), col in zip(fields, cols) if f in STAGED_DATES}
     dated = [(i, f) for i, f in fields if f in STAGED_DATES]
-    hints = _date_hints(con, sample)
+    hints, proof = _date_hints(con, sample)
     fd, tmp = tempfile.mkstemp(prefix="reform-stage-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -277,7 +279,7 @@ def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
         con.execute(f"CREATE TEMP TABLE stg_raw AS {_typed_dates(select, dated, hints)}", [tmp])
     finally:
         os.unlink(tmp)
-    return first
+    return first, proof
 
 
 def _converted_columns(src: Source, header_idx: int, rows: list, fields: list[tuple[int, str]], shift: set,
@@ -344,7 +346,7 @@ def _report_value(con, problems: ProblemList, field: str, header: str, value: st
 
 
 def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str],
-               problems: ProblemList, layout=None) -> None:
+               problems: ProblemList, layout=None, month_first: bool = False) -> None:
     def taught(field: str, raw: object) -> str | None:
         return layout.value(field, raw) if layout is not None else None
 
@@ -416,7 +418,7 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
                 pairs.append((raw, v))
         _map_table(con, "map_apology_yn", pairs, "raw VARCHAR, v BOOLEAN")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE map_apology AS
-            SELECT a.raw, m.v, {date_sql('a.raw')} AS at
+            SELECT a.raw, m.v, {date_sql('a.raw', US_DATE_FORMATS if month_first else None)} AS at
             FROM (SELECT DISTINCT {_col('apology_sent')} AS raw FROM stg
                   WHERE {_col('apology_sent')} IS NOT NULL) a
             LEFT JOIN map_apology_yn m ON m.raw = a.raw""")
@@ -593,29 +595,37 @@ class DatePlan:
 _LEADING_PAIR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}")
 
 
-def _date_order(samples: dict[str, list[str]]) -> list[str]:
-    """The file's formats: day first, unless its cells prove month first — some date's second
-    part is over 12 and no date's first part is, over all its date columns together (one system
-    writes them all one way; a column of ambiguous dates alone proves nothing)."""
+# distinct dates whose second part is over 12 that prove a file month first: one is a typo
+MONTH_FIRST_PROOF = 3
+
+
+def _date_order(samples: dict[str, list[str]]) -> tuple[list[str], str | None]:
+    """The file's formats: day first, unless its cells prove month first — second parts over
+    12 in MONTH_FIRST_PROOF distinct dates or more, and no first part over 12, over all its date
+    columns together (one system writes them all one way; ambiguous dates prove nothing).
+    Returns (formats, a proving date when month first)."""
     from .values import DATE_FORMATS, US_DATE_FORMATS
 
-    day_over = month_over = False
+    day_over, month_over = False, set()
     for sample in samples.values():
         for v in sample:
             m = _LEADING_PAIR.match(v)
             if m:
                 day_over = day_over or int(m[1]) > 12
-                month_over = month_over or int(m[2]) > 12
-    return US_DATE_FORMATS if month_over and not day_over else DATE_FORMATS
+                if int(m[2]) > 12:
+                    month_over.add(m[0])
+    if len(month_over) >= MONTH_FIRST_PROOF and not day_over:
+        return US_DATE_FORMATS, min(month_over)
+    return DATE_FORMATS, None
 
 
-def _date_hints(con, samples: dict[str, list[str]]) -> dict[str, DatePlan]:
+def _date_hints(con, samples: dict[str, list[str]]) -> tuple[dict[str, DatePlan], str | None]:
     """Per date column, the shapes of its cells with the format that reads each (from a sample
     spread over the file): parsing a cell with the one format of its shape is several times
-    faster than trying the whole list."""
+    faster than trying the whole list. Also a date that proves the file month first, if it is."""
     from .values import DATE_FORMATS
 
-    formats = _date_order(samples)
+    formats, proof = _date_order(samples)
     hints: dict[str, DatePlan] = {}
     for f, sample in samples.items():
         if formats is not DATE_FORMATS:
@@ -645,7 +655,7 @@ def _date_hints(con, samples: dict[str, list[str]]) -> dict[str, DatePlan]:
                 if first.get(sh) is not None]
         if plan:
             hints[f] = DatePlan(plan[:8], formats)
-    return hints
+    return hints, proof
 
 
 def _shown(field: str) -> str:
@@ -731,7 +741,7 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     if missing:
         unread = [h for i, h in enumerate(head) if i not in mapping and h is not None]
         raise ImportRejected(src.display_name, [_missing_problem(f, unread) for f in missing])
-    aside, aside_rows = stage(con, src, header_idx, mapping, width)
+    aside, aside_rows, month_first = stage(con, src, header_idx, mapping, width)
     n = con.execute("SELECT count(*) FROM stg").fetchone()[0]
     if n == 0:
         raise ImportRejected(src.display_name, [Problem("Tệp không có hồ sơ nào dưới dòng tiêu đề",
@@ -742,6 +752,9 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
                              f"ngày nào) được bỏ qua — dòng {what}",
                              f"{number(aside, 'en')} line(s) that are no dossier (a total, the date of the list, "
                              f"signatures…: no unit, no date) set aside — row {what}"))
+    if month_first:
+        report.notes.append((f"Ngày trong tệp viết tháng trước ngày (như «{month_first}»): đọc theo thứ tự đó",
+                             f"The file writes its dates month first (as «{month_first}»): read in that order"))
     unit_note = None
     if "resolving_unit" in present:
         unit_note = choose_unit_column(con, profile, mapping, headers)
@@ -751,7 +764,7 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     if "status" in present:
         _apply_status(con, report, headers, layout)
     problems = ProblemList()
-    build_maps(con, profile, present, headers, problems, layout)
+    build_maps(con, profile, present, headers, problems, layout, month_first=bool(month_first))
     checked = validate(con, present, headers, problems, today)
     problems.raise_if_any(src.display_name)
     # the months came with the checks; formatted here, a dozen of them rather than a million

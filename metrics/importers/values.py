@@ -309,7 +309,7 @@ def parse_percent(raw: object) -> tuple[bool, float | None]:
 # Day first (domain 3.1); month first only for a file that proves it (US_DATE_FORMATS). Excel
 # serials count days from 1899-12-30.
 DATE_FORMATS = [
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p",
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
     "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
@@ -320,8 +320,8 @@ DATE_FORMATS = [
 ]
 # Month first, with AM/PM, as a system running on an English (US) culture writes dates
 # ("8/25/2022 2:30:00 PM"): used for a whole file, and only when its cells prove the order
-# (dossiers._date_order: a second part over 12, never a first one) — an ambiguous 5/8/2022 is
-# never read month first on a guess
+# (dossiers._date_order: second parts over 12 in three dates or more, never a first one) — an
+# ambiguous 5/8/2022 is never read month first on a guess, nor an AM/PM time day first
 US_DATE_FORMATS = [
     "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
     "%m-%d-%Y %I:%M:%S %p", "%m-%d-%Y %H:%M:%S", "%m-%d-%Y",
