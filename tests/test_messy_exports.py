@@ -276,3 +276,22 @@ def test_a_windows_vietnamese_csv_refused_on_a_second_look_leaves_no_copy(tmp_pa
     with pytest.raises(ImportRejected):
         import_file(dbm.connect(tmp_path / "t.duckdb"), f)
     assert set(Path(tempfile.gettempdir()).glob("reform-1258-*")) == before
+
+
+def test_a_signature_under_the_unit_column_is_set_aside_but_a_unit_is_not(tmp_path):
+    from metrics.errors import ImportRejected
+
+    unit_col = 4
+    sign = [[""] * unit_col + ["NGƯỜI LẬP BIỂU"], [""] * unit_col + ["(Ký, ghi rõ họ tên)"]]
+    f = _with_lines(gen_dossiers.write(200, tmp_path / "d.csv", messy=2), tmp_path / "s.csv", sign)
+    r = import_file(dbm.connect(tmp_path / "s.duckdb"), f)
+    assert r.rows == 200
+    assert [vi for vi, _ in r.report.notes if "không phải hồ sơ" in vi][0].endswith(
+        "dòng 202: «NGƯỜI LẬP BIỂU»; 203: «(Ký, ghi rõ họ tên)»")
+    # a unit named with a total's word ("Công an xã"), no code, no date: a dossier with its cells
+    # missing, refused at its row — never set aside
+    f = _with_lines(gen_dossiers.write(200, tmp_path / "d2.csv", messy=2), tmp_path / "c.csv",
+                    [[""] * unit_col + ["Công an xã Phước Hưng"]])
+    with pytest.raises(ImportRejected) as e:
+        import_file(dbm.connect(tmp_path / "c.duckdb"), f)
+    assert {p.row for p in e.value.problems} == {202}

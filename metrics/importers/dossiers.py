@@ -89,23 +89,32 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
 # total, as the report importer reads one (tables._is_total: "Tổng cộng: 20.000 hồ sơ", "Cộng",
 # "Toàn huyện"), a signature ("Người lập biểu"); or the date it was drawn up, anywhere in the
 # line ("Tuy Phước, ngày 05 tháng 01 năm 2023", "…, ngày 05/01/2023")
-FOOTER_TEXT = (r"^(tong cong|tong so|tong|cong|toan huyen|total|nguoi lap|lap bieu|thu truong|ghi chu|xac nhan|"
-               r"ky ten)([^a-z0-9]|$)|ngay \d{1,2}( thang|/)")
+_SIGNED = r"nguoi lap|lap bieu|thu truong|ghi chu|xac nhan|ky ten|ky,|ky ghi ro"
+FOOTER_TEXT = rf"^[^a-z0-9]*(tong cong|tong so|tong|cong|toan huyen|total|{_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
+# in the unit column, where "Công an xã" is a unit: signatures and the date of the list only
+SIGNATURE_TEXT = rf"^[^a-z0-9]*({_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
 
 
 def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
     """Drop the rows that are no dossier, and say how many and which: blank lines, and the
     lines after a list (a total, the place and date, signatures) — no code, unit or date; or,
-    with no unit and no date, a code cell that reads as such a line. Returns (rows with some
-    text, up to three of them as (row, text)); blank lines need no word."""
+    with no date, a code cell (no unit) or a unit cell (no code) that reads as such a line
+    ("NGƯỜI LẬP BIỂU" under the unit column). Returns (rows with some text, up to three of them
+    as (row, text)); blank lines need no word."""
     present = [f for f in fields if f in ("dossier_code", "unit", "received_at")]
     if not present:
         return 0, []
     cond = " AND ".join(_blank(f) for f in present)
-    undated = [_blank(f) for f in ("unit", *STAGED_DATES) if f in fields]
-    if "dossier_code" in fields and undated:
-        cond = (f"({cond}) OR ({' AND '.join(undated)} AND regexp_matches(lower(strip_accents("
-                f"{_col('dossier_code')})), '{FOOTER_TEXT}'))")
+    dates = [_blank(f) for f in STAGED_DATES if f in fields]
+
+    def reads_as_footer(field: str) -> str:
+        pattern = FOOTER_TEXT if field == "dossier_code" else SIGNATURE_TEXT
+        return f"regexp_matches(lower(strip_accents({_col(field)})), '{pattern}')"
+
+    for said, other in (("dossier_code", "unit"), ("unit", "dossier_code")):
+        if said in fields and dates:
+            rest = [*dates, _blank(other)] if other in fields else dates
+            cond = f"({cond}) OR ({' AND '.join(rest)} AND {reads_as_footer(said)})"
     cells = [f"raw_{f}" if f in STAGED_DATES else _col(f) for f in dict.fromkeys(fields)]
     text = f"concat_ws(' · ', {', '.join(cells)})"
     n = con.execute(f"SELECT count(*) FILTER (WHERE {text} <> ''), count(*) FROM stg WHERE {cond}").fetchone()
