@@ -169,8 +169,7 @@ def _canonical(k: str) -> str:
     return plain
 
 
-_PLACE_SUFFIX = re.compile(r"\s(huyen|tinh|thanh pho|thi xa|tp|tx)\s\S.*$")
-# every place a written place may start at (overlapping: "… huyen huyen tuy phuoc")
+# every place a written place may start at, after a name (overlapping: "… huyen huyen tuy phuoc")
 _PLACE_START = re.compile(r"(?=\s(huyen|tinh|thanh pho|thi xa|tp|tx)\s\S)")
 
 
@@ -191,7 +190,6 @@ def _without_prefix(k: str) -> str:
 # "và" and "&" join the parts of a name ("Tài nguyên và Môi trường", "TN&MT"); offices as
 # often write a dash or nothing
 _CONNECTORS = {"va"}
-_PLACE_WORDS = {"huyen", "tinh", "thanh", "thi", "tp", "tx"}
 
 
 def _words(f: str) -> list[str]:
@@ -203,10 +201,10 @@ def _place_stops(words: list[str]) -> set[int]:
     """Where a spelling of this name may end: at its last word, or before the place it sits in
     ("… đất đai | huyện Tuy Phước")."""
     stops = {len(words)}
-    for i, w in enumerate(words):
-        if i > 0 and w in _PLACE_WORDS and _PLACE_SUFFIX.search(" " + " ".join(words[i:])):
-            stops.add(i)
-            break
+    joined = " ".join(words)
+    m = _PLACE_START.search(joined)
+    if m:
+        stops.add(joined.count(" ", 0, m.start() + 1))      # the words before the place
     return stops
 
 
