@@ -111,13 +111,13 @@ def _prepare(con, path: Path, kind: str | None, display_name: str, profile: Prof
         try:
             k, summary, parsed = _prepare_source(con, src, kind, display_name, profile, layout)
         except ImportRejected as exc:
-            if src.fmt == "xlsx" and kind is None and src.read_sheet:
-                _point_to_other_sheets(exc, path, src.read_sheet)
+            if src.fmt == "xlsx" and kind is None and src.sheet:
+                _point_to_other_sheets(exc, path, src.sheet)
             raise
         if layout is not None and summary.get("report") is not None:
             summary["report"].notes.insert(0, (f"Đọc theo mẫu tệp «{layout.name}»",
                                                f"Read with the layout «{layout.name}»"))
-        if src.sheet and summary.get("report") is not None:
+        if src.sheet_named and summary.get("report") is not None:
             # a workbook of several sheets: say which one the figures are from, and which were not read
             others = ", ".join(f"«{n}»" for n in src.other_sheets)
             summary["report"].notes.insert(0, (

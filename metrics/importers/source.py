@@ -49,7 +49,10 @@ class Source:
     head: list[list[object]] = field(default_factory=list)
     # physical line index (0-based) where each head row starts, for DuckDB's skip=
     line_of_row: list[int] = field(default_factory=list)
+    # xlsx: the sheet read, and whether the preview must name it (not the workbook's first
+    # worksheet, or others were passed by: other_sheets)
     sheet: str | None = None
+    sheet_named: bool = False
     # xlsx: the worksheet parsed for the head, kept for the full read that follows (calamine
     # parses a whole sheet at once; parsing it twice was a third of a 100k import)
     parsed: ParsedSheet | None = field(default=None, repr=False)
@@ -59,12 +62,9 @@ class Source:
     rows: list[list[object]] | None = field(default=None, repr=False)
     # xlsx: the sheet has formulas saved without their value (cells read as Uncomputed)
     has_uncomputed: bool = False
-    # xlsx: the worksheets looked at and not read (a workbook reads one sheet: `sheet`, named
-    # when it is not the only candidate)
+    # xlsx: the worksheets looked at and not read
     other_sheets: list[str] = field(default_factory=list)
-    # xlsx: the sheet read, and the kind asked for that chose it (a second full read must read
-    # the same sheet)
-    read_sheet: str | None = None
+    # xlsx: the kind asked for, which chose the sheet (a second full read must read the same one)
     kind: str | None = None
 
 

@@ -37,10 +37,9 @@ def _open_xlsx(p: Path, name: str, kind: str | None = None) -> Source:
     try:
         src.parsed = load_xlsx_sheet(p, name, kind)
         src.kind = kind
-        src.read_sheet = src.parsed.name if src.parsed is not None else None
-        if src.parsed is not None and (not src.parsed.first or src.parsed.others):
-            src.sheet = src.parsed.name
-            src.other_sheets = src.parsed.others
+        if src.parsed is not None:
+            src.sheet, src.other_sheets = src.parsed.name, src.parsed.others
+            src.sheet_named = not src.parsed.first or bool(src.parsed.others)
         src.has_uncomputed = src.parsed is not None and any(
             type(v) is Uncomputed for cells in src.parsed.errors.values() for v in cells.values())
         for row in xlsx_rows(src.parsed):
