@@ -16,7 +16,8 @@ from .columns import Column, FileReport, column_letter
 from .headers import TableHeader, group_of, map_header_rows
 from .layouts import NOT_USED
 from .official import official_header, parse_official
-from .values import last_day, month_in_text, parse_count, parse_decimal, parse_month, parse_percent, range_in_text
+from ..model.period import last_day
+from .values import month_in_text, parse_count, parse_decimal, parse_month, parse_percent, range_in_text
 
 # The form's identities (domain.md 3.2), each as total = sum of parts
 IDENTITIES = [

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from ..model.period import last_day  # noqa: F401  (re-exported for the table parser)
 from ..i18n.textnorm import key
 
 YES = {"x", "co", "1", "true", "yes", "da", "y", "dung", "2"}
