@@ -25,7 +25,7 @@ from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_h
                       map_dossier_heading, nearest_headings)
 from .reader import iter_rows
 from .source import Source, Uncomputed, cell_text, uncomputed_problem
-from .values import US_DATE_FORMATS, date_sql, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
+from .values import TOTAL_WORDS, US_DATE_FORMATS, date_sql, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
 TEXT_FIELDS = ["procedure_code", "procedure_name", "field", "handler"]
@@ -90,7 +90,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
 # "Toàn huyện"), a signature ("Người lập biểu"); or the date it was drawn up, anywhere in the
 # line ("Tuy Phước, ngày 05 tháng 01 năm 2023", "…, ngày 05/01/2023")
 _SIGNED = r"nguoi lap|lap bieu|thu truong|ghi chu|xac nhan|ky ten|ky,|ky ghi ro"
-FOOTER_TEXT = rf"^[^a-z0-9]*(tong cong|tong so|tong|cong|toan huyen|total|{_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
+FOOTER_TEXT = rf"^[^a-z0-9]*({'|'.join(TOTAL_WORDS)}|{_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
 # in the unit column, where "Công an xã" is a unit: signatures and the date of the list only
 SIGNATURE_TEXT = rf"^[^a-z0-9]*({_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
 

@@ -17,7 +17,7 @@ from .headers import TableHeader, group_of, map_header_rows
 from .layouts import NOT_USED
 from .official import official_header, parse_official
 from ..model.period import last_day
-from .values import month_in_text, parse_count, parse_decimal, parse_month, parse_percent, range_in_text
+from .values import TOTAL_WORDS, month_in_text, parse_count, parse_decimal, parse_month, parse_percent, range_in_text
 
 # The form's identities (domain.md 3.2), each as total = sum of parts
 IDENTITIES = [
@@ -63,7 +63,7 @@ def _is_numbering_row(row: list[object]) -> bool:
 
 def _is_total(text: str) -> bool:
     k = key(text)
-    return k in ("tong cong", "tong so", "cong", "tong", "total", "toan huyen") or k.startswith("tong cong")
+    return k in TOTAL_WORDS or k.startswith("tong cong")
 
 
 def _is_section(text: str) -> bool:

@@ -304,6 +304,11 @@ def parse_percent(raw: object) -> tuple[bool, float | None]:
     return parse_decimal(s)
 
 
+# what a total line begins with, accents stripped ("Tổng cộng", "Cộng", "Toàn huyện"): a
+# report's total row (tables._is_total) and the line under a dossier list (dossiers._set_aside)
+TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong", "toan huyen", "total")
+
+
 # --- dates -------------------------------------------------------------------------
 # Day first (domain 3.1); month first only for a file that proves it (US_DATE_FORMATS). Excel
 # serials count days from 1899-12-30.
