@@ -108,13 +108,15 @@ class ImportRejected(ReformError):
         self.file_name = file_name
         self.problems = problems[: self.MAX_LISTED]
         self.total = total if total is not None else len(problems)
+        # what would have the file read, said apart from its problems: (vi, en) lines
+        self.hints: list[tuple[str, str]] = []
         super().__init__(
             f"Tệp {file_name}: {self.total} lỗi, không nhập gì",
             f"File {file_name}: {self.total} error(s), nothing imported",
         )
 
     def report(self) -> str:
-        lines = [str(self)]
+        lines = [str(self)] + [f"  → {vi} / {en}" for vi, en in self.hints]
         for p in self.problems:
             lines.append("  - " + p.line())
         if self.total > len(self.problems):

@@ -259,6 +259,8 @@ def render(ctx: PageContext) -> None:
             for rec in records:
                 if rec["error"] is not None:
                     st.error(f"**{rec['name']}** — {error_text(rec['error'])}", icon=":material/block:")
+                    for hint in getattr(rec["error"], "hints", ()):
+                        st.info(pick(hint, lang), icon=":material/lightbulb:")
                     if rec["problems"]:
                         exc = rec["error"]
                         st.dataframe(problems_frame(exc), hide_index=True, width="stretch")

@@ -86,3 +86,37 @@ def test_the_preview_counts_units_and_shows_what_it_set_aside_in_plain_sight(mon
     # what the import set aside is in an info box, not folded under the columns
     note = next(i.value for i in at.info if i.value.startswith("Lưu ý khi đọc ho_so.csv:"))
     assert "dòng 302: «Tổng cộng: 300 hồ sơ»" in note
+
+
+def test_a_refused_workbook_points_to_its_list_and_the_kind_chosen_reads_it(monkeypatch, empty_db, copy_db,
+                                                                             tmp_path):
+    import csv
+    import sys
+    from pathlib import Path
+
+    import openpyxl
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import gen_dossiers
+
+    rows = list(csv.reader(gen_dossiers.write(120, tmp_path / "d.csv").open(encoding="utf-8")))
+    wb = openpyxl.Workbook()
+    wb.active.title = "Tổng hợp"
+    wb.active.append(["Đơn vị", "Số hồ sơ"])
+    for i in range(6):
+        wb.active.append([f"Đơn vị {i}", i])
+    ws = wb.create_sheet("Danh sách hồ sơ")
+    for r in rows:
+        ws.append(r)
+    wb.save(tmp_path / "xuat.xlsx")
+    at = open_app(monkeypatch, copy_db(empty_db), "import_desk")
+    upload(at, tmp_path / "xuat.xlsx")
+    assert at.dataframe[0].value.iloc[0]["Trạng thái"] == "Bị từ chối"
+    hint = "Đã đọc trang tính «Tổng hợp»; trang «Danh sách hồ sơ» là danh sách hồ sơ: chọn loại «Danh sách hồ sơ»"
+    assert any(i.value.startswith(hint) for i in at.info)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Loại dữ liệu")).set_value("dossiers").run()
+    assert_clean(at)
+    first = at.dataframe[0].value.iloc[0]
+    assert (first["Trạng thái"], first["Số dòng"]) == ("Sẵn sàng nhập", "120")
+    assert any(i.value.startswith("Lưu ý khi đọc xuat.xlsx:") and "Đọc trang tính «Danh sách hồ sơ»" in i.value
+               for i in at.info)

@@ -226,8 +226,9 @@ def test_a_workbook_is_read_from_the_sheet_of_the_kind_chosen(tmp_path):
     # that heads something (past the notes), and when that one is refused, says where the list is
     with pytest.raises(ImportRejected) as e:
         import_file(dbm.connect(tmp_path / "a.duckdb"), book)
-    assert e.value.problems[0].vi == ("Đã đọc trang tính «Tổng hợp»; trang «Danh sách hồ sơ» là danh sách hồ "
-                                      "sơ: chọn loại «Danh sách hồ sơ» để đọc trang đó")
+    assert [vi for vi, _ in e.value.hints] == ["Đã đọc trang tính «Tổng hợp»; trang «Danh sách hồ sơ» là danh sách "
+                                               "hồ sơ: chọn loại «Danh sách hồ sơ» để đọc trang đó"]
+    assert "→ Đã đọc trang tính «Tổng hợp»" in e.value.report()
     # the kind chosen picks the sheet, and the preview says which was read and which not
     r = import_file(dbm.connect(tmp_path / "x.duckdb"), book, kind="dossiers")
     assert (r.kind, r.rows) == ("dossiers", 200)

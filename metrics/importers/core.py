@@ -144,9 +144,9 @@ def _point_to_other_sheets(exc: ImportRejected, path: Path, read: str) -> None:
         else:
             vi = "là bảng số liệu: chọn loại của bảng đó (báo cáo, số liệu các huyện…) để đọc trang đó"
             en = "is a table of figures: choose its kind (report, peers' figures…) to have it read"
-        # first in the list, and not counted as an error: it is the way out
-        exc.problems.insert(0, Problem(f"Đã đọc trang tính «{read}»; trang «{sheet}» {vi}",
-                                       f"The sheet «{read}» was read; «{sheet}» {en}"))
+        # not a problem of the file: the way out, shown above its problems
+        exc.hints.append((f"Đã đọc trang tính «{read}»; trang «{sheet}» {vi}",
+                          f"The sheet «{read}» was read; «{sheet}» {en}"))
 
 
 def _prepare_source(con, src: Source, kind: str | None, display_name: str, profile: Profile,
