@@ -632,12 +632,10 @@ def _date_hints(con, samples: dict[str, list[str]]) -> tuple[dict[str, DatePlan]
     """Per date column, the shapes of its cells with the format that reads each (from a sample
     spread over the file): parsing a cell with the one format of its shape is several times
     faster than trying the whole list. Also a date that proves the file month first, if it is."""
-    from .values import DATE_FORMATS
-
     formats, proof = _date_order(samples)
     hints: dict[str, DatePlan] = {}
     for f, sample in samples.items():
-        if formats is not DATE_FORMATS:
+        if proof:
             hints[f] = DatePlan([], formats)        # month first even where no shape is planned
         if len(sample) > SAMPLE_CELLS:
             sample = sample[::len(sample) // SAMPLE_CELLS + 1]
