@@ -202,10 +202,13 @@ def test_workbook_numbers_and_dates_as_cells(tmp_path, con):
         datetime(2022, 8, 2, 8, 15)
 
 
-def test_an_import_with_little_memory_sets_aside_and_leaves_nothing(tmp_path, monkeypatch):
-    """The import's DuckDB is bounded to the staged rows plus room for the write
-    (core._bound_memory); with almost no room the write runs out of memory, is rolled back and
-    done again unbounded: the import lands all the same, and leaves no folder behind."""
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_an_import_with_little_memory_sets_aside_and_leaves_nothing(tmp_path, monkeypatch, on_disk):
+    """The import's DuckDB is bounded: staged in memory, to the staged rows plus room for the
+    write (core._bound_memory); staged on disk (a large file), by the file's size
+    (core.import_memory). With almost no room a step runs out of memory and is done again
+    unbounded (a write rolled back first): the import lands all the same, and leaves no folder
+    (nor the working database's file) behind."""
     import tempfile
 
     from metrics.importers import core
@@ -215,7 +218,19 @@ def test_an_import_with_little_memory_sets_aside_and_leaves_nothing(tmp_path, mo
     spills = tmp_path / "tmp"
     spills.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spills))
-    monkeypatch.setattr(core, "WRITE_ROOM_MIB", 1)
+    if on_disk:
+        monkeypatch.setattr(core, "STAGE_ON_DISK_BYTES", 0)
+        monkeypatch.setattr(core, "import_memory", lambda size: "1MiB")
+    else:
+        monkeypatch.setattr(core, "WRITE_ROOM_MIB", 1)
+    homes = []
+    made = core._work_database
+
+    def work_database(*a):
+        work, home = made(*a)
+        homes.append(home)
+        return work, home
+    monkeypatch.setattr(core, "_work_database", work_database)
     short = []
 
     def watched(step):
@@ -226,12 +241,14 @@ def test_an_import_with_little_memory_sets_aside_and_leaves_nothing(tmp_path, mo
                 short.append(type(exc).__name__)
                 raise
         return run
-    # the steps after the bound: the check against the store, then the write
+    # the bounded steps: reading and checking the file, the check against the store, the write
+    monkeypatch.setattr(core, "_prepare", watched(core._prepare))
     monkeypatch.setattr(core, "_before", watched(core._before))
     monkeypatch.setattr(core, "_write", watched(core._write))
     store = tmp_path / "s.duckdb"
     dbm.connect(store).close()
     r = core.import_file_apart(store, f)
+    assert homes == (["reform_work"] if on_disk else ["memory"])
     assert short == ["OutOfMemoryException"]        # the bounded try ran short, once
     assert r.status == "imported" and r.rows == len(expected)
     assert list(spills.iterdir()) == []

@@ -266,10 +266,11 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
                       display_name: str | None = None, profile: Profile | None = None, is_demo: bool = False,
                       dry_run: bool = False, layout: Layout | None = None, wait: float | None = None,
                       digest=None) -> ImportResult:
-    """The same import, read and checked in a database of its own in memory: the store is
-    opened for a moment before (the demo and same-file checks, the saved layouts) and held
-    only for the final write. A dashboard serving the store meanwhile answers from it, as it
-    stood, while the file is read and checked (most of an import's time)."""
+    """The same import, read and checked in a database of its own (in memory; for a large file,
+    a file in a temporary folder: _work_database): the store is opened for a moment before
+    (the demo and same-file checks, the saved layouts) and held only for the final write. A
+    dashboard serving the store meanwhile answers from it, as it stood, while the file is read
+    and checked (most of an import's time)."""
     from ..store import db
 
     p, name, profile = Path(path), display_name or Path(path).name, profile or load_profile()
@@ -284,16 +285,26 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     import shutil
     import tempfile
 
-    # anything DuckDB must set aside goes to a folder of its own, not to ".tmp" in the folder
-    # the app or the command runs in (made by DuckDB only if it needs it)
+    # anything DuckDB must set aside (and a large file's staged rows) go to a folder of its own,
+    # not to ".tmp" in the folder the app or the command runs in, removed when the import ends
     spill = os.path.join(tempfile.gettempdir(), f"reform-import-{os.getpid()}-{os.urandom(4).hex()}")
-    work = duckdb.connect(config={"temp_directory": spill})
+    os.makedirs(spill)
+    try:
+        work, home = _work_database(p, spill)
+    except BaseException:
+        shutil.rmtree(spill, ignore_errors=True)
+        raise
     try:
         try:
-            k, summary, parsed = _prepare(work, p, kind, name, profile, layout, known)
+            try:
+                k, summary, parsed = _prepare(work, p, kind, name, profile, layout, known)
+            except duckdb.OutOfMemoryException:
+                work.execute("RESET memory_limit")
+                k, summary, parsed = _prepare(work, p, kind, name, profile, layout, known)
         except duckdb.Error as exc:
             raise _refusal(name, exc) from exc
-        _bound_memory(work)
+        if home == "memory":
+            _bound_memory(work)
         db.attach(work, db_file, wait=wait)
         def land() -> ImportResult:
             # the same file may have been imported while this one was read
@@ -306,7 +317,7 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
             try:
                 return land()
             except duckdb.OutOfMemoryException:
-                # the room guessed for the write was short (rolled back): once more, unbounded
+                # the room allowed for the write was short (rolled back): once more, unbounded
                 work.execute("RESET memory_limit")
                 return land()
         except duckdb.Error as exc:
@@ -315,24 +326,60 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
             # unbounded again before letting go of the store: its last checkpoint must not run
             # short after the import has landed
             work.execute("RESET memory_limit")
-            db.detach(work)
+            db.detach(work, home=home)
     finally:
         dossier_import.cleanup(work)
         work.close()
         shutil.rmtree(spill, ignore_errors=True)
 
 
-# room for the write beyond the staged rows: the store's new blocks, the joins with the maps,
-# the set of codes an update replaces (half the staged size for large files)
+# a file larger than this is staged on disk (_work_database): about 1.5M dossiers
+STAGE_ON_DISK_BYTES = 400 << 20
+# the memory limit of an import staged on disk, against the size of its file: a bare load of a
+# 1.3-1.4 GB CSV into a new database peaks at 0.68-0.83 GB; at half the file's size the import
+# peaks at 0.76 GB in the same time as unbounded, at 0.45 it starts setting its work aside on
+# disk (0.4 s more at 5M rows)
+MEMORY_PER_FILE_BYTE = 0.5
+MEMORY_FLOOR_MIB = 512
+
+
+def _work_database(p: Path, spill: str) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """The database a file is read and checked in, and its catalog's name.
+
+    In memory, the staged rows cost nothing to write but stay whole in memory: 5M dossiers
+    (1.3 GB of CSV) peaked at 1.85 GB where the bare load of the file takes 0.8. A larger file
+    is staged in a database file of the import's own instead (dossiers.WORK_CATALOG): its rows
+    are on disk once written and DuckDB may let go of them, so a memory limit costs little
+    (import_memory) — but writing them costs about half a second a million rows more, which a
+    file that fits in memory need not pay (docs/performance.md)."""
+    size = p.stat().st_size if p.is_file() else 0
+    if size > STAGE_ON_DISK_BYTES:
+        return duckdb.connect(os.path.join(spill, f"{dossier_import.WORK_CATALOG}.duckdb"),
+                              config={"temp_directory": spill, "memory_limit": import_memory(size)}), \
+            dossier_import.WORK_CATALOG
+    return duckdb.connect(config={"temp_directory": spill}), "memory"
+
+
+def import_memory(size: int) -> str:
+    """DuckDB's memory limit for a file of `size` bytes staged on disk. By default DuckDB may
+    hold 80% of the machine and keeps every block it wrote or read. A write that still runs
+    out of room is done again without the limit (import_file_apart)."""
+    return f"{max(MEMORY_FLOOR_MIB, int(size * MEMORY_PER_FILE_BYTE) >> 20)}MiB"
+
+
+# room for the write beyond the staged rows, for a file staged in memory: the store's new
+# blocks, the joins with the maps, the set of codes an update replaces (half the staged size
+# for large files)
 WRITE_ROOM_MIB = 192
 
 
 def _bound_memory(work) -> None:
-    """Limit the import's DuckDB to the staged rows plus room for the write. By default DuckDB
-    may hold up to 80% of the machine and keeps what it wrote and read cached: a million-row
-    import peaked at 640 MB where the bare load of its file takes 430-590; bounded, 480 MB, in
-    the same time (docs/performance.md). What does not fit is set aside on disk; a write that
-    still runs out of room is done again without the bound (import_file_apart)."""
+    """Limit the import's DuckDB, for a file staged in memory, to the staged rows plus room
+    for the write. By default DuckDB may hold up to 80% of the machine and keeps what it wrote
+    and read cached: a million-row import peaked at 640 MB where the bare load of its file
+    takes 430-590; bounded, 480 MB, in the same time (docs/performance.md). What does not fit
+    is set aside on disk; a write that still runs out of room is done again without the bound
+    (import_file_apart)."""
     staged = work.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()").fetchone()[0] >> 20
     work.execute(f"SET memory_limit = '{int(staged + max(WRITE_ROOM_MIB, staged // 2))}MiB'")
 

@@ -36,6 +36,23 @@ LAND_MEDIATION = "hoa giai tranh chap dat dai"
 FIELD_LABEL_VI = {f: a[0] for f, a in DOSSIER_FIELDS.items()}
 
 
+# the catalog of the working database import_file_apart reads a file into: the staged rows are
+# a table there, written to its file as they come (DuckDB may drop them from memory once
+# written); on the store's own connection (import_file) they are a TEMP table, in memory
+WORK_CATALOG = "reform_work"
+
+
+def _staged_in(con) -> str:
+    """Where stg_raw goes: "" (a table of the working database) or "TEMP "."""
+    return "" if con.execute("SELECT current_database()").fetchone()[0] == WORK_CATALOG else "TEMP "
+
+
+def _staged_table(con) -> str:
+    """stg_raw by its full name, for the views over it: the write runs with the store as the
+    default catalog, where a bare name would be looked for."""
+    return f"{WORK_CATALOG}.main.stg_raw" if not _staged_in(con) else "temp.main.stg_raw"
+
+
 def _col(field: str) -> str:
     return f"f_{field}"
 
@@ -66,7 +83,7 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         base = (f"FROM read_csv(?, auto_detect=false, header=false, skip={int(skip)}, "
                 f"delim=?, quote='\"', escape='\"', encoding=?, null_padding=true, "
                 f"strict_mode=true, columns={{{names}}}{{parallel}})")
-        sql = f"CREATE TEMP TABLE stg_raw AS {_typed_dates(f'SELECT {select} {base}', dated, hints)}"
+        sql = f"CREATE {_staged_in(con)}TABLE stg_raw AS {_typed_dates(f'SELECT {select} {base}', dated, hints)}"
         params = [str(src.path), src.delimiter, src.encoding]
         try:
             con.execute(sql.replace("{parallel}", ""), params)
@@ -77,10 +94,12 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
                 raise _csv_error(src, exc) from exc
         # rows keep their file order in the table (insertion order), so the rowid gives the
         # row number a person sees in the file without a costly window over a million rows
-        con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(skip) + 1} AS row_no, * FROM stg_raw")
+        con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(skip) + 1} AS row_no, * "
+                    f"FROM {_staged_table(con)}")
     else:
         first, proof = _stage_rows(con, src, header_idx, fields)
-        con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(first)} AS row_no, * FROM stg_raw")
+        con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(first)} AS row_no, * "
+                    f"FROM {_staged_table(con)}")
     con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_view_base")
     return (*_set_aside(con, [f for _, f in fields]), proof)
 
@@ -285,7 +304,7 @@ def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
                             for n in names)
         select = (f"SELECT {trimmed} FROM read_csv(?, header=true, auto_detect=false, columns={{{spec}}}, "
                   f"delim=',', quote='\"', escape='\"', nullstr='', strict_mode=true)")
-        con.execute(f"CREATE TEMP TABLE stg_raw AS {_typed_dates(select, dated, hints)}", [tmp])
+        con.execute(f"CREATE {_staged_in(con)}TABLE stg_raw AS {_typed_dates(select, dated, hints)}", [tmp])
     finally:
         os.unlink(tmp)
     return first, proof

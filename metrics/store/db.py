@@ -438,8 +438,9 @@ def attach(con, path: str | os.PathLike, alias: str = "store", wait: float | Non
     con.execute(f"USE {alias}")
 
 
-def detach(con, alias: str = "store") -> None:
-    con.execute("USE memory")
+def detach(con, alias: str = "store", home: str = "memory") -> None:
+    """Let go of the store; `home` (the working database's catalog) is the default again."""
+    con.execute(f"USE {home}")
     con.execute(f"DETACH {alias}")
 
 
