@@ -255,3 +255,58 @@ def test_a_counter_whose_definition_changed_is_recomputed_at_the_next_open(tmp_p
         assert con.execute("SELECT sum(received_total), sum(resolved_late) FROM dossier_counters").fetchone() == right
     finally:
         con.close()
+
+
+def test_an_open_of_a_settled_database_skips_the_checks_and_any_change_takes_them(tmp_path, monkeypatch):
+    """A store as this release and this profile left it is opened without its migrations and
+    syncs (db._settled: one query); a store an older release wrote, an edited profile or a
+    registry that counts otherwise takes them all, and is settled after."""
+    from dataclasses import replace
+
+    from metrics.model.profile import load_profile
+
+    calls = []
+    for name in ("_apply_migrations", "sync_profile", "sync_counter_columns"):
+        real = getattr(db, name)
+        monkeypatch.setattr(db, name, lambda *a, real=real, name=name: calls.append(name) or real(*a))
+    profile = load_profile()
+    path = tmp_path / "s.duckdb"
+    db.connect(path, profile).close()
+    assert calls == ["_apply_migrations", "sync_profile", "sync_counter_columns"]      # a new file
+    calls.clear()
+    db.connect(path, profile).close()
+    assert calls == []
+    # the profile edited: a unit renamed
+    renamed = replace(profile, units=[replace(profile.units[0], name="Xã Đổi Tên")] + list(profile.units[1:]))
+    con = db.connect(path, renamed)
+    try:
+        assert calls == ["_apply_migrations", "sync_profile", "sync_counter_columns"]
+        assert con.execute("SELECT name FROM units WHERE code = ?", [profile.units[0].code]).fetchone()[0] == \
+            "Xã Đổi Tên"
+    finally:
+        con.close()
+    calls.clear()
+    db.connect(path, renamed).close()
+    assert calls == []
+    # the registry counts otherwise
+    monkeypatch.setattr(db, "counter_fingerprint", lambda: "another registry")
+    db.connect(path, renamed).close()
+    assert calls == ["_apply_migrations", "sync_profile", "sync_counter_columns"]
+
+
+def test_an_old_database_is_settled_after_its_first_open(old_db):
+    con = duckdb.connect(str(old_db), read_only=True)
+    try:
+        # an earlier release's file: no record of the profile it mirrors
+        assert con.execute("SELECT count(*) FROM meta WHERE key = 'profile_fingerprint'").fetchone()[0] == 0
+    finally:
+        con.close()
+    from metrics.model.profile import load_profile
+
+    profile = load_profile()
+    con = db.connect(old_db, profile)
+    try:
+        assert db._settled(con, profile)
+        assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == len(db.MIGRATIONS)
+    finally:
+        con.close()

@@ -315,16 +315,28 @@ def _backfill_sums(con, table: str, name: str) -> None:
             con.execute(f'UPDATE {table} SET "{name}" = {total} WHERE "{name}" IS NULL AND {known}')
 
 
+def _profile_rows(profile: Profile) -> tuple[list[tuple], list[tuple]]:
+    units = [(u.code, u.name, u.level, u.valid_from, u.valid_to, u.rolls_into, i)
+             for i, u in enumerate(profile.units)]
+    return units, [(p.code, p.name, i) for i, p in enumerate(profile.peers)]
+
+
+def profile_fingerprint(profile: Profile) -> str:
+    """The profile as the units and peers tables mirror it, in one short hash."""
+    return hashlib.sha256(repr((profile.name, *_profile_rows(profile))).encode("utf-8")).hexdigest()[:16]
+
+
 def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     """Units and peers come from the profile; the tables mirror it for joins."""
     stored = con.execute("SELECT value FROM meta WHERE key = 'profile'").fetchone()
-    units = [(u.code, u.name, u.level, u.valid_from, u.valid_to, u.rolls_into, i)
-             for i, u in enumerate(profile.units)]
-    peers = [(p.code, p.name, i) for i, p in enumerate(profile.peers)]
+    units, peers = _profile_rows(profile)
     have_units = con.execute("SELECT code, name, level, valid_from, valid_to, rolls_into, ord "
                              "FROM units ORDER BY ord").fetchall()
     have_peers = con.execute("SELECT code, name, ord FROM peers ORDER BY ord").fetchall()
+    fingerprint = profile_fingerprint(profile)
     if stored and stored[0] == profile.name and have_units == units and have_peers == peers:
+        if get_meta(con, "profile_fingerprint") != fingerprint:
+            set_meta(con, "profile_fingerprint", fingerprint)
         return
     con.execute("BEGIN")
     try:
@@ -335,10 +347,27 @@ def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
         if peers:
             con.executemany("INSERT INTO peers VALUES (?, ?, ?)", peers)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('profile', ?)", [profile.name])
+        set_meta(con, "profile_fingerprint", fingerprint)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _settled(con: duckdb.DuckDBPyConnection, profile: Profile) -> bool:
+    """Whether the database is as this release and this profile leave it: the newest schema,
+    the profile's units and peers (profile_fingerprint), the registry's counters
+    (counter_fingerprint, written with the columns it needs in one transaction). One query:
+    an open that finds it so skips the checks and syncs, a dozen queries and an eighth of a
+    command's own time; anything else (a new file, one an older release wrote, an edited
+    profile) takes them all."""
+    try:
+        row = con.execute("SELECT (SELECT max(version) FROM schema_version), "
+                          "(SELECT value FROM meta WHERE key = 'profile_fingerprint'), "
+                          "(SELECT value FROM meta WHERE key = 'counter_definitions')").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row == (len(MIGRATIONS), profile_fingerprint(profile), counter_fingerprint())
 
 
 def wanted_marker(path: str | os.PathLike) -> Path:
@@ -463,9 +492,11 @@ def connect(path: str | os.PathLike | None = None, profile: Profile | None = Non
         if read_only:
             _check_read_only(con)
         else:
-            _apply_migrations(con)
-            sync_profile(con, profile or load_profile())
-            sync_counter_columns(con)
+            profile = profile or load_profile()
+            if not _settled(con, profile):
+                _apply_migrations(con)
+                sync_profile(con, profile)
+                sync_counter_columns(con)
     except Exception:
         con.close()
         raise
