@@ -1,0 +1,38 @@
+"""The command line builds the parser of the command it runs only (cli.build_parser(only)):
+every command must be listed in cli.COMMANDS and read its arguments exactly as the full
+parser reads them."""
+from __future__ import annotations
+
+import pytest
+
+from metrics import cli
+
+EXAMPLES = [
+    ["import", "a.csv", "b.xlsx", "--kind", "dossiers", "--dry-run", "--db", "x.duckdb"],
+    ["kpis", "--period", "2022-08", "--unit", "21985", "--format", "csv"],
+    ["due", "--within", "5", "--details"],
+    ["users", "add", "an", "--role", "unit", "--unit", "21985", "--password-stdin"],
+    ["export", "--period", "2022-08", "--format", "pdf", "--lang", "en"],
+    ["undo", "7"],
+    ["demo", "--remove"],
+]
+
+
+def test_every_command_is_listed():
+    full = cli.build_parser()
+    assert list(full._subparsers._group_actions[0].choices) == list(cli.COMMANDS)
+
+
+@pytest.mark.parametrize("argv", EXAMPLES, ids=lambda a: a[0])
+def test_a_command_reads_its_arguments_as_the_full_parser_does(argv):
+    assert vars(cli.build_parser(argv[0]).parse_args(argv)) == vars(cli.build_parser().parse_args(argv))
+
+
+def test_help_and_mistakes_still_name_every_command(capsys):
+    for argv in (["--help"], ["kpiz"], ["kpis", "--help"]):
+        with pytest.raises(SystemExit):
+            cli.main(argv)
+    out = capsys.readouterr()
+    assert "demo" in out.out.splitlines()[1]                  # the top-level help lists them all
+    assert "invalid choice: 'kpiz'" in out.err and "'export'" in out.err
+    assert "--period PERIOD" in out.out                       # the command's own help
