@@ -118,3 +118,69 @@ def test_a_file_staged_on_disk_is_refused_with_the_same_problems(tmp_path, monke
     assert {(row, value) for row, _c, value, _m in listed} >= {(6, "31/02/2022"), (9, "Phòng Không Có")}
     assert any(row == 10 for row, *_ in listed)
     assert ways[True][1] == ([], [])              # nothing stored
+
+
+def test_a_file_staged_with_too_little_memory_is_read_again_not_refused(tmp_path, monkeypatch):
+    """The reading of the CSV itself running out of room is not the file's fault: the import
+    is done again without the limit (it was refused as a CSV DuckDB could not read)."""
+    f = gen_dossiers.write(20000, tmp_path / "d.csv")
+    monkeypatch.setattr(core, "STAGE_ON_DISK_BYTES", 0)
+    monkeypatch.setattr(core, "import_memory", lambda size: "6MiB")       # less than a CSV buffer
+    short = []
+    real = core._prepare
+
+    def prepare(*a, **k):
+        try:
+            return real(*a, **k)
+        except Exception as exc:
+            short.append(type(exc).__name__)
+            raise
+    monkeypatch.setattr(core, "_prepare", prepare)
+    store = tmp_path / "s.duckdb"
+    dbm.connect(store).close()
+    r = core.import_file_apart(store, f)
+    assert short == ["OutOfMemoryException"]
+    assert r.status == "imported" and r.rows == 20000
+
+
+FULL_DISK = r"""
+import resource, signal, sys
+from pathlib import Path
+sys.path.insert(0, "benchmarks")
+import gen_dossiers
+from metrics.errors import ImportRejected
+from metrics.importers import core
+from metrics.store import db as dbm
+d = Path(sys.argv[1])
+f = gen_dossiers.write(100000, d / "d.csv")
+store = d / "s.duckdb"
+dbm.connect(store).close()
+core.STAGE_ON_DISK_BYTES = 0
+# no file of this process may grow past 1 MB from here: the working database runs out of disk
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, resource.RLIM_INFINITY))
+try:
+    core.import_file_apart(store, f)
+    print("imported")
+except ImportRejected as e:
+    print("refused:", e.problems[0].message("en"))
+"""
+
+
+def test_a_full_disk_refuses_the_file_and_leaves_nothing_behind(tmp_path):
+    """The working database of a large file cannot be written (a full disk): the file is
+    refused with what happened — no traceback, no folder left beside the store, the store
+    as it was."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    p = subprocess.run([sys.executable, "-c", FULL_DISK, str(tmp_path)], cwd=root, capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("refused: Cannot import:") and "File too large" in p.stdout
+    assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".reform-import")] == []
+    con = dbm.connect(tmp_path / "s.duckdb")
+    try:
+        assert con.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
+    finally:
+        con.close()

@@ -252,6 +252,8 @@ def test_an_import_with_little_memory_sets_aside_and_leaves_nothing(tmp_path, mo
     assert short == ["OutOfMemoryException"]        # the bounded try ran short, once
     assert r.status == "imported" and r.rows == len(expected)
     assert list(spills.iterdir()) == []
+    # (a large file's working database goes beside the store, and goes)
+    assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".reform-import")] == []
     c = dbm.connect(store)
     try:
         assert c.execute("SELECT count(*) FROM dossiers WHERE is_current").fetchone()[0] == len(expected)

@@ -267,7 +267,7 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
                       dry_run: bool = False, layout: Layout | None = None, wait: float | None = None,
                       digest=None) -> ImportResult:
     """The same import, read and checked in a database of its own (in memory; for a large file,
-    a file in a temporary folder: _work_database): the store is opened for a moment before
+    a file in a folder beside the store: _work_database): the store is opened for a moment before
     (the demo and same-file checks, the saved layouts) and held only for the final write. A
     dashboard serving the store meanwhile answers from it, as it stood, while the file is read
     and checked (most of an import's time)."""
@@ -285,12 +285,16 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     import shutil
     import tempfile
 
-    # anything DuckDB must set aside (and a large file's staged rows) go to a folder of its own,
-    # not to ".tmp" in the folder the app or the command runs in, removed when the import ends
-    spill = os.path.join(tempfile.gettempdir(), f"reform-import-{os.getpid()}-{os.urandom(4).hex()}")
+    # anything DuckDB must set aside goes to a folder of its own, removed when the import ends
+    # (not to ".tmp" in the folder the app or the command runs in); a large file's staged rows
+    # beside the store, on the disk that is to hold them anyway (the system's temp folder may
+    # be small, or memory: Debian's is a tmpfs)
+    on_disk = p.is_file() and p.stat().st_size > STAGE_ON_DISK_BYTES
+    base = db.db_path(db_file).parent if on_disk else Path(tempfile.gettempdir())
+    spill = os.path.join(base, f".reform-import-{os.getpid()}-{os.urandom(4).hex()}")
     os.makedirs(spill)
     try:
-        work, home = _work_database(p, spill)
+        work, home = _work_database(p, spill, on_disk)
     except BaseException:
         shutil.rmtree(spill, ignore_errors=True)
         raise
@@ -305,7 +309,10 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
             raise _refusal(name, exc) from exc
         if home == "memory":
             _bound_memory(work)
+        else:
+            work.execute("RESET checkpoint_threshold")
         db.attach(work, db_file, wait=wait)
+
         def land() -> ImportResult:
             # the same file may have been imported while this one was read
             sha, same = _before(work, p, name, is_demo, dry_run, digest)
@@ -323,14 +330,26 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
         except duckdb.Error as exc:
             raise _refusal(name, exc) from exc
         finally:
-            # unbounded again before letting go of the store: its last checkpoint must not run
-            # short after the import has landed
-            work.execute("RESET memory_limit")
-            db.detach(work, home=home)
+            try:
+                # unbounded again before letting go of the store: its last checkpoint must not
+                # run short after the import has landed
+                work.execute("RESET memory_limit")
+                db.detach(work, home=home)
+            except duckdb.Error:
+                # the working database is lost (its disk full): closing it lets go of the store
+                pass
     finally:
-        dossier_import.cleanup(work)
-        work.close()
-        shutil.rmtree(spill, ignore_errors=True)
+        try:
+            if home == "memory":                # (a working database on disk goes whole)
+                dossier_import.cleanup(work)
+        except duckdb.Error:
+            pass
+        finally:
+            try:
+                work.close()
+            except duckdb.Error:
+                pass
+            shutil.rmtree(spill, ignore_errors=True)
 
 
 # a file larger than this is staged on disk (_work_database): about 1.5M dossiers
@@ -343,7 +362,7 @@ MEMORY_PER_FILE_BYTE = 0.5
 MEMORY_FLOOR_MIB = 512
 
 
-def _work_database(p: Path, spill: str) -> tuple[duckdb.DuckDBPyConnection, str]:
+def _work_database(p: Path, spill: str, on_disk: bool) -> tuple[duckdb.DuckDBPyConnection, str]:
     """The database a file is read and checked in, and its catalog's name.
 
     In memory, the staged rows cost nothing to write but stay whole in memory: 5M dossiers
@@ -352,12 +371,16 @@ def _work_database(p: Path, spill: str) -> tuple[duckdb.DuckDBPyConnection, str]
     are on disk once written and DuckDB may let go of them, so a memory limit costs little
     (import_memory) — but writing them costs about half a second a million rows more, which a
     file that fits in memory need not pay (docs/performance.md)."""
-    size = p.stat().st_size if p.is_file() else 0
-    if size > STAGE_ON_DISK_BYTES:
-        return duckdb.connect(os.path.join(spill, f"{dossier_import.WORK_CATALOG}.duckdb"),
-                              config={"temp_directory": spill, "memory_limit": import_memory(size)}), \
-            dossier_import.WORK_CATALOG
-    return duckdb.connect(config={"temp_directory": spill}), "memory"
+    if not on_disk:
+        return duckdb.connect(config={"temp_directory": spill}), "memory"
+    size = p.stat().st_size
+    # no checkpoint while the file is read and checked: one after a large DELETE (the lines set
+    # aside, a status or a unit skipped) may renumber the rows, and row_no is the rowid
+    work = duckdb.connect(os.path.join(spill, f"{dossier_import.WORK_CATALOG}.duckdb"),
+                          config={"temp_directory": spill, "memory_limit": import_memory(size),
+                                  "checkpoint_threshold": "1TB"})
+    work.execute(f"SET VARIABLE {dossier_import.STAGED_ON_DISK} = TRUE")
+    return work, dossier_import.WORK_CATALOG
 
 
 def import_memory(size: int) -> str:

@@ -36,15 +36,17 @@ LAND_MEDIATION = "hoa giai tranh chap dat dai"
 FIELD_LABEL_VI = {f: a[0] for f, a in DOSSIER_FIELDS.items()}
 
 
-# the catalog of the working database import_file_apart reads a file into: the staged rows are
-# a table there, written to its file as they come (DuckDB may drop them from memory once
-# written); on the store's own connection (import_file) they are a TEMP table, in memory
+# the catalog of the working database import_file_apart reads a large file into, and the
+# variable it sets on that connection: the staged rows are a table there, written to its file
+# as they come (DuckDB may drop them from memory once written); anywhere else (the store's own
+# connection on the import page, an import read in memory) they are a TEMP table, in memory
 WORK_CATALOG = "reform_work"
+STAGED_ON_DISK = "reform_staged_on_disk"
 
 
 def _staged_in(con) -> str:
-    """Where stg_raw goes: "" (a table of the working database) or "TEMP "."""
-    return "" if con.execute("SELECT current_database()").fetchone()[0] == WORK_CATALOG else "TEMP "
+    """Where stg_raw goes: "" (a table of the working database on disk) or "TEMP "."""
+    return "" if con.execute(f"SELECT getvariable('{STAGED_ON_DISK}')").fetchone()[0] else "TEMP "
 
 
 def _staged_table(con) -> str:
@@ -87,6 +89,10 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         params = [str(src.path), src.delimiter, src.encoding]
         try:
             con.execute(sql.replace("{parallel}", ""), params)
+        except (duckdb.OutOfMemoryException, duckdb.InterruptException, duckdb.TransactionException):
+            # not the file's fault (too little memory, a full disk): said as it is; the caller
+            # tries once more without the memory limit
+            raise
         except duckdb.Error as exc:
             if "parallel=false" in str(exc):
                 con.execute(sql.replace("{parallel}", ", parallel=false"), params)
