@@ -288,6 +288,19 @@ def test_an_open_of_a_settled_database_skips_the_checks_and_any_change_takes_the
     calls.clear()
     db.connect(path, renamed).close()
     assert calls == []
+    # the release before this one, opened with another profile, rewrites the units table
+    # without recording it: the record no longer matches the table
+    c = duckdb.connect(str(path))
+    c.execute("UPDATE units SET name = 'Tên của hồ sơ cấu hình khác' WHERE code = ?", [profile.units[1].code])
+    c.close()
+    con = db.connect(path, renamed)
+    try:
+        assert calls == ["_apply_migrations", "sync_profile", "sync_counter_columns"]
+        assert con.execute("SELECT name FROM units WHERE code = ?", [profile.units[1].code]).fetchone()[0] == \
+            profile.units[1].name
+    finally:
+        con.close()
+    calls.clear()
     # the registry counts otherwise
     monkeypatch.setattr(db, "counter_fingerprint", lambda: "another registry")
     db.connect(path, renamed).close()

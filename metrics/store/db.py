@@ -333,10 +333,8 @@ def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     have_units = con.execute("SELECT code, name, level, valid_from, valid_to, rolls_into, ord "
                              "FROM units ORDER BY ord").fetchall()
     have_peers = con.execute("SELECT code, name, ord FROM peers ORDER BY ord").fetchall()
-    fingerprint = profile_fingerprint(profile)
     if stored and stored[0] == profile.name and have_units == units and have_peers == peers:
-        if get_meta(con, "profile_fingerprint") != fingerprint:
-            set_meta(con, "profile_fingerprint", fingerprint)
+        _record_profile(con, profile)
         return
     con.execute("BEGIN")
     try:
@@ -347,27 +345,42 @@ def sync_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
         if peers:
             con.executemany("INSERT INTO peers VALUES (?, ?, ?)", peers)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('profile', ?)", [profile.name])
-        set_meta(con, "profile_fingerprint", fingerprint)
+        _record_profile(con, profile)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
 
 
+# the units and peers tables as they stand, in one short text (DuckDB's hash of each row): a
+# release that does not record the profile it mirrors (the one before 2026-12-07) may rewrite
+# them from another profile; the record then no longer matches the tables
+_MIRRORED = ("(SELECT count(*) || ':' || coalesce(sum(hash(code, name, level, valid_from, valid_to, rolls_into, "
+             "ord)), 0) FROM units) || '/' || (SELECT count(*) || ':' || coalesce(sum(hash(code, name, ord)), 0) "
+             "FROM peers)")
+
+
+def _record_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """Record which profile the units and peers tables mirror, and how they stand (_settled)."""
+    con.execute(f"INSERT OR REPLACE INTO meta SELECT 'profile_fingerprint', ? || '|' || {_MIRRORED}",
+                [profile_fingerprint(profile)])
+
+
 def _settled(con: duckdb.DuckDBPyConnection, profile: Profile) -> bool:
     """Whether the database is as this release and this profile leave it: the newest schema,
-    the profile's units and peers (profile_fingerprint), the registry's counters
-    (counter_fingerprint, written with the columns it needs in one transaction). One query:
-    an open that finds it so skips the checks and syncs, a dozen queries and an eighth of a
-    command's own time; anything else (a new file, one an older release wrote, an edited
-    profile) takes them all."""
+    the units and peers tables as the profile's and as they were recorded (_record_profile),
+    the registry's counters (counter_fingerprint, written with the columns it needs in one
+    transaction). One query: an open that finds it so skips the checks and syncs, a dozen
+    queries and an eighth of a command's own time; anything else (a new file, one an older
+    release wrote or opened with another profile, an edited profile) takes them all."""
     try:
-        row = con.execute("SELECT (SELECT max(version) FROM schema_version), "
-                          "(SELECT value FROM meta WHERE key = 'profile_fingerprint'), "
-                          "(SELECT value FROM meta WHERE key = 'counter_definitions')").fetchone()
+        return con.execute(
+            "SELECT coalesce((SELECT max(version) FROM schema_version) = ? "
+            f"AND (SELECT value FROM meta WHERE key = 'profile_fingerprint') = ? || '|' || {_MIRRORED} "
+            "AND (SELECT value FROM meta WHERE key = 'counter_definitions') = ?, FALSE)",
+            [len(MIGRATIONS), profile_fingerprint(profile), counter_fingerprint()]).fetchone()[0]
     except duckdb.CatalogException:
         return False
-    return row == (len(MIGRATIONS), profile_fingerprint(profile), counter_fingerprint())
 
 
 def wanted_marker(path: str | os.PathLike) -> Path:
