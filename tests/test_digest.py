@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import socket
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,30 @@ def test_the_store_is_free_while_mail_is_sent(window_db, smtp, tmp_path, monkeyp
     main(["digest", "--as-of", "2022-08-31", "--out", str(tmp_path / "d"), "--send", "--pause", "0",
           "--db", str(window_db)])
     assert opened and all(code == 0 for code in opened), opened
+
+
+def test_a_digest_pdf_says_what_it_leaves_out(window_db, monkeypatch):  # noqa: F811
+    """A unit's page prints so many dossiers; the rest are said, and are in the workbook beside
+    it (the page stopped at its cap without a word)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from metrics.rules import digest
+    from metrics.rules.due import due_list
+
+    con = db.connect(window_db)
+    try:
+        dl = due_list(con, date(2022, 8, 31))
+    finally:
+        con.close()
+    rows = len([r for r in dl.rows if r["unit_code"] == "21961"])
+    assert rows == 7                                  # 5 due soon, 2 overdue (test above)
+
+    def text(unit, lang):
+        pdf = digest.unit_pdf(dl, unit, "T", lang)
+        return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf)).pages)
+    assert "hồ sơ nữa" not in text("21961", "vi")
+    monkeypatch.setattr(digest, "PDF_ROWS_UNIT", 3)
+    assert "… và 4 hồ sơ nữa, không in ở đây: danh sách đầy đủ trong tệp Excel đi kèm." in text("21961", "vi")
+    assert "… and 4 more dossiers, not printed here" in text("21961", "en")

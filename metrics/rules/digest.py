@@ -115,6 +115,12 @@ def summary_frame(dl: DueList, lang: str):
                          for u, c in sorted(dl.counts().items(), key=lambda x: -(x[1]["due_soon"] + x[1]["overdue"]))])
 
 
+# dossiers printed in a digest's PDF: a unit's page, the district's summary (the workbook
+# beside it lists them all)
+PDF_ROWS_UNIT = 400
+PDF_ROWS_SUMMARY = 60
+
+
 def unit_pdf(dl: DueList, unit: str | None, title: str, lang: str = "vi") -> bytes:
     """One page (more if the list is long) with the unit's dossiers, or the district's summary."""
     from reportlab.lib import colors
@@ -149,7 +155,8 @@ def unit_pdf(dl: DueList, unit: str | None, title: str, lang: str = "vi") -> byt
     if rows:
         cols = list(rows[0])
         data = [[Paragraph(str(c), body) for c in cols]]
-        for r in rows[:400 if unit is not None else 60]:
+        shown = PDF_ROWS_UNIT if unit is not None else PDF_ROWS_SUMMARY
+        for r in rows[:shown]:
             vals = []
             for c in cols:
                 v = r[c]
@@ -164,6 +171,10 @@ def unit_pdf(dl: DueList, unit: str | None, title: str, lang: str = "vi") -> byt
                                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DBE9F6")),
                                 ("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
         story.append(tb)
+        if len(rows) > shown:
+            # the page is for reading at a glance; what it leaves out is said, and is in the workbook
+            story += [Spacer(1, 3 * mm), Paragraph(t("digest_more_rows", lang, n=fmt.number(len(rows) - shown, lang)),
+                                                   body)]
     doc.build(story)
     return buf.getvalue()
 
