@@ -172,3 +172,27 @@ def test_a_digest_pdf_says_what_it_leaves_out(window_db, monkeypatch):  # noqa: 
     monkeypatch.setattr(digest, "PDF_ROWS_UNIT", 3)
     assert "… và 4 hồ sơ nữa, không in ở đây: danh sách đầy đủ trong tệp Excel đi kèm." in text("21961", "vi")
     assert "… and 4 more dossiers, not printed here" in text("21961", "en")
+
+
+def test_every_account_of_a_unit_gets_its_list_once(window_db, smtp, tmp_path, monkeypatch, capsys):  # noqa: F811
+    """Two accounts of Phước Hưng with an e-mail each: one message to both (the first account
+    alone had it). One address refused: the other still has it, once, and the run says so."""
+    inbox, port = smtp(refuse={"phochutich@tuyphuoc.example"})
+    mail_setup(window_db, monkeypatch, port)
+    con = db.connect(window_db)
+    try:
+        auth.add_user(con, "phochutich", "unit", "mat-khau-xa-ph-2", "21961", email="phochutich@tuyphuoc.example")
+        auth.add_user(con, "vanthu", "unit", "mat-khau-xa-ph-3", "21961", email="vanthu@tuyphuoc.example")
+    finally:
+        con.close()
+    code = main(["digest", "--as-of", "2022-08-31", "--out", str(tmp_path / "d"), "--send", "--attempts", "3",
+                 "--pause", "0", "--db", str(window_db)])
+    unit_mails = [m for m in inbox.messages if "Phước Hưng" in str(email.header.make_header(
+        email.header.decode_header(m["Subject"])))]
+    assert len(unit_mails) == 1
+    assert {a.strip() for a in unit_mails[0]["To"].split(",")} == {
+        "phuochung@tuyphuoc.example", "phochutich@tuyphuoc.example", "vanthu@tuyphuoc.example"}
+    # tried once for every address: the accepted ones are not sent the list twice
+    assert inbox.tries["phuochung@tuyphuoc.example"] == inbox.tries["vanthu@tuyphuoc.example"] == 1
+    assert code == 3                                  # not everyone has it: the run fails, said
+    assert "✗ 21961: partial" in capsys.readouterr().out

@@ -64,7 +64,7 @@ class SmtpSettings:
 class Delivery:
     unit: str                 # a unit code, or "ALL" for the summary
     to: str | None
-    status: str               # sent | failed | no_address
+    status: str               # sent | partial (some addresses refused) | failed | no_address
     attempts: int = 0
     error: str = ""
 
@@ -211,12 +211,15 @@ def write_digest(dl: DueList, out: Path, profile: Profile | None = None, lang: s
 
 # --- sending --------------------------------------------------------------------------------
 def unit_addresses(con, profile: Profile, settings: SmtpSettings) -> dict[str, str]:
-    """unit code -> address: the profile's first, then the e-mail of the unit's accounts."""
-    out = dict(settings.addresses)
-    for name, unit, email in con.execute("SELECT name, unit_code, email FROM users WHERE role = 'unit' AND "
-                                         "email IS NOT NULL AND email <> '' ORDER BY name").fetchall():
-        out.setdefault(unit, email)
-    return out
+    """unit code -> the addresses its message goes to ("a, b"): the profile's if it names one;
+    else the e-mail of every account of the unit (one message to all of them: the first
+    account's alone left the others without their unit's list)."""
+    accounts: dict[str, list[str]] = {}
+    for unit, email in con.execute("SELECT unit_code, email FROM users WHERE role = 'unit' AND "
+                                   "email IS NOT NULL AND email <> '' ORDER BY name").fetchall():
+        if email not in accounts.setdefault(unit, []):
+            accounts[unit].append(email)
+    return {**{u: ", ".join(a) for u, a in accounts.items()}, **settings.addresses}
 
 
 def _message(settings: SmtpSettings, to: str, subject: str, text: str, attachments: list[Path]) -> EmailMessage:
@@ -231,7 +234,9 @@ def _message(settings: SmtpSettings, to: str, subject: str, text: str, attachmen
     return msg
 
 
-def _send_one(settings: SmtpSettings, msg: EmailMessage, attempts: int, pause: float) -> tuple[bool, int, str]:
+def _send_one(settings: SmtpSettings, msg: EmailMessage, attempts: int, pause: float) -> tuple[str, int, str]:
+    """(sent | partial | failed, attempts made, error). A message the server takes for some of
+    its addresses and refuses for others is "partial", and not sent again: the others have it."""
     err = ""
     for n in range(1, attempts + 1):
         try:
@@ -242,16 +247,16 @@ def _send_one(settings: SmtpSettings, msg: EmailMessage, attempts: int, pause: f
                 if settings.user:
                     s.login(settings.user, settings.password or "")
                 refused = s.send_message(msg)
-            if refused:
-                err = "; ".join(f"{k}: {v[0]} {v[1].decode(errors='replace') if isinstance(v[1], bytes) else v[1]}"
-                                for k, v in refused.items())
-            else:
-                return True, n, ""
+            if not refused:
+                return "sent", n, ""
+            err = "; ".join(f"{k}: {v[0]} {v[1].decode(errors='replace') if isinstance(v[1], bytes) else v[1]}"
+                            for k, v in refused.items())
+            return "partial", n, err
         except (smtplib.SMTPException, OSError) as exc:
             err = f"{type(exc).__name__}: {exc}"[:300]
         if n < attempts:
             time.sleep(pause * n)
-    return False, attempts, err
+    return "failed", attempts, err
 
 
 def send_digest(addresses: dict[str, str], dl: DueList, files: DigestFiles, settings: SmtpSettings,
@@ -275,8 +280,8 @@ def send_digest(addresses: dict[str, str], dl: DueList, files: DigestFiles, sett
                  late=c["overdue"], today=c["due_today"])
         msg = _message(settings, to, t("digest_subject_unit", lang, unit=names.get(unit, unit), day=day), text,
                        list(paths))
-        ok, n, err = _send_one(settings, msg, attempts, pause)
-        out.append(Delivery(unit, to, "sent" if ok else "failed", n, err))
+        status, n, err = _send_one(settings, msg, attempts, pause)
+        out.append(Delivery(unit, to, status, n, err))
     if settings.office:
         soon = sum(c["due_soon"] for c in counts.values())
         late = sum(c["overdue"] for c in counts.values())
@@ -285,8 +290,8 @@ def send_digest(addresses: dict[str, str], dl: DueList, files: DigestFiles, sett
                  for d in out]
         msg = _message(settings, settings.office, t("digest_subject_office", lang, day=day),
                        text + "\n\n" + "\n".join(lines), list(files.summary))
-        ok, n, err = _send_one(settings, msg, attempts, pause)
-        out.append(Delivery("ALL", settings.office, "sent" if ok else "failed", n, err))
+        status, n, err = _send_one(settings, msg, attempts, pause)
+        out.append(Delivery("ALL", settings.office, status, n, err))
     else:
         out.append(Delivery("ALL", None, "no_address", 0, "no [digest] office address"))
     return out
