@@ -33,6 +33,9 @@ def _frame_out(df, fmt: str, out=None) -> None:
                             for k, v in rec.items()})
         json.dump(records, out, ensure_ascii=False, indent=1, default=str)
         out.write("\n")
+    elif df.empty:
+        # (pandas would print "Empty DataFrame" and a Python list of the columns)
+        out.write("Không có dòng nào / nothing to list\n")
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
             # unknown shown as blank; as object first: pandas 3 refuses "" in a nullable number column

@@ -1,6 +1,6 @@
-"""The command line builds the parser of the command it runs only (cli.build_parser(only)):
+"""The command line. It builds the parser of the command it runs only (cli.build_parser(only)):
 every command must be listed in cli.COMMANDS and read its arguments exactly as the full
-parser reads them."""
+parser reads them. An empty list is said in words."""
 from __future__ import annotations
 
 import pytest
@@ -36,3 +36,13 @@ def test_help_and_mistakes_still_name_every_command(capsys):
     assert "demo" in out.out.splitlines()[1]                  # the top-level help lists them all
     assert "invalid choice: 'kpiz'" in out.err and "'export'" in out.err
     assert "--period PERIOD" in out.out                       # the command's own help
+
+
+def test_an_empty_list_is_said_in_words(tmp_path, capsys):
+    store = str(tmp_path / "s.duckdb")
+    for argv in (["users", "list"], ["imports"]):
+        assert cli.main([*argv, "--db", store]) == 0
+        out = capsys.readouterr().out
+        assert out == "Không có dòng nào / nothing to list\n"          # not pandas' "Empty DataFrame"
+    assert cli.main(["imports", "--db", store, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("id,file_name,")            # a CSV keeps its header
