@@ -153,8 +153,15 @@ def render(ctx: PageContext) -> None:
 
 
     def on_taught(rec: dict, result, layout) -> None:
-        """A file imported with a layout just taught: the same end as an import."""
-        finish_import([("ok", rec["name"], result.import_id, None)], layout.name)
+        """A file imported with a layout just taught: its result shown, the batch kept. The other
+        files of the batch are read again, the layout now known (the next months of the same
+        form are ready at once); the file taught shows as imported. (It ended as an import does,
+        with a fresh uploader: the rest of the batch had to be chosen again.)"""
+        data.clear_caches()
+        st.session_state["_import_results"] = [("ok", rec["name"], result.import_id, None)]
+        st.session_state["_layout_saved"] = layout.name
+        st.session_state.pop("undo_pick", None)
+        st.session_state["_previews"] = {}
         st.rerun()
 
 

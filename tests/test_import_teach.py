@@ -120,3 +120,34 @@ def test_a_refused_workbook_points_to_its_list_and_the_kind_chosen_reads_it(monk
     assert (first["Trạng thái"], first["Số dòng"]) == ("Sẵn sàng nhập", "120")
     assert any(i.value.startswith("Lưu ý khi đọc xuat.xlsx:") and "Đọc trang tính «Danh sách hồ sơ»" in i.value
                for i in at.info)
+
+
+def test_teaching_a_layout_keeps_the_rest_of_the_batch(monkeypatch, empty_db, copy_db, tmp_path):
+    """Two months of a form the importer does not know, dropped together: taught on the first,
+    the second is read with the layout at once, still in the batch (it had to be chosen again)."""
+    db_path = copy_db(empty_db)
+    at = open_app(monkeypatch, db_path, "import_desk")
+    aug = rx.land_table(tmp_path / "dat_dai_t8", "csv", other_branch=True)
+    sep = rx.land_table(tmp_path / "dat_dai_t9", "csv", other_branch=True)
+    sep.write_text(sep.read_text(encoding="utf-8-sig").replace("Tháng 8 năm 2022", "Tháng 9 năm 2022"),
+                   encoding="utf-8")
+    at.get("file_uploader")[0].set_value([(f.name, f.read_bytes(), "application/octet-stream")
+                                          for f in (aug, sep)]).run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value["Trạng thái"]) == ["Bị từ chối", "Bị từ chối"]
+    branch = next(s for s in at.selectbox if s.label == "Chi nhánh An Nhơn")
+    branch.set_value("-").run()
+    at.text_input[0].set_value("Biểu đất đai tỉnh").run()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("teach-save-"))).click().run()
+    assert_clean(at)
+    status = list(at.dataframe[0].value["Trạng thái"])
+    assert status[0].startswith("Đã nhập") and status[1] == "Sẵn sàng nhập", status
+    at.button(key="import-confirm").click().run()
+    assert_clean(at)
+    con = duckdb.connect(str(db_path))
+    try:
+        assert con.execute("SELECT strftime(period, '%Y-%m'), received_total FROM report_rows WHERE is_current "
+                           "ORDER BY period").fetchall() == [("2022-08", rx.LAND_EXPECTED["received_total"]),
+                                                             ("2022-09", rx.LAND_EXPECTED["received_total"])]
+    finally:
+        con.close()
