@@ -217,7 +217,7 @@ def unit_addresses(con, profile: Profile, settings: SmtpSettings) -> dict[str, s
     accounts: dict[str, list[str]] = {}
     for unit, email in con.execute("SELECT unit_code, email FROM users WHERE role = 'unit' AND "
                                    "email IS NOT NULL AND email <> '' ORDER BY name").fetchall():
-        if email not in accounts.setdefault(unit, []):
+        if email.lower() not in (a.lower() for a in accounts.setdefault(unit, [])):
             accounts[unit].append(email)
     return {**{u: ", ".join(a) for u, a in accounts.items()}, **settings.addresses}
 
@@ -235,9 +235,10 @@ def _message(settings: SmtpSettings, to: str, subject: str, text: str, attachmen
 
 
 def _send_one(settings: SmtpSettings, msg: EmailMessage, attempts: int, pause: float) -> tuple[str, int, str]:
-    """(sent | partial | failed, attempts made, error). A message the server takes for some of
-    its addresses and refuses for others is "partial", and not sent again: the others have it."""
-    err = ""
+    """(sent | partial | failed, attempts made, error). The addresses a server refuses while it
+    takes the others are tried again alone (those who have the message do not get it twice);
+    still refused after the last attempt, the delivery is "partial"."""
+    err, pending = "", None                     # pending: the addresses still to reach (None: all)
     for n in range(1, attempts + 1):
         try:
             cls = smtplib.SMTP_SSL if settings.tls == "ssl" else smtplib.SMTP
@@ -246,17 +247,17 @@ def _send_one(settings: SmtpSettings, msg: EmailMessage, attempts: int, pause: f
                     s.starttls()
                 if settings.user:
                     s.login(settings.user, settings.password or "")
-                refused = s.send_message(msg)
+                refused = s.send_message(msg, to_addrs=pending)
             if not refused:
                 return "sent", n, ""
             err = "; ".join(f"{k}: {v[0]} {v[1].decode(errors='replace') if isinstance(v[1], bytes) else v[1]}"
                             for k, v in refused.items())
-            return "partial", n, err
+            pending = list(refused)
         except (smtplib.SMTPException, OSError) as exc:
             err = f"{type(exc).__name__}: {exc}"[:300]
         if n < attempts:
             time.sleep(pause * n)
-    return "failed", attempts, err
+    return ("failed" if pending is None else "partial"), attempts, err
 
 
 def send_digest(addresses: dict[str, str], dl: DueList, files: DigestFiles, settings: SmtpSettings,

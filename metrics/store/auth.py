@@ -143,9 +143,13 @@ def _email(email: str | None) -> str | None:
     email = (email or "").strip()
     if not email:
         return None
-    if len(email) > 200 or email.count("@") != 1 or any(c.isspace() or c in "<>,;\"" for c in email) \
-            or "." not in email.split("@")[1]:
-        raise InputError(f"Địa chỉ thư không hợp lệ: {email}", f"Invalid e-mail address: {email}")
+    # plain ASCII without the characters a mail header gives a meaning to: a unit's accounts
+    # share one message, and one address with Vietnamese letters (which most servers refuse)
+    # or a colon (which makes the list a group) would take the others' copies with it
+    if len(email) > 200 or email.count("@") != 1 or not email.isascii() \
+            or any(c.isspace() or c in "<>,;:\"()[]\\" for c in email) or "." not in email.split("@")[1]:
+        raise InputError(f"Địa chỉ thư không hợp lệ: {email} (chữ không dấu, không khoảng trắng hay < > , ; : ( ) [ ])",
+                         f"Invalid e-mail address: {email} (letters without accents; no spaces nor < > , ; : ( ) [ ])")
     return email
 
 
