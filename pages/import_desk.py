@@ -158,7 +158,8 @@ def render(ctx: PageContext) -> None:
         form are ready at once); the file taught shows as imported. (It ended as an import does,
         with a fresh uploader: the rest of the batch had to be chosen again.)"""
         data.clear_caches()
-        st.session_state["_import_results"] = [("ok", rec["name"], result.import_id, None)]
+        st.session_state["_import_results"] = [("ok" if result.status == "imported" else "unchanged", rec["name"],
+                                                 result.import_id, None)]
         st.session_state["_layout_saved"] = layout.name
         st.session_state.pop("undo_pick", None)
         st.session_state["_previews"] = {}
@@ -238,6 +239,9 @@ def render(ctx: PageContext) -> None:
     uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
 
+    if not uploads:
+        # nothing in the batch (dropped, or its files taken out): no copy of a file left behind
+        shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
     if uploads:
         with c.guarded(lang):
             known = active_imports()
@@ -276,7 +280,8 @@ def render(ctx: PageContext) -> None:
                 if rec["result"] is not None:
                     r = rec["result"]
                     layout_teach.show_report(rec["name"], r, lang, names_of(r.kind, r.units) if r.units else None)
-                layout_teach.teach(rec, kind, lang, prof, login.user_name(), on_taught)
+                if not rec["duplicate_of"]:         # (a file imported: nothing left to teach on it)
+                    layout_teach.teach(rec, kind, lang, prof, login.user_name(), on_taught)
             ready = [r for r in records if r["error"] is None and not r["duplicate_of"]]
             if ready and HAS_DEMO:
                 st.info(t("demo_blocks_import", lang), icon=":material/science:")

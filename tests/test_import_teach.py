@@ -3,6 +3,8 @@ figures a file cannot give, and teaching a layout once (tried before writing, sa
 itself for the next file)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from metrics.i18n import t
@@ -142,8 +144,11 @@ def test_teaching_a_layout_keeps_the_rest_of_the_batch(monkeypatch, empty_db, co
     assert_clean(at)
     status = list(at.dataframe[0].value["Trạng thái"])
     assert status[0].startswith("Đã nhập") and status[1] == "Sẵn sàng nhập", status
+    # nothing left to teach: the file taught is imported, the other reads with the layout
+    assert not [b.key for b in at.button if b.key and b.key.startswith("teach-")]
     at.button(key="import-confirm").click().run()
     assert_clean(at)
+
     con = duckdb.connect(str(db_path))
     try:
         assert con.execute("SELECT strftime(period, '%Y-%m'), received_total FROM report_rows WHERE is_current "
@@ -151,3 +156,34 @@ def test_teaching_a_layout_keeps_the_rest_of_the_batch(monkeypatch, empty_db, co
                                                              ("2022-09", rx.LAND_EXPECTED["received_total"])]
     finally:
         con.close()
+
+
+def test_a_file_taught_alone_leaves_no_copy_once_taken_out(monkeypatch, empty_db, copy_db, tmp_path):
+    db_path = copy_db(empty_db)
+    at = open_app(monkeypatch, db_path, "import_desk")
+    upload(at, rx.land_table(tmp_path / "dat_dai_t8", "csv", other_branch=True))
+    next(s for s in at.selectbox if s.label == "Chi nhánh An Nhơn").set_value("-").run()
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("teach-save-"))).click().run()
+    assert_clean(at)
+    assert at.dataframe[0].value.iloc[0]["Trạng thái"].startswith("Đã nhập")
+    assert not [b.key for b in at.button if b.key and b.key.startswith("teach-")]
+    tmp = Path(at.session_state["_import_tmp"])
+    assert tmp.exists()                               # the batch is still there, its copy with it
+    at.get("file_uploader")[0].set_value([]).run()    # taken out of the uploader
+    assert_clean(at)
+    assert not tmp.exists() and "_import_tmp" not in at.session_state
+
+
+def test_a_file_imported_by_teaching_offers_no_second_teaching(monkeypatch, empty_db, copy_db, tmp_path):
+    """A file read with columns left unknown offers teaching; once imported that way it stays
+    in the batch as imported, without the form (a second "save and import" stopped at the
+    same-file check and saved a layout no file was read with)."""
+    db_path = copy_db(empty_db)
+    at = open_app(monkeypatch, db_path, "import_desk")
+    upload(at, rx.sync_record(tmp_path / "dong_bo", "csv"))
+    saves = [b.key for b in at.button if b.key and b.key.startswith("teach-save-")]
+    assert saves                                        # columns left unknown: teaching offered
+    at.button(key=saves[0]).click().run()
+    assert_clean(at)
+    assert at.dataframe[0].value.iloc[0]["Trạng thái"].startswith("Đã nhập")
+    assert not [b.key for b in at.button if b.key and b.key.startswith("teach-")]
