@@ -184,3 +184,27 @@ def test_a_full_disk_refuses_the_file_and_leaves_nothing_behind(tmp_path):
         assert con.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 0
     finally:
         con.close()
+
+
+def test_the_folder_of_an_import_killed_midway_is_removed_by_the_next(tmp_path, monkeypatch):
+    """A killed import (or a power cut) leaves its working database beside the store: the next
+    import there removes it — not the folder of an import still running."""
+    import os
+    import subprocess
+
+    store = tmp_path / "s.duckdb"
+    dbm.connect(store).close()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{core.WORK_FOLDER}{int(gone.stdout)}-0123abcd"
+    (dead / "x").mkdir(parents=True)
+    (dead / "x" / "reform_work.duckdb").write_bytes(b"\0" * 1024)
+    running = tmp_path / f"{core.WORK_FOLDER}{os.getpid()}-89abcdef"
+    running.mkdir()
+    other = tmp_path / ".reform-import-notes"                 # not of our making: left alone
+    other.mkdir()
+    monkeypatch.setattr(core, "STAGE_ON_DISK_BYTES", 0)
+    r = core.import_file_apart(store, gen_dossiers.write(200, tmp_path / "d.csv"))
+    assert r.status == "imported"
+    assert not dead.exists() and running.exists() and other.exists()
+    assert sorted(f.name for f in tmp_path.iterdir() if f.name.startswith(".reform")) == sorted(
+        [running.name, other.name])

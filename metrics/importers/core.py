@@ -291,7 +291,8 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     # be small, or memory: Debian's is a tmpfs)
     on_disk = p.is_file() and p.stat().st_size > STAGE_ON_DISK_BYTES
     base = db.db_path(db_file).parent if on_disk else Path(tempfile.gettempdir())
-    spill = os.path.join(base, f".reform-import-{os.getpid()}-{os.urandom(4).hex()}")
+    _sweep(base)
+    spill = os.path.join(base, f"{WORK_FOLDER}{os.getpid()}-{os.urandom(4).hex()}")
     os.makedirs(spill)
     try:
         work, home = _work_database(p, spill, on_disk)
@@ -350,6 +351,29 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
             except duckdb.Error:
                 pass
             shutil.rmtree(spill, ignore_errors=True)
+
+
+# the folder an import reads a file in: WORK_FOLDER<pid>-<8 hex digits>, removed when it ends
+WORK_FOLDER = ".reform-import-"
+
+
+def _sweep(base: Path) -> None:
+    """Remove the folders of imports whose process is gone: one killed, or cut off by a power
+    failure, leaves its working database (a gigabyte and more for a large file) beside the
+    store, where nothing else would ever remove it."""
+    import re
+    import shutil
+
+    from ..store.db import _alive
+
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        m = re.fullmatch(rf"{re.escape(WORK_FOLDER)}(\d+)-[0-9a-f]{{8}}", name)
+        if m and not _alive(int(m.group(1))):
+            shutil.rmtree(os.path.join(base, name), ignore_errors=True)
 
 
 # a file larger than this is staged on disk (_work_database): about 1.5M dossiers
