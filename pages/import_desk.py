@@ -128,7 +128,7 @@ def render(ctx: PageContext) -> None:
                 try:
                     with data.cursor() as cur:
                         r = import_file(cur, rec["path"], kind=kind, user=login.user_name(), display_name=rec["name"])
-                    results.append(("ok" if r.status == "imported" else "unchanged", rec["name"], r.import_id, None))
+                    results.append(outcome(rec["name"], r))
                 except ReformError as exc:
                     results.append(("error", rec["name"], None, exc))
                 except Exception as exc:  # noqa: BLE001
@@ -137,9 +137,16 @@ def render(ctx: PageContext) -> None:
         finish_import(results)
 
 
-    def finish_import(results: list, layout_name: str | None = None) -> None:
-        """The end of an import, from the button or from a layout just taught: the results to
-        show, fresh caches and a fresh uploader."""
+    def outcome(name: str, r) -> tuple:
+        return ("ok" if r.status == "imported" else "unchanged", name, r.import_id, None)
+
+
+    def finish_import(results: list, layout_name: str | None = None, keep_batch: bool = False) -> None:
+        """The end of an import: the results to show, fresh caches and, after the import button,
+        a fresh uploader. After a layout just taught on one file (keep_batch) the batch stays:
+        its other files are read again with the layout known (the next months of the same form
+        are ready at once) and the file taught shows as imported; a fresh uploader made the rest
+        of the batch be chosen again."""
         data.clear_caches()
         st.session_state["_import_results"] = results
         if layout_name:
@@ -148,21 +155,13 @@ def render(ctx: PageContext) -> None:
         # picked before, so "undo" right after a wrong import would have undone another file
         st.session_state.pop("undo_pick", None)
         st.session_state["_previews"] = {}
-        st.session_state["_uploader_v"] = st.session_state.get("_uploader_v", 0) + 1
-        shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
+        if not keep_batch:
+            st.session_state["_uploader_v"] = st.session_state.get("_uploader_v", 0) + 1
+            shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
 
 
     def on_taught(rec: dict, result, layout) -> None:
-        """A file imported with a layout just taught: its result shown, the batch kept. The other
-        files of the batch are read again, the layout now known (the next months of the same
-        form are ready at once); the file taught shows as imported. (It ended as an import does,
-        with a fresh uploader: the rest of the batch had to be chosen again.)"""
-        data.clear_caches()
-        st.session_state["_import_results"] = [("ok" if result.status == "imported" else "unchanged", rec["name"],
-                                                 result.import_id, None)]
-        st.session_state["_layout_saved"] = layout.name
-        st.session_state.pop("undo_pick", None)
-        st.session_state["_previews"] = {}
+        finish_import([outcome(rec["name"], result)], layout.name, keep_batch=True)
         st.rerun()
 
 
@@ -239,9 +238,6 @@ def render(ctx: PageContext) -> None:
     uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
 
-    if not uploads:
-        # nothing in the batch (dropped, or its files taken out): no copy of a file left behind
-        shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
     if uploads:
         with c.guarded(lang):
             known = active_imports()
@@ -294,6 +290,9 @@ def render(ctx: PageContext) -> None:
                     st.rerun()
             else:
                 st.info(t("nothing_to_import", lang), icon=":material/info:")
+    else:
+        # nothing in the batch (dropped, or its files taken out): no copy of a file left behind
+        shutil.rmtree(st.session_state.pop("_import_tmp", ""), ignore_errors=True)
 
     # --- the import log, with undo ----------------------------------------------------------------
     st.header(t("import_log", lang))
