@@ -289,13 +289,14 @@ def import_file_apart(db_file, path: str | Path, kind: str | None = None, user: 
     # (not to ".tmp" in the folder the app or the command runs in); a large file's staged rows
     # beside the store, on the disk that is to hold them anyway (the system's temp folder may
     # be small, or memory: Debian's is a tmpfs)
-    on_disk = p.is_file() and p.stat().st_size > STAGE_ON_DISK_BYTES
+    size = p.stat().st_size if p.is_file() else 0
+    on_disk = size > STAGE_ON_DISK_BYTES
     base = db.db_path(db_file).parent if on_disk else Path(tempfile.gettempdir())
     _sweep(base)
     spill = os.path.join(base, f"{WORK_FOLDER}{os.getpid()}-{os.urandom(4).hex()}")
     os.makedirs(spill)
     try:
-        work, home = _work_database(p, spill, on_disk)
+        work, home = _work_database(spill, size if on_disk else None)
     except BaseException:
         shutil.rmtree(spill, ignore_errors=True)
         raise
@@ -364,7 +365,7 @@ def _sweep(base: Path) -> None:
     import re
     import shutil
 
-    from ..store.db import _alive
+    from ..store.db import process_alive
 
     try:
         names = os.listdir(base)
@@ -372,7 +373,7 @@ def _sweep(base: Path) -> None:
         return
     for name in names:
         m = re.fullmatch(rf"{re.escape(WORK_FOLDER)}(\d+)-[0-9a-f]{{8}}", name)
-        if m and not _alive(int(m.group(1))):
+        if m and not process_alive(int(m.group(1))):
             shutil.rmtree(os.path.join(base, name), ignore_errors=True)
 
 
@@ -386,8 +387,9 @@ MEMORY_PER_FILE_BYTE = 0.5
 MEMORY_FLOOR_MIB = 512
 
 
-def _work_database(p: Path, spill: str, on_disk: bool) -> tuple[duckdb.DuckDBPyConnection, str]:
-    """The database a file is read and checked in, and its catalog's name.
+def _work_database(spill: str, size: int | None) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """The database a file is read and checked in, and its catalog's name: in memory, or on
+    disk for a file of `size` bytes (None: in memory).
 
     In memory, the staged rows cost nothing to write but stay whole in memory: 5M dossiers
     (1.3 GB of CSV) peaked at 1.85 GB where the bare load of the file takes 0.8. A larger file
@@ -395,9 +397,8 @@ def _work_database(p: Path, spill: str, on_disk: bool) -> tuple[duckdb.DuckDBPyC
     are on disk once written and DuckDB may let go of them, so a memory limit costs little
     (import_memory) — but writing them costs about half a second a million rows more, which a
     file that fits in memory need not pay (docs/performance.md)."""
-    if not on_disk:
+    if size is None:
         return duckdb.connect(config={"temp_directory": spill}), "memory"
-    size = p.stat().st_size
     # no checkpoint while the file is read and checked: one after a large DELETE (the lines set
     # aside, a status or a unit skipped) may renumber the rows, and row_no is the rowid
     work = duckdb.connect(os.path.join(spill, f"{dossier_import.WORK_CATALOG}.duckdb"),

@@ -401,7 +401,7 @@ def someone_waits(path: str | os.PathLike, fresh: float = 3.0) -> bool:
         return False
     age = time.time() - st.st_mtime
     pid = int(text) if text.isdigit() else None
-    alive = pid is None or _alive(pid)
+    alive = pid is None or process_alive(pid)
     if not alive or age >= fresh or age < -fresh:
         # stale (its process is gone, or it has not been touched for a while): clean it
         try:
@@ -412,7 +412,7 @@ def someone_waits(path: str | os.PathLike, fresh: float = 3.0) -> bool:
     return True                          # (a marker dated a little in the future: clock skew, counts)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
     try:
