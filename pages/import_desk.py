@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ from metrics.errors import ImportRejected, ReformError
 from metrics.i18n import pick, t
 from metrics.importers.core import KIND_LABELS, KINDS, import_file, list_imports, preview, undo_import
 from ui import components as c
-from ui import boot, cards, data, layout_teach, login, state
+from ui import boot, cards, data, layout_teach, login, state, upload_copies
 from ui.menu import PageContext
 
 
@@ -53,8 +52,8 @@ def render(ctx: PageContext) -> None:
 
     def tmp_dir() -> Path:
         d = st.session_state.get("_import_tmp")
-        if not d or not Path(d).exists():
-            d = tempfile.mkdtemp(prefix="reform-upload-")
+        if not d:
+            d = str(upload_copies.new_folder())
             st.session_state["_import_tmp"] = d
         return Path(d)
 
@@ -83,9 +82,9 @@ def render(ctx: PageContext) -> None:
         sha = hashlib.sha256(raw).hexdigest()
         cache = st.session_state.setdefault("_previews", {})
         rec = cache.get((sha, kind))
+        # written again if a sweep removed it while the session was away (upload_copies)
+        path = upload_copies.copy_of(tmp_dir(), f"{sha[:20]}{Path(upload.name).suffix.lower()}", raw)
         if rec is None:
-            path = tmp_dir() / f"{sha[:20]}{Path(upload.name).suffix.lower()}"
-            path.write_bytes(raw)
             rec = {"name": upload.name, "sha": sha, "path": str(path), "result": None, "error": None, "problems": None}
             try:
                 with data.cursor() as cur:
@@ -235,6 +234,8 @@ def render(ctx: PageContext) -> None:
     # Streamlit writes the drop zone's own words in English only: the catalogue's words in either
     # language (in English, the same as Streamlit's)
     st.html(uploader_css(lang))
+    # copies other sessions left behind (a tab closed on a batch, a server stopped): removed
+    upload_copies.sweep_now_and_then(spare=st.session_state.get("_import_tmp"))
     uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
 
