@@ -11,7 +11,7 @@ import streamlit as st
 
 from metrics.errors import DatabaseBusyError
 from metrics.i18n import t
-from ui import boot, components, data, login, state
+from ui import boot, components, data, login, state, upload_copies
 from ui.menu import PageContext, pages_for, set_context
 
 
@@ -30,6 +30,8 @@ def main() -> None:
         # which page the link asked for (nothing of it runs): opened after signing in
         requested = st.navigation(pages_for(lang, None), position="hidden").url_path
     user = login.gate(lang, requested)
+    # uploaded files' copies that closed tabs and stopped servers left in the temp folder
+    upload_copies.sweep_now_and_then(spare=st.session_state.get("_import_tmp"))
     # The sidebar's controls (language, account, filters) are drawn after the page, in this
     # container that keeps their place: the browser shows a page's elements once the scripts
     # of every kind of element it has received so far are loaded, and the select boxes' are

@@ -52,7 +52,8 @@ def render(ctx: PageContext) -> None:
 
     def tmp_dir() -> Path:
         d = st.session_state.get("_import_tmp")
-        if not d:
+        if not d or not Path(d).is_dir():
+            # a new private folder, also after a sweep took this session's (upload_copies)
             d = str(upload_copies.new_folder())
             st.session_state["_import_tmp"] = d
         return Path(d)
@@ -82,10 +83,10 @@ def render(ctx: PageContext) -> None:
         sha = hashlib.sha256(raw).hexdigest()
         cache = st.session_state.setdefault("_previews", {})
         rec = cache.get((sha, kind))
-        # written again if a sweep removed it while the session was away (upload_copies)
+        # written again, in a new folder, if a sweep removed it while the session was away
         path = upload_copies.copy_of(tmp_dir(), f"{sha[:20]}{Path(upload.name).suffix.lower()}", raw)
         if rec is None:
-            rec = {"name": upload.name, "sha": sha, "path": str(path), "result": None, "error": None, "problems": None}
+            rec = {"name": upload.name, "sha": sha, "result": None, "error": None, "problems": None}
             try:
                 with data.cursor() as cur:
                     rec["result"] = preview(cur, path, kind=kind, display_name=upload.name)
@@ -98,6 +99,7 @@ def render(ctx: PageContext) -> None:
                 log.exception("preview failed for %s", upload.name)
                 rec["error"] = exc
             cache[(sha, kind)] = rec
+        rec["path"] = str(path)
         same = known[(known.sha256 == sha) & (known.status == "active")] if not known.empty else known
         rec["duplicate_of"] = int(same.id.iloc[0]) if len(same) else None
         return rec
@@ -234,8 +236,6 @@ def render(ctx: PageContext) -> None:
     # Streamlit writes the drop zone's own words in English only: the catalogue's words in either
     # language (in English, the same as Streamlit's)
     st.html(uploader_css(lang))
-    # copies other sessions left behind (a tab closed on a batch, a server stopped): removed
-    upload_copies.sweep_now_and_then(spare=st.session_state.get("_import_tmp"))
     uploads = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key=f"uploader_{st.session_state.get('_uploader_v', 0)}", help=t("upload_help", lang))
 
