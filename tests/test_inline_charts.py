@@ -24,6 +24,11 @@ def _values(html: str) -> list[str]:
     return re.findall(r'<span class="ic-value"[^>]*>([^<]*)</span>', html)
 
 
+def _margins(html: str) -> set[float]:
+    """The margin each track keeps for the values, in widths of a digit."""
+    return {float(m) for m in re.findall(r'class="ic-track" style="margin-right:([0-9.]+)ch"', html)}
+
+
 def _widths(html: str) -> list[float]:
     return [float(w) for w in re.findall(r'class="ic-bar" style="width:([0-9.]+)%', html)]
 
@@ -41,8 +46,10 @@ def test_unit_bars_put_the_worst_first_and_write_vietnamese_numbers():
     # the lowest on-time rates first; a unit without a value and the total row are left out
     assert _rows(html) == ["Xã Bình", "Phòng &lt;Tư&gt; pháp"]
     assert _values(html) == ["50,0 %", "75,0 %"]
-    # bars in proportion to the rate (100 % would be the longest bar's room, 62 %)
-    assert _widths(html) == [31.0, 46.5]
+    # bars in proportion to the rate (100 % fills the track, which stops short of the row's
+    # end by the widest value: "75,0 %" is 6 characters)
+    assert _widths(html) == [50.0, 75.0]
+    assert _margins(html) == {7.6}
     # both under the 80 % goal: drawn red
     assert html.count("background:#c62828") == 2
     assert "Đúng hạn thấp nhất" in html
@@ -54,8 +61,9 @@ def test_unit_bars_of_counts_show_each_units_share_of_the_total():
                         share_of=20.0)
     assert _rows(html) == ["Xã Bình", "Xã Dũng", "Xã An"]
     assert _values(html) == ["12 (60.0%)", "5 (25.0%)", "3 (15.0%)"]
-    # the largest count takes the room left for its label (half the track with a share)
-    assert _widths(html)[0] == 50.0 and abs(_widths(html)[2] - 12.5) < 1e-9
+    # the largest count fills the track; the margin holds the widest value, "12 (60.0%)"
+    assert _widths(html)[0] == 100.0 and abs(_widths(html)[2] - 25.0) < 1e-9
+    assert _margins(html) == {12.0}
 
 
 def test_no_unit_with_a_value_says_so_instead_of_drawing_nothing():
@@ -76,7 +84,7 @@ def test_peer_bars_band_the_target_places_and_mark_the_cut():
     assert html.count('class="ic-row ic-band') == 5                 # places 1–5 tinted
     assert "ngưỡng 76,0 điểm" in html                               # the score of place 5
     # the cut drawn at 76 points on a track where 100 points is 75 % of the width
-    assert set(re.findall(r'class="ic-cut" style="left:([0-9.]+)%', html)) == {"57.00"}
+    assert set(re.findall(r'class="ic-cut" style="left:([0-9.]+)%', html)) == {"76.00"}
     # the district itself in bold, its own colour; the stretch target (4) as a line above place 5
     assert '<div class="ic-name ic-strong">Huyện F</div>' in html
     assert re.search(r'ic-divider" title="Huyện E', html)
@@ -202,9 +210,9 @@ def test_points_and_gains_lists_keep_every_name_and_value_whole():
     row |= {f"points_{first.key}": 2.5, f"value_{first.key}": 0.5, f"points_{second.key}": 6.7,
             f"value_{second.key}": 0.466}
     html = ic.points_list(row, inds, "vi")
-    # the largest first, each value written whole after its bar, the longest bar under half the track
+    # the largest first, each value written whole after its bar, in the margin kept for the widest
     assert _values(html)[:2] == ["6,7 điểm (46,6 %)", "2,5 điểm (50,0 %)"]
-    assert max(_widths(html)) <= 45
+    assert max(_widths(html)) == 100.0 and _margins(html) == {19.7}
     gains = pd.DataFrame({"unit_name": ["Chi nhánh Văn phòng Đăng ký đất đai huyện Tuy Phước", "Phòng Tư pháp"],
                           "kpi": ["online_payment_rate", "online_rate"], "value": [0.535, 0.444],
                           "gain": [2.44, 0.004]})

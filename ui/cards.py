@@ -64,9 +64,12 @@ def card(label: str, value: str, *, delta: str | None = None, lower_is_better: b
     mark = (f'<span class="kc-help" tabindex="0" role="img" aria-label="{escape(help_text)}">i</span>'
             f'<span class="kc-tip" aria-hidden="true">{escape(help_text)}</span>') if help_text else ""
     data = f' data-kpi="{escape(key)}"' if key else ""
+    # words in place of a figure ("không có dữ liệu"): smaller and wrapped, never cut to
+    # "không có…" (an unknown is said whole); a figure stays on one line
+    word = " kc-word" if len(value) > 3 and not any(ch.isdigit() for ch in value) else ""
     return (f'<div class="kc{stripe}"{data} role="group" aria-label="{escape(label)}">'
             f'<div class="kc-label">{escape(label)}{mark}</div>'
-            f'<div class="kc-value" data-kpi-value>{escape(value)}</div>'
+            f'<div class="kc-value{word}" data-kpi-value>{escape(value)}</div>'
             f'{delta_html(delta, lower_is_better, delta_note)}{body}</div>')
 
 
@@ -172,6 +175,7 @@ CSS = """
 .kc-label:hover > .kc-tip, .kc-help:focus + .kc-tip { display: block; }
 .kc-value { font-size: 2.4rem; font-weight: 700; line-height: 1.25; margin: 0.15rem 0; white-space: nowrap;
             overflow: hidden; text-overflow: ellipsis; }
+.kc-value.kc-word { font-size: 1.45rem; line-height: 1.3; white-space: normal; padding: 0.35rem 0 0.3rem 0; }
 .kc-delta { font-size: 0.95rem; margin-bottom: 0.4rem; }
 .kc-delta > span[data-kpi-delta] { display: inline-block; border-radius: 1rem; padding: 0 0.5rem; font-weight: 600; }
 .kd-good > span[data-kpi-delta] { color: #1a7f37; background: rgba(26,127,55,0.12); }

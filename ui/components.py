@@ -43,7 +43,7 @@ CSS = """
 .ic-name { flex: 0 0 42%; font-size: 0.95rem; line-height: 1.2; padding-right: 0.6rem; overflow: hidden;
            display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
 .ic-strong { font-weight: 700; color: #b45309; }
-.ic-track { position: relative; flex: 1 1 auto; height: 26px; }
+.ic-track { position: relative; flex: 1 1 auto; height: 26px; min-width: 2.5rem; }
 .ic-bar { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 2px; }
 .ic-value { position: absolute; top: 50%; transform: translateY(-50%); white-space: nowrap; font-weight: 600;
             background: rgba(255,255,255,0.85); padding: 0 3px; }

@@ -51,6 +51,10 @@ def bar_list(names, fractions, labels, colours, title: str | None = None, *, hov
     n = len(names)
     hovers = hovers or [f"{a}: {b}" for a, b in zip(names, labels)]
     strong = strong or [False] * n
+    # the track stops short of the row's end by the widest value (in widths of a digit, a
+    # little over for the bold type): a full bar's value is written in that margin, never over
+    # the next column of a narrow layout ("158 (90,8 %)" ran into it at 1280 px)
+    room = f"{max((len(str(v)) for v in labels), default=0) * 1.1 + 1:.1f}ch"
     rows = []
     for i in range(n):
         width = max(0.0, min(1.0, float(fractions[i] or 0))) * 100
@@ -61,7 +65,7 @@ def bar_list(names, fractions, labels, colours, title: str | None = None, *, hov
         rows.append(
             f'<div class="{cls}" title="{_esc(hovers[i])}">'
             f'<div class="{name_cls}">{_esc(names[i])}</div>'
-            f'<div class="ic-track">{cut}<b class="ic-bar" style="width:{width:.2f}%;background:{colours[i]}"></b>'
+            f'<div class="ic-track" style="margin-right:{room}">{cut}<b class="ic-bar" style="width:{width:.2f}%;background:{colours[i]}"></b>'
             f'<span class="ic-value" style="left:calc({width:.2f}% + 6px)">{_esc(labels[i])}</span></div></div>')
         if band and i == min(band, n) - 1 and band_text:
             rows.append(f'<div class="ic-band-text">{_esc(band_text)}</div>')
@@ -77,9 +81,7 @@ def unit_bars(frame: pd.DataFrame, kpi_key: str, lang: str = "vi", goal=None, ti
     if df.empty:
         return empty(t("no_data_period", lang), title)
     full = 100.0 if k.is_rate else float(df.scaled.max() or 1)
-    # the longest bar leaves room for its value written after it
-    room = 0.5 if share_of else 0.62
-    fractions = [(v or 0) / full * room for v in df.scaled]
+    fractions = [(v or 0) / full for v in df.scaled]
     return bar_list(list(df.unit_name), fractions, list(df.label), list(df.colour), title)
 
 
@@ -91,7 +93,7 @@ def peer_bars(ranking: pd.DataFrame, lang: str = "vi", target_rank: int = 5, str
     df, cut = charts.peer_bar_rows(ranking, lang, target_rank)
     if df.empty:
         return empty(t("needs_peer_data", lang), title)
-    scale = 0.75 / 100          # scores are 0–100; the rest of the track holds the label
+    scale = 1 / 100             # scores are 0–100
     band = min(target_rank, len(df))
     band_text = t("target_band", lang, rank=target_rank)
     if cut is not None:
@@ -342,7 +344,7 @@ def points_list(row, indicators, lang: str = "vi", title: str | None = None) -> 
     items.sort(key=lambda x: -x[1])
     top = max(p for _, p, _ in items) or 1.0
     labels = [f"{fmt.decimal(p, lang, 1)} {tx('points_unit', lang)} ({fmt.percent(v, lang)})" for _, p, v in items]
-    return bar_list([n for n, _, _ in items], [0.42 * p / top for _, p, _ in items], labels,
+    return bar_list([n for n, _, _ in items], [p / top for _, p, _ in items], labels,
                     [charts.WARN] * len(items), title)
 
 
@@ -361,4 +363,4 @@ def gains_list(gains: pd.DataFrame, lang: str = "vi", title: str | None = None, 
               for g, v in zip(df.gain, df.value)]
     hovers = [f"{n} — {KPI_BY_KEY[k].label(lang)}: {lab}" for n, k, lab in zip(df.unit_name, df.kpi, labels)]
     big = float(df.gain.max()) or 1.0
-    return bar_list(names, [0.3 * g / big for g in df.gain], labels, [charts.WARN] * len(df), title, hovers=hovers)
+    return bar_list(names, [g / big for g in df.gain], labels, [charts.WARN] * len(df), title, hovers=hovers)
