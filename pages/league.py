@@ -91,7 +91,8 @@ def render(ctx: PageContext) -> None:
                           unit=f.selection_label)
             return
         prev = data.query(queries.kpi_table, f.cmp_start, f.cmp_end, units=units)
-        prev = prev[(prev.unit_code != "ALL") & (prev.months > 0)].reset_index(drop=True)
+        # a unit whose comparison period resolved nothing has no rank to compare (kpis.comparable)
+        prev = prev[(prev.unit_code != "ALL") & (prev.months > 0) & (prev.resolved.fillna(0) > 0)].reset_index(drop=True)
 
         keys = [SCORE] + [k.key for k in KPIS]
         label_of = {SCORE: t("service_score_short", lang), **{k.key: k.short(lang) for k in KPIS}}

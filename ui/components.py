@@ -275,7 +275,7 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
               label: str | None = None) -> bool:
     """A grid of KPI cards for a selection of units; False (with a reason shown) when the
     period has no data for it."""
-    from metrics.model.kpis import KPI_BY_KEY
+    from metrics.model.kpis import KPI_BY_KEY, comparable
 
     goals = data.profile().goals
     row = total_row(data.query(queries.kpi_table, f.start, f.end, units=units))
@@ -284,6 +284,8 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
                     unit=label or f.selection_label)
         return False
     prev = total_row(data.query(queries.kpi_table, f.cmp_start, f.cmp_end, units=units))
+    if not comparable(prev):
+        prev = None
     win = f.trend_window(12)
     series = data.query(queries.kpi_series, win[0], win[1], units=units)
     st.html(cards.grid([kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f) for kk in keys], per_row))

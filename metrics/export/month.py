@@ -11,7 +11,7 @@ import pandas as pd
 from ..i18n import fmt, pick
 from .. import queries
 from ..errors import InputError
-from ..model.kpis import KPI, KPIS
+from ..model.kpis import KPI, KPIS, comparable
 from ..model.profile import Profile
 from ..rules.score import GROUPS
 
@@ -112,7 +112,9 @@ class Month:
 
     @property
     def row_prev(self) -> dict | None:
-        return _row(self.table_prev, self.focus)
+        """The previous month's row, None when it cannot stand as a comparison (kpis.comparable)."""
+        r = _row(self.table_prev, self.focus)
+        return r if comparable(r) else None
 
     @property
     def has_data(self) -> bool:
