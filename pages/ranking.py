@@ -69,7 +69,9 @@ def render(ctx: PageContext) -> None:
             st.badge(t("target_rank_badge", lang, rank=TARGET, stretch=STRETCH), color="green" if on_target else "red",
                      icon=":material/check_circle:" if on_target else ":material/error:")
         with cols[1], st.container(border=True):
-            st.metric(t("service_score", lang), fmt.decimal(me["score"], lang), help=t("service_score_help", lang))
+            # the whole name ("… (ước tính QĐ 766)") was cut to "Điểm phục vụ …" in a quarter of 1280 px
+            st.metric(t("service_score_card", lang), fmt.decimal(me["score"], lang), help=t("service_score_help", lang))
+            st.caption(t("service_score_estimate", lang))
             if len(prof.peers) and n < len(prof.peers):
                 st.caption(t("peers_partial_note", lang, n=n, total=len(prof.peers)))
         for col, place in zip(cols[2:], (TARGET, STRETCH)):
@@ -358,21 +360,28 @@ def render(ctx: PageContext) -> None:
             c.empty_state(lang, "projection_none", None)
             return
         year = proj.year
+        if proj.final:
+            st.info(t("projection_final_note", lang, year=year), icon=":material/flag:")
         cols = st.columns(3)
         with cols[0], st.container(border=True):
-            st.metric(t("projection_score", lang, year=year), fmt.decimal(proj.score, lang, 1))
+            st.metric(t("projection_final_score" if proj.final else "projection_score", lang, year=year),
+                      fmt.decimal(proj.score, lang, 1))
             if proj.low is not None and proj.high is not None:
                 st.caption(t("projection_interval_text", lang, low=fmt.decimal(proj.low, lang, 1),
                              high=fmt.decimal(proj.high, lang, 1)))
-            else:
+            elif not proj.final:
                 st.caption(t("projection_no_interval", lang))
         good = proj.rank is not None and proj.rank <= TARGET
         with cols[1], st.container(border=True, key=f"kpi-{'good' if good else 'bad'}-rk-proj"):
-            st.metric(t("projection_rank", lang, year=year), f"#{proj.rank}" if proj.rank else "–")
+            st.metric(t("projection_final_rank" if proj.final else "projection_rank", lang, year=year),
+                      f"#{proj.rank}" if proj.rank else "–")
             if proj.rank_best is not None and proj.rank_worst is not None and proj.rank_best != proj.rank_worst:
                 st.caption(t("projection_rank_range", lang, best=proj.rank_best, worst=proj.rank_worst))
         with cols[2], st.container(border=True):
-            if proj.already:
+            if proj.final:
+                st.metric(t("projection_final_target", lang, rank=TARGET),
+                          t("gap_inside" if proj.already else "projection_final_missed", lang, rank=TARGET))
+            elif proj.already:
                 st.metric(t("projection_reached", lang, rank=TARGET), t("projection_already", lang))
             elif proj.month_reached is not None:
                 st.metric(t("projection_reached", lang, rank=TARGET), fmt.month(proj.month_reached, lang, long=True))

@@ -121,7 +121,8 @@ def test_ranking_page_shows_the_hand_worked_month(monkeypatch, ranking_db):
     body = texts(at)
     m = metrics(at)
     assert m[t("rank", "vi")] == "5 / 6"
-    assert m[t("service_score", "vi")] == "83,8"                          # 2180 / 26 = 83.846
+    assert m[t("service_score_card", "vi")] == "83,8"                          # 2180 / 26 = 83.846
+    assert t("service_score_estimate", "vi") in body                       # said an estimate under it
     assert t("peers_partial_note", "vi", n=6, total=11) in body             # 6 of the profile's 11
     # the gap cards: inside place 5, 10.77 ahead of An Lão (2180 - 1900) / 26; 8.46 short of
     # place 4, Tây Sơn's 92.31 ((2400 - 2180) / 26 = 8.4615)
@@ -141,7 +142,7 @@ def test_ranking_page_shows_the_hand_worked_month(monkeypatch, ranking_db):
 
 def test_what_if_moves_score_and_rank_to_the_hand_worked_values(monkeypatch, ranking_db):
     at = open_app(monkeypatch, ranking_db, "ranking", p="2022-08")
-    now = metrics(at)[t("service_score", "vi")]
+    now = metrics(at)[t("service_score_card", "vi")]
     at.segmented_control(key="rk_section").set_value("whatif").run()
     assert_clean(at)
     score_label, rank_label = t("whatif_score", "vi"), t("whatif_rank", "vi")
@@ -652,3 +653,15 @@ def test_the_official_index_section_lists_every_year_of_every_peer(monkeypatch, 
     mine = table[table[t("peer", "vi")].str.startswith("►")].iloc[0]
     assert [mine[str(int(r.year))] for r in own.itertuples()] == \
         [f"{r.score:.2f}".replace(".", ",") + f" (#{int(r.rank)})" for r in own.itertuples()]
+
+
+def test_in_december_the_year_end_section_shows_the_result_not_a_forecast(monkeypatch, demo_db):
+    rank, n = demo_rank(demo_db, date(2022, 12, 1))
+    at = open_app(monkeypatch, demo_db, "ranking", p="2022-12", sec="projection")
+    assert_clean(at)
+    body, m = texts(at), metrics(at)
+    assert t("projection_final_note", "vi", year=2022) in body
+    assert m[t("projection_final_rank", "vi", year=2022)] == f"#{rank}"
+    assert t("projection_score", "vi", year=2022) not in m and "Khoảng tin cậy" not in body
+    assert m[t("projection_final_target", "vi", rank=5)] == (t("gap_inside", "vi") if rank <= 5
+                                                             else t("projection_final_missed", "vi"))

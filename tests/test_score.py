@@ -265,3 +265,28 @@ def test_a_units_online_rate_what_if_holds_its_denominator(ranking_con):
     assert math.isclose(me.value_online_submission, 0.5)
     assert math.isclose(me.score, rk.SCORE_ONLINE_AT_FULL)
     assert math.isclose(gain[("21961", "online_submission")], 120 / 26)
+
+
+def test_with_december_in_the_projection_is_the_years_actual_result(demo_db):
+    """A line fitted through December would "forecast" a month already measured (91,8 beside
+    an actual 90,1 on the demo): the result is December's actual score and rank."""
+    import duckdb
+
+    from metrics.rules.projection import project
+    from metrics.rules.score import peer_ranking
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        prof = load_profile()
+        dec = date(2022, 12, 1)
+        actual = peer_ranking(con, dec, dec, prof)
+        me = actual[actual.peer_code == prof.code].iloc[0]
+        pr = project(con, dec, prof)
+        assert pr.final and pr.low is None and pr.high is None
+        assert math.isclose(pr.score, float(me.score)) and pr.rank == int(me["rank"])
+        assert pr.already == (int(me["rank"]) <= prof.target_rank)
+        # before December it is still a projection
+        nov = project(con, date(2022, 11, 1), prof)
+        assert not nov.final and nov.score is not None
+    finally:
+        con.close()

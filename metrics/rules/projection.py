@@ -38,6 +38,8 @@ class Projection:
     month_reached: date | None          # first month at which the projected rank meets the target
     already: bool
     trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)  # month, score, target_score
+    # December is in: score and rank are the year's actual result, not a projection
+    final: bool = False
 
 
 def _fit(xs: list[float], ys: list[float]) -> tuple[float, float, float, float, float]:
@@ -105,6 +107,12 @@ def project(con, upto: date, profile: Profile | None = None) -> Projection | Non
             break
     traj = pd.DataFrame([{"month": date(year, m, 1), "score": at(profile.code, m), "target_score": target_score(m),
                           "actual": mine.get(m)} for m in range(min(mine), end + 1)])
+    if end in mine:
+        # the year's last month is known: a line fitted through it would "forecast" a December
+        # already measured (91,8 beside an actual 90,1); its actual score and rank are the result
+        actual_rank = rank_among(mine[end], [s[end] for c, s in scores.items() if c != profile.code and end in s])
+        return Projection(year, n, mine[end], None, None, actual_rank, None, None, profile.target_rank, None,
+                          actual_rank <= profile.target_rank, traj, final=True)
     return Projection(year, n, score, low, high, rank,
                       rank_of(high, end) if high is not None else None,
                       rank_of(low, end) if low is not None else None,
