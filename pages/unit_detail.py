@@ -88,16 +88,14 @@ def render(ctx: PageContext) -> None:
         st.caption(t("trend_caption", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
         known = [k for k in KPIS if series[k.key].notna().any()]
         unknown = [k for k in KPIS if k not in known]
-        # light SVG charts (metrics/charts/inline.py), two a row in one element: a dozen Plotly charts took
-        # three seconds to draw at 1280×720
+        # light SVG charts (metrics/charts/inline.py) in one element: a dozen Plotly charts took three
+        # seconds to draw at 1280×720; two a row only where each keeps its writing readable
         series = series.sort_values("period")
         events = notes_ui.events(start, end, unit)
         drawn = [inline_charts.kpi_trend(list(series.period), list(series[k.key]), k.key, lang, prof.goals.get(k.key),
                                          annotations=events, legend=False) for k in known]
         # the events numbered as on every chart, once above them
-        st.html(inline_charts.event_legend(list(series.period), events, lang)
-                + "".join(cards.columns(drawn[i:i + 2] + [""] * (2 - len(drawn[i:i + 2])))
-                          for i in range(0, len(drawn), 2)))
+        st.html(inline_charts.event_legend(list(series.period), events, lang) + cards.flow(drawn))
         if unknown:
             st.caption(t("kpis_without_data", lang, names=", ".join(k.short(lang) for k in unknown)))
 
@@ -122,7 +120,9 @@ def render(ctx: PageContext) -> None:
         for k in ("on_time_rate", "late_count", "overdue_backlog", "online_rate", "online_payment_rate",
                   "satisfaction_rate"):
             view[KPI_BY_KEY[k].short(lang)] = [fmt.kpi_value(KPI_BY_KEY[k], v, lang, short=True) for v in table[k]]
-        st.dataframe(view, hide_index=True, width="stretch")
+        # a static table: procedure names wrap and every figure stays in view at 1280 px (the grid
+        # gave the names a column of their own width and pushed the figures off the screen)
+        st.html(cards.table(view, max_height=560, dense=len(view) > 15))
 
 
     RECON = ["received_total", "received_online", "resolved", "resolved_early", "resolved_on_time", "resolved_late",

@@ -301,7 +301,7 @@ def test_an_event_entered_in_the_app_is_drawn_on_the_charts(monkeypatch, demo_db
     at.sidebar.selectbox(key="u").set_value("TP").run()
     goto(at, "unit_detail")
     assert_clean(at)
-    # every trend of the unit (light SVG charts, two a row): the event numbered on each, its
+    # every trend of the unit (light SVG charts, two a row where they fit): the event numbered on each, its
     # words once above them
     trends = [h.proto.body for h in at.get("html") if 'class="ic-chart"' in h.proto.body]
     charts = trends[0].split('<div class="ic-chart">')[1:] if trends else []

@@ -88,6 +88,15 @@ def columns(parts: list[str], widths: list[float] | None = None) -> str:
     return f'<div class="kc-cols" style="grid-template-columns: {template}">{cells}</div>'
 
 
+def flow(parts: list[str], min_rem: float = 34) -> str:
+    """Markup in as many columns as fit at `min_rem` each: one under the other where two would
+    shrink a chart's writing below what a projector shows (two across the main area of a
+    1280 px screen made labels 7 px high), two or more on a wide screen."""
+    cells = "".join(f'<div class="kc-col">{p}</div>' for p in parts)
+    return (f'<div class="kc-cols" style="grid-template-columns: repeat(auto-fill, minmax(min(100%, {float(min_rem):g}rem), 1fr))">'
+            f'{cells}</div>')
+
+
 def note(text: str) -> str:
     """A short good-news message in a green box (st.success's look)."""
     return f'<div class="kc-note">{escape(text)}</div>'

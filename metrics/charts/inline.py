@@ -247,8 +247,11 @@ def _number(no: int) -> str:
 def event_legend(periods, annotations, lang: str = "vi") -> str:
     """The events of kpi_trend's marks, numbered as on the charts: once under a grid of them."""
     marks = charts.event_marks(list(periods), annotations, lang)
+    # each event's whole text (they wrap): cut to a chart label's length, "Xe tuyên truyền lưu
+    # động về d…" told a meeting nothing; the day of each is in the hover ("15/03/2022: …")
     return "".join(f'<div class="ic-event" title="{_esc(" · ".join(lines))}">{_number(no)} {_esc(label)}: '
-                   f'{_esc(short)}</div>' for no, (_, label, short, lines) in enumerate(marks, start=1))
+                   f'{_esc("; ".join(line.split(": ", 1)[-1] for line in lines))}</div>'
+                   for no, (_, label, _short, lines) in enumerate(marks, start=1))
 
 
 def kpi_trend(periods, values, kpi_key: str, lang: str = "vi", goal=None, title: str | None = None,
