@@ -220,3 +220,16 @@ def test_points_and_gains_lists_keep_every_name_and_value_whole():
     assert _rows(html) == ["CN VP Đăng ký đất đai · Thanh toán TT"]               # 0,004 points: not listed
     assert _values(html) == ["+2,44 điểm · hiện 53,5 %"]
     assert "ic-empty" in ic.gains_list(gains.assign(gain=0.0), "vi")
+
+
+def test_month_labels_never_stand_side_by_side():
+    """A year of months: every other month labelled and the last one always, but not the one
+    just before it ("Nov 2022Dec 2022" ran together in English)."""
+    from datetime import date
+
+    periods = [date(2022, m, 1) for m in range(1, 13)]
+    svg = _svg_of(ic.kpi_trend(periods, [0.5 + m / 100 for m in range(12)], "on_time_rate", "en"))
+    labels = re.findall(r'class="a">([A-Z][a-z]{2} 2022)<', svg)
+    assert labels == ["Jan 2022", "Mar 2022", "May 2022", "Jul 2022", "Sep 2022", "Dec 2022"]
+    assert sorted(ic._month_ticks(13)) == [0, 2, 4, 6, 8, 10, 12]       # the last on the rhythm: kept
+    assert sorted(ic._month_ticks(5)) == [0, 1, 2, 3, 4]

@@ -210,9 +210,9 @@ def rank_trend(history: pd.DataFrame, lang: str = "vi", target_rank: int = 5, ti
     for r in range(1, n + 1):
         parts.append(f'<line x1="{left}" x2="{w - right}" y1="{y(r):.1f}" y2="{y(r):.1f}" stroke="{charts.GRID}" '
                      f'stroke-width="1"/><text x="{left - 8}" y="{y(r) + 4:.1f}" text-anchor="end" class="a">{r}</text>')
-    every = max(1, -(-len(periods) // 8))          # at most eight month labels
+    labelled = _month_ticks(len(periods))
     for i, p in enumerate(periods):
-        if i % every == 0 or i == len(periods) - 1:
+        if i in labelled:
             parts.append(f'<text x="{x(i):.1f}" y="{h - 10}" text-anchor="middle" class="a">'
                          f'{_esc(fmt.month(p, lang))}</text>')
     alt = [title]
@@ -242,6 +242,19 @@ _NUMBERS = "①②③④⑤⑥⑦⑧⑨"
 
 def _number(no: int) -> str:
     return _NUMBERS[no - 1] if no <= len(_NUMBERS) else str(no)
+
+
+def _month_ticks(n: int) -> set[int]:
+    """Which of n months get a label on the axis: at most eight, evenly, and always the last
+    (the month shown); the regular one just before it is dropped when it would stand beside it
+    ("Nov 2022Dec 2022" ran together)."""
+    every = max(1, -(-n // 8))
+    ticks = set(range(0, n, every))
+    if n and (n - 1) not in ticks:
+        if every > 1 and n - 1 - max(ticks) < every:
+            ticks.discard(max(ticks))
+        ticks.add(n - 1)
+    return ticks
 
 
 def event_legend(periods, annotations, lang: str = "vi") -> str:
@@ -301,9 +314,9 @@ def kpi_trend(periods, values, kpi_key: str, lang: str = "vi", goal=None, title:
                      f'stroke="{charts.INK}" stroke-width="1.5" stroke-dasharray="6 4"/>'
                      f'<text x="{w - right}" y="{y(goal_at) - 4:.1f}" text-anchor="end" class="g">'
                      f'{_esc(fmt.goal_text(k, goal, lang))}</text>')
-    every = max(1, -(-n // 8))
+    labelled = _month_ticks(n)
     for i, (p, _) in enumerate(rows):
-        if i % every == 0 or i == n - 1:
+        if i in labelled:
             parts.append(f'<text x="{x(i):.1f}" y="{h - 10}" text-anchor="middle" class="a">'
                          f'{_esc(fmt.month(p, lang))}</text>')
     points = [(i, float(s)) for i, s in enumerate(scaled) if s is not None and not fmt.is_missing(s)]
