@@ -90,3 +90,6 @@ def test_the_overview_says_there_is_no_comparison_instead_of_a_rise_from_zero(mo
         card = by_key[key]
         assert card.value not in ("", "0") and card.delta is None, (key, card.value, card.delta)
         assert "Kỳ so sánh không có dữ liệu" in card.text
+    # nor a line drawn from July's "0" up to August: one month of figures draws no sparkline
+    page = " ".join(h.proto.body for h in at.get("html"))
+    assert 'data-kpi="late_count"' in page and 'class="ic-spark"' not in page

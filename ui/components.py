@@ -288,6 +288,9 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
         prev = None
     win = f.trend_window(12)
     series = data.query(queries.kpi_series, win[0], win[1], units=units)
+    if not series.empty:
+        # (the months no comparison is made with are not drawn as a fall to zero either)
+        series = series[[comparable(r) for _, r in series.iterrows()]]
     st.html(cards.grid([kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f) for kk in keys], per_row))
     return True
 
