@@ -39,6 +39,23 @@ UNIT_MONTH = f"""(
 )"""
 
 
+def covered_months(con, start: date, end: date | None = None) -> set[date]:
+    """The months of [start, end] in which the jurisdiction resolved at least one dossier
+    (any unit, dossiers or reports): the months a change may be measured against
+    (kpis.comparable). A month an office never imported still holds the dossiers a later
+    month's export carries over from it, but nothing resolved: measured against it, every
+    late or overdue count reads as a rise from zero. Decided over every unit, not the
+    selection: a small commune that resolved nothing in a month imported whole still compares."""
+    rows = con.execute(f"SELECT period FROM {UNIT_MONTH} um WHERE um.period BETWEEN ? AND ? "
+                       "GROUP BY period HAVING coalesce(sum(resolved), 0) > 0", [start, end or start]).fetchall()
+    return {r[0] for r in rows}
+
+
+def covered(con, start: date | None, end: date | None = None) -> bool:
+    """Whether [start, end] may stand as a comparison: some month of it is in covered_months."""
+    return start is not None and bool(covered_months(con, start, end or start))
+
+
 def month(value: str | date) -> date:
     """'2022-08' (or a date) -> date(2022, 8, 1); anything else is an InputError."""
     if isinstance(value, date):

@@ -91,8 +91,9 @@ def render(ctx: PageContext) -> None:
                           unit=f.selection_label)
             return
         prev = data.query(queries.kpi_table, f.cmp_start, f.cmp_end, units=units)
-        # a unit whose comparison period resolved nothing has no rank to compare (kpis.comparable)
-        prev = prev[(prev.unit_code != "ALL") & (prev.months > 0) & (prev.resolved.fillna(0) > 0)].reset_index(drop=True)
+        prev = prev[(prev.unit_code != "ALL") & (prev.months > 0)].reset_index(drop=True)
+        # no rank change against a period the jurisdiction resolved nothing in (queries.covered)
+        compared = bool(data.query(queries.covered, f.cmp_start, f.cmp_end))
 
         keys = [SCORE] + [k.key for k in KPIS]
         label_of = {SCORE: t("service_score_short", lang), **{k.key: k.short(lang) for k in KPIS}}
@@ -116,7 +117,8 @@ def render(ctx: PageContext) -> None:
             "_code": per_unit.unit_code,
             "_group": [0 if lv in UNIT_GROUPS["departments"] else 1 for lv in per_unit.level],
             t("rank", lang): now_rank,
-            t("rank_change", lang): [rank_change(r, before.get(u)) for r, u in zip(now_rank, per_unit.unit_code)],
+            t("rank_change", lang): [rank_change(r, before.get(u)) if compared else "–"
+                                     for r, u in zip(now_rank, per_unit.unit_code)],
             # "Phòng " dropped, long office names abbreviated (the slides' rule, at a width that
             # leaves every name whole: it wraps); the full name heads the unit's page a click away
             t("unit", lang): [("► " if u == f.unit else "") + short_name(n, 40)

@@ -110,7 +110,9 @@ def render(ctx: PageContext) -> None:
         me = ranking[ranking.is_self].iloc[0]
         n = int(ranking.score.notna().sum())
         prev = data.query(score.peer_ranking, f.cmp_start, f.cmp_end)
-        prev_me = prev[prev.is_self].iloc[0] if not prev.empty and prev.is_self.any() else None
+        # our own score of a period we resolved nothing in is no comparison (queries.covered)
+        prev_me = (prev[prev.is_self].iloc[0] if not prev.empty and prev.is_self.any()
+                   and data.query(queries.covered, f.cmp_start, f.cmp_end) else None)
         rank = None if fmt.is_missing(me["rank"]) else int(me["rank"])
         prev_rank = None if prev_me is None or fmt.is_missing(prev_me["rank"]) else int(prev_me["rank"])
         on_target = rank is not None and rank <= prof.target_rank

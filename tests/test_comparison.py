@@ -11,12 +11,11 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from metrics.export import month as month_export
 from metrics.export import slides
 from metrics.importers.core import import_file
-from metrics.model.kpis import comparable
+from metrics import queries
 from metrics.model.profile import load_profile
 from metrics.store import db
 from tests import real_exports as rx
@@ -24,16 +23,6 @@ from tests.page_html import cards
 from tests.test_pages import _app_like_a_running_server, open_app  # noqa: F401 (autouse)
 
 AUG = date(2022, 8, 1)
-
-
-def test_a_period_that_resolved_nothing_is_no_comparison():
-    assert not comparable(None)
-    assert not comparable({"resolved": 0, "received_total": 2, "late_count": 0.0})
-    assert not comparable({"resolved": None})
-    assert not comparable(pd.Series({"resolved": pd.NA}, dtype="Int64"))
-    assert not comparable({"resolved": float("nan")})
-    assert comparable({"resolved": 1})
-    assert comparable(pd.Series({"resolved": 12}, dtype="Int64"))
 
 
 def _first_import(tmp_path) -> Path:
@@ -49,6 +38,17 @@ def _first_import(tmp_path) -> Path:
     # the shape of the case: July holds carried-over dossiers only, August has late ones
     assert july[0] > 0 and july[1] == 0 and aug[0] > 0
     return path
+
+
+def test_only_months_the_jurisdiction_resolved_something_in_are_covered(tmp_path):
+    con = duckdb.connect(str(_first_import(tmp_path)))
+    try:
+        assert queries.covered_months(con, date(2022, 1, 1), date(2022, 12, 1)) == {AUG}
+        assert not queries.covered(con, date(2022, 7, 1)) and queries.covered(con, AUG)
+        assert queries.covered(con, date(2022, 7, 1), AUG)             # a range with one month covered
+        assert not queries.covered(con, None)
+    finally:
+        con.close()
 
 
 def test_the_briefing_compares_with_no_month_that_was_never_imported(tmp_path):
@@ -93,3 +93,13 @@ def test_the_overview_says_there_is_no_comparison_instead_of_a_rise_from_zero(mo
     # nor a line drawn from July's "0" up to August: one month of figures draws no sparkline
     page = " ".join(h.proto.body for h in at.get("html"))
     assert 'data-kpi="late_count"' in page and 'class="ic-spark"' not in page
+
+
+def test_the_league_shows_no_rank_change_against_a_month_never_imported(monkeypatch, tmp_path):
+    from metrics.i18n import t
+    from tests.page_html import tables
+
+    path = _first_import(tmp_path)
+    at = open_app(monkeypatch, path, "league", p="2022-08")
+    league = next(df for df in tables(at) if t("rank_change", "vi") in df.columns)
+    assert len(league) >= 2 and set(league[t("rank_change", "vi")]) == {"–"}

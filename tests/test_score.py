@@ -275,7 +275,7 @@ def test_with_december_in_the_projection_is_the_years_actual_result(demo_db):
     from metrics.rules.projection import project
     from metrics.rules.score import peer_ranking
 
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = duckdb.connect(str(demo_db))     # (the app may hold it in this process: same configuration)
     try:
         prof = load_profile()
         dec = date(2022, 12, 1)
@@ -288,5 +288,46 @@ def test_with_december_in_the_projection_is_the_years_actual_result(demo_db):
         # before December it is still a projection
         nov = project(con, date(2022, 11, 1), prof)
         assert not nov.final and nov.score is not None
+    finally:
+        con.close()
+
+
+def test_with_a_peers_december_missing_it_is_still_a_projection(demo_db, copy_db):
+    """A rank among the peers that have sent December would flatter (first of the two in):
+    the projection stands until every peer scored this year has December."""
+    import duckdb
+
+    from metrics.rules.projection import project
+
+    path = copy_db(demo_db)
+    con = duckdb.connect(str(path))
+    try:
+        late = con.execute("SELECT peer_code FROM peer_rows WHERE is_current AND period = DATE '2022-12-01' "
+                           "LIMIT 1").fetchone()[0]
+        con.execute("UPDATE peer_rows SET is_current = FALSE WHERE peer_code = ? AND period = DATE '2022-12-01'",
+                    [late])
+        pr = project(con, date(2022, 12, 1), load_profile())
+        assert not pr.final and pr.low is not None and pr.high is not None
+    finally:
+        con.close()
+
+
+def test_the_december_briefing_states_the_result_not_a_forecast(demo_db):
+    import duckdb
+
+    from metrics.export import month as month_export
+    from metrics.export import slides
+    from metrics.i18n import t
+
+    con = duckdb.connect(str(demo_db))     # (the app may hold it in this process: same configuration)
+    try:
+        m = month_export.gather(con, date(2022, 12, 1), load_profile(), "vi")
+        pr = m.projection
+        assert pr.final
+        road = slides.road_slide(m)
+        assert t("export_projection_final", "vi", rank=pr.rank, score=f"{pr.score:.1f}".replace(".", ",")) \
+            in road.bullets
+        assert not any(b.startswith("Dự báo cuối năm") for b in road.bullets)
+        assert "Cách dự báo:" not in road.notes
     finally:
         con.close()

@@ -275,7 +275,7 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
               label: str | None = None) -> bool:
     """A grid of KPI cards for a selection of units; False (with a reason shown) when the
     period has no data for it."""
-    from metrics.model.kpis import KPI_BY_KEY, comparable
+    from metrics.model.kpis import KPI_BY_KEY
 
     goals = data.profile().goals
     row = total_row(data.query(queries.kpi_table, f.start, f.end, units=units))
@@ -283,14 +283,15 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
         empty_state(f.lang, "no_data_selection", "empty_hint_filters", period=f.period_label(),
                     unit=label or f.selection_label)
         return False
-    prev = total_row(data.query(queries.kpi_table, f.cmp_start, f.cmp_end, units=units))
-    if not comparable(prev):
-        prev = None
+    # no change against a period the jurisdiction resolved nothing in (queries.covered), and
+    # such months are not drawn as a fall to zero either
+    prev = (total_row(data.query(queries.kpi_table, f.cmp_start, f.cmp_end, units=units))
+            if data.query(queries.covered, f.cmp_start, f.cmp_end) else None)
     win = f.trend_window(12)
     series = data.query(queries.kpi_series, win[0], win[1], units=units)
     if not series.empty:
-        # (the months no comparison is made with are not drawn as a fall to zero either)
-        series = series[[comparable(r) for _, r in series.iterrows()]]
+        months = data.query(queries.covered_months, win[0], win[1])
+        series = series[[fmt.to_date(p) in months for p in series.period]]
     st.html(cards.grid([kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f) for kk in keys], per_row))
     return True
 

@@ -61,11 +61,14 @@ def projection_figure(proj, lang: str = "vi", title: str | None = None, annotati
     df = traj.sort_values("month")
     x = [fmt.month(m, lang) for m in df.month]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=list(df.score), mode="lines", name=t("projection_line", lang),
+    # with December measured (proj.final) the year's months are drawn as they were, no line
+    # fitted through them to a December "forecast" beside the actual one
+    final = bool(getattr(proj, "final", False))
+    fig.add_trace(go.Scatter(x=x, y=list(df.score), mode="lines", name=t("projection_line", lang), visible=not final,
                              line=dict(color=charts.SELF, width=3, dash="dash"), hoverinfo="text",
                              hovertext=[f"{fmt.month(m, lang, long=True)}: {fmt.decimal(s, lang, 1)}"
                                         for m, s in zip(df.month, df.score)]))
-    if "target_score" in df and df.target_score.notna().any():
+    if "target_score" in df and df.target_score.notna().any() and not final:
         fig.add_trace(go.Scatter(x=x, y=[None if fmt.is_missing(v) else float(v) for v in df.target_score],
                                  mode="lines", name=t("projection_target_line", lang, rank=target_rank),
                                  line=dict(color=charts.GOOD, width=2, dash="dot"), hoverinfo="text",

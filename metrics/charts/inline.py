@@ -375,8 +375,10 @@ def gains_list(gains: pd.DataFrame, lang: str = "vi", title: str | None = None, 
         return empty(t("gains_none", lang), title)
     df = df.sort_values("gain", ascending=False).head(top)
     names = [f"{short_name(n)} · {KPI_BY_KEY[k].short(lang)}" for n, k in zip(df.unit_name, df.kpi)]
-    labels = [f"+{fmt.decimal(g, lang, 2)} {t('points_word', lang)} · {t('now', lang)} {fmt.percent(v, lang)}"
-              for g, v in zip(df.gain, df.value)]
-    hovers = [f"{n} — {KPI_BY_KEY[k].label(lang)}: {lab}" for n, k, lab in zip(df.unit_name, df.kpi, labels)]
+    # the gain only after the bar (the value now in the hover): "+2,44 điểm · hiện 53,5 %" took
+    # the half of a 1280 px page this list has, leaving the bars no room
+    labels = [f"+{fmt.decimal(g, lang, 2)} {t('points_word', lang)}" for g in df.gain]
+    hovers = [f"{n} — {KPI_BY_KEY[k].label(lang)}: {lab} · {t('now', lang)} {fmt.percent(v, lang)}"
+              for n, k, lab, v in zip(df.unit_name, df.kpi, labels, df.value)]
     big = float(df.gain.max()) or 1.0
     return bar_list(names, [g / big for g in df.gain], labels, [charts.WARN] * len(df), title, hovers=hovers)

@@ -11,7 +11,7 @@ import pandas as pd
 from ..i18n import fmt, pick
 from .. import queries
 from ..errors import InputError
-from ..model.kpis import KPI, KPIS, comparable
+from ..model.kpis import KPI, KPIS
 from ..model.profile import Profile
 from ..rules.score import GROUPS
 
@@ -94,13 +94,19 @@ class Month:
         """This month: the ALL row then every unit (or the one unit)."""
         return self._table(self.period)
 
+    def _compared(self, start: date) -> pd.DataFrame:
+        """A comparison period's table; empty (no comparison) when the jurisdiction resolved
+        nothing in it: a month known only from what a later export carries over (queries.covered)."""
+        df = self._table(start)
+        return df if queries.covered(self.con, start) else df.iloc[0:0]
+
     @cached_property
     def table_prev(self) -> pd.DataFrame:
-        return self._table(self.prev)
+        return self._compared(self.prev)
 
     @cached_property
     def table_yoy(self) -> pd.DataFrame:
-        return self._table(queries.add_months(self.period, -12))
+        return self._compared(queries.add_months(self.period, -12))
 
     @cached_property
     def table_ytd(self) -> pd.DataFrame:
@@ -112,9 +118,7 @@ class Month:
 
     @property
     def row_prev(self) -> dict | None:
-        """The previous month's row, None when it cannot stand as a comparison (kpis.comparable)."""
-        r = _row(self.table_prev, self.focus)
-        return r if comparable(r) else None
+        return _row(self.table_prev, self.focus)
 
     @property
     def has_data(self) -> bool:

@@ -253,7 +253,9 @@ def road_slide(m: Month) -> Slide:
         bullets.append(tx("points_missing", lang, items="; ".join(
             tx("points_item", lang, label=lab, points=fmt.decimal(v, lang, 1)) for lab, v in pts)))
     pr = m.projection
-    if pr is not None and pr.rank is not None:
+    if pr is not None and pr.rank is not None and pr.final:
+        bullets.append(tx("projection_final", lang, rank=pr.rank, score=fmt.decimal(pr.score, lang, 1)))
+    elif pr is not None and pr.rank is not None:
         if pr.rank_best is not None and pr.rank_worst is not None and pr.rank_best != pr.rank_worst:
             bullets.append(tx("projection", lang, rank=pr.rank, best=pr.rank_best, worst=pr.rank_worst,
                               score=fmt.decimal(pr.score, lang, 1)))
@@ -267,7 +269,7 @@ def road_slide(m: Month) -> Slide:
         pt = me.get(f"points_{ind.key}")
         notes.append(f"{KPI_BY_KEY[ind.kpi].label(lang)}: {fmt.percent(v, lang)}; "
                      f"{tx('points_unit', lang)} {'–' if fmt.is_missing(pt) else fmt.decimal(pt, lang, 1)}")
-    if pr is not None:
+    if pr is not None and not pr.final:
         notes.append(tx("projection_method", lang, method=_projection_method(lang)))
     hist = m.history
     if not hist.empty:

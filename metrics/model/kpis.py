@@ -285,17 +285,3 @@ def aggregate(rows: list[tuple], idx: dict[str, int]) -> dict:
         out[k.key] = float(num) / den if den else None
     return out
 
-
-def comparable(row) -> bool:
-    """Whether a period's figures (a kpi_table row or record) may stand as the comparison for
-    another's: the period resolved at least one dossier. A month known only from the dossiers a
-    later month's export carries over (an August list holds the July dossiers still open in
-    August, not those July resolved) has none: its late and overdue counts would read as zero
-    and every change against it as a rise ("+4 vs July"), so the change is said unknown."""
-    if row is None:
-        return False
-    v = row.get("resolved")
-    try:
-        return v is not None and v == v and int(v) > 0
-    except (TypeError, ValueError):
-        return False

@@ -107,10 +107,12 @@ def project(con, upto: date, profile: Profile | None = None) -> Projection | Non
             break
     traj = pd.DataFrame([{"month": date(year, m, 1), "score": at(profile.code, m), "target_score": target_score(m),
                           "actual": mine.get(m)} for m in range(min(mine), end + 1)])
-    if end in mine:
-        # the year's last month is known: a line fitted through it would "forecast" a December
-        # already measured (91,8 beside an actual 90,1); its actual score and rank are the result
-        actual_rank = rank_among(mine[end], [s[end] for c, s in scores.items() if c != profile.code and end in s])
+    if all(end in s for s in scores.values()):
+        # December is in for us and every peer scored this year: a line fitted through it would
+        # "forecast" a month already measured (91,8 beside an actual 90,1); the actual score and
+        # rank are the year's result. (With some peers' December still missing, a rank among the
+        # others would flatter: the projection stands until they are in.)
+        actual_rank = rank_among(mine[end], [s[end] for c, s in scores.items() if c != profile.code])
         return Projection(year, n, mine[end], None, None, actual_rank, None, None, profile.target_rank, None,
                           actual_rank <= profile.target_rank, traj, final=True)
     return Projection(year, n, score, low, high, rank,
