@@ -103,3 +103,11 @@ def test_the_league_shows_no_rank_change_against_a_month_never_imported(monkeypa
     at = open_app(monkeypatch, path, "league", p="2022-08")
     league = next(df for df in tables(at) if t("rank_change", "vi") in df.columns)
     assert len(league) >= 2 and set(league[t("rank_change", "vi")]) == {"–"}
+
+
+def test_the_unit_page_draws_no_zero_for_a_month_never_imported(monkeypatch, tmp_path):
+    path = _first_import(tmp_path)
+    at = open_app(monkeypatch, path, "unit_detail", p="2022-08", u="21961")
+    charts = " ".join(h.proto.body for h in at.get("html") if 'class="ic-chart"' in h.proto.body)
+    assert "Tháng 8/2022: " in charts                           # August's figures written (alt text)
+    assert "Tháng 7/2022: 0" not in charts                      # July: no "0 late", it is unknown
