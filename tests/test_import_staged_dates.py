@@ -345,3 +345,34 @@ def test_an_apology_date_of_a_month_first_file_is_read_month_first(tmp_path, con
     import_file(con, _write_csv(tmp_path / "us_apology.csv", rows))
     assert con.execute("SELECT apology_sent, apology_at FROM dossiers WHERE dossier_code = 'U00000'").fetchone() \
         == (True, datetime(2022, 8, 24))
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_year_written_with_two_digits_is_this_centurys_and_said(tmp_path, con, kind):
+    """strptime's %Y reads "02/08/22" as the year 22: imported as such it landed in "22-08",
+    outside every page, with the file said imported."""
+    def short(v: str) -> str:                         # "03/08/2022 08:00" -> "03/08/22 08:00"
+        d, _, rest = v.partition(" ")
+        return (d[:-4] + d[-2:] + (" " + rest if rest else "")) if len(d) == 10 and d[2] == "/" else v
+
+    rows = fm.rows_with_personal_data()
+    for r in rows:
+        for col in ("Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý"):
+            r[COL[col]] = short(r[COL[col]])
+    assert any(len(r[COL["Ngày tiếp nhận"]].split(" ")[0]) == 8 for r in rows)     # the case is there
+    f = (_write_csv if kind == "csv" else _write_xlsx)(tmp_path / f"short.{kind}", rows)
+    r = import_file(con, f)
+    assert r.status == "imported" and r.periods and all(p.startswith("2022-") for p in r.periods), r.periods
+    years = {y for (y,) in con.execute("SELECT DISTINCT year(received_at) FROM dossiers").fetchall()}
+    assert years == {2022}
+    assert any("hai chữ số" in w for w in r.warnings), r.warnings
+
+
+def test_a_year_before_1900_is_no_date(tmp_path, con):
+    from metrics.importers.values import parse_date
+
+    def edit(rows):
+        next(r for r in rows if r[1] == "A3")[COL["Ngày tiếp nhận"]] = "10/08/202"
+    err = _problem(tmp_path, con, edit)
+    assert [(p.column, p.value) for p in err.problems] == [("Ngày tiếp nhận", "10/08/202")]
+    assert parse_date("02/08/22").year == 2022 and parse_date("02/08/202") is None

@@ -25,7 +25,7 @@ from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_h
                       map_dossier_heading, nearest_headings)
 from .reader import iter_rows
 from .source import Source, Uncomputed, cell_text, uncomputed_problem
-from .values import TOTAL_WORDS, US_DATE_FORMATS, date_sql, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
+from .values import TOTAL_WORDS, US_DATE_FORMATS, date_sql, with_century, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
 TEXT_FIELDS = ["procedure_code", "procedure_name", "field", "handler"]
@@ -60,10 +60,10 @@ def _col(field: str) -> str:
 
 
 def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping: dict[int, str],
-          width: int) -> tuple[int, list[tuple[int, str]], str | None]:
+          width: int) -> tuple[int, list[tuple[int, str]], str | None, str | None]:
     """Create TEMP view stg(row_no, f_<field>…) over the file's mapped columns only; returns
-    the lines set aside as no dossier (_set_aside) and a date that proves the file month first,
-    if it is (_date_order).
+    the lines set aside as no dossier (_set_aside), a date that proves the file month first,
+    if it is (_date_order), and a date written with a two-digit year, if any (_short_year).
 
     The date columns are parsed while the file is read (each cell once, by its shape: see
     _hinted_date) and staged as TIMESTAMP; the text of a date cell is kept, as raw_<field>,
@@ -79,7 +79,9 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         # physical lines up to and including the header; data rows are numbered after it
         skip = src.line_of_row[header_idx + 1] if header_idx + 1 < len(src.line_of_row) else header_line + 1
         dated = [(i, f) for i, f in fields if f in STAGED_DATES]
-        hints, proof = _date_hints(con, _csv_date_sample(src, header_idx, dated, width)) if dated else ({}, None)
+        sample = _csv_date_sample(src, header_idx, dated, width) if dated else {}
+        hints, proof = _date_hints(con, sample) if dated else ({}, None)
+        short = _short_year(sample)
         names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
         select = ", ".join(f"{_trimmed(f'c{i}')} AS {_col(f)}" for i, f in fields)
         base = (f"FROM read_csv(?, auto_detect=false, header=false, skip={int(skip)}, "
@@ -103,11 +105,11 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(skip) + 1} AS row_no, * "
                     f"FROM {_staged_table(con)}")
     else:
-        first, proof = _stage_rows(con, src, header_idx, fields)
+        first, proof, short = _stage_rows(con, src, header_idx, fields)
         con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(first)} AS row_no, * "
                     f"FROM {_staged_table(con)}")
     con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_view_base")
-    return (*_set_aside(con, [f for _, f in fields]), proof)
+    return (*_set_aside(con, [f for _, f in fields]), proof, short)
 
 
 # what a list's closing lines begin with in the code column (accents stripped, lower case): a
@@ -169,11 +171,16 @@ def _typed_dates(select: str, dated: list[tuple[int, str]], hints: dict[str, "Da
     raw_<field> the cell's text where it is not a date (NULL otherwise)."""
     if not dated:
         return select
-    parsed = ", ".join(f"{_hinted_date(f, hints)} AS d_{f}" for _, f in dated)
+    parsed = ", ".join(f"{_hinted_date(f, hints)} AS p_{f}" for _, f in dated)
+    # a year written with two digits ("02/08/22"), which strptime reads as the year 22, is
+    # this century's (said in a note: _short_year); any other year before 1900 is no date
+    centred = ", ".join(f"{with_century(f'p_{f}')} AS d_{f}" for _, f in dated)
+    raw_years = ", ".join(f"p_{f}" for _, f in dated)
     drop = ", ".join(f"d_{f}" for _, f in dated)
     typed = ", ".join(f"d_{f} AS {_col(f)}" for _, f in dated)
     raws = ", ".join(f"CASE WHEN d_{f} IS NULL THEN {_col(f)} END AS raw_{f}" for _, f in dated)
-    return f"SELECT * EXCLUDE ({drop}) REPLACE ({typed}), {raws} FROM (SELECT *, {parsed} FROM ({select}))"
+    return (f"SELECT * EXCLUDE ({drop}) REPLACE ({typed}), {raws} FROM "
+            f"(SELECT * EXCLUDE ({raw_years}), {centred} FROM (SELECT *, {parsed} FROM ({select})))")
 
 
 def _csv_date_sample(src: Source, header_idx: int, dated: list[tuple[int, str]], width: int,
@@ -256,10 +263,10 @@ _SPACE_CLASS = r"[\s\pZ\x0b\x1c-\x1f\x85]"
 _AS_WRITTEN = frozenset({str, type(None), datetime, date, time})
 
 
-def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> tuple[int, str | None]:
+def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]) -> tuple[int, str | None, str | None]:
     """A workbook's or an HTML page's rows, read in Python, into stg_raw; returns the sheet's
     number of the first data row (the rows keep their order: row_no is the rowid after it) and
-    a date that proves the file month first, if it is.
+    a date that proves the file month first, if it is, and one written with a two-digit year.
 
     Handed to DuckDB as a temporary CSV (an Arrow table, and pyarrow's writers, would load
     pandas: half a second of a 100,000-row import for nothing). When every mapped column holds
@@ -294,6 +301,7 @@ def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
         sample = {f: [v for v in col[::step] if v] for (_, f), col in zip(fields, cols) if f in STAGED_DATES}
     dated = [(i, f) for i, f in fields if f in STAGED_DATES]
     hints, proof = _date_hints(con, sample)
+    short = _short_year(sample)
     fd, tmp = tempfile.mkstemp(prefix="reform-stage-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -313,7 +321,7 @@ def _stage_rows(con, src: Source, header_idx: int, fields: list[tuple[int, str]]
         con.execute(f"CREATE {_staged_in(con)}TABLE stg_raw AS {_typed_dates(select, dated, hints)}", [tmp])
     finally:
         os.unlink(tmp)
-    return first, proof
+    return first, proof, short
 
 
 def _converted_columns(src: Source, header_idx: int, rows: list, fields: list[tuple[int, str]], shift: set,
@@ -452,7 +460,7 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
                 pairs.append((raw, v))
         _map_table(con, "map_apology_yn", pairs, "raw VARCHAR, v BOOLEAN")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE map_apology AS
-            SELECT a.raw, m.v, {date_sql('a.raw', US_DATE_FORMATS if month_first else None)} AS at
+            SELECT a.raw, m.v, {with_century(date_sql('a.raw', US_DATE_FORMATS if month_first else None))} AS at
             FROM (SELECT DISTINCT {_col('apology_sent')} AS raw FROM stg
                   WHERE {_col('apology_sent')} IS NOT NULL) a
             LEFT JOIN map_apology_yn m ON m.raw = a.raw""")
@@ -653,6 +661,15 @@ def _date_order(samples: dict[str, list[str]]) -> tuple[list[str], str | None]:
     return DATE_FORMATS, None
 
 
+_SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?!\d)")
+
+
+def _short_year(samples: dict[str, list[str]]) -> str | None:
+    """A sampled date cell written with a two-digit year ("02/08/22"), if any: read as this
+    century's, and the import says so."""
+    return next((v for sample in samples.values() for v in sample if _SHORT_YEAR.match(v)), None)
+
+
 def _date_hints(con, samples: dict[str, list[str]]) -> tuple[dict[str, DatePlan], str | None]:
     """Per date column, the shapes of its cells with the format that reads each (from a sample
     spread over the file): parsing a cell with the one format of its shape is several times
@@ -773,7 +790,7 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     if missing:
         unread = [h for i, h in enumerate(head) if i not in mapping and h is not None]
         raise ImportRejected(src.display_name, [_missing_problem(f, unread) for f in missing])
-    aside, aside_rows, month_first = stage(con, src, header_idx, mapping, width)
+    aside, aside_rows, month_first, short_year = stage(con, src, header_idx, mapping, width)
     n = con.execute("SELECT count(*) FROM stg").fetchone()[0]
     if n == 0:
         raise ImportRejected(src.display_name, [Problem("Tệp không có hồ sơ nào dưới dòng tiêu đề",
@@ -787,6 +804,9 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
     if month_first:
         report.notes.append((f"Ngày trong tệp viết tháng trước ngày (như «{month_first}»): đọc theo thứ tự đó",
                              f"The file writes its dates month first (as «{month_first}»): read in that order"))
+    if short_year:
+        report.notes.append((f"Năm viết hai chữ số (như «{short_year}»): đọc là năm 20xx",
+                             f"Years written with two digits (as «{short_year}»): read as 20xx"))
     unit_note = None
     if "resolving_unit" in present:
         unit_note = choose_unit_column(con, profile, mapping, headers)

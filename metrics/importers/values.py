@@ -356,6 +356,21 @@ def date_sql(col: str, formats: list[str] | None = None) -> str:
     )
 
 
+def with_century(col: str) -> str:
+    """SQL: a parsed TIMESTAMP column with a year written in two digits put in this century
+    (strptime's %Y reads "02/08/22" as the year 22); any other year before 1900 is no date.
+    `col` is a column (or a small table's expression) of the importer's own."""
+    return (f"CASE WHEN year({col}) < 100 THEN {col} + INTERVAL 2000 YEAR "
+            f"WHEN year({col}) < 1900 THEN NULL ELSE {col} END")
+
+
+def _in_century(d: datetime | None) -> datetime | None:
+    """with_century for one value."""
+    if d is None or d.year >= 1900:
+        return d
+    return d.replace(year=d.year + 2000) if d.year < 100 else None
+
+
 def parse_date(raw: object) -> datetime | None:
     """Python face of `date_sql`, for the few callers outside bulk import (and tests)."""
     if raw is None:
@@ -365,7 +380,8 @@ def parse_date(raw: object) -> datetime | None:
     if isinstance(raw, date):
         return datetime(raw.year, raw.month, raw.day)
     con = _date_con()
-    return con.execute(f"SELECT {date_sql('v')} FROM (SELECT CAST(? AS VARCHAR) AS v)", [str(raw)]).fetchone()[0]
+    return _in_century(con.execute(f"SELECT {date_sql('v')} FROM (SELECT CAST(? AS VARCHAR) AS v)",
+                                   [str(raw)]).fetchone()[0])
 
 
 _con = None
