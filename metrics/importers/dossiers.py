@@ -25,7 +25,7 @@ from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_h
                       map_dossier_heading, nearest_headings)
 from .reader import iter_rows
 from .source import Source, Uncomputed, cell_text, uncomputed_problem
-from .values import TOTAL_WORDS, US_DATE_FORMATS, date_sql, with_century, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
+from .values import RATING_CODES, TOTAL_WORDS, US_DATE_FORMATS, date_sql, with_century, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
 TEXT_FIELDS = ["procedure_code", "procedure_name", "field", "handler"]
@@ -472,8 +472,9 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
             ok, v = (True, None if said == "none" else said) if said else parse_rating(raw)
             if not ok:
                 _report_value(con, problems, "rating", headers["rating"], raw, "Mức đánh giá không đọc được",
-                              "Unreadable rating", "Rất hài lòng, Hài lòng, Không hài lòng hoặc để trống",
-                              "Very satisfied, Satisfied, Dissatisfied or blank", learn=("value", "rating", raw))
+                              "Unreadable rating", "Rất hài lòng, Hài lòng, Bình thường, Không hài lòng (hoặc mã 1, 2, 3) "
+                              "hoặc để trống", "Very satisfied, Satisfied, Neutral, Dissatisfied (or codes 1, 2, 3) "
+                              "or blank", learn=("value", "rating", raw))
             else:
                 pairs.append((raw, v or ""))
         _map_table(con, "map_rating", pairs, "raw VARCHAR, v VARCHAR")
@@ -817,6 +818,8 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
         _apply_status(con, report, headers, layout)
     problems = ProblemList()
     build_maps(con, profile, present, headers, problems, layout, month_first=bool(month_first))
+    if "rating" in present:
+        _rating_codes_note(con, report, layout)
     checked = validate(con, present, headers, problems, today)
     problems.raise_if_any(src.display_name)
     # the months came with the checks; formatted here, a dozen of them rather than a million
@@ -829,6 +832,20 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
         _fee_unknown(con, report)
     return {"rows": checked["codes"], "periods": periods, "units": units, "present": sorted(present),
             "repeats": checked["repeats"], "report": report}
+
+
+def _rating_codes_note(con, report: FileReport, layout=None) -> None:
+    """Ratings written as the national portal's codes (1, 2, 3) are read as its marks; a star
+    scale written with the same digits would read upside down (1 star as very satisfied), so
+    the import says how it read them, and a layout taught otherwise wins."""
+    codes = [raw for (raw,) in con.execute("SELECT raw FROM map_rating ORDER BY raw").fetchall()
+             if str(raw).strip() in RATING_CODES and (layout is None or layout.value("rating", raw) is None)]
+    if codes:
+        report.notes.append((
+            f"Đánh giá ghi bằng mã số ({', '.join(codes)}): đọc theo mã của Cổng Dịch vụ công, 1 = Rất hài lòng, "
+            "2 = Hài lòng, 3 = Không hài lòng. Nếu hệ thống của đơn vị dùng thang khác (như 1–5 sao), hãy dạy mẫu tệp.",
+            f"Ratings written as codes ({', '.join(codes)}): read as the national portal's, 1 = very satisfied, "
+            "2 = satisfied, 3 = dissatisfied. If your system uses another scale (such as 1–5 stars), teach the layout."))
 
 
 def _fee_unknown(con, report: FileReport) -> None:

@@ -28,7 +28,7 @@ VALUE_FIELDS = ("channel", "has_fee", "paid_online", "fee_payment", "result_by_p
 MEANINGS = {
     "channel": ("1", "2", "3"),
     "fee_payment": ("0", "1", "3"),
-    "rating": ("very_satisfied", "satisfied", "dissatisfied", "none"),
+    "rating": ("very_satisfied", "satisfied", "neutral", "dissatisfied", "none"),
     "status": ("not_received", "pending", "finished", "withdrawn", "stopped"),
 }
 YES_NO = ("yes", "no")

@@ -139,7 +139,11 @@ def parse_status(raw: object) -> str | None:
     return best[1] if best else None
 
 
-RATINGS = {"very_satisfied", "satisfied", "dissatisfied"}
+# "neutral" ("Bình thường", the middle mark some portals offer) is a rating (rated) that is
+# neither satisfied nor dissatisfied
+RATINGS = {"very_satisfied", "satisfied", "neutral", "dissatisfied"}
+# the national portal's rating codes, read when a column holds only these
+RATING_CODES = {"1": "very_satisfied", "2": "satisfied", "3": "dissatisfied"}
 
 
 def parse_rating(raw: object) -> tuple[bool, str | None]:
@@ -149,12 +153,16 @@ def parse_rating(raw: object) -> tuple[bool, str | None]:
     k = key(raw)
     if not k or k in ("chua danh gia", "khong danh gia", "0"):
         return True, None
-    if k.startswith("khong hai long") or k.startswith("chua hai long") or k == "3":
+    if k.startswith("khong hai long") or k.startswith("chua hai long"):
         return True, "dissatisfied"
-    if k.startswith("rat hai long") or k == "1":
+    if k.startswith("rat hai long"):
         return True, "very_satisfied"
-    if k.startswith("hai long") or k == "2":
+    if k.startswith("hai long"):
         return True, "satisfied"
+    if k.startswith("binh thuong") or k == "trung binh":
+        return True, "neutral"
+    if k in RATING_CODES:
+        return True, RATING_CODES[k]
     return False, None
 
 
