@@ -296,3 +296,50 @@ def test_a_signature_under_the_unit_column_is_set_aside_but_a_unit_is_not(tmp_pa
     with pytest.raises(ImportRejected) as e:
         import_file(dbm.connect(tmp_path / "c.duckdb"), f)
     assert {p.row for p in e.value.problems} == {202}
+
+
+def _with_first_line(src: Path, dst: Path, line: list[str]) -> Path:
+    import csv
+
+    rows = list(csv.reader(src.open(encoding="utf-8")))
+    with dst.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0], line + [""] * (len(rows[0]) - len(line)), *rows[1:]])
+    return dst
+
+
+def test_signatures_across_columns_and_a_total_with_counts_are_set_aside(tmp_path):
+    """Signatures under the unit and under a date column, and a total line whose count sits
+    under the received date (its words in the row-number column, which is not read): set
+    aside and named, where they refused the whole file."""
+    sign = [[""] * 4 + ["NGƯỜI LẬP BIỂU"] + [""] * 5 + ["THỦ TRƯỞNG ĐƠN VỊ"],
+            [""] * 4 + ["(Ký, ghi rõ họ tên)"] + [""] * 5 + ["(Ký tên, đóng dấu)"]]
+    total = [["Tổng cộng"] + [""] * 8 + ["200"]]
+    f = _with_lines(gen_dossiers.write(200, tmp_path / "d.csv", messy=2), tmp_path / "s.csv", total + sign)
+    r = import_file(dbm.connect(tmp_path / "s.duckdb"), f)
+    assert r.rows == 200
+    note = [vi for vi, _ in r.report.notes if "không phải hồ sơ" in vi][0]
+    assert note.startswith("3 dòng") and "«200»" in note and "NGƯỜI LẬP BIỂU" in note, note
+
+
+@pytest.mark.parametrize("numbers", [[f"({k})" for k in range(1, 23)], [str(k) for k in range(1, 23)]])
+def test_the_line_numbering_a_forms_columns_is_set_aside(tmp_path, numbers):
+    f = _with_first_line(gen_dossiers.write(50, tmp_path / "d.csv", messy=2), tmp_path / "n.csv", numbers)
+    r = import_file(dbm.connect(tmp_path / "n.duckdb"), f)
+    assert r.rows == 50
+    assert any("không phải hồ sơ" in vi and "dòng 2:" in vi for vi, _ in r.report.notes), r.report.notes
+
+
+def test_a_first_dossier_is_never_taken_for_a_numbering_line(tmp_path):
+    from metrics.errors import ImportRejected
+
+    # a first line with a code and a unit written as small numbers, but a real date: a dossier
+    line = ["1", "12", "", "", "21961", "", "", "", "", "1/8/2022", "5/8/2022"]
+    f = _with_first_line(gen_dossiers.write(20, tmp_path / "d.csv", messy=2), tmp_path / "n.csv", line)
+    r = import_file(dbm.connect(tmp_path / "n.duckdb"), f)
+    assert r.rows == 21
+    # and a numbering line further down is no numbering line: its cells are refused at its row
+    f = _with_lines(gen_dossiers.write(20, tmp_path / "d2.csv", messy=2), tmp_path / "m.csv",
+                    [[f"({k})" for k in range(1, 23)]])
+    with pytest.raises(ImportRejected) as e:
+        import_file(dbm.connect(tmp_path / "m.duckdb"), f)
+    assert {p.row for p in e.value.problems} == {22}

@@ -120,6 +120,8 @@ _SIGNED = r"nguoi lap|lap bieu|thu truong|ghi chu|xac nhan|ky ten|ky,|ky ghi ro"
 FOOTER_TEXT = rf"^[^a-z0-9]*({'|'.join(TOTAL_WORDS)}|{_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
 # in the unit column, where "Công an xã" is a unit: signatures and the date of the list only
 SIGNATURE_TEXT = rf"^[^a-z0-9]*({_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
+# a cell of the line that numbers a form's columns: "(1)", "1", "(5)=(3)+(4)"
+NUMBERING_TEXT = r"^\(?\d{1,2}\)?(\s*[=+-]\s*\(?\d{1,2}\)?)*$"
 
 
 def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
@@ -138,18 +140,42 @@ def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
         pattern = FOOTER_TEXT if field == "dossier_code" else SIGNATURE_TEXT
         return f"regexp_matches(lower(strip_accents({_col(field)})), '{pattern}')"
 
+    def says(field: str, pattern: str) -> str:
+        cell = f"raw_{field}" if field in STAGED_DATES else _col(field)
+        return f"regexp_matches(lower(strip_accents({cell})), '{pattern}')"
+
+    # a date cell of a signature line may hold a signature too ("THỦ TRƯỞNG ĐƠN VỊ" under the
+    # due date, "(Ký, ghi rõ họ tên)" under each name)
+    signed_dates = [f"({_blank(f)} OR ({_col(f)} IS NULL AND {says(f, SIGNATURE_TEXT)}))"
+                    for f in STAGED_DATES if f in fields]
     for said, other in (("dossier_code", "unit"), ("unit", "dossier_code")):
         if said in fields and dates:
-            rest = [*dates, _blank(other)] if other in fields else dates
+            rest = [*signed_dates, _blank(other)] if other in fields else signed_dates
             cond = f"({cond}) OR ({' AND '.join(rest)} AND {reads_as_footer(said)})"
+    ids = [_blank(f) for f in ("dossier_code", "unit") if f in fields]
+    if ids and dates:
+        # a total line: no code, no unit, and only counts in its date columns ("8" under the
+        # received date, "Tổng cộng" in the row-number column, which is not read)
+        counts = [f"({_blank(f)} OR ({_col(f)} IS NULL AND regexp_full_match(raw_{f}, '[0-9][0-9.,]*')))"
+                  for f in STAGED_DATES if f in fields]
+        cond = f"({cond}) OR ({' AND '.join(ids + counts)})"
+    # the line that numbers the columns under the headings ("(1)", "(2)"… or 1, 2…), as the
+    # official forms print it: the first line only, every cell such a number or blank
+    numbered = " AND ".join(f"({_blank(f)} OR {says(f, NUMBERING_TEXT)})" for f in dict.fromkeys(fields))
+    # (the first line: its row_no in the view, its rowid in the staged table the DELETE reads)
+    first = con.execute(f"SELECT min(rowid) FROM {_staged_table(con)}").fetchone()[0]
+    if first is None:
+        return 0, []
+    offset = con.execute("SELECT min(row_no) FROM stg").fetchone()[0] - first
+    on_view = f"({cond}) OR (row_no = {int(first + offset)} AND {numbered})"
     cells = [f"raw_{f}" if f in STAGED_DATES else _col(f) for f in dict.fromkeys(fields)]
     text = f"concat_ws(' · ', {', '.join(cells)})"
-    n = con.execute(f"SELECT count(*) FILTER (WHERE {text} <> ''), count(*) FROM stg WHERE {cond}").fetchone()
+    n = con.execute(f"SELECT count(*) FILTER (WHERE {text} <> ''), count(*) FROM stg WHERE {on_view}").fetchone()
     if not n[1]:
         return 0, []
-    shown = con.execute(f"SELECT row_no, {text} FROM stg WHERE ({cond}) AND {text} <> '' ORDER BY row_no LIMIT 3"
-                        ).fetchall() if n[0] else []
-    con.execute(f"DELETE FROM stg_raw WHERE {cond}")
+    shown = con.execute(f"SELECT row_no, {text} FROM stg WHERE ({on_view}) AND {text} <> '' ORDER BY row_no "
+                        "LIMIT 3").fetchall() if n[0] else []
+    con.execute(f"DELETE FROM stg_raw WHERE ({cond}) OR (rowid = {int(first)} AND {numbered})")
     return n[0], shown
 
 
