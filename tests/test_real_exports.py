@@ -327,6 +327,30 @@ def test_a_quarterly_report_is_refused_with_its_dates(tmp_path):
     assert "01/08/2022 – 30/09/2022" in e.value.report()
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_cumulative_report_is_refused_not_read_as_the_month(tmp_path, fmt):
+    """'Tháng 8 năm 2022 (lũy kế từ đầu năm)': the year so far; read as August it counted every
+    earlier month again."""
+    f = rx.report_06a(tmp_path / "luy_ke", fmt)
+    if fmt == "csv":
+        f.write_text(f.read_text(encoding="utf-8-sig").replace(
+            "(Từ ngày 01/08/2022 đến ngày 31/08/2022 )", "Kỳ báo cáo: Tháng 8 năm 2022 (lũy kế từ đầu năm)"),
+            encoding="utf-8")
+    else:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(f)
+        ws = wb.active
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and "Từ ngày" in c.value:
+                    c.value = c.value.replace("(Từ ngày 01/08/2022 đến ngày 31/08/2022 )", "Tháng 8 năm 2022 (Lũy kế)")
+        wb.save(f)
+    with pytest.raises(ImportRejected) as e:
+        imported(tmp_path, f)
+    assert "Báo cáo lũy kế" in e.value.report() and "A cumulative report" in e.value.report()
+
+
 def test_a_missing_received_date_names_the_closest_heading(tmp_path):
     f = rx.one_stop_list(tmp_path / "ds", "csv")
     f.write_text(f.read_text(encoding="utf-8-sig").replace("Ngày nhận,", "Thời điểm nhận,"), encoding="utf-8")

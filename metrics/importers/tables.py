@@ -119,10 +119,23 @@ def _entity_col(h: TableHeader, row: list[object]) -> int | None:
     return None
 
 
+_CUMULATIVE = re.compile(r"\b(luy ke|cong don|tu dau nam)\b")
+
+
 def title_period(rows: list[list[object]]) -> tuple[date | None, Problem | None]:
     """The month of a report from its title lines: 'Kỳ báo cáo: Tháng 8 năm 2022', 'Tháng 8
     Năm 2022', or '(Từ ngày 01/08/2022 đến ngày 31/08/2022)' when it spans exactly one
-    calendar month; a range that does not is a problem (the store is monthly)."""
+    calendar month; a range that does not is a problem (the store is monthly), and so is a
+    title that says the figures are cumulative ("lũy kế từ đầu năm": the year so far, which
+    read as the month would count every earlier month again)."""
+    for r in rows:
+        for c in r:
+            if isinstance(c, str) and _CUMULATIVE.search(key(c)):
+                return None, Problem(
+                    "Báo cáo lũy kế (cộng dồn từ đầu năm), không phải số liệu của riêng một tháng: hãy xuất "
+                    "báo cáo của từng tháng",
+                    "A cumulative report (the year to date), not one month's figures: export the report of "
+                    "each month", value=c.strip()[:120])
     for r in rows:
         for c in r:
             if not isinstance(c, str):
