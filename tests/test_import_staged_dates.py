@@ -376,3 +376,20 @@ def test_a_year_before_1900_is_no_date(tmp_path, con):
     err = _problem(tmp_path, con, edit)
     assert [(p.column, p.value) for p in err.problems] == [("Ngày tiếp nhận", "10/08/202")]
     assert parse_date("02/08/22").year == 2022 and parse_date("02/08/202") is None
+
+
+def test_iso_dates_with_milliseconds_are_read(tmp_path, con):
+    """As an API writes them ("2022-08-03T08:00:00.000"): they were refused as not dates."""
+    rows = fm.rows_with_personal_data()
+    wanted = {}
+    for r in rows:
+        d = datetime.strptime(r[COL["Ngày tiếp nhận"]].split(" ")[0], "%d/%m/%Y") \
+            if "/" in r[COL["Ngày tiếp nhận"]] else None
+        if d is not None:
+            r[COL["Ngày tiếp nhận"]] = d.strftime("%Y-%m-%dT08:00:00.000")
+            wanted[r[1]] = d.replace(hour=8)
+    assert wanted
+    r = import_file(con, _write_csv(tmp_path / "iso.csv", rows))
+    assert r.status == "imported"
+    got = dict(con.execute("SELECT dossier_code, received_at FROM dossiers").fetchall())
+    assert all(got[code] == d for code, d in wanted.items())

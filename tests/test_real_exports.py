@@ -351,6 +351,26 @@ def test_a_cumulative_report_is_refused_not_read_as_the_month(tmp_path, fmt):
     assert "Báo cáo lũy kế" in e.value.report() and "A cumulative report" in e.value.report()
 
 
+def test_a_fraction_in_a_count_cell_is_explained(tmp_path):
+    """A workbook typed under English settings: «1.234» (a thousand and more) is the fraction 1.234."""
+    from openpyxl import load_workbook
+
+    f = rx.report_06a(tmp_path / "thap_phan", "xlsx")
+    wb = load_workbook(f)
+    ws = wb.active
+    import re
+
+    cell = next(c for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and re.fullmatch(r"\d{1,3}\.\d{3}", c.value))
+    written = cell.value
+    cell.value = float(written)                     # "1.310" as Excel in English keeps it: 1.31
+    wb.save(f)
+    with pytest.raises(ImportRejected) as e:
+        imported(tmp_path, f)
+    p = next(p for p in e.value.problems if p.value == str(float(written)))
+    assert p.message("vi") == "Số liệu là số thập phân, không phải số hồ sơ" and "Excel tiếng Anh" in p.expected("vi")
+
+
 def test_a_missing_received_date_names_the_closest_heading(tmp_path):
     f = rx.one_stop_list(tmp_path / "ds", "csv")
     f.write_text(f.read_text(encoding="utf-8-sig").replace("Ngày nhận,", "Thời điểm nhận,"), encoding="utf-8")

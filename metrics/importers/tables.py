@@ -332,7 +332,18 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
         for i, cname in h.counters.items():
             cell = cells[i]
             ok, v = parse_count(cell)
-            if not ok:
+            if not ok and isinstance(cell, float):
+                # a workbook cell holding a fraction: "1.234" typed (or saved) under English
+                # settings is the number 1.234, not one thousand two hundred and thirty-four
+                problems.add(Problem("Số liệu là số thập phân, không phải số hồ sơ", "A fraction, not a count",
+                                     row=n, column=h.labels.get(i, cname), value=str(cell),
+                                     expected_vi="số nguyên không âm; ô này là số thập phân — nếu số «1.234» được "
+                                                 "nhập hoặc lưu bằng Excel tiếng Anh thì thành 1,234: hãy định dạng "
+                                                 "cột là văn bản hoặc số nguyên rồi xuất lại",
+                                     expected_en="a whole number ≥ 0; this cell holds a fraction — «1.234» typed or "
+                                                 "saved under English settings becomes 1.234: format the column as "
+                                                 "text or whole numbers and export again"))
+            elif not ok:
                 problems.add(Problem("Số liệu không đọc được", "Unreadable number", row=n,
                                      column=h.labels.get(i, cname), value=str(cell),
                                      expected_vi="số nguyên không âm, ví dụ 1.234",

@@ -325,7 +325,7 @@ DATE_FORMATS = [
     "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
     "%H:%M:%S %d/%m/%Y", "%H:%M %d/%m/%Y", "%H:%M, %d/%m/%Y",
     # the national portal's sync record: yyyyMMddHHmmss
     "%Y%m%d%H%M%S", "%Y%m%d",
