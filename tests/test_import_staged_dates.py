@@ -393,3 +393,15 @@ def test_iso_dates_with_milliseconds_are_read(tmp_path, con):
     assert r.status == "imported"
     got = dict(con.execute("SELECT dossier_code, received_at FROM dossiers").fetchall())
     assert all(got[code] == d for code, d in wanted.items())
+
+
+def test_a_pending_status_with_a_finished_date_is_counted_resolved_and_said(tmp_path, con):
+    rows = fm.rows_with_personal_data()
+    done = next(r for r in rows if r[COL["Ngày kết thúc xử lý"]])
+    header, data = _with_status(rows, {done[1]: "Đang xử lý"})
+    r = import_file(con, _write_status_csv(tmp_path / "st.csv", header, data))
+    assert r.status == "imported"
+    assert any("trạng thái đang xử lý nhưng có ngày kết thúc" in w and w.startswith("1 hồ sơ") for w in r.warnings), \
+        r.warnings
+    assert con.execute("SELECT finished_at IS NOT NULL FROM dossiers WHERE dossier_code = ?",
+                       [done[1]]).fetchone()[0]

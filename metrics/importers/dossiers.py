@@ -982,6 +982,14 @@ def _apply_status(con, report: FileReport, headers: dict[str, str], layout=None)
                              "được tính là đang giải quyết",
                              f"{n} dossiers have a {meaning} status but no finished date (first row {first}): "
                              "counted as pending"))
+    busy = con.execute(f"""
+        SELECT count(*), min(s.row_no) FROM stg s JOIN map_status ms ON ms.raw = s.{_col('status')}
+        WHERE ms.v = 'pending' AND NOT {_blank('finished_at', 's.')}""").fetchone()
+    if busy[0]:
+        report.notes.append((f"{busy[0]} hồ sơ có trạng thái đang xử lý nhưng có ngày kết thúc xử lý (dòng đầu: "
+                             f"{busy[1]}): được tính theo ngày kết thúc, là đã giải quyết",
+                             f"{busy[0]} dossiers have a pending status but a finished date (first row {busy[1]}): "
+                             "counted by the finished date, as resolved"))
     if unknown:
         what = ", ".join(f"«{raw}» ({n})" for raw, n in sorted(unknown, key=lambda x: -x[1])[:8])
         report.notes.append((f"Trạng thái không nhận ra, không dùng đến: {what}",
