@@ -376,6 +376,9 @@ def test_a_year_before_1900_is_no_date(tmp_path, con):
     err = _problem(tmp_path, con, edit)
     assert [(p.column, p.value) for p in err.problems] == [("Ngày tiếp nhận", "10/08/202")]
     assert parse_date("02/08/22").year == 2022 and parse_date("02/08/202") is None
+    # only a year written with two digits is this century's; one digit or "0022" is no date
+    assert parse_date("22/8/2") is None and parse_date("10/08/0022") is None
+    assert parse_date("1/1/00").year == 2000 and parse_date("14:30 02/08/22").year == 2022
 
 
 def test_iso_dates_with_milliseconds_are_read(tmp_path, con):

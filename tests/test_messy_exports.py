@@ -100,7 +100,8 @@ def test_the_lines_after_a_list_are_set_aside_and_said(tmp_path):
     # (it holds nothing), the place and date on 3004; the signature sits in the STT column,
     # which is not read: a line of nothing, like the blank one
     said = [vi for vi, _en in r.report.notes if "không phải hồ sơ" in vi]
-    assert said == ["2 dòng không phải hồ sơ (dòng tổng, ngày lập, chữ ký…: không có đơn vị, ngày nào) được bỏ "
+    assert said == ["2 dòng không phải hồ sơ (dòng tổng, ngày lập, chữ ký, dòng đánh số cột…: không có đơn vị, "
+                    "ngày nào) được bỏ "
                     "qua — dòng 3002: «Tổng số: 3.000 hồ sơ»; 3004: «Tuy Phước, ngày 05 tháng 01 năm 2023»"]
 
 

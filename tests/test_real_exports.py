@@ -351,6 +351,20 @@ def test_a_cumulative_report_is_refused_not_read_as_the_month(tmp_path, fmt):
     assert "Báo cáo lũy kế" in e.value.report() and "A cumulative report" in e.value.report()
 
 
+def test_only_a_title_line_makes_a_report_cumulative():
+    from datetime import date
+
+    from metrics.importers.tables import title_period
+
+    aug = date(2022, 8, 1)
+    # a row of column groups above the header: the month's group is read, not refused
+    assert title_period([["BÁO CÁO THÁNG 8 NĂM 2022"], [None, "Trong tháng", None, "Lũy kế từ đầu năm"]]) == \
+        (aug, None)
+    assert title_period([["Kết quả trong tháng 8 năm 2022 và từ đầu năm đến nay"]]) == (aug, None)
+    period, problem = title_period([["UBND HUYỆN"], ["Tháng 8 năm 2022 (lũy kế từ đầu năm)"]])
+    assert period is None and problem.message("vi").startswith("Báo cáo lũy kế")
+
+
 def test_a_fraction_in_a_count_cell_is_explained(tmp_path):
     """A workbook typed under English settings: «1.234» (a thousand and more) is the fraction 1.234."""
     from openpyxl import load_workbook

@@ -25,7 +25,7 @@ from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_h
                       map_dossier_heading, nearest_headings)
 from .reader import iter_rows
 from .source import Source, Uncomputed, cell_text, uncomputed_problem
-from .values import RATING_CODES, TOTAL_WORDS, US_DATE_FORMATS, date_sql, with_century, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
+from .values import RATING_CODES, SHORT_YEAR, TOTAL_WORDS, US_DATE_FORMATS, date_sql, with_century, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
 TEXT_FIELDS = ["procedure_code", "procedure_name", "field", "handler"]
@@ -200,7 +200,7 @@ def _typed_dates(select: str, dated: list[tuple[int, str]], hints: dict[str, "Da
     parsed = ", ".join(f"{_hinted_date(f, hints)} AS p_{f}" for _, f in dated)
     # a year written with two digits ("02/08/22"), which strptime reads as the year 22, is
     # this century's (said in a note: _short_year); any other year before 1900 is no date
-    centred = ", ".join(f"{with_century(f'p_{f}')} AS d_{f}" for _, f in dated)
+    centred = ", ".join(f"{with_century(f'p_{f}', _col(f))} AS d_{f}" for _, f in dated)
     raw_years = ", ".join(f"p_{f}" for _, f in dated)
     drop = ", ".join(f"d_{f}" for _, f in dated)
     typed = ", ".join(f"d_{f} AS {_col(f)}" for _, f in dated)
@@ -486,10 +486,11 @@ def build_maps(con, profile: Profile, present: set[str], headers: dict[str, str]
                 pairs.append((raw, v))
         _map_table(con, "map_apology_yn", pairs, "raw VARCHAR, v BOOLEAN")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE map_apology AS
-            SELECT a.raw, m.v, {with_century(date_sql('a.raw', US_DATE_FORMATS if month_first else None))} AS at
-            FROM (SELECT DISTINCT {_col('apology_sent')} AS raw FROM stg
-                  WHERE {_col('apology_sent')} IS NOT NULL) a
-            LEFT JOIN map_apology_yn m ON m.raw = a.raw""")
+            SELECT raw, v, {with_century('p', 'raw')} AS at FROM (
+                SELECT a.raw, m.v, {date_sql('a.raw', US_DATE_FORMATS if month_first else None)} AS p
+                FROM (SELECT DISTINCT {_col('apology_sent')} AS raw FROM stg
+                      WHERE {_col('apology_sent')} IS NOT NULL) a
+                LEFT JOIN map_apology_yn m ON m.raw = a.raw)""")
 
     if "rating" in present:
         pairs = []
@@ -688,13 +689,13 @@ def _date_order(samples: dict[str, list[str]]) -> tuple[list[str], str | None]:
     return DATE_FORMATS, None
 
 
-_SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?!\d)")
+_SHORT_YEAR = re.compile(SHORT_YEAR)
 
 
 def _short_year(samples: dict[str, list[str]]) -> str | None:
     """A sampled date cell written with a two-digit year ("02/08/22"), if any: read as this
     century's, and the import says so."""
-    return next((v for sample in samples.values() for v in sample if _SHORT_YEAR.match(v)), None)
+    return next((v for sample in samples.values() for v in sample if _SHORT_YEAR.search(v)), None)
 
 
 def _date_hints(con, samples: dict[str, list[str]]) -> tuple[dict[str, DatePlan], str | None]:
@@ -824,10 +825,10 @@ def prepare(con, src: Source, header_idx: int, mapping: dict[int, str], width: i
                                                         "No dossier rows below the header")])
     if aside:
         what = "; ".join(f"{r}: «{v[:60]}»" for r, v in aside_rows) + ("; …" if aside > len(aside_rows) else "")
-        report.notes.append((f"{number(aside)} dòng không phải hồ sơ (dòng tổng, ngày lập, chữ ký…: không có đơn vị, "
-                             f"ngày nào) được bỏ qua — dòng {what}",
+        report.notes.append((f"{number(aside)} dòng không phải hồ sơ (dòng tổng, ngày lập, chữ ký, dòng đánh số cột…: "
+                             f"không có đơn vị, ngày nào) được bỏ qua — dòng {what}",
                              f"{number(aside, 'en')} line(s) that are no dossier (a total, the date of the list, "
-                             f"signatures…: no unit, no date) set aside — row {what}"))
+                             f"signatures, the line numbering the columns…: no unit, no date) set aside — row {what}"))
     if month_first:
         report.notes.append((f"Ngày trong tệp viết tháng trước ngày (như «{month_first}»): đọc theo thứ tự đó",
                              f"The file writes its dates month first (as «{month_first}»): read in that order"))

@@ -120,6 +120,7 @@ def _entity_col(h: TableHeader, row: list[object]) -> int | None:
 
 
 _CUMULATIVE = re.compile(r"\b(luy ke|cong don|tu dau nam)\b")
+_THIS_MONTH = re.compile(r"\btrong (thang|ky)\b")
 
 
 def title_period(rows: list[list[object]]) -> tuple[date | None, Problem | None]:
@@ -129,13 +130,15 @@ def title_period(rows: list[list[object]]) -> tuple[date | None, Problem | None]
     title that says the figures are cumulative ("lũy kế từ đầu năm": the year so far, which
     read as the month would count every earlier month again)."""
     for r in rows:
-        for c in r:
-            if isinstance(c, str) and _CUMULATIVE.search(key(c)):
-                return None, Problem(
-                    "Báo cáo lũy kế (cộng dồn từ đầu năm), không phải số liệu của riêng một tháng: hãy xuất "
-                    "báo cáo của từng tháng",
-                    "A cumulative report (the year to date), not one month's figures: export the report of "
-                    "each month", value=c.strip()[:120])
+        # a title line (one text in its row): a row of column groups above the header may well
+        # hold "Lũy kế từ đầu năm" beside the month's group, which is read as the month
+        texts = [c for c in r if isinstance(c, str) and c.strip()]
+        if len(texts) == 1 and _CUMULATIVE.search(key(texts[0])) and not _THIS_MONTH.search(key(texts[0])):
+            return None, Problem(
+                "Báo cáo lũy kế (cộng dồn từ đầu năm), không phải số liệu của riêng một tháng: hãy xuất "
+                "báo cáo của từng tháng",
+                "A cumulative report (the year to date), not one month's figures: export the report of "
+                "each month", value=texts[0].strip()[:120])
     for r in rows:
         for c in r:
             if not isinstance(c, str):
@@ -332,7 +335,7 @@ def _parse_counters(src_name, rows, start, h: TableHeader, profile: Profile, for
         for i, cname in h.counters.items():
             cell = cells[i]
             ok, v = parse_count(cell)
-            if not ok and isinstance(cell, float):
+            if not ok and isinstance(cell, float) and not cell.is_integer():
                 # a workbook cell holding a fraction: "1.234" typed (or saved) under English
                 # settings is the number 1.234, not one thousand two hundred and thirty-four
                 problems.add(Problem("Số liệu là số thập phân, không phải số hồ sơ", "A fraction, not a count",

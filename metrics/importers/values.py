@@ -142,7 +142,7 @@ def parse_status(raw: object) -> str | None:
 # "neutral" ("Bình thường", the middle mark some portals offer) is a rating (rated) that is
 # neither satisfied nor dissatisfied
 RATINGS = {"very_satisfied", "satisfied", "neutral", "dissatisfied"}
-# the national portal's rating codes, read when a column holds only these
+# the national portal's rating codes (read per value, with a note: dossiers._rating_codes_note)
 RATING_CODES = {"1": "very_satisfied", "2": "satisfied", "3": "dissatisfied"}
 
 
@@ -364,19 +364,17 @@ def date_sql(col: str, formats: list[str] | None = None) -> str:
     )
 
 
-def with_century(col: str) -> str:
-    """SQL: a parsed TIMESTAMP column with a year written in two digits put in this century
-    (strptime's %Y reads "02/08/22" as the year 22); any other year before 1900 is no date.
-    `col` is a column (or a small table's expression) of the importer's own."""
-    return (f"CASE WHEN year({col}) < 100 THEN {col} + INTERVAL 2000 YEAR "
-            f"WHEN year({col}) < 1900 THEN NULL ELSE {col} END")
+def with_century(col: str, text: str) -> str:
+    """SQL: a parsed TIMESTAMP `col` whose cell `text` wrote its year with two digits
+    ("02/08/22", which strptime's %Y reads as the year 22) put in this century; any other year
+    before 1900 ("22/8/2", "10/08/0022") is no date. Both are the importer's own columns."""
+    return (f"CASE WHEN year({col}) >= 1900 THEN {col} "
+            f"WHEN year({col}) < 100 AND regexp_matches({text}, '{SHORT_YEAR}') THEN {col} + INTERVAL 2000 YEAR "
+            f"ELSE NULL END")
 
 
-def _in_century(d: datetime | None) -> datetime | None:
-    """with_century for one value."""
-    if d is None or d.year >= 1900:
-        return d
-    return d.replace(year=d.year + 2000) if d.year < 100 else None
+# a date written with a two-digit year, anywhere in its cell ("02/08/22", "14:30 2/8/22")
+SHORT_YEAR = r"(^|[^0-9])[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}([^0-9]|$)"
 
 
 def parse_date(raw: object) -> datetime | None:
@@ -388,8 +386,9 @@ def parse_date(raw: object) -> datetime | None:
     if isinstance(raw, date):
         return datetime(raw.year, raw.month, raw.day)
     con = _date_con()
-    return _in_century(con.execute(f"SELECT {date_sql('v')} FROM (SELECT CAST(? AS VARCHAR) AS v)",
-                                   [str(raw)]).fetchone()[0])
+    # (in SQL: a year 0 comes back to Python as text, "0001-01-01 (BC)")
+    return con.execute(f"SELECT {with_century('d', 'v')} FROM (SELECT v, {date_sql('v')} AS d FROM "
+                       "(SELECT CAST(? AS VARCHAR) AS v))", [str(raw)]).fetchone()[0]
 
 
 _con = None
