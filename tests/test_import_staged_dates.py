@@ -299,6 +299,23 @@ def test_a_file_that_proves_month_first_is_read_month_first(tmp_path, con, kind)
     assert got == expected
 
 
+def test_a_month_first_file_with_two_digit_years_is_read_month_first(tmp_path, con):
+    """"8/25/22 2:30:00 PM": the 25 proves the order as with a four-digit year (it was never
+    proven, and the file refused); the year is this century's."""
+    def us_short(d: datetime, hm: bool = True) -> str:
+        out = _us(d, hm)
+        return out.replace(f"/{d.year}", f"/{d.year % 100:02d}", 1)
+
+    rows, expected = _dated_rows(300, us_short)
+    r = import_file(con, _write_csv(tmp_path / "us22.csv", rows))
+    assert r.rows == 300
+    assert any("tháng trước ngày" in n[0] for n in r.report.notes)
+    assert any("hai chữ số" in n[0] for n in r.report.notes)
+    got = {code: (a, b, c) for code, a, b, c in con.execute(
+        "SELECT dossier_code, received_at, due_at, finished_at FROM dossiers WHERE is_current").fetchall()}
+    assert got == expected
+
+
 def test_ambiguous_dates_alone_stay_day_first(tmp_path, con):
     # every date with both parts 12 or less: nothing proves month first, so 3/5/2022 is 3 May
     r = list(fm.rows_with_personal_data()[1])

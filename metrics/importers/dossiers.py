@@ -662,7 +662,8 @@ class DatePlan:
     formats: list[str]
 
 
-_LEADING_PAIR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}")
+# (a two-digit year too: "8/25/22 2:30 PM" proves the order as well as "8/25/2022")
+_LEADING_PAIR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2}(?!\d))")
 
 
 # distinct dates whose second part is over 12 that prove a file month first: one is a typo
