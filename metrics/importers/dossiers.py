@@ -25,7 +25,7 @@ from .headers import (DOSSIER_FIELDS, DOSSIER_REQUIRED, FALLBACK_FIELDS, clean_h
                       map_dossier_heading, nearest_headings)
 from .reader import iter_rows
 from .source import Source, Uncomputed, cell_text, uncomputed_problem
-from .values import RATING_CODES, SHORT_YEAR, TOTAL_WORDS, US_DATE_FORMATS, date_sql, with_century, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
+from .values import NUMBERING, RATING_CODES, SHORT_YEAR, TOTAL_WORDS, US_DATE_FORMATS, date_sql, with_century, parse_channel, parse_fee_payment, parse_rating, parse_status, parse_yes_no
 
 YES_NO_FIELDS = ["has_fee", "paid_online", "result_by_post", "digitised", "e_result", "e_certified_copy"]
 TEXT_FIELDS = ["procedure_code", "procedure_name", "field", "handler"]
@@ -109,7 +109,8 @@ def stage(con: duckdb.DuckDBPyConnection, src: Source, header_idx: int, mapping:
         con.execute(f"CREATE TEMP VIEW stg_view_base AS SELECT rowid + {int(first)} AS row_no, * "
                     f"FROM {_staged_table(con)}")
     con.execute("CREATE TEMP VIEW stg AS SELECT * FROM stg_view_base")
-    return (*_set_aside(con, [f for _, f in fields]), proof, short)
+    first_row = int(skip) + 1 if src.fmt == "csv" else int(first)
+    return (*_set_aside(con, [f for _, f in fields], first_row), proof, short)
 
 
 # what a list's closing lines begin with in the code column (accents stripped, lower case): a
@@ -120,11 +121,9 @@ _SIGNED = r"nguoi lap|lap bieu|thu truong|ghi chu|xac nhan|ky ten|ky,|ky ghi ro"
 FOOTER_TEXT = rf"^[^a-z0-9]*({'|'.join(TOTAL_WORDS)}|{_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
 # in the unit column, where "Công an xã" is a unit: signatures and the date of the list only
 SIGNATURE_TEXT = rf"^[^a-z0-9]*({_SIGNED})([^a-z0-9]|$)|ngay \d{{1,2}}( thang|/)"
-# a cell of the line that numbers a form's columns: "(1)", "1", "(5)=(3)+(4)"
-NUMBERING_TEXT = r"^\(?\d{1,2}\)?(\s*[=+-]\s*\(?\d{1,2}\)?)*$"
 
 
-def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
+def _set_aside(con, fields: list[str], first_row: int) -> tuple[int, list[tuple[int, str]]]:
     """Drop the rows that are no dossier, and say how many and which: blank lines, and the
     lines after a list (a total, the place and date, signatures) — no code, unit or date; or,
     with no date, a code cell (no unit) or a unit cell (no code) that reads as such a line
@@ -136,13 +135,12 @@ def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
     cond = " AND ".join(_blank(f) for f in present)
     dates = [_blank(f) for f in STAGED_DATES if f in fields]
 
-    def reads_as_footer(field: str) -> str:
-        pattern = FOOTER_TEXT if field == "dossier_code" else SIGNATURE_TEXT
-        return f"regexp_matches(lower(strip_accents({_col(field)})), '{pattern}')"
-
     def says(field: str, pattern: str) -> str:
         cell = f"raw_{field}" if field in STAGED_DATES else _col(field)
         return f"regexp_matches(lower(strip_accents({cell})), '{pattern}')"
+
+    def reads_as_footer(field: str) -> str:
+        return says(field, FOOTER_TEXT if field == "dossier_code" else SIGNATURE_TEXT)
 
     # a date cell of a signature line may hold a signature too ("THỦ TRƯỞNG ĐƠN VỊ" under the
     # due date, "(Ký, ghi rõ họ tên)" under each name)
@@ -160,14 +158,14 @@ def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
                   for f in STAGED_DATES if f in fields]
         cond = f"({cond}) OR ({' AND '.join(ids + counts)})"
     # the line that numbers the columns under the headings ("(1)", "(2)"… or 1, 2…), as the
-    # official forms print it: the first line only, every cell such a number or blank
-    numbered = " AND ".join(f"({_blank(f)} OR {says(f, NUMBERING_TEXT)})" for f in dict.fromkeys(fields))
-    # (the first line: its row_no in the view, its rowid in the staged table the DELETE reads)
-    first = con.execute(f"SELECT min(rowid) FROM {_staged_table(con)}").fetchone()[0]
-    if first is None:
-        return 0, []
-    offset = con.execute("SELECT min(row_no) FROM stg").fetchone()[0] - first
-    on_view = f"({cond}) OR (row_no = {int(first + offset)} AND {numbered})"
+    # official forms print it (tables reads it the same way): the first line only, every cell
+    # such a number or blank, three of them at least
+    cells_ = list(dict.fromkeys(fields))
+    numbered = " AND ".join(f"({_blank(f)} OR {says(f, NUMBERING)})" for f in cells_)
+    numbered += " AND " + " + ".join(f"CASE WHEN {_blank(f)} THEN 0 ELSE 1 END" for f in cells_) + " >= 3"
+    # (the first line: first_row in the view, rowid 0 in the staged table the DELETE reads —
+    # nothing was deleted from it yet)
+    on_view = f"({cond}) OR (row_no = {int(first_row)} AND {numbered})"
     cells = [f"raw_{f}" if f in STAGED_DATES else _col(f) for f in dict.fromkeys(fields)]
     text = f"concat_ws(' · ', {', '.join(cells)})"
     n = con.execute(f"SELECT count(*) FILTER (WHERE {text} <> ''), count(*) FROM stg WHERE {on_view}").fetchone()
@@ -175,7 +173,7 @@ def _set_aside(con, fields: list[str]) -> tuple[int, list[tuple[int, str]]]:
         return 0, []
     shown = con.execute(f"SELECT row_no, {text} FROM stg WHERE ({on_view}) AND {text} <> '' ORDER BY row_no "
                         "LIMIT 3").fetchall() if n[0] else []
-    con.execute(f"DELETE FROM stg_raw WHERE ({cond}) OR (rowid = {int(first)} AND {numbered})")
+    con.execute(f"DELETE FROM stg_raw WHERE ({cond}) OR (rowid = 0 AND {numbered})")
     return n[0], shown
 
 

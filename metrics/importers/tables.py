@@ -17,7 +17,7 @@ from .headers import TableHeader, group_of, map_header_rows
 from .layouts import NOT_USED
 from .official import official_header, parse_official
 from ..model.period import last_day
-from .values import TOTAL_WORDS, month_in_text, parse_count, parse_decimal, parse_month, parse_percent, range_in_text
+from .values import NUMBERING, TOTAL_WORDS, month_in_text, parse_count, parse_decimal, parse_month, parse_percent, range_in_text
 
 # The form's identities (domain.md 3.2), each as total = sum of parts
 IDENTITIES = [
@@ -52,7 +52,7 @@ class ParsedTable:
 
 
 _SECTION = re.compile(r"^(i{1,3}|iv|v|vi{0,3}|[a-e])\s")
-_NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
+_NUMBERING = re.compile(NUMBERING)
 
 
 def _is_numbering_row(row: list[object]) -> bool:

@@ -312,6 +312,10 @@ def parse_percent(raw: object) -> tuple[bool, float | None]:
     return parse_decimal(s)
 
 
+# a cell of the line that numbers a form's columns under its headings: "(1)", "1", "(5)=(3)+(4)"
+NUMBERING = r"^\(?\d{1,2}\)?(\s*[=+-]\s*\(?\d{1,2}\)?)*$"
+
+
 # what a total line begins with, accents stripped ("Tổng cộng", "Cộng", "Toàn huyện"): a
 # report's total row (tables._is_total) and the line under a dossier list (dossiers._set_aside)
 TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong", "toan huyen", "total")
