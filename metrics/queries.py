@@ -41,8 +41,7 @@ UNIT_MONTH = f"""(
 
 def covered_months(con, start: date, end: date | None = None) -> set[date]:
     """The months of [start, end] in which the jurisdiction resolved at least one dossier
-    (any unit, dossiers or reports): the months a change may be measured against
-    (kpis.comparable). A month an office never imported still holds the dossiers a later
+    (any unit, dossiers or reports): the months a change may be measured against. A month an office never imported still holds the dossiers a later
     month's export carries over from it, but nothing resolved: measured against it, every
     late or overdue count reads as a rise from zero. Decided over every unit, not the
     selection: a small commune that resolved nothing in a month imported whole still compares."""

@@ -81,16 +81,11 @@ def render(ctx: PageContext) -> None:
 
     def trends() -> None:
         start, end = f.trend_window(12)
-        series = data.query(queries.kpi_series, start, end, units=[unit])
+        series = c.covered_series(data.query(queries.kpi_series, start, end, units=[unit]), start, end)
         if series.empty:
             c.empty_state(lang, "no_data_unit_window", None, unit=u.name)
             return
         st.caption(t("trend_caption", lang, start=fmt.month(start, lang), end=fmt.month(end, lang)))
-        # a month the jurisdiction resolved nothing in (only what a later export carries over
-        # from it, queries.covered) is unknown here, not a bar of 0 late dossiers
-        covered = data.query(queries.covered_months, start, end)
-        series = series.copy()
-        series.loc[[fmt.to_date(p) not in covered for p in series.period], [k.key for k in KPIS]] = None
         known = [k for k in KPIS if series[k.key].notna().any()]
         unknown = [k for k in KPIS if k not in known]
         # light SVG charts (metrics/charts/inline.py) in one element: a dozen Plotly charts took three

@@ -271,6 +271,20 @@ def total_row(frame: pd.DataFrame | None):
     return rows.iloc[0] if len(rows) else None
 
 
+def covered_series(series: pd.DataFrame, start, end) -> pd.DataFrame:
+    """A queries.kpi_series result with every KPI unknown in the months the jurisdiction
+    resolved nothing in (queries.covered_months: what a later export carries over from a month
+    never imported), so that no chart draws them as a fall to zero."""
+    if series.empty:
+        return series
+    from metrics.model.kpis import KPIS
+
+    months = data.query(queries.covered_months, start, end)
+    out = series.copy()
+    out.loc[[fmt.to_date(p) not in months for p in out.period], [k.key for k in KPIS]] = None
+    return out
+
+
 def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int = 3,
               label: str | None = None) -> bool:
     """A grid of KPI cards for a selection of units; False (with a reason shown) when the
@@ -288,10 +302,7 @@ def kpi_cards(f: Filters, keys: list[str], units: list[str] | None, per_row: int
     prev = (total_row(data.query(queries.kpi_table, f.cmp_start, f.cmp_end, units=units))
             if data.query(queries.covered, f.cmp_start, f.cmp_end) else None)
     win = f.trend_window(12)
-    series = data.query(queries.kpi_series, win[0], win[1], units=units)
-    if not series.empty:
-        months = data.query(queries.covered_months, win[0], win[1])
-        series = series[[fmt.to_date(p) in months for p in series.period]]
+    series = covered_series(data.query(queries.kpi_series, win[0], win[1], units=units), win[0], win[1])
     st.html(cards.grid([kpi_card(KPI_BY_KEY[kk], row, prev, series, goals.get(kk), f) for kk in keys], per_row))
     return True
 

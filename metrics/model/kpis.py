@@ -284,4 +284,3 @@ def aggregate(rows: list[tuple], idx: dict[str, int]) -> dict:
         den = sum(r[idx[c]] for r in known for c in k.den)
         out[k.key] = float(num) / den if den else None
     return out
-
