@@ -83,7 +83,10 @@ def columns(parts: list[str], widths: list[float] | None = None) -> str:
     """Markup side by side (st.columns' look, one element instead of one per column);
     one under the other on a narrow screen."""
     widths = widths or [1] * len(parts)
-    template = " ".join(f"minmax(0, {float(w):g}fr)" for w in widths)
+    return _cols(parts, " ".join(f"minmax(0, {float(w):g}fr)" for w in widths))
+
+
+def _cols(parts: list[str], template: str) -> str:
     cells = "".join(f'<div class="kc-col">{p}</div>' for p in parts)
     return f'<div class="kc-cols" style="grid-template-columns: {template}">{cells}</div>'
 
@@ -92,9 +95,7 @@ def flow(parts: list[str], min_rem: float = 34) -> str:
     """Markup in as many columns as fit at `min_rem` each: one under the other where two would
     shrink a chart's writing below what a projector shows (two across the main area of a
     1280 px screen made labels 7 px high), two or more on a wide screen."""
-    cells = "".join(f'<div class="kc-col">{p}</div>' for p in parts)
-    return (f'<div class="kc-cols" style="grid-template-columns: repeat(auto-fill, minmax(min(100%, {float(min_rem):g}rem), 1fr))">'
-            f'{cells}</div>')
+    return _cols(parts, f"repeat(auto-fill, minmax(min(100%, {float(min_rem):g}rem), 1fr))")
 
 
 def note(text: str) -> str:

@@ -251,8 +251,8 @@ def _month_ticks(n: int) -> set[int]:
     every = max(1, -(-n // 8))
     ticks = set(range(0, n, every))
     if n and (n - 1) not in ticks:
-        if every > 1 and n - 1 - max(ticks) < every:
-            ticks.discard(max(ticks))
+        # (the last regular label is then fewer than `every` months before the last one)
+        ticks.discard(max(ticks))
         ticks.add(n - 1)
     return ticks
 
